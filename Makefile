@@ -1,0 +1,87 @@
+# redis-shard build, run and test.
+#   make              build src/redis-shard
+#   make run          install missing packages, build, run with redis-shard.conf
+#   make test         install, build, run every test
+#   make test SANITIZE=address   (ASan + UBSan)    make test SANITIZE=thread
+#   make format       apply .clang-format
+
+CC ?= gcc
+SANITIZE ?=
+VARIANT := $(if $(SANITIZE),$(SANITIZE),release)
+BUILD := build/$(VARIANT)
+
+CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra -Wshadow -Wno-unused-parameter -pthread -Isrc -MMD -MP
+LIBS := -luring -lpthread -lm
+
+ifeq ($(SANITIZE),address)
+  CFLAGS_BASE += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  LDFLAGS += -fsanitize=address,undefined
+else ifeq ($(SANITIZE),thread)
+  CFLAGS_BASE += -fsanitize=thread -fno-omit-frame-pointer
+  LDFLAGS += -fsanitize=thread
+else
+  CFLAGS_BASE += -DUSE_JEMALLOC
+  LIBS += -ljemalloc
+endif
+CFLAGS := $(CFLAGS_BASE) $(EXTRA_CFLAGS)
+
+SRCS := $(wildcard src/*.c src/*/*.c)
+OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS))
+LIB_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all deps run test unit tcl integration bench-smoke clean format
+
+all: src/redis-shard
+
+src/redis-shard: $(BUILD)/redis-shard
+	cp $< $@
+
+$(BUILD)/redis-shard: $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDFLAGS) $(LIBS)
+
+$(BUILD)/tests/test_pipeline: tests/c/test_pipeline.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lhiredis
+
+deps:
+	@deps/install.sh
+
+run: deps all
+	src/redis-shard redis-shard.conf
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do $$t; done
+
+tcl: all
+	tclsh tests/tcl/run.tcl --shards 1
+	tclsh tests/tcl/run.tcl --shards 4
+
+integration: all $(BUILD)/tests/test_pipeline
+	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 1
+	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 4
+	tests/benchmark_smoke.sh src/redis-shard 2
+
+test: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) tcl
+	$(MAKE) integration
+
+format:
+	clang-format -i $(SRCS) $(wildcard src/*.h src/*/*.h) $(UNIT_SRCS) tests/c/*.c
+
+clean:
+	rm -rf build src/redis-shard
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,137 @@
+/*
+ * db.c - lookups with lazy expiry, inserts, deletes and active expiry.
+ */
+#include "db.h"
+
+#include "../util/util.h"
+#include "lru.h"
+
+_Thread_local long long db_now_ms;
+
+void db_init(struct db *db, int id, long long *expired_stat, long long *hits, long long *misses) {
+    dict_init(&db->keys);
+    db->expires = 0;
+    db->expired_stat = expired_stat;
+    db->hits = hits;
+    db->misses = misses;
+    db->id = id;
+}
+
+static void unlink_free(struct db *db, struct dict_pos *pos) {
+    struct kv *o = dict_unlink(&db->keys, pos);
+    if (kv_has_expire(o)) db->expires--;
+    kv_free(o);
+}
+
+struct kv *db_find_pos(struct db *db, const char *key, size_t klen, struct dict_pos *pos) {
+    uint64_t h = dict_hash(key, klen);
+    if (!dict_find(&db->keys, key, klen, h, pos)) return NULL;
+    struct kv *o = *pos->link;
+    if (kv_expired(o)) {
+        unlink_free(db, pos);
+        if (db->expired_stat) (*db->expired_stat)++;
+        return NULL;
+    }
+    return o;
+}
+
+struct kv *db_find(struct db *db, const char *key, size_t klen, int touch) {
+    struct dict_pos pos;
+    struct kv *o = db_find_pos(db, key, klen, &pos);
+    if (touch) {
+        if (o) {
+            kv_set_lru(o, lru_clock());
+            if (db->hits) (*db->hits)++;
+        } else if (db->misses) {
+            (*db->misses)++;
+        }
+    }
+    return o;
+}
+
+void db_replace(struct db *db, struct dict_pos *pos, struct kv *n) {
+    struct kv *old = dict_swap(pos, n);
+    db->expires += (size_t)(kv_has_expire(n) != 0) - (size_t)(kv_has_expire(old) != 0);
+    kv_free(old);
+}
+
+void db_set(struct db *db, struct kv *o) {
+    size_t klen;
+    const char *key = kv_key(o, &klen);
+    uint64_t h = dict_hash(key, klen);
+    struct dict_pos pos;
+    if (dict_find(&db->keys, key, klen, h, &pos)) {
+        db_replace(db, &pos, o);
+        return;
+    }
+    dict_add(&db->keys, o, h);
+    if (kv_has_expire(o)) db->expires++;
+}
+
+int db_delete(struct db *db, const char *key, size_t klen) {
+    struct dict_pos pos;
+    if (!db_find_pos(db, key, klen, &pos)) return 0;
+    unlink_free(db, &pos);
+    return 1;
+}
+
+void db_delete_at(struct db *db, struct dict_pos *pos) { unlink_free(db, pos); }
+
+struct kv *db_set_expire(struct db *db, struct dict_pos *pos, long long expire) {
+    struct kv *o = *pos->link;
+    int had = kv_has_expire(o);
+    struct kv *n = kv_with_expire(o, expire);
+    if (n != o) *pos->link = n;
+    db->expires += (size_t)(expire >= 0) - (size_t)(had != 0);
+    return n;
+}
+
+void db_flush(struct db *db) {
+    dict_clear(&db->keys);
+    db->expires = 0;
+}
+
+void db_swap(struct db *a, struct db *b) {
+    struct dict d = a->keys;
+    size_t e = a->expires;
+    a->keys = b->keys;
+    a->expires = b->expires;
+    b->keys = d;
+    b->expires = e;
+}
+
+#define EXPIRE_BATCH 64
+
+struct expire_ctx {
+    struct kv *found[EXPIRE_BATCH];
+    int n;
+};
+
+static void collect_expired(void *ctx, struct kv *o) {
+    struct expire_ctx *e = ctx;
+    if (e->n < EXPIRE_BATCH && kv_expired(o)) e->found[e->n++] = o;
+}
+
+long db_active_expire(struct db *db, unsigned long long *cursor, long long budget_us) {
+    if (db->expires == 0) return 0;
+    long long start = mono_us();
+    long removed = 0;
+    int steps = 0;
+    do {
+        struct expire_ctx e;
+        e.n = 0;
+        *cursor = dict_scan(&db->keys, *cursor, collect_expired, &e);
+        for (int i = 0; i < e.n; i++) {
+            size_t kl;
+            const char *k = kv_key(e.found[i], &kl);
+            struct dict_pos pos;
+            if (dict_find(&db->keys, k, kl, dict_hash(k, kl), &pos)) {
+                unlink_free(db, &pos);
+                removed++;
+            }
+        }
+        if (++steps % 16 == 0 && mono_us() - start > budget_us) break;
+    } while (*cursor != 0 && db->expires > 0);
+    if (db->expired_stat) *db->expired_stat += removed;
+    return removed;
+}

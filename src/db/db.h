@@ -1,0 +1,54 @@
+/*
+ * db.h - one logical database (SELECT index) on one shard: the key table,
+ * expiry (lazy on access, active by sampling in the shard's cron) and the
+ * counters INFO keyspace reports.
+ *
+ * All functions run on the owning shard's thread only. `db_now_ms` is the
+ * shard's clock for the current loop iteration.
+ */
+#ifndef DB_DB_H
+#define DB_DB_H
+
+#include <stddef.h>
+
+#include "dict.h"
+#include "object.h"
+
+struct db {
+    struct dict keys;
+    size_t expires;          /* keys that carry a TTL */
+    long long *expired_stat; /* shard counter bumped on each expiry */
+    long long *hits, *misses;
+    int id;
+};
+
+extern _Thread_local long long db_now_ms;
+
+void db_init(struct db *db, int id, long long *expired_stat, long long *hits, long long *misses);
+static inline size_t db_size(const struct db *db) { return dict_count(&db->keys); }
+
+/* Look a key up, deleting it first if it has expired. `touch` refreshes the
+ * LRU stamp and counts a hit or miss. */
+struct kv *db_find(struct db *db, const char *key, size_t klen, int touch);
+/* Same, also returning the position for in-place replacement. */
+struct kv *db_find_pos(struct db *db, const char *key, size_t klen, struct dict_pos *pos);
+/* Insert or overwrite the key of `o` (the old value is freed). */
+void db_set(struct db *db, struct kv *o);
+/* Replace the object at pos (from db_find_pos) by n with the same key. */
+void db_replace(struct db *db, struct dict_pos *pos, struct kv *n);
+/* Remove a key; returns 1 if it existed (and was not expired). */
+int db_delete(struct db *db, const char *key, size_t klen);
+void db_delete_at(struct db *db, struct dict_pos *pos);
+/* Change the TTL of the object at pos (expire < 0 removes it). */
+struct kv *db_set_expire(struct db *db, struct dict_pos *pos, long long expire);
+void db_flush(struct db *db);
+/* Swap the contents of two databases (SWAPDB). */
+void db_swap(struct db *a, struct db *b);
+static inline int kv_expired(const struct kv *o) {
+    return kv_has_expire(o) && kv_expire(o) < db_now_ms;
+}
+/* Active expiry: walk the table for up to `budget_us`, deleting expired keys.
+ * *cursor carries the position between calls. Returns keys removed. */
+long db_active_expire(struct db *db, unsigned long long *cursor, long long budget_us);
+
+#endif

@@ -1,0 +1,200 @@
+/*
+ * server.h - the types every part of the server shares: the shard (one per
+ * core), the client connection, the execution context a command handler sees
+ * (struct client), and the command table entry.
+ *
+ * Ownership in one paragraph: a shard thread owns its struct shard, its
+ * databases, its connections and everything they point to. Other shards
+ * reach it only through its incoming xrings, with messages that carry copies
+ * (see shard/xmsg.h). A handler's argv points into a receive buffer or a
+ * message body and is valid only until the handler returns.
+ */
+#ifndef SERVER_H
+#define SERVER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "config.h"
+#include "db/db.h"
+#include "resp/parse.h"
+#include "resp/reply.h"
+#include "util/buf.h"
+
+#define REDIS_COMPAT_VERSION "7.0.15"
+#define RS_VERSION "0.1.0"
+#define MAX_SHARDS 1024
+
+struct shard;
+struct conn;
+struct command;
+struct xmsg;
+
+struct arg {
+    const char *p;
+    size_t len;
+};
+
+/* What a command handler runs with. */
+struct client {
+    struct shard *sh;
+    struct conn *conn;     /* NULL when running for another shard */
+    struct db *db;         /* the selected database */
+    int dbid;
+    int resp;              /* 2 or 3 */
+    int argc;
+    struct arg *argv;
+    struct buf *out;       /* where the reply goes */
+    const struct command *cmd;
+    struct db *(*db_for)(struct client *c, int id); /* another database by index */
+    void *ctx;             /* private to db_for */
+};
+
+/* Command flags */
+#define CMD_WRITE 0x0001
+#define CMD_READONLY 0x0002
+#define CMD_DENYOOM 0x0004
+#define CMD_ADMIN 0x0008
+#define CMD_FAST 0x0010
+#define CMD_NOSCRIPT 0x0020
+#define CMD_LOADING 0x0040
+#define CMD_STALE 0x0080
+#define CMD_PUBSUB 0x0100
+#define CMD_NOAUTH 0x0200
+#define CMD_INTERNAL 0x0400  /* only ever sent between shards */
+#define CMD_PARENT 0x0800    /* has subcommands */
+#define CMD_RANDOM 0x1000    /* nondeterministic output */
+#define CMD_SORT 0x2000      /* to_sort_for_scripts */
+#define CMD_MULTIKEY_COORD 0x4000 /* keys may be in another db (COPY DB) */
+
+/* Where a command runs. */
+enum route {
+    R_LOCAL, /* on the connection's shard, no keys */
+    R_KEYS,  /* on the shard owning its keys; split or coordinate if several */
+    R_ALL,   /* on every shard, results combined */
+};
+
+/* How partial results from several shards become one reply. */
+enum combine {
+    C_NONE,   /* never spans shards */
+    C_ARRAY,  /* R_KEYS: one element per key, in key order (MGET) */
+    C_SUM,    /* integers added (DEL, EXISTS, DBSIZE) */
+    C_OK,     /* +OK if every part said OK, else the first error */
+    C_CONCAT, /* R_ALL: arrays concatenated (KEYS) */
+    C_COORD,  /* R_KEYS: fetch values, run here, write back (RENAME, MSETNX) */
+    C_FUNC,   /* R_ALL: the command's own combine function */
+};
+
+struct gather;
+struct command {
+    const char *name;      /* "get", or "config|get" for a subcommand */
+    void (*proc)(struct client *c);
+    int arity;
+    uint32_t flags;
+    int first_key, last_key, key_step;
+    enum route route;
+    enum combine combine;
+    const char *group;
+    /* optional: custom combine for C_FUNC (writes the whole reply to out) */
+    void (*combine_fn)(struct gather *g, struct buf *out, int resp);
+    /* optional: R_ALL commands may pick a subset of shards (SCAN, RANDOMKEY) */
+    int id;
+    int nsub;
+    const struct command *const *subs; /* filled at startup for parents */
+    const struct command *parent;
+};
+
+/* Per-command statistics, one row per shard. */
+struct cmd_stat {
+    long long calls, usec, rejected, failed;
+};
+
+#define MAX_ERR_KINDS 64
+struct shard_stats {
+    long long connections_received;
+    long long commands_processed;
+    long long net_input_bytes, net_output_bytes;
+    long long expired_keys, evicted_keys;
+    long long keyspace_hits, keyspace_misses;
+    long long rejected_conn;
+    long long total_error_replies;
+    long long expired_stale_perc; /* unused placeholder kept at 0 */
+    char err_name[MAX_ERR_KINDS][32];
+    long long err_count[MAX_ERR_KINDS];
+    int nerr;
+};
+
+/* Provided by src/server/conn.c */
+struct conn;
+
+struct shard {
+    int id;
+    struct config cfg; /* this shard's copy; CONFIG SET updates every copy */
+    struct io *io;
+    int ring_fd;
+    int listen_fd[16];
+    int nlisten;
+    struct db *dbs;
+    int ndb;
+    struct shard_stats st;
+    struct cmd_stat *cmdstat; /* indexed by command id */
+
+    /* cross-shard messaging */
+    struct xring **in;        /* in[src] */
+    struct xring **out;       /* out[dst] */
+    struct xmsg **batch;      /* batch being built for dst this iteration */
+    struct xmsg **backlog_head, **backlog_tail; /* batches that found a full ring */
+    _Atomic int sleeping;
+    int *wake_needed;
+
+    /* connections */
+    struct conn *flush_head; /* connections with output to send */
+    struct conn *rearm_head; /* connections whose recv must be re-armed */
+    struct conn *conns;      /* all connections (doubly linked) */
+    long nconns;
+
+    /* scratch for parsing */
+    struct resp_spans spans;
+    struct arg *argv;
+    size_t argv_cap;
+    struct buf inline_buf;
+
+    /* cron */
+    _Atomic long long ops_per_sec; /* read by INFO on any shard */
+    long long ops_last_count;
+    long long ops_last_ms;
+    unsigned long long expire_cursor;
+    int expire_db;
+    pthread_t thread;
+    long long start_us;
+};
+
+extern struct shard **g_shards;
+extern int g_nshards;
+extern _Atomic int g_shutdown;
+extern _Atomic long g_clients;       /* open connections over all shards */
+extern _Atomic long long g_next_client_id;
+extern long long g_start_time_ms;
+extern char g_config_file[4096];
+extern char g_executable[4096];
+extern _Atomic long long g_lastsave;
+extern char g_run_id[41];
+extern _Atomic size_t g_mem_peak;
+extern size_t g_mem_startup;
+
+/* Slot -> shard: each shard owns a contiguous slot range. */
+extern uint16_t g_slot_shard[16384];
+int shard_for_key(const char *key, size_t len);
+
+/* The shard running on this thread. */
+extern _Thread_local struct shard *tl_shard;
+
+/* Errors: count then reply. `msg` is the full error line without '-'. */
+void reply_err(struct client *c, const char *msg);
+void reply_errf(struct client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void stats_count_error(struct shard *sh, const char *msg);
+
+#endif

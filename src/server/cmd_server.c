@@ -1,0 +1,658 @@
+/*
+ * cmd_server.c - server commands: COMMAND, INFO, CONFIG, TIME, LASTSAVE,
+ * DEBUG, SHUTDOWN, MEMORY.
+ *
+ * INFO runs a part on every shard that returns that shard's counters in a
+ * binary blob; the client's shard adds them up and formats Redis's fields.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../db/lru.h"
+#include "../log.h"
+#include "../util/glob.h"
+#include "../util/mem.h"
+#include "cmdutil.h"
+#include "commands.h"
+#include "conn.h"
+
+/* ---- COMMAND ---- */
+
+static void reply_flags(struct client *c, const struct command *cmd) {
+    static const struct { uint32_t bit; const char *name; } names[] = {
+        {CMD_WRITE, "write"},     {CMD_READONLY, "readonly"}, {CMD_DENYOOM, "denyoom"},
+        {CMD_ADMIN, "admin"},     {CMD_PUBSUB, "pubsub"},     {CMD_NOSCRIPT, "noscript"},
+        {CMD_LOADING, "loading"}, {CMD_STALE, "stale"},       {CMD_FAST, "fast"},
+        {CMD_NOAUTH, "no_auth"},
+    };
+    int n = 0;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (cmd->flags & names[i].bit) n++;
+    reply_set(c->out, c->resp, n);
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (cmd->flags & names[i].bit) reply_simple(c->out, names[i].name);
+}
+
+static void reply_acl_cats(struct client *c, const struct command *cmd) {
+    const char *cats[6];
+    int n = 0;
+    if (cmd->first_key) cats[n++] = "@keyspace";
+    if (cmd->flags & CMD_WRITE) cats[n++] = "@write";
+    if (cmd->flags & CMD_READONLY) cats[n++] = "@read";
+    if (!strcmp(cmd->group, "string")) cats[n++] = "@string";
+    if (!strcmp(cmd->group, "connection")) cats[n++] = "@connection";
+    cats[n++] = (cmd->flags & CMD_FAST) ? "@fast" : "@slow";
+    reply_set(c->out, c->resp, n);
+    for (int i = 0; i < n; i++) reply_simple(c->out, cats[i]);
+}
+
+static void reply_key_specs(struct client *c, const struct command *cmd) {
+    if (!cmd->first_key) {
+        reply_array(c->out, 0);
+        return;
+    }
+    reply_array(c->out, 1);
+    reply_map(c->out, c->resp, 3);
+    reply_bulkc(c->out, "flags");
+    reply_set(c->out, c->resp, 1);
+    reply_simple(c->out, (cmd->flags & CMD_WRITE) ? "RW" : "RO");
+    reply_bulkc(c->out, "begin_search");
+    reply_map(c->out, c->resp, 2);
+    reply_bulkc(c->out, "type");
+    reply_bulkc(c->out, "index");
+    reply_bulkc(c->out, "spec");
+    reply_map(c->out, c->resp, 1);
+    reply_bulkc(c->out, "index");
+    reply_int(c->out, cmd->first_key);
+    reply_bulkc(c->out, "find_keys");
+    reply_map(c->out, c->resp, 2);
+    reply_bulkc(c->out, "type");
+    reply_bulkc(c->out, "range");
+    reply_bulkc(c->out, "spec");
+    reply_map(c->out, c->resp, 3);
+    reply_bulkc(c->out, "lastkey");
+    reply_int(c->out, cmd->last_key < 0 ? cmd->last_key : cmd->last_key - cmd->first_key);
+    reply_bulkc(c->out, "keystep");
+    reply_int(c->out, cmd->key_step);
+    reply_bulkc(c->out, "limit");
+    reply_int(c->out, 0);
+}
+
+static void reply_command_info(struct client *c, const struct command *cmd) {
+    reply_array(c->out, 10);
+    reply_bulkc(c->out, cmd->name);
+    reply_int(c->out, cmd->arity);
+    reply_flags(c, cmd);
+    reply_int(c->out, cmd->first_key);
+    reply_int(c->out, cmd->last_key);
+    reply_int(c->out, cmd->key_step);
+    reply_acl_cats(c, cmd);
+    reply_set(c->out, c->resp, 0);
+    reply_key_specs(c, cmd);
+    reply_array(c->out, cmd->nsub);
+    for (int i = 0; i < cmd->nsub; i++) reply_command_info(c, cmd->subs[i]);
+}
+
+static int visible(const struct command *cmd) { return !(cmd->flags & CMD_INTERNAL); }
+
+void command_command(struct client *c) {
+    if (c->argc > 1) {
+        reply_errf(c, "ERR unknown subcommand '%.*s'. Try COMMAND HELP.", (int)c->argv[1].len, c->argv[1].p);
+        return;
+    }
+    int n = 0;
+    for (int i = 0; i < g_ncommands; i++)
+        if (visible(g_commands[i]) && !g_commands[i]->parent) n++;
+    reply_array(c->out, n);
+    for (int i = 0; i < g_ncommands; i++)
+        if (visible(g_commands[i]) && !g_commands[i]->parent) reply_command_info(c, g_commands[i]);
+}
+
+void command_count_command(struct client *c) {
+    int n = 0;
+    for (int i = 0; i < g_ncommands; i++)
+        if (visible(g_commands[i]) && !g_commands[i]->parent) n++;
+    reply_int(c->out, n);
+}
+
+static const struct command *lookup_visible(const struct arg *a) {
+    const struct command *cmd = command_lookup(a->p, a->len);
+    return cmd && visible(cmd) ? cmd : NULL;
+}
+
+void command_info_command(struct client *c) {
+    if (c->argc == 2) {
+        command_command(c);
+        return;
+    }
+    reply_array(c->out, c->argc - 2);
+    for (int i = 2; i < c->argc; i++) {
+        const struct command *cmd = lookup_visible(&c->argv[i]);
+        if (cmd) reply_command_info(c, cmd);
+        else reply_null_array(c->out, c->resp);
+    }
+}
+
+static void reply_command_doc(struct client *c, const struct command *cmd) {
+    reply_bulkc(c->out, cmd->name);
+    int n = 4 + (cmd->nsub ? 1 : 0);
+    reply_map(c->out, c->resp, n);
+    reply_bulkc(c->out, "summary");
+    reply_bulkc(c->out, command_summary(cmd));
+    reply_bulkc(c->out, "since");
+    reply_bulkc(c->out, command_since(cmd));
+    reply_bulkc(c->out, "group");
+    reply_bulkc(c->out, cmd->group);
+    reply_bulkc(c->out, "complexity");
+    reply_bulkc(c->out, command_complexity(cmd));
+    if (cmd->nsub) {
+        reply_bulkc(c->out, "subcommands");
+        reply_map(c->out, c->resp, cmd->nsub);
+        for (int i = 0; i < cmd->nsub; i++) reply_command_doc(c, cmd->subs[i]);
+    }
+}
+
+void command_docs_command(struct client *c) {
+    int n = 0;
+    if (c->argc == 2) {
+        for (int i = 0; i < g_ncommands; i++)
+            if (visible(g_commands[i]) && !g_commands[i]->parent) n++;
+        reply_map(c->out, c->resp, n);
+        for (int i = 0; i < g_ncommands; i++)
+            if (visible(g_commands[i]) && !g_commands[i]->parent) reply_command_doc(c, g_commands[i]);
+        return;
+    }
+    for (int i = 2; i < c->argc; i++) n += lookup_visible(&c->argv[i]) != NULL;
+    reply_map(c->out, c->resp, n);
+    for (int i = 2; i < c->argc; i++) {
+        const struct command *cmd = lookup_visible(&c->argv[i]);
+        if (cmd) reply_command_doc(c, cmd);
+    }
+}
+
+void command_list_command(struct client *c) {
+    const struct arg *pat = NULL, *cat = NULL;
+    if (c->argc == 5 && ARG_IS(c->argv[2], "filterby")) {
+        if (ARG_IS(c->argv[3], "pattern")) pat = &c->argv[4];
+        else if (ARG_IS(c->argv[3], "aclcat")) cat = &c->argv[4];
+        else if (!ARG_IS(c->argv[3], "module")) {
+            reply_err(c, ERR_SYNTAX);
+            return;
+        } else {
+            reply_array(c->out, 0);
+            return;
+        }
+    } else if (c->argc != 2) {
+        reply_err(c, ERR_SYNTAX);
+        return;
+    }
+    struct buf names = {0};
+    long long n = 0;
+    for (int i = 0; i < g_ncommands; i++) {
+        const struct command *cmd = g_commands[i];
+        if (!visible(cmd)) continue;
+        if (pat && !glob_match(pat->p, pat->len, cmd->name, strlen(cmd->name), 1)) continue;
+        if (cat && !str_ieq(cat->p, cat->len, cmd->group)) continue;
+        buf_put(&names, &cmd, sizeof(cmd));
+        n++;
+    }
+    reply_array(c->out, n);
+    for (long long i = 0; i < n; i++) reply_bulkc(c->out, ((const struct command **)(void *)names.p)[i]->name);
+    buf_free(&names);
+}
+
+void command_getkeys_command(struct client *c) {
+    const struct command *cmd = lookup_visible(&c->argv[2]);
+    struct arg *argv = c->argv + 2;
+    int argc = c->argc - 2;
+    if (cmd && (cmd->flags & CMD_PARENT) && argc >= 2) {
+        const struct command *sub = NULL;
+        for (int i = 0; i < cmd->nsub; i++)
+            if (str_ieq(argv[1].p, argv[1].len, strchr(cmd->subs[i]->name, '|') + 1)) sub = cmd->subs[i];
+        cmd = sub;
+    }
+    if (!cmd) {
+        reply_err(c, "ERR Invalid command specified");
+        return;
+    }
+    if ((cmd->arity > 0 && cmd->arity != argc) || argc < -cmd->arity) {
+        reply_err(c, "ERR Invalid number of arguments specified for command");
+        return;
+    }
+    int *pos = malloc(sizeof(int) * (size_t)argc);
+    if (!pos) abort();
+    int n = command_keys(cmd, argv, argc, pos, argc);
+    if (n == 0) reply_err(c, "ERR The command has no key arguments");
+    else {
+        reply_array(c->out, n);
+        for (int i = 0; i < n; i++) reply_bulk(c->out, argv[pos[i]].p, argv[pos[i]].len);
+    }
+    free(pos);
+}
+
+static void reply_help_lines(struct client *c, const char *const *lines) {
+    long long n = 0;
+    while (lines[n]) n++;
+    reply_array(c->out, n);
+    for (long long i = 0; i < n; i++) reply_simple(c->out, lines[i]);
+}
+
+void command_help_command(struct client *c) {
+    static const char *const lines[] = {
+        "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "(no subcommand)",
+        "    Return details about all Redis commands.",
+        "COUNT",
+        "    Return the total number of commands in this Redis server.",
+        "LIST",
+        "    Return a list of all commands in this Redis server.",
+        "INFO [<command-name> ...]",
+        "    Return details about multiple Redis commands.",
+        "DOCS [<command-name> ...]",
+        "    Return documentation details about multiple Redis commands.",
+        "GETKEYS <full-command>",
+        "    Return the keys from a full Redis command.",
+        "HELP",
+        "    Print this help.",
+        NULL};
+    reply_help_lines(c, lines);
+}
+
+/* ---- INFO ---- */
+
+/* What one shard reports: fixed header, then per-db and per-command rows. */
+struct info_head {
+    struct shard_stats st;
+    long long nconns;
+    long long cpu_user_us, cpu_sys_us;
+    int ndb, ncmd;
+};
+
+void info_command(struct client *c) {
+    struct shard *sh = c->sh;
+    struct buf b = {0};
+    struct info_head h;
+    memset(&h, 0, sizeof(h));
+    h.st = sh->st;
+    h.nconns = sh->nconns;
+    struct rusage ru;
+    if (getrusage(RUSAGE_THREAD, &ru) == 0) {
+        h.cpu_user_us = (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
+        h.cpu_sys_us = (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
+    }
+    h.ndb = sh->ndb;
+    h.ncmd = g_ncommands;
+    buf_put(&b, &h, sizeof(h));
+    for (int i = 0; i < sh->ndb; i++) {
+        long long kv[2] = {(long long)db_size(&sh->dbs[i]), (long long)sh->dbs[i].expires};
+        buf_put(&b, kv, sizeof(kv));
+    }
+    buf_put(&b, sh->cmdstat, sizeof(struct cmd_stat) * (size_t)g_ncommands);
+    reply_bulk(c->out, b.p, b.len);
+    buf_free(&b);
+}
+
+struct info_sum {
+    struct shard_stats st;
+    long long nconns, cpu_user_us, cpu_sys_us;
+    long long *keys, *expires;
+    struct cmd_stat *cs;
+    int ndb;
+};
+
+static int want(const struct gather *g, const char *section, int in_default) {
+    if (g->argc <= 1) return in_default;
+    for (int i = 1; i < g->argc; i++) {
+        const struct arg *a = &g->orig_argv[i];
+        if (str_ieq(a->p, a->len, section) || str_ieq(a->p, a->len, "all") ||
+            str_ieq(a->p, a->len, "everything"))
+            return 1;
+        if (str_ieq(a->p, a->len, "default") && in_default) return 1;
+    }
+    return 0;
+}
+
+#define LINE(...) do { n = snprintf(tmp, sizeof(tmp), __VA_ARGS__); buf_put(b, tmp, (size_t)n); } while (0)
+
+static void sum_parts(struct gather *g, struct info_sum *s) {
+    memset(s, 0, sizeof(*s));
+    s->cs = calloc((size_t)g_ncommands, sizeof(struct cmd_stat));
+    for (int i = 0; i < g_nshards; i++) {
+        const struct buf *r = &g->parts[i].reply;
+        const char *cr = memchr(r->p, '\r', r->len);
+        if (!cr) continue;
+        const char *p = cr + 2;
+        struct info_head h;
+        memcpy(&h, p, sizeof(h));
+        p += sizeof(h);
+        if (!s->keys) {
+            s->ndb = h.ndb;
+            s->keys = calloc((size_t)h.ndb, sizeof(long long));
+            s->expires = calloc((size_t)h.ndb, sizeof(long long));
+        }
+        long long *f = (long long *)(void *)&s->st, *t = (long long *)(void *)&h.st;
+        /* the counters come first in struct shard_stats, all long long */
+        size_t nctr = offsetof(struct shard_stats, err_name) / sizeof(long long);
+        for (size_t k = 0; k < nctr; k++) f[k] += t[k];
+        for (int e = 0; e < h.st.nerr; e++) {
+            int found = 0;
+            for (int k = 0; k < s->st.nerr; k++)
+                if (!strcmp(s->st.err_name[k], h.st.err_name[e])) {
+                    s->st.err_count[k] += h.st.err_count[e];
+                    found = 1;
+                }
+            if (!found && s->st.nerr < MAX_ERR_KINDS) {
+                memcpy(s->st.err_name[s->st.nerr], h.st.err_name[e], 32);
+                s->st.err_count[s->st.nerr++] = h.st.err_count[e];
+            }
+        }
+        s->nconns += h.nconns;
+        s->cpu_user_us += h.cpu_user_us;
+        s->cpu_sys_us += h.cpu_sys_us;
+        for (int d = 0; d < h.ndb; d++) {
+            long long kv[2];
+            memcpy(kv, p, sizeof(kv));
+            p += sizeof(kv);
+            s->keys[d] += kv[0];
+            s->expires[d] += kv[1];
+        }
+        for (int k = 0; k < h.ncmd; k++) {
+            struct cmd_stat cs;
+            memcpy(&cs, p, sizeof(cs));
+            p += sizeof(cs);
+            s->cs[k].calls += cs.calls;
+            s->cs[k].usec += cs.usec;
+            s->cs[k].rejected += cs.rejected;
+            s->cs[k].failed += cs.failed;
+        }
+    }
+}
+
+static void info_server(struct buf *b, const struct shard *sh) {
+    char tmp[1024];
+    int n;
+    struct utsname u;
+    uname(&u);
+    long long now_us = ustime();
+    long long up = (now_us / 1000 - g_start_time_ms) / 1000;
+    LINE("# Server\r\nredis_version:%s\r\nredis_git_sha1:00000000\r\nredis_git_dirty:0\r\n", REDIS_COMPAT_VERSION);
+    LINE("redis_build_id:0\r\nredis_mode:standalone\r\nos:%s %s %s\r\narch_bits:64\r\n", u.sysname, u.release, u.machine);
+    LINE("monotonic_clock:POSIX clock_gettime\r\nmultiplexing_api:io_uring\r\natomicvar_api:c11-builtin\r\n");
+    LINE("gcc_version:%d.%d.%d\r\nprocess_id:%d\r\nprocess_supervised:no\r\n", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__, (int)getpid());
+    LINE("run_id:%s\r\ntcp_port:%d\r\nserver_time_usec:%lld\r\n", g_run_id, sh->cfg.port, now_us);
+    LINE("uptime_in_seconds:%lld\r\nuptime_in_days:%lld\r\nhz:%d\r\nconfigured_hz:%d\r\n", up, up / 86400, sh->cfg.hz, sh->cfg.hz);
+    LINE("lru_clock:%u\r\nexecutable:%s\r\nconfig_file:%s\r\nio_threads_active:0\r\n", lru_clock(), g_executable, g_config_file);
+    LINE("redis_shard_version:%s\r\nshards:%d\r\n", RS_VERSION, g_nshards);
+}
+
+static void info_memory(struct buf *b, const struct shard *sh) {
+    char tmp[1024], h1[32], h2[32], h3[32], h4[32], h5[32];
+    int n;
+    size_t used = mem_used(), rss = mem_rss(), total = mem_total_system();
+    if (used > g_mem_peak) g_mem_peak = used;
+    size_t peak = g_mem_peak;
+    bytes_to_human(h1, sizeof(h1), used);
+    bytes_to_human(h2, sizeof(h2), rss);
+    bytes_to_human(h3, sizeof(h3), peak);
+    bytes_to_human(h4, sizeof(h4), total);
+    bytes_to_human(h5, sizeof(h5), (unsigned long long)sh->cfg.maxmemory);
+    static const char *policies[] = {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+                                     "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"};
+    LINE("# Memory\r\nused_memory:%zu\r\nused_memory_human:%s\r\nused_memory_rss:%zu\r\n", used, h1, rss);
+    LINE("used_memory_rss_human:%s\r\nused_memory_peak:%zu\r\nused_memory_peak_human:%s\r\n", h2, peak, h3);
+    LINE("used_memory_peak_perc:%.2f%%\r\nused_memory_startup:%zu\r\n", peak ? 100.0 * (double)used / (double)peak : 0.0, g_mem_startup);
+    LINE("used_memory_dataset:%zu\r\nallocator_allocated:%zu\r\nallocator_resident:%zu\r\n", used > g_mem_startup ? used - g_mem_startup : 0, used, rss);
+    LINE("total_system_memory:%zu\r\ntotal_system_memory_human:%s\r\nused_memory_lua:0\r\nused_memory_scripts:0\r\n", total, h4);
+    LINE("maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n", sh->cfg.maxmemory, h5, policies[sh->cfg.maxmemory_policy]);
+    LINE("mem_fragmentation_ratio:%.2f\r\nmem_fragmentation_bytes:%lld\r\n", used ? (double)rss / (double)used : 0.0, (long long)rss - (long long)used);
+    LINE("mem_allocator:%s\r\nlazyfree_pending_objects:0\r\n", mem_allocator_name());
+}
+
+static void info_stats(struct buf *b, const struct info_sum *s) {
+    char tmp[1024];
+    int n;
+    long long ops = 0;
+    for (int i = 0; i < g_nshards; i++) ops += g_shards[i]->ops_per_sec;
+    LINE("# Stats\r\ntotal_connections_received:%lld\r\ntotal_commands_processed:%lld\r\n", s->st.connections_received, s->st.commands_processed);
+    LINE("instantaneous_ops_per_sec:%lld\r\ntotal_net_input_bytes:%lld\r\ntotal_net_output_bytes:%lld\r\n", ops, s->st.net_input_bytes, s->st.net_output_bytes);
+    LINE("rejected_connections:%lld\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n", s->st.rejected_conn);
+    LINE("expired_keys:%lld\r\nexpired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\n", s->st.expired_keys);
+    LINE("evicted_keys:%lld\r\nevicted_clients:0\r\nkeyspace_hits:%lld\r\nkeyspace_misses:%lld\r\n", s->st.evicted_keys, s->st.keyspace_hits, s->st.keyspace_misses);
+    LINE("pubsub_channels:0\r\npubsub_patterns:0\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\n");
+    LINE("unexpected_error_replies:0\r\ntotal_error_replies:%lld\r\ndump_payload_sanitizations:0\r\n", s->st.total_error_replies);
+}
+
+static void info_keyspace(struct buf *b, const struct info_sum *s) {
+    char tmp[256];
+    int n;
+    LINE("# Keyspace\r\n");
+    for (int d = 0; d < s->ndb; d++)
+        if (s->keys[d]) LINE("db%d:keys=%lld,expires=%lld,avg_ttl=0\r\n", d, s->keys[d], s->expires[d]);
+}
+
+void info_combine(struct gather *g, struct buf *out, int resp) {
+    struct shard *sh = g->conn->sh;
+    struct info_sum s;
+    sum_parts(g, &s);
+    struct buf all = {0}, *b = &all;
+    char tmp[1024];
+    int n;
+#define SEP() do { if (b->len) buf_puts(b, "\r\n"); } while (0)
+    if (want(g, "server", 1)) { SEP(); info_server(b, sh); }
+    if (want(g, "clients", 1)) {
+        SEP();
+        LINE("# Clients\r\nconnected_clients:%lld\r\ncluster_connections:0\r\nmaxclients:%lld\r\n", s.nconns, sh->cfg.maxclients);
+        LINE("client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n");
+    }
+    if (want(g, "memory", 1)) { SEP(); info_memory(b, sh); }
+    if (want(g, "persistence", 1)) {
+        SEP();
+        LINE("# Persistence\r\nloading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:0\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:%lld\r\n", (long long)g_lastsave);
+        LINE("rdb_last_bgsave_status:ok\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_last_bgrewrite_status:ok\r\naof_last_write_status:ok\r\n");
+    }
+    if (want(g, "stats", 1)) { SEP(); info_stats(b, &s); }
+    if (want(g, "replication", 1)) {
+        SEP();
+        LINE("# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_replid:%s\r\nmaster_repl_offset:0\r\nrepl_backlog_active:0\r\n", g_run_id);
+    }
+    if (want(g, "cpu", 1)) {
+        SEP();
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        LINE("# CPU\r\nused_cpu_sys:%ld.%06ld\r\nused_cpu_user:%ld.%06ld\r\n", (long)ru.ru_stime.tv_sec, (long)ru.ru_stime.tv_usec, (long)ru.ru_utime.tv_sec, (long)ru.ru_utime.tv_usec);
+        LINE("used_cpu_sys_children:0.000000\r\nused_cpu_user_children:0.000000\r\n");
+        LINE("used_cpu_sys_main_thread:%lld.%06lld\r\nused_cpu_user_main_thread:%lld.%06lld\r\n", s.cpu_sys_us / 1000000, s.cpu_sys_us % 1000000, s.cpu_user_us / 1000000, s.cpu_user_us % 1000000);
+    }
+    if (want(g, "modules", 1)) { SEP(); LINE("# Modules\r\n"); }
+    if (want(g, "commandstats", 0)) {
+        SEP();
+        LINE("# Commandstats\r\n");
+        for (int i = 0; i < g_ncommands; i++) {
+            const struct cmd_stat *cs = &s.cs[i];
+            if (!cs->calls && !cs->rejected && !cs->failed) continue;
+            if (g_commands[i]->flags & CMD_INTERNAL) continue;
+            LINE("cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,rejected_calls=%lld,failed_calls=%lld\r\n",
+                 g_commands[i]->name, cs->calls, cs->usec, cs->calls ? (double)cs->usec / (double)cs->calls : 0.0,
+                 cs->rejected, cs->failed);
+        }
+    }
+    if (want(g, "errorstats", 1)) {
+        SEP();
+        LINE("# Errorstats\r\n");
+        for (int i = 0; i < s.st.nerr; i++) LINE("errorstat_%s:count=%lld\r\n", s.st.err_name[i], s.st.err_count[i]);
+    }
+    if (want(g, "cluster", 1)) { SEP(); LINE("# Cluster\r\ncluster_enabled:0\r\n"); }
+    if (want(g, "keyspace", 1)) { SEP(); info_keyspace(b, &s); }
+#undef SEP
+    reply_verbatim(out, resp, "txt", all.p ? all.p : "", all.len);
+    buf_free(&all);
+    free(s.keys);
+    free(s.expires);
+    free(s.cs);
+}
+
+/* ---- CONFIG ---- */
+
+struct get_ctx {
+    struct buf items;
+    long long n;
+};
+
+static void emit_pair(void *ctx, const char *name, const char *value) {
+    struct get_ctx *g = ctx;
+    reply_bulkc(&g->items, name);
+    reply_bulkc(&g->items, value);
+    g->n++;
+}
+
+void config_get_command(struct client *c) {
+    const char *pats[64];
+    char *copies[64];
+    int np = c->argc - 2 < 64 ? c->argc - 2 : 64;
+    for (int i = 0; i < np; i++) {
+        copies[i] = strndup(c->argv[i + 2].p, c->argv[i + 2].len);
+        pats[i] = copies[i];
+    }
+    struct get_ctx g = {{0}, 0};
+    config_get_multi(&c->sh->cfg, np, pats, emit_pair, &g);
+    reply_map(c->out, c->resp, g.n);
+    buf_put(c->out, g.items.p, g.items.len);
+    buf_free(&g.items);
+    for (int i = 0; i < np; i++) free(copies[i]);
+}
+
+/* Runs on every shard: each applies the same change to its own copy. */
+void config_set_command(struct client *c) {
+    if ((c->argc - 2) % 2) {
+        reply_errf(c, "ERR wrong number of arguments for '%s' command", c->cmd->name);
+        return;
+    }
+    int np = (c->argc - 2) / 2;
+    const char **names = calloc((size_t)np, sizeof(char *)), **vals = calloc((size_t)np, sizeof(char *));
+    if (!names || !vals) abort();
+    for (int i = 0; i < np; i++) {
+        names[i] = strndup(c->argv[2 + 2 * i].p, c->argv[2 + 2 * i].len);
+        vals[i] = strndup(c->argv[3 + 2 * i].p, c->argv[3 + 2 * i].len);
+    }
+    char *err = NULL;
+    if (config_set(&c->sh->cfg, np, names, vals, &err) != 0) {
+        reply_err(c, err);
+        free(err);
+    } else {
+        if (c->sh->id == 0) log_set_level(c->sh->cfg.loglevel);
+        reply_ok(c->out);
+    }
+    for (int i = 0; i < np; i++) {
+        free((void *)names[i]);
+        free((void *)vals[i]);
+    }
+    free(names);
+    free(vals);
+}
+
+void config_resetstat_command(struct client *c) {
+    struct shard *sh = c->sh;
+    memset(&sh->st, 0, sizeof(sh->st));
+    memset(sh->cmdstat, 0, sizeof(struct cmd_stat) * (size_t)g_ncommands);
+    reply_ok(c->out);
+}
+
+void config_help_command(struct client *c) {
+    static const char *const lines[] = {
+        "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "GET <pattern>",
+        "    Return parameters matching the glob-like <pattern> and their values.",
+        "SET <directive> <value>",
+        "    Set the configuration <directive> to <value>.",
+        "RESETSTAT",
+        "    Reset statistics reported by the INFO command.",
+        "HELP",
+        "    Print this help.",
+        NULL};
+    reply_help_lines(c, lines);
+}
+
+/* ---- small server commands ---- */
+
+void time_command(struct client *c) {
+    long long us = ustime();
+    reply_array(c->out, 2);
+    reply_bulk_ll(c->out, us / 1000000);
+    reply_bulk_ll(c->out, us % 1000000);
+}
+
+void lastsave_command(struct client *c) { reply_int(c->out, (long long)g_lastsave); }
+
+void debug_command(struct client *c) {
+    if (ARG_IS(c->argv[1], "sleep") && c->argc == 3) {
+        double secs;
+        if (!str_to_double(c->argv[2].p, c->argv[2].len, &secs) || secs < 0) {
+            reply_err(c, ERR_NOT_FLOAT);
+            return;
+        }
+        struct timespec ts = {(time_t)secs, (long)((secs - (double)(time_t)secs) * 1e9)};
+        nanosleep(&ts, NULL);
+        reply_ok(c->out);
+    } else if (ARG_IS(c->argv[1], "help")) {
+        static const char *const lines[] = {
+            "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "SLEEP <seconds>",
+            "    Stop the shard that runs this command for <seconds> (decimals allowed).",
+            "HELP",
+            "    Print this help.",
+            NULL};
+        reply_help_lines(c, lines);
+    } else {
+        reply_errf(c, "ERR unknown subcommand '%.*s'. Try DEBUG HELP.", (int)c->argv[1].len, c->argv[1].p);
+    }
+}
+
+void shutdown_command(struct client *c) {
+    for (int j = 1; j < c->argc; j++) {
+        const struct arg *a = &c->argv[j];
+        if (ARG_IS(*a, "abort")) {
+            reply_err(c, "ERR No shutdown in progress.");
+            return;
+        }
+        if (!ARG_IS(*a, "nosave") && !ARG_IS(*a, "save") && !ARG_IS(*a, "now") && !ARG_IS(*a, "force")) {
+            reply_err(c, ERR_SYNTAX);
+            return;
+        }
+    }
+    log_warning("User requested shutdown...");
+    atomic_store(&g_shutdown, 1);
+    kill(getpid(), SIGTERM);
+}
+
+void memory_usage_command(struct client *c) {
+    if (c->argc != 3 && !(c->argc == 5 && ARG_IS(c->argv[3], "samples"))) {
+        reply_err(c, ERR_SYNTAX);
+        return;
+    }
+    if (c->argc == 5) {
+        long long s;
+        if (!arg_ll(c, &c->argv[4], &s)) return;
+    }
+    struct kv *o = db_find(c->db, c->argv[2].p, c->argv[2].len, 0);
+    if (!o) reply_null(c->out, c->resp);
+    else reply_int(c->out, (long long)kv_mem_usage(o));
+}
+
+void memory_help_command(struct client *c) {
+    static const char *const lines[] = {
+        "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "USAGE <key> [SAMPLES <count>]",
+        "    Return memory in bytes used by <key> and its value.",
+        "HELP",
+        "    Print this help.",
+        NULL};
+    reply_help_lines(c, lines);
+}

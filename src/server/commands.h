@@ -1,0 +1,27 @@
+/*
+ * commands.h - prototypes of every command handler and combiner named in
+ * commands.def (generated from the table itself).
+ */
+#ifndef SERVER_COMMANDS_H
+#define SERVER_COMMANDS_H
+
+#include "../server.h"
+
+struct gather;
+#define CMD(name, proc, arity, flags, fk, lk, step, route, comb, cfn, group) \
+    void proc(struct client *c);
+#include "../commands.def"
+#undef CMD
+
+void parent_command(struct client *c);
+void randomkey_combine(struct gather *g, struct buf *out, int resp);
+void client_list_combine(struct gather *g, struct buf *out, int resp);
+void client_kill_combine(struct gather *g, struct buf *out, int resp);
+void info_combine(struct gather *g, struct buf *out, int resp);
+
+/* COMMAND DOCS text (command_docs.c); "" for unknown commands. */
+const char *command_summary(const struct command *cmd);
+const char *command_since(const struct command *cmd);
+const char *command_complexity(const struct command *cmd);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * conn.h - a client connection owned by one shard: its input state, its
+ * ordered send queue, and its lifecycle.
+ *
+ * Replies leave in request order. Local replies accumulate in `out`. When a
+ * command goes to another shard, `out` is closed off into a segment and a
+ * placeholder segment (a hole) takes the command's place in the queue; the
+ * hole is filled when the owner's reply arrives. A flush sends every ready
+ * segment from the head up to the first unfilled hole, in one send or
+ * sendmsg, with at most one send in flight per connection.
+ */
+#ifndef SERVER_CONN_H
+#define SERVER_CONN_H
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "../server.h"
+
+struct xmsg;
+
+struct oseg {
+    struct oseg *next;
+    char *p;
+    size_t len, off, cap; /* off: bytes already sent */
+    struct xmsg *ref;     /* reply batch owning p, or NULL when p is ours */
+    struct conn *conn;
+    int ready;
+    int discard; /* CLIENT REPLY OFF/SKIP: drop the bytes when filled */
+};
+
+enum reply_mode { REPLY_ON, REPLY_OFF, REPLY_SKIP, REPLY_SKIP_NEXT };
+
+struct conn {
+    int fd;
+    long long id;
+    struct shard *sh;
+    struct conn *prev, *next;   /* shard's list of all connections */
+    struct conn *flush_next;
+    struct conn *rearm_next;
+    uint8_t in_flush, in_rearm, recv_armed, sending;
+    uint8_t closing;            /* no more input; free once nothing is in flight */
+    uint8_t close_after_reply;  /* QUIT, protocol error: close once output drains */
+    uint8_t resp;
+    uint8_t reply_mode;
+    uint8_t no_evict;
+    int dbid;
+    int inflight;     /* holes, gathers, coordinated ops, sends, armed recv */
+    int barrier;      /* a coordinated op runs: hold further input */
+    struct buf in;    /* unparsed input: a partial command or input held back */
+    struct resp_state ps;
+    struct resp_spans own_spans;
+    struct buf out;
+    struct oseg *qh, *qt;
+    size_t qbytes;
+    struct iovec *iov;
+    struct msghdr msg;
+    char *name;
+    char *lib_name, *lib_ver;
+    char addr[64], laddr[64];
+    long long ctime_ms, last_ms;
+    long long soft_limit_since;
+    const struct command *last_cmd;
+};
+
+/* Create a connection for an accepted socket on shard sh. */
+struct conn *conn_new(struct shard *sh, int fd);
+/* New bytes from the socket (they are copied if they must outlive the call). */
+void conn_on_data(struct conn *c, const char *data, size_t len);
+/* Resume parsing held input (after a barrier is lifted). */
+void conn_resume(struct conn *c);
+/* Completion of the in-flight send. */
+void conn_on_sent(struct conn *c, int res);
+/* The multishot recv ended (res: 0 = EOF, <0 = error or -ENOBUFS). */
+void conn_on_recv_end(struct conn *c, int res);
+/* Stop reading and free the connection once nothing is in flight. */
+void conn_close(struct conn *c);
+/* Drop one in-flight reference; frees a closing connection at zero. */
+void conn_unref(struct conn *c);
+/* Queue the connection for a flush at the end of this loop iteration. */
+void conn_want_flush(struct conn *c);
+/* Send what is ready (called once per connection per loop iteration). */
+void conn_flush(struct conn *c);
+/* Insert a hole for a reply that another shard will produce. */
+struct oseg *conn_add_hole(struct conn *c);
+/* Fill a hole with bytes owned by `ref` (a reply batch) or, with ref NULL,
+ * with a malloc'd buffer the segment takes over. */
+void conn_fill_hole(struct oseg *s, char *p, size_t len, struct xmsg *ref);
+/* Bytes of output this connection holds. */
+size_t conn_output_bytes(const struct conn *c);
+/* Describe the connection like a CLIENT LIST line (no trailing newline). */
+void conn_describe(const struct conn *c, struct buf *b);
+
+#endif

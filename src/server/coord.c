@@ -1,0 +1,303 @@
+/*
+ * coord.c - fetch, execute here, write back (see coord.h).
+ *
+ * __fetch  dbid key [dbid key ...]  -> array: serialized value or null each
+ * __store  dbid key blob [...]      -> +OK; an empty blob deletes the key
+ */
+#include "coord.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../shard/xmsg.h"
+#include "../util/util.h"
+#include "cmdutil.h"
+#include "commands.h"
+#include "conn.h"
+#include "dispatch.h"
+
+struct coord {
+    struct buf argbytes; /* the command's arguments, copied */
+    struct arg *argv;
+    int argc;
+    int nkeys;
+    int *key_arg;   /* argv index of each key */
+    int *key_db;    /* its database */
+    struct db **tmp; /* temporary databases by index, created on use */
+    int ndb;
+};
+
+static struct db *tmp_db(struct coord *k, int id) {
+    if (id < 0 || id >= k->ndb) return NULL;
+    if (!k->tmp[id]) {
+        k->tmp[id] = calloc(1, sizeof(struct db));
+        if (!k->tmp[id]) abort();
+        db_init(k->tmp[id], id, NULL, NULL, NULL);
+    }
+    return k->tmp[id];
+}
+
+static struct db *coord_db_for(struct client *c, int id) { return tmp_db(c->ctx, id); }
+
+static void coord_free(struct coord *k) {
+    for (int i = 0; i < k->ndb; i++) {
+        if (k->tmp[i]) {
+            db_flush(k->tmp[i]);
+            free(k->tmp[i]);
+        }
+    }
+    free(k->tmp);
+    free(k->argv);
+    free(k->key_arg);
+    free(k->key_db);
+    buf_free(&k->argbytes);
+    free(k);
+}
+
+/* Store or delete one key on this shard. */
+static void store_one(struct shard *sh, int dbid, const struct arg *key, const struct arg *blob) {
+    if (dbid < 0 || dbid >= sh->ndb) return;
+    struct db *db = &sh->dbs[dbid];
+    if (blob->len == 0) {
+        db_delete(db, key->p, key->len);
+        return;
+    }
+    struct kv *o = kv_deserialize(key->p, key->len, blob->p, blob->len);
+    if (o) db_set(db, o);
+}
+
+void store_part_command(struct client *c) {
+    for (int i = 1; i + 2 < c->argc; i += 3) {
+        long long dbid;
+        str_to_ll(c->argv[i].p, c->argv[i].len, &dbid);
+        store_one(c->sh, (int)dbid, &c->argv[i + 1], &c->argv[i + 2]);
+    }
+    reply_ok(c->out);
+}
+
+void fetch_part_command(struct client *c) {
+    reply_array(c->out, (c->argc - 1) / 2);
+    struct buf tmp = {0};
+    for (int i = 1; i + 1 < c->argc; i += 2) {
+        long long dbid;
+        str_to_ll(c->argv[i].p, c->argv[i].len, &dbid);
+        struct kv *o = NULL;
+        if (dbid >= 0 && dbid < c->sh->ndb) o = db_find(&c->sh->dbs[dbid], c->argv[i + 1].p, c->argv[i + 1].len, 0);
+        if (!o) {
+            reply_null(c->out, 2);
+            continue;
+        }
+        tmp.len = 0;
+        kv_serialize(o, &tmp);
+        reply_bulk(c->out, tmp.p, tmp.len);
+    }
+    buf_free(&tmp);
+}
+
+static void put_arg(struct buf *b, const char *p, size_t len) {
+    struct arg a = {p, len};
+    buf_put(b, &a, sizeof(a));
+}
+
+/* Numbers for dbid arguments live in a small table so their pointers stay valid. */
+static const char *db_str(int id, size_t *len) {
+    static _Thread_local char tab[64][12];
+    static _Thread_local size_t lens[64];
+    int slot = id & 63;
+    lens[slot] = (size_t)snprintf(tab[slot], sizeof(tab[slot]), "%d", id);
+    *len = lens[slot];
+    return tab[slot];
+}
+
+/* Send __store for every key the command may have changed. */
+static void write_back(struct shard *sh, struct coord *k, int dbid_default) {
+    UNUSED(dbid_default);
+    const struct command *store = command_lookup("__store", 7);
+    struct buf args[MAX_SHARDS];
+    struct buf blobs = {0};
+    memset(args, 0, sizeof(struct buf) * (size_t)g_nshards);
+    /* serialize first: blob pointers must not move while args are built */
+    size_t *off = calloc((size_t)k->nkeys, sizeof(size_t)), *len = calloc((size_t)k->nkeys, sizeof(size_t));
+    if (!off || !len) abort();
+    for (int i = 0; i < k->nkeys; i++) {
+        struct arg *key = &k->argv[k->key_arg[i]];
+        struct kv *o = db_find(tmp_db(k, k->key_db[i]), key->p, key->len, 0);
+        off[i] = blobs.len;
+        if (o) kv_serialize(o, &blobs);
+        len[i] = blobs.len - off[i];
+    }
+    for (int i = 0; i < k->nkeys; i++) {
+        struct arg *key = &k->argv[k->key_arg[i]];
+        int s = shard_for_key(key->p, key->len);
+        if (args[s].len == 0) put_arg(&args[s], "__store", 7);
+        size_t dl;
+        const char *d = db_str(k->key_db[i], &dl);
+        char *dcopy = malloc(dl);
+        if (!dcopy) abort();
+        memcpy(dcopy, d, dl);
+        put_arg(&args[s], dcopy, dl);
+        put_arg(&args[s], key->p, key->len);
+        put_arg(&args[s], blobs.p + off[i], len[i]);
+    }
+    for (int s = 0; s < g_nshards; s++) {
+        if (!args[s].len) continue;
+        struct arg *av = (struct arg *)(void *)args[s].p;
+        int ac = (int)(args[s].len / sizeof(struct arg));
+        if (s == sh->id) {
+            for (int i = 1; i + 2 < ac; i += 3) {
+                long long dbid;
+                str_to_ll(av[i].p, av[i].len, &dbid);
+                store_one(sh, (int)dbid, &av[i + 1], &av[i + 2]);
+            }
+        } else {
+            /* nobody waits for this reply */
+            xmsg_send_cmd(sh, s, XC_MAKE(NULL, XC_SINK), store, 0, 2, ac, av);
+        }
+        for (int i = 1; i < ac; i += 3) free((void *)av[i].p);
+        buf_free(&args[s]);
+    }
+    free(off);
+    free(len);
+    buf_free(&blobs);
+}
+
+/* Every fetch answered: load the copies, run the command, write back. */
+static void coord_fetched(struct gather *g) {
+    struct coord *k = g->priv;
+    struct conn *c = g->conn;
+    struct shard *sh = c->sh;
+    size_t pos[MAX_SHARDS];
+    for (int s = 0; s < g_nshards; s++) {
+        const struct buf *r = &g->parts[s].reply;
+        const char *cr = r->len ? memchr(r->p, '\r', r->len) : NULL;
+        pos[s] = cr ? (size_t)(cr - r->p) + 2 : r->len;
+    }
+    for (int i = 0; i < k->nkeys; i++) {
+        struct arg *key = &k->argv[k->key_arg[i]];
+        int s = shard_for_key(key->p, key->len);
+        struct buf *r = &g->parts[s].reply;
+        long e = resp_reply_len(r->p + pos[s], r->len - pos[s]);
+        if (e <= 0) continue;
+        const char *el = r->p + pos[s];
+        pos[s] += (size_t)e;
+        if (el[1] == '-') continue; /* null: absent */
+        const char *cr = memchr(el, '\r', (size_t)e);
+        const char *data = cr + 2;
+        size_t dlen = (size_t)e - (size_t)(data - el) - 2;
+        struct kv *o = kv_deserialize(key->p, key->len, data, dlen);
+        if (o) db_set(tmp_db(k, k->key_db[i]), o);
+    }
+    struct buf out = {0};
+    struct client cl = {.sh = sh, .conn = c, .db = tmp_db(k, g->dbid), .dbid = g->dbid,
+                        .resp = g->resp, .argc = k->argc, .argv = k->argv, .out = &out,
+                        .cmd = g->cmd, .db_for = coord_db_for, .ctx = k};
+    exec_command(&cl);
+    if (g->cmd->flags & CMD_WRITE) write_back(sh, k, g->dbid);
+    c->barrier--;
+    struct oseg *hole = g->hole;
+    coord_free(k);
+    for (int s = 0; s < g_nshards; s++) {
+        buf_free(&g->parts[s].reply);
+        buf_free(&g->parts[s].args);
+    }
+    free(g->key_part);
+    free(g);
+    struct buf b = buf_take(&out);
+    int closing = c->closing;
+    conn_fill_hole(hole, b.p, b.len, NULL);
+    if (!closing) conn_resume(c);
+}
+
+/* The keys of the command and their databases. */
+static void find_keys(struct coord *k, const struct command *cmd, int dbid) {
+    k->key_arg = malloc(sizeof(int) * (size_t)k->argc);
+    k->key_db = malloc(sizeof(int) * (size_t)k->argc);
+    if (!k->key_arg || !k->key_db) abort();
+    k->nkeys = command_keys(cmd, k->argv, k->argc, k->key_arg, k->argc);
+    for (int i = 0; i < k->nkeys; i++) k->key_db[i] = dbid;
+    if (!strcmp(cmd->name, "copy") && k->nkeys == 2) {
+        /* COPY src dst DB n: the destination lives in db n (a bad option
+         * is reported when the command runs) */
+        for (int j = 3; j + 1 < k->argc; j++) {
+            long long v;
+            if (ARG_IS(k->argv[j], "db") && str_to_ll(k->argv[j + 1].p, k->argv[j + 1].len, &v) &&
+                v >= 0 && v < k->ndb)
+                k->key_db[1] = (int)v;
+        }
+    }
+}
+
+void coord_start(struct conn *c, const struct command *cmd, struct arg *argv, int argc) {
+    struct shard *sh = c->sh;
+    struct coord *k = calloc(1, sizeof(*k));
+    if (!k) abort();
+    size_t total = 0;
+    for (int i = 0; i < argc; i++) total += argv[i].len;
+    buf_reserve(&k->argbytes, total + 1);
+    k->argv = malloc(sizeof(struct arg) * (size_t)argc);
+    if (!k->argv) abort();
+    k->argc = argc;
+    for (int i = 0; i < argc; i++) {
+        k->argv[i].p = k->argbytes.p + k->argbytes.len;
+        k->argv[i].len = argv[i].len;
+        buf_put(&k->argbytes, argv[i].p, argv[i].len);
+    }
+    k->ndb = sh->ndb;
+    k->tmp = calloc((size_t)k->ndb, sizeof(struct db *));
+    if (!k->tmp) abort();
+    find_keys(k, cmd, c->dbid);
+
+    struct gather *g = calloc(1, sizeof(*g) + sizeof(struct gpart) * (size_t)g_nshards);
+    if (!g) abort();
+    g->conn = c;
+    g->cmd = cmd;
+    g->resp = c->resp;
+    g->dbid = c->dbid;
+    g->priv = k;
+    g->done = coord_fetched;
+    for (int s = 0; s < g_nshards; s++) {
+        g->parts[s].g = g;
+        g->parts[s].shard = s;
+    }
+    struct buf dbs = {0}; /* keeps db index strings alive for the local part */
+    for (int i = 0; i < k->nkeys; i++) {
+        struct arg *key = &k->argv[k->key_arg[i]];
+        int s = shard_for_key(key->p, key->len);
+        struct gpart *p = &g->parts[s];
+        if (!p->active) {
+            p->active = 1;
+            put_arg(&p->args, "__fetch", 7);
+        }
+        char num[12];
+        int n = snprintf(num, sizeof(num), "%d", k->key_db[i]);
+        char *d = malloc((size_t)n);
+        if (!d) abort();
+        memcpy(d, num, (size_t)n);
+        buf_put(&dbs, &d, sizeof(d));
+        put_arg(&p->args, d, (size_t)n);
+        put_arg(&p->args, key->p, key->len);
+    }
+    c->barrier++;
+    g->hole = conn_add_hole(c);
+    const struct command *fetch = command_lookup("__fetch", 7);
+    int local = 0;
+    for (int s = 0; s < g_nshards; s++) if (g->parts[s].active) g->pending++;
+    for (int s = 0; s < g_nshards; s++) {
+        struct gpart *p = &g->parts[s];
+        if (!p->active) continue;
+        struct arg *av = (struct arg *)(void *)p->args.p;
+        int ac = (int)(p->args.len / sizeof(struct arg));
+        if (s == sh->id) {
+            struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
+                                .resp = 2, .argc = ac, .argv = av, .out = &p->reply, .cmd = fetch};
+            exec_command(&cl);
+            local = 1;
+        } else {
+            xmsg_send_cmd(sh, s, XC_MAKE(p, XC_PART), fetch, c->dbid, 2, ac, av);
+        }
+    }
+    for (size_t i = 0; i < dbs.len / sizeof(char *); i++) free(((char **)(void *)dbs.p)[i]);
+    buf_free(&dbs);
+    if (local && --g->pending == 0) coord_fetched(g);
+}

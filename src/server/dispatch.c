@@ -1,0 +1,485 @@
+/*
+ * dispatch.c - command lookup, routing and gathering.
+ *
+ * The path of a command: look it up (subcommands too), check arity, then by
+ * its route run it here, send it to the one shard that owns all its keys, or
+ * split it over several shards and gather the parts back into one reply in
+ * the connection's queue. Commands from one connection to one shard travel in
+ * order over that pair's ring, so a client always sees its own writes.
+ */
+#include "dispatch.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../shard/xmsg.h"
+#include "../util/crc16.h"
+#include "../util/util.h"
+#include "commands.h"
+#include "conn.h"
+#include "coord.h"
+
+const char *ERR_SYNTAX = "ERR syntax error";
+const char *ERR_NOT_INT = "ERR value is not an integer or out of range";
+const char *ERR_WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
+const char *ERR_OVERFLOW = "ERR increment or decrement would overflow";
+const char *ERR_NOT_FLOAT = "ERR value is not a valid float";
+
+/* ---- the table ---- */
+
+#define CMD(name, proc, arity, flags, fk, lk, step, route, comb, cfn, group) \
+    {name, proc, arity, flags, fk, lk, step, route, comb, group, cfn, 0, 0, NULL, NULL},
+static struct command command_table[] = {
+#include "../commands.def"
+};
+#undef CMD
+
+#define NCMDS ((int)(sizeof(command_table) / sizeof(command_table[0])))
+const struct command *g_commands[NCMDS + 1];
+int g_ncommands = NCMDS;
+
+#define LOOKUP_SIZE 1024
+static const struct command *lookup_tab[LOOKUP_SIZE];
+
+static unsigned name_hash(const char *s, size_t len) {
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned)tolower((unsigned char)s[i])) * 16777619u;
+    return h;
+}
+
+static void lookup_insert(const struct command *cmd) {
+    unsigned i = name_hash(cmd->name, strlen(cmd->name)) & (LOOKUP_SIZE - 1);
+    while (lookup_tab[i]) i = (i + 1) & (LOOKUP_SIZE - 1);
+    lookup_tab[i] = cmd;
+}
+
+const struct command *command_lookup(const char *name, size_t len) {
+    unsigned i = name_hash(name, len) & (LOOKUP_SIZE - 1);
+    while (lookup_tab[i]) {
+        const struct command *c = lookup_tab[i];
+        if (str_ieq(name, len, c->name)) return c;
+        i = (i + 1) & (LOOKUP_SIZE - 1);
+    }
+    return NULL;
+}
+
+const struct command *command_by_id(int id) { return g_commands[id]; }
+
+void commands_init(void) {
+    for (int i = 0; i < NCMDS; i++) {
+        struct command *c = &command_table[i];
+        c->id = i;
+        g_commands[i] = c;
+        lookup_insert(c);
+    }
+    /* attach subcommands to their parents */
+    for (int i = 0; i < NCMDS; i++) {
+        struct command *p = &command_table[i];
+        if (!(p->flags & CMD_PARENT)) continue;
+        size_t pl = strlen(p->name);
+        int n = 0;
+        for (int j = 0; j < NCMDS; j++)
+            if (!strncmp(command_table[j].name, p->name, pl) && command_table[j].name[pl] == '|') n++;
+        const struct command **subs = calloc((size_t)n + 1, sizeof(*subs));
+        if (!subs) abort();
+        n = 0;
+        for (int j = 0; j < NCMDS; j++) {
+            if (!strncmp(command_table[j].name, p->name, pl) && command_table[j].name[pl] == '|') {
+                command_table[j].parent = p;
+                subs[n++] = &command_table[j];
+            }
+        }
+        p->subs = subs;
+        p->nsub = n;
+    }
+}
+
+int command_keys(const struct command *cmd, struct arg *argv, int argc, int *pos, int max) {
+    UNUSED(argv);
+    if (cmd->first_key == 0) return 0;
+    int last = cmd->last_key < 0 ? argc + cmd->last_key : cmd->last_key;
+    int n = 0;
+    for (int i = cmd->first_key; i <= last && i < argc && n < max; i += cmd->key_step) pos[n++] = i;
+    return n;
+}
+
+/* ---- errors and statistics ---- */
+
+void stats_count_error(struct shard *sh, const char *msg) {
+    struct shard_stats *st = &sh->st;
+    st->total_error_replies++;
+    size_t n = 0;
+    while (msg[n] && msg[n] != ' ' && n < 31) n++;
+    for (int i = 0; i < st->nerr; i++) {
+        if (strlen(st->err_name[i]) == n && !memcmp(st->err_name[i], msg, n)) {
+            st->err_count[i]++;
+            return;
+        }
+    }
+    if (st->nerr < MAX_ERR_KINDS) {
+        memcpy(st->err_name[st->nerr], msg, n);
+        st->err_name[st->nerr][n] = '\0';
+        st->err_count[st->nerr++] = 1;
+    }
+}
+
+void reply_err(struct client *c, const char *msg) {
+    stats_count_error(c->sh, msg);
+    if (c->cmd) c->sh->cmdstat[c->cmd->id].failed++;
+    reply_error(c->out, msg);
+}
+
+void reply_errf(struct client *c, const char *fmt, ...) {
+    char tmp[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    reply_err(c, tmp);
+}
+
+/* A rejection before execution: counted as rejected, not failed. */
+static void reject(struct conn *c, const struct command *cmd, const char *msg) {
+    stats_count_error(c->sh, msg);
+    if (cmd) c->sh->cmdstat[cmd->id].rejected++;
+    reply_error(&c->out, msg);
+}
+
+void exec_command(struct client *cl) {
+    struct shard *sh = cl->sh;
+    long long t0 = mono_us();
+    cl->cmd->proc(cl);
+    struct cmd_stat *cs = &sh->cmdstat[cl->cmd->id];
+    cs->calls++;
+    cs->usec += mono_us() - t0;
+    sh->st.commands_processed++;
+}
+
+/* ---- gathering ---- */
+
+static struct gather *gather_new(struct conn *c, const struct command *cmd, int dbid) {
+    struct gather *g = calloc(1, sizeof(*g) + sizeof(struct gpart) * (size_t)g_nshards);
+    if (!g) abort();
+    g->conn = c;
+    g->cmd = cmd;
+    g->resp = c->resp;
+    g->dbid = dbid;
+    for (int i = 0; i < g_nshards; i++) {
+        g->parts[i].g = g;
+        g->parts[i].shard = i;
+    }
+    return g;
+}
+
+static void gather_free(struct gather *g) {
+    for (int i = 0; i < g_nshards; i++) {
+        buf_free(&g->parts[i].reply);
+        buf_free(&g->parts[i].args);
+    }
+    free(g->key_part);
+    free(g->orig_argv);
+    buf_free(&g->orig_bytes);
+    free(g);
+}
+
+/* Put the combined reply in the connection's hole and free the gather. */
+static void gather_finish(struct gather *g) {
+    struct buf out = {0};
+    const struct gpart *first_err = NULL;
+    for (int i = 0; i < g_nshards; i++)
+        if (g->parts[i].active && g->parts[i].reply.len && g->parts[i].reply.p[0] == '-' && !first_err)
+            first_err = &g->parts[i];
+    switch (g->cmd->combine) {
+    case C_SUM: {
+        if (first_err) {
+            buf_put(&out, first_err->reply.p, first_err->reply.len);
+            break;
+        }
+        long long sum = 0;
+        for (int i = 0; i < g_nshards; i++) {
+            long long v;
+            const struct buf *r = &g->parts[i].reply;
+            if (g->parts[i].active && r->len > 3 && str_to_ll(r->p + 1, r->len - 3, &v)) sum += v;
+        }
+        reply_int(&out, sum);
+        break;
+    }
+    case C_OK:
+        if (first_err) buf_put(&out, first_err->reply.p, first_err->reply.len);
+        else reply_ok(&out);
+        break;
+    case C_ARRAY:
+    case C_CONCAT: {
+        if (first_err) {
+            buf_put(&out, first_err->reply.p, first_err->reply.len);
+            break;
+        }
+        size_t pos[MAX_SHARDS];
+        long long total = 0;
+        for (int i = 0; i < g_nshards; i++) {
+            const struct buf *r = &g->parts[i].reply;
+            long long n = 0;
+            pos[i] = 0;
+            if (!g->parts[i].active || r->len < 4) continue;
+            const char *cr = memchr(r->p, '\r', r->len);
+            str_to_ll(r->p + 1, (size_t)(cr - r->p - 1), &n);
+            pos[i] = (size_t)(cr - r->p) + 2;
+            total += n;
+        }
+        reply_array(&out, total);
+        if (g->cmd->combine == C_ARRAY) {
+            for (int k = 0; k < g->nkeys; k++) {
+                struct buf *r = &g->parts[g->key_part[k]].reply;
+                size_t *pp = &pos[g->key_part[k]];
+                long e = resp_reply_len(r->p + *pp, r->len - *pp);
+                if (e <= 0) break;
+                buf_put(&out, r->p + *pp, (size_t)e);
+                *pp += (size_t)e;
+            }
+        } else {
+            for (int i = 0; i < g_nshards; i++)
+                if (g->parts[i].active) buf_put(&out, g->parts[i].reply.p + pos[i], g->parts[i].reply.len - pos[i]);
+        }
+        break;
+    }
+    case C_FUNC:
+        g->cmd->combine_fn(g, &out, g->resp);
+        break;
+    default:
+        break;
+    }
+    struct buf b = buf_take(&out);
+    conn_fill_hole(g->hole, b.p, b.len, NULL);
+    gather_free(g);
+}
+
+void gather_part_done(struct gpart *p, const char *data, size_t len) {
+    struct gather *g = p->g;
+    buf_put(&p->reply, data, len);
+    if (--g->pending == 0) {
+        if (g->done) g->done(g);
+        else gather_finish(g);
+    }
+}
+
+/* Run one part of a gather on this shard right away. */
+static void run_local_part(struct conn *c, struct gpart *p, const struct command *cmd,
+                           struct arg *argv, int argc) {
+    struct shard *sh = c->sh;
+    struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
+                        .resp = c->resp, .argc = argc, .argv = argv, .out = &p->reply,
+                        .cmd = cmd};
+    exec_command(&cl);
+}
+
+/* Start every active part: remote ones go out with this iteration's batches,
+ * the local one runs now. */
+static void gather_start(struct gather *g, struct conn *c, struct arg *argv_all, int argc_all) {
+    struct shard *sh = c->sh;
+    g->argc = argc_all;
+    g->hole = conn_add_hole(c);
+    int local = -1;
+    for (int i = 0; i < g_nshards; i++) {
+        struct gpart *p = &g->parts[i];
+        if (!p->active) continue;
+        g->pending++;
+    }
+    for (int i = 0; i < g_nshards; i++) {
+        struct gpart *p = &g->parts[i];
+        if (!p->active) continue;
+        struct arg *argv = argv_all;
+        int argc = argc_all;
+        struct arg *own = NULL;
+        if (p->args.len) {
+            /* the part has its own argument list: offsets/lengths in args */
+            argc = (int)(p->args.len / sizeof(struct arg));
+            own = (struct arg *)(void *)p->args.p;
+            argv = own;
+        }
+        if (i == sh->id) {
+            local = i;
+            continue;
+        }
+        xmsg_send_cmd(sh, i, XC_MAKE(p, XC_PART), g->cmd, g->dbid, g->resp, argc, argv);
+    }
+    if (local >= 0) {
+        struct gpart *p = &g->parts[local];
+        struct arg *argv = p->args.len ? (struct arg *)(void *)p->args.p : argv_all;
+        int argc = p->args.len ? (int)(p->args.len / sizeof(struct arg)) : argc_all;
+        run_local_part(c, p, g->cmd, argv, argc);
+        if (--g->pending == 0) {
+            if (g->done) g->done(g);
+            else gather_finish(g);
+        }
+    }
+}
+
+/* Split a multi-key command by shard: each part gets the command name and
+ * its own keys (with their values for MSET-like commands, key_step > 1). */
+static void split_keys(struct conn *c, const struct command *cmd, struct arg *argv, int argc,
+                       const int *shard_of, int nkeys) {
+    struct gather *g = gather_new(c, cmd, c->dbid);
+    g->nkeys = nkeys;
+    g->key_part = malloc(sizeof(int) * (size_t)nkeys);
+    if (!g->key_part) abort();
+    int step = cmd->key_step;
+    for (int k = 0; k < nkeys; k++) {
+        int s = shard_of[k];
+        struct gpart *p = &g->parts[s];
+        g->key_part[k] = s;
+        if (!p->active) {
+            p->active = 1;
+            for (int a = 0; a < cmd->first_key; a++) buf_put(&p->args, &argv[a], sizeof(struct arg));
+        }
+        int ai = cmd->first_key + k * step;
+        for (int j = 0; j < step && ai + j < argc; j++) buf_put(&p->args, &argv[ai + j], sizeof(struct arg));
+    }
+    gather_start(g, c, argv, argc);
+}
+
+static void fan_out_all(struct conn *c, const struct command *cmd, struct arg *argv, int argc) {
+    struct gather *g = gather_new(c, cmd, c->dbid);
+    if (cmd->combine == C_FUNC) {
+        size_t total = 0;
+        for (int i = 0; i < argc; i++) total += argv[i].len;
+        buf_reserve(&g->orig_bytes, total + 1);
+        g->orig_argv = malloc(sizeof(struct arg) * (size_t)argc);
+        if (!g->orig_argv) abort();
+        for (int i = 0; i < argc; i++) {
+            g->orig_argv[i].p = g->orig_bytes.p + g->orig_bytes.len;
+            g->orig_argv[i].len = argv[i].len;
+            buf_put(&g->orig_bytes, argv[i].p, argv[i].len);
+        }
+    }
+    for (int i = 0; i < g_nshards; i++) g->parts[i].active = 1;
+    gather_start(g, c, argv, argc);
+}
+
+/* ---- the entry point ---- */
+
+static void reject_unknown(struct conn *c, struct arg *argv, int argc) {
+    char args[512];
+    size_t n = 0;
+    args[0] = '\0';
+    for (int i = 1; i < argc && n < 128; i++) {
+        int room = 128 - (int)n;
+        n += (size_t)snprintf(args + n, sizeof(args) - n, "'%.*s' ",
+                              (int)(argv[i].len < (size_t)room ? argv[i].len : (size_t)room), argv[i].p);
+    }
+    char msg[1024];
+    snprintf(msg, sizeof(msg), "ERR unknown command '%.*s', with args beginning with: %s",
+             (int)(argv[0].len < 128 ? argv[0].len : 128), argv[0].p, args);
+    reject(c, NULL, msg);
+}
+
+static const struct command *find_command(struct conn *c, struct arg *argv, int argc) {
+    const struct command *cmd = command_lookup(argv[0].p, argv[0].len);
+    if (!cmd || (cmd->flags & CMD_INTERNAL) || cmd->parent) {
+        reject_unknown(c, argv, argc);
+        return NULL;
+    }
+    if ((cmd->flags & CMD_PARENT) && argc >= 2) {
+        for (int i = 0; i < cmd->nsub; i++) {
+            const char *sn = strchr(cmd->subs[i]->name, '|') + 1;
+            if (str_ieq(argv[1].p, argv[1].len, sn)) return cmd->subs[i];
+        }
+        char msg[512], up[64];
+        size_t l = strlen(cmd->name);
+        for (size_t i = 0; i <= l && i < sizeof(up); i++) up[i] = (char)toupper((unsigned char)cmd->name[i]);
+        snprintf(msg, sizeof(msg), "ERR unknown subcommand '%.*s'. Try %s HELP.",
+                 (int)(argv[1].len < 128 ? argv[1].len : 128), argv[1].p, up);
+        reject(c, cmd, msg);
+        return NULL;
+    }
+    return cmd;
+}
+
+static int check_arity(struct conn *c, const struct command *cmd, int argc) {
+    if ((cmd->arity > 0 && cmd->arity != argc) || (argc < -cmd->arity)) {
+        char msg[256];
+        snprintf(msg, sizeof(msg), "ERR wrong number of arguments for '%s' command", cmd->name);
+        reject(c, cmd, msg);
+        return 0;
+    }
+    return 1;
+}
+
+#define MAX_INLINE_KEYS 256
+
+static void route_keys(struct conn *c, const struct command *cmd, struct arg *argv, int argc) {
+    struct shard *sh = c->sh;
+    int pos_small[MAX_INLINE_KEYS], shard_small[MAX_INLINE_KEYS];
+    int *pos = pos_small, *shard_of = shard_small;
+    int maxk = argc;
+    if (maxk > MAX_INLINE_KEYS) {
+        pos = malloc(sizeof(int) * (size_t)maxk);
+        shard_of = malloc(sizeof(int) * (size_t)maxk);
+        if (!pos || !shard_of) abort();
+    }
+    int nk = command_keys(cmd, argv, argc, pos, maxk);
+    int target = -1, spans = 0;
+    for (int k = 0; k < nk; k++) {
+        int s = shard_for_key(argv[pos[k]].p, argv[pos[k]].len);
+        shard_of[k] = s;
+        if (target < 0) target = s;
+        else if (s != target) spans = 1;
+    }
+    if (nk == 0) target = sh->id;
+    if (!spans) {
+        if (target == sh->id) {
+            struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
+                                .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
+                                .cmd = cmd};
+            exec_command(&cl);
+        } else {
+            struct oseg *hole = conn_add_hole(c);
+            xmsg_send_cmd(sh, target, XC_MAKE(hole, XC_HOLE), cmd, c->dbid, c->resp, argc, argv);
+        }
+    } else if (cmd->combine == C_COORD) {
+        coord_start(c, cmd, argv, argc);
+    } else {
+        split_keys(c, cmd, argv, argc, shard_of, nk);
+    }
+    if (pos != pos_small) {
+        free(pos);
+        free(shard_of);
+    }
+}
+
+void dispatch_command(struct conn *c, struct arg *argv, int argc) {
+    struct shard *sh = c->sh;
+    const struct command *cmd = find_command(c, argv, argc);
+    if (!cmd || !check_arity(c, cmd, argc)) return;
+    c->last_cmd = cmd;
+    size_t mark = c->out.len;
+    int mode = c->reply_mode;
+    if (g_nshards == 1 && cmd->combine != C_FUNC) {
+        struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
+                            .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
+                            .cmd = cmd};
+        exec_command(&cl);
+    } else {
+        switch (cmd->route) {
+        case R_LOCAL: {
+            struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
+                                .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
+                                .cmd = cmd};
+            exec_command(&cl);
+            break;
+        }
+        case R_KEYS:
+            route_keys(c, cmd, argv, argc);
+            break;
+        case R_ALL:
+            fan_out_all(c, cmd, argv, argc);
+            break;
+        }
+    }
+    /* CLIENT REPLY OFF/SKIP: drop what this command wrote locally */
+    if (mode != REPLY_ON && c->out.len > mark) c->out.len = mark;
+    if (mode == REPLY_SKIP) c->reply_mode = REPLY_ON;
+    if (c->reply_mode == REPLY_SKIP_NEXT) c->reply_mode = REPLY_SKIP;
+}

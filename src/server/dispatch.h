@@ -1,0 +1,57 @@
+/*
+ * dispatch.h - from a parsed command to its execution: table lookup, arity,
+ * routing to the owning shard(s), fan-out and gathering, and statistics.
+ */
+#ifndef SERVER_DISPATCH_H
+#define SERVER_DISPATCH_H
+
+#include "../server.h"
+
+struct conn;
+
+/* A multi-shard operation's parts, gathered at the origin. */
+struct gpart {
+    struct gather *g;
+    int shard;
+    int active;
+    struct buf reply;
+    struct buf args; /* the part's own argv, serialized (for keyed splits) */
+};
+
+struct gather {
+    struct conn *conn;
+    struct oseg *hole;
+    const struct command *cmd;
+    int resp;
+    int dbid;
+    int argc; /* of the original command */
+    int pending;
+    int *key_part;   /* C_ARRAY: part (shard) of each key, in key order */
+    int nkeys;
+    void *priv;      /* coordinator state */
+    struct arg *orig_argv; /* C_FUNC: a copy of the command's arguments */
+    struct buf orig_bytes;
+    void (*done)(struct gather *g); /* called when every part has replied */
+    struct gpart parts[];
+};
+
+void commands_init(void);
+const struct command *command_lookup(const char *name, size_t len);
+extern const struct command *g_commands[];
+extern int g_ncommands;
+const struct command *command_by_id(int id);
+
+/* Run one parsed command for connection c (argv valid during the call). */
+void dispatch_command(struct conn *c, struct arg *argv, int argc);
+/* Execute a command on this shard with the given context, counting stats. */
+void exec_command(struct client *cl);
+/* A reply for a gather part arrived (bytes copied). */
+void gather_part_done(struct gpart *p, const char *data, size_t len);
+
+/* Key positions of a command invocation; returns count written to pos. */
+int command_keys(const struct command *cmd, struct arg *argv, int argc, int *pos, int max);
+
+/* Reply helpers shared by handlers. */
+extern const char *ERR_SYNTAX, *ERR_NOT_INT, *ERR_WRONGTYPE, *ERR_OVERFLOW, *ERR_NOT_FLOAT;
+
+#endif

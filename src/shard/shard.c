@@ -1,0 +1,315 @@
+/*
+ * shard.c - the shard thread and its loop.
+ *
+ * One iteration: wait for completions (accepts, receives, sends, wake-ups,
+ * the cron timer) and handle them, which parses and runs commands; take the
+ * batches other shards sent; send every connection's ready output; push this
+ * iteration's batches to other shards. Then sleep in io_uring until the next
+ * completion, after telling producers we sleep so that they wake us.
+ */
+#define _GNU_SOURCE
+#include "shard.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../io/io.h"
+#include "../log.h"
+#include "../server/conn.h"
+#include "../server/dispatch.h"
+#include "../util/crc16.h"
+#include "../util/util.h"
+#include "xmsg.h"
+#include "xring.h"
+
+#define RING_ENTRIES 1024
+#define RECV_BUFS 512
+#define RECV_BUF_SIZE (16 * 1024)
+#define XRING_SLOTS 1024
+
+struct shard **g_shards;
+int g_nshards;
+_Atomic int g_shutdown;
+_Atomic long g_clients;
+_Atomic long long g_next_client_id = 1;
+uint16_t g_slot_shard[CLUSTER_SLOTS];
+_Thread_local struct shard *tl_shard;
+
+static pthread_barrier_t start_barrier;
+static _Atomic int start_failed;
+
+void slots_assign(int n) {
+    for (int s = 0; s < CLUSTER_SLOTS; s++) g_slot_shard[s] = (uint16_t)((long)s * n / CLUSTER_SLOTS);
+}
+
+int shard_for_key(const char *key, size_t len) {
+    if (g_nshards == 1) return 0;
+    return g_slot_shard[key_slot(key, len)];
+}
+
+int shards_create(int n, const struct config *cfg, int listen_fds[][16], int nlisten) {
+    g_nshards = n;
+    g_shards = calloc((size_t)n, sizeof(*g_shards));
+    if (!g_shards) return -1;
+    slots_assign(n);
+    for (int i = 0; i < n; i++) {
+        struct shard *sh = calloc(1, sizeof(*sh));
+        if (!sh) return -1;
+        sh->id = i;
+        config_copy(&sh->cfg, cfg);
+        sh->nlisten = nlisten;
+        for (int j = 0; j < nlisten; j++) sh->listen_fd[j] = listen_fds[i][j];
+        sh->in = calloc((size_t)n, sizeof(*sh->in));
+        sh->out = calloc((size_t)n, sizeof(*sh->out));
+        sh->batch = calloc((size_t)n, sizeof(*sh->batch));
+        sh->backlog_head = calloc((size_t)n, sizeof(*sh->backlog_head));
+        sh->backlog_tail = calloc((size_t)n, sizeof(*sh->backlog_tail));
+        sh->cmdstat = calloc((size_t)g_ncommands, sizeof(*sh->cmdstat));
+        if (!sh->in || !sh->out || !sh->batch || !sh->backlog_head || !sh->backlog_tail || !sh->cmdstat)
+            return -1;
+        sh->ndb = cfg->databases;
+        sh->dbs = calloc((size_t)sh->ndb, sizeof(struct db));
+        if (!sh->dbs) return -1;
+        for (int d = 0; d < sh->ndb; d++)
+            db_init(&sh->dbs[d], d, &sh->st.expired_keys, &sh->st.keyspace_hits, &sh->st.keyspace_misses);
+        g_shards[i] = sh;
+    }
+    for (int a = 0; a < n; a++)
+        for (int b = 0; b < n; b++) {
+            if (a == b) continue;
+            struct xring *r = xring_new(XRING_SLOTS);
+            g_shards[a]->out[b] = r;
+            g_shards[b]->in[a] = r;
+        }
+    return 0;
+}
+
+static void on_accept(struct shard *sh, const struct io_cqe *e, int lidx) {
+    if (!e->more && !atomic_load(&g_shutdown))
+        io_accept(sh->io, sh->listen_fd[lidx], IO_TAG(IO_ACCEPT, (uintptr_t)(lidx + 1) << 3));
+    if (e->res < 0) {
+        if (e->res != -ECANCELED) log_verbose("Accepting client connection: %s", strerror(-e->res));
+        return;
+    }
+    int fd = e->res;
+    sh->st.connections_received++;
+    if (atomic_fetch_add(&g_clients, 1) >= sh->cfg.maxclients) {
+        static const char msg[] = "-ERR max number of clients reached\r\n";
+        ssize_t w = write(fd, msg, sizeof(msg) - 1);
+        (void)w;
+        close(fd);
+        atomic_fetch_sub(&g_clients, 1);
+        sh->st.rejected_conn++;
+        return;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    if (sh->cfg.tcp_keepalive > 0) {
+        int idle = sh->cfg.tcp_keepalive, intvl = idle / 3 ? idle / 3 : 1, cnt = 3;
+        setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+    }
+    conn_new(sh, fd);
+}
+
+static void on_recv(struct shard *sh, const struct io_cqe *e) {
+    struct conn *c = IO_TAG_PTR(e->tag);
+    if (e->res > 0 && e->has_buf) {
+        conn_on_data(c, io_buf(sh->io, e->bid), (size_t)e->res);
+        io_buf_return(sh->io, e->bid);
+    } else if (e->has_buf) {
+        io_buf_return(sh->io, e->bid);
+    }
+    if (!e->more) conn_on_recv_end(c, e->res > 0 ? -ENOBUFS : e->res);
+}
+
+static void cron(struct shard *sh);
+
+static void on_cqe(void *ctx, const struct io_cqe *e) {
+    struct shard *sh = ctx;
+    switch (IO_TAG_EV(e->tag)) {
+    case IO_ACCEPT:
+        on_accept(sh, e, (int)(((uintptr_t)IO_TAG_PTR(e->tag) >> 3) - 1));
+        break;
+    case IO_RECV:
+        on_recv(sh, e);
+        break;
+    case IO_SEND:
+        conn_on_sent(IO_TAG_PTR(e->tag), e->res);
+        break;
+    case IO_TIMER:
+        cron(sh);
+        io_timer(sh->io, 1000 / (sh->cfg.hz > 0 ? sh->cfg.hz : 10), IO_TAG(IO_TIMER, 0));
+        break;
+    default: /* IO_WAKE: the inbox is drained every iteration anyway */
+        break;
+    }
+}
+
+static void rearm_receives(struct shard *sh) {
+    struct conn *c = sh->rearm_head;
+    sh->rearm_head = NULL;
+    while (c) {
+        struct conn *next = c->rearm_next;
+        if (c->closing) {
+            c->recv_armed = 0;
+            conn_unref(c);
+        } else {
+            io_recv(sh->io, c->fd, IO_TAG(IO_RECV, c));
+        }
+        c = next;
+    }
+}
+
+static void flush_conns(struct shard *sh) {
+    while (sh->flush_head) {
+        struct conn *c = sh->flush_head;
+        sh->flush_head = c->flush_next;
+        conn_flush(c);
+    }
+}
+
+static void check_output_limits(struct shard *sh) {
+    const struct config_obuf_limit *lim = &sh->cfg.obuf[CONFIG_OBUF_NORMAL];
+    long long hard = lim->hard, soft = lim->soft, secs = lim->soft_seconds;
+    if (!hard && !soft) return;
+    for (struct conn *c = sh->conns, *n; c; c = n) {
+        n = c->next;
+        size_t used = conn_output_bytes(c);
+        int close_it = hard && used >= (size_t)hard;
+        if (soft && used >= (size_t)soft) {
+            if (!c->soft_limit_since) c->soft_limit_since = db_now_ms;
+            else if (db_now_ms - c->soft_limit_since >= secs * 1000) close_it = 1;
+        } else {
+            c->soft_limit_since = 0;
+        }
+        if (close_it && !c->closing) {
+            log_warning("Client id=%lld addr=%s scheduled to be closed ASAP for overcoming of output "
+                        "buffer limits.", c->id, c->addr);
+            conn_close(c);
+        }
+    }
+}
+
+static void sample_ops(struct shard *sh) {
+    long long dt = db_now_ms - sh->ops_last_ms;
+    if (dt < 1000) return;
+    long long ops = (sh->st.commands_processed - sh->ops_last_count) * 1000 / dt;
+    atomic_store_explicit(&sh->ops_per_sec, ops, memory_order_relaxed);
+    sh->ops_last_count = sh->st.commands_processed;
+    sh->ops_last_ms = db_now_ms;
+}
+
+static void cron(struct shard *sh) {
+    db_now_ms = mstime();
+    sample_ops(sh);
+    long long budget = 1000000 / (sh->cfg.hz > 0 ? sh->cfg.hz : 10) / 100; /* ~1% of a core */
+    if (budget < 200) budget = 200;
+    for (int i = 0; i < sh->ndb; i++) {
+        struct db *db = &sh->dbs[i];
+        if (db->expires) {
+            unsigned long long cur = i == sh->expire_db ? sh->expire_cursor : 0;
+            db_active_expire(db, &cur, budget);
+            if (i == sh->expire_db) sh->expire_cursor = cur;
+        }
+        if (db->keys.rehash >= 0) dict_rehash_for(&db->keys, 1000);
+        else dict_maybe_shrink(&db->keys);
+    }
+    /* walk one database at a time so the cursor stays meaningful */
+    if (sh->expire_cursor == 0) sh->expire_db = (sh->expire_db + 1) % sh->ndb;
+    if (sh->cfg.timeout > 0) {
+        for (struct conn *c = sh->conns, *n; c; c = n) {
+            n = c->next;
+            if (!c->closing && db_now_ms - c->last_ms > (long long)sh->cfg.timeout * 1000)
+                conn_close(c);
+        }
+    }
+    check_output_limits(sh);
+}
+
+static void loop(struct shard *sh) {
+    for (int j = 0; j < sh->nlisten; j++)
+        io_accept(sh->io, sh->listen_fd[j], IO_TAG(IO_ACCEPT, (uintptr_t)(j + 1) << 3));
+    io_timer(sh->io, 1000 / (sh->cfg.hz > 0 ? sh->cfg.hz : 10), IO_TAG(IO_TIMER, 0));
+    unsigned wait_nr = 1;
+    while (!atomic_load_explicit(&g_shutdown, memory_order_relaxed)) {
+        int r = io_run(sh->io, wait_nr, on_cqe, sh);
+        if (r < 0) {
+            log_warning("shard %d: io_uring wait failed: %s", sh->id, strerror(-r));
+            break;
+        }
+        atomic_store_explicit(&sh->sleeping, 0, memory_order_relaxed);
+        db_now_ms = mstime();
+        xmsg_drain(sh);
+        rearm_receives(sh);
+        flush_conns(sh);
+        xmsg_flush(sh);
+        /* Announce sleep, then look once more: a producer that pushed before
+         * seeing the flag has made its message visible to this check. */
+        wait_nr = 1;
+        if (xmsg_backlogged(sh) || sh->flush_head || sh->rearm_head) {
+            wait_nr = 0;
+        } else {
+            atomic_store_explicit(&sh->sleeping, 1, memory_order_relaxed);
+            atomic_thread_fence(memory_order_seq_cst);
+            if (xmsg_pending(sh)) {
+                atomic_store_explicit(&sh->sleeping, 0, memory_order_relaxed);
+                wait_nr = 0;
+            }
+        }
+    }
+}
+
+static void *shard_main(void *arg) {
+    struct shard *sh = arg;
+    tl_shard = sh;
+    db_now_ms = mstime();
+    if (sh->cfg.cpu_affinity) {
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET((int)(sh->id % (ncpu > 0 ? ncpu : 1)), &set);
+        if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set) != 0)
+            log_warning("shard %d: could not pin to CPU %d", sh->id, (int)(sh->id % ncpu));
+    }
+    const char *err = NULL;
+    sh->io = io_create(RING_ENTRIES, RECV_BUFS, RECV_BUF_SIZE, &err);
+    if (!sh->io) {
+        log_warning("shard %d: %s", sh->id, err);
+        atomic_store(&start_failed, 1);
+        pthread_barrier_wait(&start_barrier);
+        return NULL;
+    }
+    sh->ring_fd = io_ring_fd(sh->io);
+    if (sh->id == 0 && !io_is_fast_mode(sh->io))
+        log_notice("io_uring SINGLE_ISSUER/DEFER_TASKRUN unavailable; using the plain ring setup");
+    pthread_barrier_wait(&start_barrier);
+    if (atomic_load(&start_failed)) return NULL;
+    loop(sh);
+    return NULL;
+}
+
+int shards_start(void) {
+    pthread_barrier_init(&start_barrier, NULL, (unsigned)g_nshards + 1);
+    for (int i = 0; i < g_nshards; i++) {
+        char name[16];
+        if (pthread_create(&g_shards[i]->thread, NULL, shard_main, g_shards[i]) != 0) return -1;
+        snprintf(name, sizeof(name), "shard-%u", (unsigned short)i);
+        pthread_setname_np(g_shards[i]->thread, name);
+    }
+    pthread_barrier_wait(&start_barrier);
+    return atomic_load(&start_failed) ? -1 : 0;
+}
+
+void shards_join(void) {
+    for (int i = 0; i < g_nshards; i++) pthread_join(g_shards[i]->thread, NULL);
+}

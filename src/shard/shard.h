@@ -1,0 +1,18 @@
+/*
+ * shard.h - the per-core shard thread: setup, the event loop, the cron.
+ */
+#ifndef SHARD_SHARD_H
+#define SHARD_SHARD_H
+
+#include "../server.h"
+
+/* Allocate every shard and the rings between them (main thread, before
+ * the threads start). `listen_fds[i]` are shard i's listening sockets. */
+int shards_create(int n, const struct config *cfg, int listen_fds[][16], int nlisten);
+/* Start the threads; returns when every shard's ring is ready. */
+int shards_start(void);
+void shards_join(void);
+/* Assign slot ranges to shards. */
+void slots_assign(int nshards);
+
+#endif

@@ -1,0 +1,199 @@
+/*
+ * xmsg.c - building, sending and handling cross-shard batches (see xmsg.h).
+ *
+ * Entries of both kinds share one batch per destination per loop iteration:
+ *   REQ: type u8 | cookie u64 | cmd u32 | db u32 | resp u8 | argc u32 |
+ *        argc x (len u64 | bytes)
+ *   REP: type u8 | cookie u64 | len u64 | bytes
+ * A request's reply is written straight into the batch going back to its
+ * origin, so executing a remote command costs no copy of the reply.
+ */
+#include "xmsg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../io/io.h"
+#include "../server/conn.h"
+#include "../server/dispatch.h"
+#include "xring.h"
+
+enum { E_REQ = 1, E_REP = 2 };
+
+static struct xmsg *batch_for(struct shard *sh, int dst) {
+    struct xmsg *m = sh->batch[dst];
+    if (!m) {
+        m = calloc(1, sizeof(*m));
+        if (!m) abort();
+        m->src = sh->id;
+        m->dst = dst;
+        sh->batch[dst] = m;
+    }
+    return m;
+}
+
+static inline void put_u64(struct buf *b, uint64_t v) { buf_put(b, &v, 8); }
+static inline void put_u32(struct buf *b, uint32_t v) { buf_put(b, &v, 4); }
+
+void xmsg_send_cmd(struct shard *sh, int dst, uint64_t cookie, const struct command *cmd,
+                   int dbid, int resp, int argc, const struct arg *argv) {
+    struct xmsg *m = batch_for(sh, dst);
+    struct buf *b = &m->body;
+    size_t need = 1 + 8 + 4 + 4 + 1 + 4;
+    for (int i = 0; i < argc; i++) need += 8 + argv[i].len;
+    buf_reserve(b, need);
+    buf_putc(b, E_REQ);
+    put_u64(b, cookie);
+    put_u32(b, (uint32_t)cmd->id);
+    put_u32(b, (uint32_t)dbid);
+    buf_putc(b, (char)resp);
+    put_u32(b, (uint32_t)argc);
+    for (int i = 0; i < argc; i++) {
+        put_u64(b, argv[i].len);
+        buf_put(b, argv[i].p, argv[i].len);
+    }
+    m->n++;
+}
+
+void xmsg_unref(struct xmsg *m) {
+    if (--m->refs == 0) {
+        buf_free(&m->body);
+        free(m);
+    }
+}
+
+static void wake(struct shard *sh, int dst) {
+    struct shard *d = g_shards[dst];
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(&d->sleeping, memory_order_relaxed)) {
+        atomic_store_explicit(&d->sleeping, 0, memory_order_relaxed);
+        io_wake(sh->io, d->ring_fd, IO_TAG(IO_WAKE, 0));
+    }
+}
+
+void xmsg_flush(struct shard *sh) {
+    for (int dst = 0; dst < g_nshards; dst++) {
+        struct xmsg *m = sh->batch[dst];
+        int pushed = 0;
+        /* older batches that found the ring full go first */
+        while (sh->backlog_head[dst]) {
+            struct xmsg *b = sh->backlog_head[dst];
+            if (!xring_push(sh->out[dst], b)) break;
+            sh->backlog_head[dst] = b->next;
+            if (!b->next) sh->backlog_tail[dst] = NULL;
+            pushed = 1;
+        }
+        if (m) {
+            sh->batch[dst] = NULL;
+            m->next = NULL;
+            if (!sh->backlog_head[dst] && xring_push(sh->out[dst], m)) {
+                pushed = 1;
+            } else if (sh->backlog_tail[dst]) {
+                sh->backlog_tail[dst]->next = m;
+                sh->backlog_tail[dst] = m;
+            } else {
+                sh->backlog_head[dst] = sh->backlog_tail[dst] = m;
+            }
+        }
+        if (pushed) wake(sh, dst);
+    }
+}
+
+int xmsg_backlogged(struct shard *sh) {
+    for (int dst = 0; dst < g_nshards; dst++)
+        if (sh->backlog_head[dst]) return 1;
+    return 0;
+}
+
+static inline uint64_t get_u64(const char **p) {
+    uint64_t v;
+    memcpy(&v, *p, 8);
+    *p += 8;
+    return v;
+}
+
+static inline uint32_t get_u32(const char **p) {
+    uint32_t v;
+    memcpy(&v, *p, 4);
+    *p += 4;
+    return v;
+}
+
+/* Execute one request entry; its reply goes into the batch back to src. */
+static const char *run_request(struct shard *sh, int src, const char *p) {
+    uint64_t cookie = get_u64(&p);
+    const struct command *cmd = command_by_id((int)get_u32(&p));
+    int dbid = (int)get_u32(&p);
+    int resp = (unsigned char)*p++;
+    int argc = (int)get_u32(&p);
+    if (sh->argv_cap < (size_t)argc) {
+        size_t cap = sh->argv_cap ? sh->argv_cap : 64;
+        while (cap < (size_t)argc) cap *= 2;
+        sh->argv = realloc(sh->argv, cap * sizeof(struct arg));
+        if (!sh->argv) abort();
+        sh->argv_cap = cap;
+    }
+    struct arg *argv = sh->argv;
+    for (int i = 0; i < argc; i++) {
+        argv[i].len = get_u64(&p);
+        argv[i].p = p;
+        p += argv[i].len;
+    }
+    struct xmsg *out = batch_for(sh, src);
+    struct buf *b = &out->body;
+    buf_putc(b, E_REP);
+    put_u64(b, cookie);
+    size_t len_at = b->len;
+    put_u64(b, 0);
+    struct client cl = {.sh = sh, .conn = NULL, .db = &sh->dbs[dbid], .dbid = dbid, .resp = resp,
+                        .argc = argc, .argv = argv, .out = b, .cmd = cmd};
+    exec_command(&cl);
+    uint64_t len = b->len - len_at - 8;
+    memcpy(b->p + len_at, &len, 8);
+    out->n++;
+    return p;
+}
+
+static const char *take_reply(struct xmsg *m, const char *p) {
+    uint64_t cookie = get_u64(&p);
+    uint64_t len = get_u64(&p);
+    void *ptr = XC_PTR(cookie);
+    switch (XC_KIND(cookie)) {
+    case XC_HOLE:
+        m->refs++;
+        conn_fill_hole(ptr, (char *)p, len, m);
+        break;
+    case XC_PART:
+        gather_part_done(ptr, p, len);
+        break;
+    default:
+        break;
+    }
+    return p + len;
+}
+
+int xmsg_drain(struct shard *sh) {
+    int handled = 0;
+    for (int src = 0; src < g_nshards; src++) {
+        if (src == sh->id) continue;
+        struct xmsg *m;
+        while ((m = xring_pop(sh->in[src]))) {
+            handled++;
+            m->refs = 1; /* held while we walk it */
+            const char *p = m->body.p, *end = m->body.p + m->body.len;
+            while (p < end) {
+                int type = *p++;
+                if (type == E_REQ) p = run_request(sh, src, p);
+                else p = take_reply(m, p);
+            }
+            xmsg_unref(m);
+        }
+    }
+    return handled;
+}
+
+int xmsg_pending(struct shard *sh) {
+    for (int src = 0; src < g_nshards; src++)
+        if (src != sh->id && xring_ready(sh->in[src])) return 1;
+    return 0;
+}

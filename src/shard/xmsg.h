@@ -1,0 +1,53 @@
+/*
+ * xmsg.h - messages between shards.
+ *
+ * One message carries a whole batch: every request one shard has for another
+ * in one loop iteration, or every reply to such a batch. Requests copy their
+ * arguments into the body; replies are the RESP bytes, which the origin
+ * sends to clients straight from the body (the message is freed when the
+ * last reply pointing into it has been sent).
+ *
+ * Request entry:  cookie u64 | cmd id u32 | db u32 | resp u8 | argc u32 |
+ *                 argc x (len u64 | bytes)
+ * Reply entry:    cookie u64 | len u64 | bytes
+ *
+ * The cookie is the origin's own pointer, opaque to the executing shard; its
+ * low 2 bits say what it points to (XC_* below).
+ */
+#ifndef SHARD_XMSG_H
+#define SHARD_XMSG_H
+
+#include <stdint.h>
+
+#include "../server.h"
+
+enum { XMSG_REQ = 1, XMSG_REPLY = 2 };
+enum { XC_HOLE = 0, XC_PART = 1, XC_SINK = 2 /* reply not wanted */ };
+
+struct xmsg {
+    struct xmsg *next; /* backlog link while the ring is full */
+    int src, dst;
+    int kind;
+    int refs;
+    uint32_t n;
+    struct buf body;
+};
+
+#define XC_MAKE(ptr, kind) ((uint64_t)(uintptr_t)(ptr) | (uint64_t)(kind))
+#define XC_KIND(c) ((int)((c)&3))
+#define XC_PTR(c) ((void *)(uintptr_t)((c) & ~(uint64_t)3))
+
+/* Queue a command for shard dst in this iteration's batch. */
+void xmsg_send_cmd(struct shard *sh, int dst, uint64_t cookie, const struct command *cmd,
+                   int dbid, int resp, int argc, const struct arg *argv);
+/* Push every batch built this iteration and wake sleeping receivers. */
+void xmsg_flush(struct shard *sh);
+/* Take and handle everything other shards sent us. Returns messages handled. */
+int xmsg_drain(struct shard *sh);
+/* 1 if any incoming ring has a message waiting. */
+int xmsg_pending(struct shard *sh);
+void xmsg_unref(struct xmsg *m);
+/* 1 if batches wait for room in a full ring. */
+int xmsg_backlogged(struct shard *sh);
+
+#endif

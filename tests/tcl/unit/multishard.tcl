@@ -1,0 +1,436 @@
+# Multi-key semantics with many keys.  For redis-shard these keys are spread
+# over several shards (the runner passes --shards N); for real Redis this is
+# plain Redis semantics, so the same expectations hold.
+
+proc scan_keys {args} {
+    set cursor 0
+    set keys {}
+    while 1 {
+        lassign [r scan $cursor {*}$args] cursor batch
+        lappend keys {*}$batch
+        if {$cursor == 0} break
+    }
+    return [lsort -unique $keys]
+}
+
+# Model of one command for the pipeline test.  Updates the model dict
+# (passed by name) and returns the expected reply (errors as "ERR: text").
+proc model_apply {mvar cmd} {
+    upvar 1 $mvar m
+    lassign $cmd op k v
+    switch $op {
+        SET {
+            dict set m $k $v
+            return OK
+        }
+        GET {
+            if {[dict exists $m $k]} { return [dict get $m $k] }
+            return {}
+        }
+        INCR {
+            set cur 0
+            if {[dict exists $m $k]} { set cur [dict get $m $k] }
+            if {![regexp {^(0|-?[1-9][0-9]*)$} $cur]} {
+                return "ERR: ERR value is not an integer or out of range"
+            }
+            incr cur
+            dict set m $k $cur
+            return $cur
+        }
+        DEL {
+            if {[dict exists $m $k]} {
+                dict unset m $k
+                return 1
+            }
+            return 0
+        }
+        APPEND {
+            set cur ""
+            if {[dict exists $m $k]} { set cur [dict get $m $k] }
+            append cur $v
+            dict set m $k $cur
+            return [string length $cur]
+        }
+    }
+}
+
+start_server {tags {multishard}} {
+
+    test "MSET of 1000 keys then MGET them back in order" {
+        r flushall
+        set args {}
+        set keys {}
+        set vals {}
+        for {set i 0} {$i < 1000} {incr i} {
+            set k "ms:[randstring 5 15 alnum]:$i"
+            set v [randstring 0 20 alnum]
+            lappend args $k $v
+            lappend keys $k
+            lappend vals $v
+        }
+        assert_equal OK [r mset {*}$args]
+        assert_equal $vals [r mget {*}$keys]
+        assert_equal 1000 [r dbsize]
+        # Reversed order
+        assert_equal [lreverse $vals] [r mget {*}[lreverse $keys]]
+    }
+
+    test "MGET mixing existing and missing keys keeps positions" {
+        r flushall
+        set keys {}
+        set expected {}
+        for {set i 0} {$i < 500} {incr i} {
+            lappend keys k:$i
+            if {$i % 3 == 0} {
+                r set k:$i v$i
+                lappend expected v$i
+            } else {
+                lappend expected {}
+            }
+        }
+        assert_equal $expected [r mget {*}$keys]
+    }
+
+    test "DEL / UNLINK / EXISTS / TOUCH count across many keys" {
+        r flushall
+        set keys {}
+        for {set i 0} {$i < 300} {incr i} {
+            r set key:$i $i
+            lappend keys key:$i
+        }
+        for {set i 0} {$i < 100} {incr i} { lappend keys missing:$i }
+        assert_equal 300 [r exists {*}$keys]
+        assert_equal 300 [r touch {*}$keys]
+        # Duplicates are counted by EXISTS each time
+        assert_equal 600 [r exists {*}$keys {*}$keys]
+        assert_equal 150 [r del {*}[lrange $keys 0 149] missing:1 missing:2]
+        assert_equal 150 [r exists {*}$keys]
+        assert_equal 150 [r unlink {*}$keys {*}$keys]
+        assert_equal 0 [r exists {*}$keys]
+        assert_equal 0 [r dbsize]
+    }
+
+    test "EXISTS with duplicate keys spread around" {
+        r flushall
+        r mset a 1 b 2 c 3 d 4
+        assert_equal 8 [r exists a b c d d c b a]
+        assert_equal 4 [r exists a a a a nokey nokey]
+    }
+
+    test "Pipeline of 5000 mixed commands over 500 keys matches a model" {
+        r flushall
+        set model {}
+        set payload ""
+        set expected {}
+        for {set i 0} {$i < 5000} {incr i} {
+            set k "pk:[expr {int(rand() * 500)}]"
+            set p [expr {rand()}]
+            if {$p < 0.3} {
+                if {rand() < 0.7} {
+                    set v [expr {int(rand() * 1000)}]
+                } else {
+                    set v [randstring 1 8 alpha]
+                }
+                set cmd [list SET $k $v]
+            } elseif {$p < 0.6} {
+                set cmd [list GET $k]
+            } elseif {$p < 0.85} {
+                set cmd [list INCR $k]
+            } elseif {$p < 0.95} {
+                set cmd [list DEL $k]
+            } else {
+                set cmd [list APPEND $k [expr {int(rand() * 10)}]]
+            }
+            append payload [::resp::encode {*}$cmd]
+            lappend expected [model_apply model $cmd]
+            lappend cmds $cmd
+        }
+        set c [redis_deferring_client]
+        $c write $payload
+        set mismatches 0
+        set first ""
+        for {set i 0} {$i < 5000} {incr i} {
+            if {[catch {$c read} reply]} { set reply "ERR: $reply" }
+            if {$reply ne [lindex $expected $i]} {
+                incr mismatches
+                if {$first eq ""} {
+                    set first "command #$i [lindex $cmds $i]: got '$reply' expected '[lindex $expected $i]'"
+                }
+            }
+        }
+        $c close
+        assert_equal 0 $mismatches $first
+        # Final state matches the model
+        assert_equal [dict size $model] [r dbsize]
+        set keys [dict keys $model]
+        if {[llength $keys]} {
+            assert_equal [dict values $model] [r mget {*}$keys]
+        }
+    }
+
+    test "RENAME many keys" {
+        r flushall
+        for {set i 0} {$i < 200} {incr i} {
+            r set src:$i val:$i
+            if {$i % 2} { r expire src:$i 1000 }
+        }
+        for {set i 0} {$i < 200} {incr i} {
+            assert_equal OK [r rename src:$i dst:$i]
+        }
+        assert_equal 200 [r dbsize]
+        assert_equal {} [r keys src:*]
+        set bad 0
+        for {set i 0} {$i < 200} {incr i} {
+            if {[r get dst:$i] ne "val:$i"} { incr bad }
+            set ttl [r ttl dst:$i]
+            if {$i % 2} {
+                if {$ttl < 990} { incr bad }
+            } elseif {$ttl != -1} { incr bad }
+        }
+        assert_equal 0 $bad
+    }
+
+    test "RENAME onto existing keys and RENAMENX across keys" {
+        r flushall
+        for {set i 0} {$i < 100} {incr i} {
+            r set a:$i new:$i
+            r set b:$i old:$i
+        }
+        for {set i 0} {$i < 50} {incr i} {
+            r rename a:$i b:$i
+        }
+        for {set i 50} {$i < 100} {incr i} {
+            assert_equal 0 [r renamenx a:$i b:$i]
+        }
+        assert_equal 150 [r dbsize]
+        for {set i 0} {$i < 100} {incr i} {
+            set exp [expr {$i < 50 ? "new:$i" : "old:$i"}]
+            assert_equal $exp [r get b:$i]
+        }
+        for {set i 50} {$i < 100} {incr i} {
+            assert_equal 1 [r renamenx a:$i c:$i]
+        }
+        assert_equal 100 [llength [r keys b:*]]
+        assert_equal 50 [llength [r keys c:*]]
+        assert_equal {} [r keys a:*]
+    }
+
+    test "COPY many keys" {
+        r flushall
+        for {set i 0} {$i < 200} {incr i} {
+            r set orig:$i $i
+        }
+        for {set i 0} {$i < 200} {incr i} {
+            assert_equal 1 [r copy orig:$i copy:$i]
+        }
+        assert_equal 400 [r dbsize]
+        for {set i 0} {$i < 200} {incr i} {
+            r incr copy:$i
+        }
+        set bad 0
+        for {set i 0} {$i < 200} {incr i} {
+            if {[r get orig:$i] != $i} { incr bad }
+            if {[r get copy:$i] != $i + 1} { incr bad }
+        }
+        assert_equal 0 $bad
+        assert_equal 0 [r copy orig:0 copy:0]
+        assert_equal 1 [r copy orig:0 copy:0 replace]
+        assert_equal 0 [r get copy:0]
+    }
+
+    test "MSETNX across many keys is all or nothing" {
+        r flushall
+        set args {}
+        for {set i 0} {$i < 100} {incr i} { lappend args nx:$i $i }
+        assert_equal 1 [r msetnx {*}$args]
+        assert_equal 100 [r dbsize]
+        set args {}
+        for {set i 100} {$i < 200} {incr i} { lappend args nx:$i $i }
+        # One already existing key at the end
+        lappend args nx:50 changed
+        assert_equal 0 [r msetnx {*}$args]
+        assert_equal 100 [r dbsize]
+        assert_equal 50 [r get nx:50]
+        assert_equal {} [r get nx:150]
+    }
+
+    test "MSET is atomic for other clients" {
+        r flushall
+        set keys {}
+        for {set i 0} {$i < 50} {incr i} { lappend keys atom:$i }
+        set c [redis_deferring_client]
+        set payload ""
+        for {set round 0} {$round < 100} {incr round} {
+            set args {}
+            foreach k $keys { lappend args $k $round }
+            append payload [::resp::encode MSET {*}$args]
+        }
+        $c write $payload
+        # While the writer runs, every MGET must see a single round
+        set torn 0
+        for {set i 0} {$i < 50} {incr i} {
+            set vals [lsort -unique [r mget {*}$keys]]
+            if {[llength $vals] > 1} { incr torn }
+        }
+        for {set round 0} {$round < 100} {incr round} { $c read }
+        $c close
+        assert_equal 0 $torn
+        assert_equal {99} [lsort -unique [r mget {*}$keys]]
+    }
+
+    test "Hash tag keys" {
+        r flushall
+        # Braces are escaped to keep the Tcl source balanced
+        set n1 "\{user1\}:name"
+        set a1 "\{user1\}:age"
+        set n2 "\{user2\}:name"
+        set f1 "\{user1\}:fullname"
+        set a2 "\{user1\}:age2"
+        r mset $n1 alice $a1 30 $n2 bob
+        assert_equal {alice 30 bob} [r mget $n1 $a1 $n2]
+        assert_equal OK [r rename $n1 $f1]
+        assert_equal alice [r get $f1]
+        assert_equal 1 [r copy $a1 $a2]
+        assert_equal 31 [r incr $a2]
+        assert_equal 1 [r msetnx "\{x\}a" 1 "\{x\}b" 2]
+        assert_equal 2 [r del "\{x\}a" "\{x\}b"]
+        assert_equal [lsort [list $f1 $a1 $a2 $n2]] [lsort [r keys "\{user*"]]
+        # Keys with only braces, empty tags and nested braces are fine too
+        # (L and R stand for the curly braces, to keep the Tcl source balanced)
+        set odd {}
+        foreach k {LR LRLaR LLaRR aLb aRbL} {
+            lappend odd [string map [list L [format %c 123] R [format %c 125]] $k]
+        }
+        set args {}
+        set i 0
+        foreach k $odd { lappend args $k [incr i] }
+        r mset {*}$args
+        assert_equal {1 2 3 4 5} [r mget {*}$odd]
+        r del {*}$odd
+    }
+
+    test "KEYS / SCAN / DBSIZE totals over many keys" {
+        r flushall
+        set all {}
+        for {set i 0} {$i < 2000} {incr i} {
+            set k "t[expr {$i % 4}]:$i"
+            lappend all $k
+        }
+        # Set them in chunks with MSET
+        for {set i 0} {$i < 2000} {incr i 100} {
+            set args {}
+            foreach k [lrange $all $i [expr {$i + 99}]] { lappend args $k 1 }
+            r mset {*}$args
+        }
+        assert_equal 2000 [r dbsize]
+        assert_equal [lsort $all] [lsort [r keys *]]
+        assert_equal 500 [llength [r keys t1:*]]
+        assert_equal [lsort $all] [scan_keys count 100]
+        assert_equal 500 [llength [scan_keys match t2:* count 50]]
+        set info [r info keyspace]
+        assert_match "*db0:keys=2000,expires=0,*" $info
+    }
+
+    test "RANDOMKEY over many keys" {
+        set seen {}
+        for {set i 0} {$i < 200} {incr i} {
+            set k [r randomkey]
+            assert_match t?:* $k
+            dict set seen $k 1
+        }
+        assert {[dict size $seen] > 50}
+    }
+
+    test "Databases are separate across all keys" {
+        r select 1
+        for {set i 0} {$i < 100} {incr i} { r set db1:$i $i }
+        assert_equal 100 [r dbsize]
+        r select 0
+        assert_equal 2000 [r dbsize]
+        assert_equal 0 [r exists db1:1 db1:2]
+        r select 1
+        r flushdb
+        r select 0
+        assert_equal 2000 [r dbsize]
+    }
+
+    test "Active expiry of many keys" {
+        r flushall
+        for {set i 0} {$i < 500} {incr i} {
+            r set exp:$i v px 100
+        }
+        for {set i 0} {$i < 100} {incr i} {
+            r set keep:$i v
+        }
+        wait_for_condition 100 50 {[r dbsize] == 100} else {
+            fail "keys not expired, dbsize [r dbsize]"
+        }
+        assert_equal 100 [llength [r keys keep:*]]
+    }
+
+    test "FLUSHALL removes everything" {
+        r flushall
+        for {set i 0} {$i < 500} {incr i} { r set f:$i $i }
+        r select 3
+        r set other 1
+        r select 0
+        assert_equal OK [r flushall]
+        assert_equal 0 [r dbsize]
+        assert_equal {} [r keys *]
+        assert_equal {} [scan_keys]
+        assert_equal {} [r randomkey]
+        assert_equal {{} {} {}} [r mget f:0 f:1 f:499]
+        r select 3
+        assert_equal 0 [r dbsize]
+        r select 0
+    }
+
+    test "Concurrent clients incrementing shared counters" {
+        r flushall
+        set clients {}
+        for {set c 0} {$c < 8} {incr c} {
+            set rd [redis_deferring_client]
+            set payload ""
+            for {set i 0} {$i < 500} {incr i} {
+                append payload [::resp::encode INCR counter:[expr {$i % 20}]]
+            }
+            $rd write $payload
+            lappend clients $rd
+        }
+        foreach rd $clients {
+            for {set i 0} {$i < 500} {incr i} { $rd read }
+            $rd close
+        }
+        set total 0
+        for {set i 0} {$i < 20} {incr i} {
+            assert_equal 200 [r get counter:$i]
+        }
+    }
+
+    test "Concurrent clients doing MSET / MGET on disjoint keys" {
+        r flushall
+        set clients {}
+        for {set c 0} {$c < 5} {incr c} {
+            set rd [redis_deferring_client]
+            set payload ""
+            for {set i 0} {$i < 100} {incr i} {
+                append payload [::resp::encode MSET c$c:a:$i $i c$c:b:$i $i c$c:c:$i $i]
+                append payload [::resp::encode MGET c$c:a:$i c$c:b:$i c$c:c:$i]
+            }
+            $rd write $payload
+            lappend clients $rd
+        }
+        set bad 0
+        set c 0
+        foreach rd $clients {
+            for {set i 0} {$i < 100} {incr i} {
+                if {[$rd read] ne "OK"} { incr bad }
+                if {[$rd read] ne [list $i $i $i]} { incr bad }
+            }
+            $rd close
+            incr c
+        }
+        assert_equal 0 $bad
+        assert_equal 1500 [r dbsize]
+    }
+}

@@ -1,0 +1,501 @@
+# Server commands: COMMAND, INFO, CONFIG GET/SET/RESETSTAT, TIME, LASTSAVE,
+# DEBUG SLEEP, MEMORY USAGE, SHUTDOWN.
+
+start_server {tags {server}} {
+
+    # ---------------------------------------------------------------- COMMAND
+    test "COMMAND COUNT" {
+        set n [r command count]
+        assert {[string is integer -strict $n] && $n > 20}
+        assert_error "ERR wrong number of arguments for 'command|count' command" {r command count x}
+    }
+
+    test "COMMAND without arguments lists every command" {
+        set all [r command]
+        assert_equal [r command count] [llength $all]
+        set names {}
+        foreach c $all { lappend names [lindex $c 0] }
+        foreach cmd {get set del expire scan info config command client ping} {
+            assert {$cmd in $names}
+        }
+    }
+
+    test "COMMAND INFO GET" {
+        set info [r command info get]
+        assert_equal 1 [llength $info]
+        set get [lindex $info 0]
+        assert {[llength $get] >= 7}
+        assert_equal get [lindex $get 0]
+        assert_equal 2 [lindex $get 1]
+        assert {"readonly" in [lindex $get 2]}
+        assert {"fast" in [lindex $get 2]}
+        # first key, last key, step
+        assert_equal {1 1 1} [lrange $get 3 5]
+        assert {"@read" in [lindex $get 6]}
+        assert {"@string" in [lindex $get 6]}
+    }
+
+    test "COMMAND INFO of several commands, unknown ones are nil" {
+        set info [r command info set mset nosuchcmd del]
+        assert_equal 4 [llength $info]
+        set set [lindex $info 0]
+        assert_equal set [lindex $set 0]
+        assert_equal -3 [lindex $set 1]
+        assert {"write" in [lindex $set 2]}
+        assert_equal {1 1 1} [lrange $set 3 5]
+        set mset [lindex $info 1]
+        assert_equal mset [lindex $mset 0]
+        assert_equal -3 [lindex $mset 1]
+        assert_equal {1 -1 2} [lrange $mset 3 5]
+        assert_equal {} [lindex $info 2]
+        set del [lindex $info 3]
+        assert_equal -2 [lindex $del 1]
+        assert_equal {1 -1 1} [lrange $del 3 5]
+    }
+
+    test "COMMAND INFO arity of some commands" {
+        foreach {cmd arity} {get 2 set -3 mget -2 incr 2 incrby 3 ping -1 echo 2
+                             keys 2 scan -2 expire -3 ttl 2 rename 3 dbsize 1
+                             select 2 getex -2 lcs -3 setrange 4 getrange 4} {
+            set info [lindex [r command info $cmd] 0]
+            assert_equal $arity [lindex $info 1] "arity of $cmd"
+        }
+    }
+
+    test "COMMAND INFO is case insensitive" {
+        assert_equal get [lindex [lindex [r command info GET] 0] 0]
+    }
+
+    test "COMMAND DOCS GET" {
+        set docs [r command docs get]
+        assert_equal get [lindex $docs 0]
+        set d [lindex $docs 1]
+        assert {[dict exists $d summary]}
+        assert_equal 1.0.0 [dict get $d since]
+        assert_equal string [dict get $d group]
+        assert {[dict exists $d complexity]}
+    }
+
+    test "COMMAND DOCS of several commands and unknown commands" {
+        set docs [r command docs set expire nosuchcmd]
+        assert_equal 4 [llength $docs]
+        assert_equal {set expire} [dict keys $docs]
+        assert_equal string [dict get [dict get $docs set] group]
+        assert_equal generic [dict get [dict get $docs expire] group]
+        assert_equal {} [r command docs nosuchcmd]
+    }
+
+    test "COMMAND DOCS in RESP3 is a map" {
+        set c [redis_deferring_client]
+        $c hello 3
+        $c read
+        $c command docs get
+        assert_match "%1\r\n\$3\r\nget\r\n%*" [$c read_raw]
+        $c close
+    }
+
+    test "COMMAND LIST" {
+        set list [r command list]
+        foreach cmd {get set mget mset del exists incr lcs client config} {
+            assert {$cmd in $list}
+        }
+        set getcmds [r command list filterby pattern get*]
+        foreach cmd $getcmds { assert_match get* $cmd }
+        foreach cmd {get getdel getex getrange getset} {
+            assert {$cmd in $getcmds}
+        }
+        assert_error "ERR syntax error" {r command list filterby foo bar}
+    }
+
+    test "COMMAND GETKEYS" {
+        assert_equal {a} [r command getkeys set a b]
+        assert_equal {a b} [r command getkeys mset a 1 b 2]
+        assert_equal {a} [r command getkeys get a]
+        assert_equal {a b c} [r command getkeys del a b c]
+        assert_equal {a b} [r command getkeys rename a b]
+        assert_equal {a b} [r command getkeys copy a b]
+        assert_equal {a} [r command getkeys set a b ex 100 get]
+    }
+
+    test "COMMAND GETKEYS errors" {
+        assert_error "ERR Invalid command specified" {r command getkeys nosuchcmd a}
+        assert_error "ERR The command has no key arguments" {r command getkeys ping x}
+        assert_error "ERR Invalid number of arguments specified for command" {r command getkeys get a b}
+        assert_error "ERR Invalid number of arguments specified for command" {r command getkeys mset a}
+        assert_error "ERR wrong number of arguments for 'command|getkeys' command" {r command getkeys get}
+    }
+
+    test "COMMAND unknown subcommand" {
+        assert_error "ERR unknown subcommand 'foo'. Try COMMAND HELP." {r command foo}
+    }
+
+    # ------------------------------------------------------------------- INFO
+    test "INFO default sections" {
+        set info [r info]
+        foreach section {Server Clients Memory Persistence Stats Replication CPU Keyspace} {
+            assert_match "*# $section\r\n*" $info
+        }
+        # commandstats is not part of the default sections
+        assert_no_match "*# Commandstats*" $info
+    }
+
+    test "INFO SERVER" {
+        set info [r info server]
+        assert_match "# Server\r\n*" $info
+        assert_match "*redis_version:*" $info
+        assert_equal [srv port] [info_field $info tcp_port]
+        assert {[string is integer -strict [info_field $info process_id]]}
+        assert {[string is integer -strict [info_field $info uptime_in_seconds]]}
+        assert {[info_field $info redis_mode] eq "standalone"}
+        assert_no_match "*# Clients*" $info
+    }
+
+    test "INFO lines end with CRLF" {
+        set info [r info server]
+        assert_equal "\r\n" [string range $info end-1 end]
+        assert_equal 0 [regexp -all {[^\r]\n} $info]
+    }
+
+    test "INFO CLIENTS" {
+        set info [r info clients]
+        assert_match "# Clients\r\n*" $info
+        set before [info_field $info connected_clients]
+        assert {$before >= 1}
+        set c [redis_client]
+        assert_equal [expr {$before + 1}] [info_field [r info clients] connected_clients]
+        $c close
+        assert {[string is integer -strict [info_field $info blocked_clients]]}
+        assert {[string is integer -strict [info_field $info maxclients]]}
+    }
+
+    test "INFO MEMORY" {
+        set info [r info memory]
+        assert_match "# Memory\r\n*" $info
+        set used [info_field $info used_memory]
+        assert {[string is integer -strict $used] && $used > 0}
+        assert {[info_field $info used_memory_human] ne ""}
+        assert {[string is integer -strict [info_field $info maxmemory]]}
+    }
+
+    test "INFO STATS" {
+        set info [r info stats]
+        assert_match "# Stats\r\n*" $info
+        set n1 [info_field $info total_commands_processed]
+        assert {[string is integer -strict $n1]}
+        r ping
+        r ping
+        set n2 [info_field [r info stats] total_commands_processed]
+        assert {$n2 >= $n1 + 3}
+        assert {[info_field $info total_connections_received] >= 1}
+        foreach f {keyspace_hits keyspace_misses expired_keys evicted_keys total_net_input_bytes total_net_output_bytes} {
+            assert {[string is integer -strict [info_field $info $f]]}
+        }
+    }
+
+    test "INFO STATS keyspace hits and misses" {
+        r set hitkey 1
+        set info [r info stats]
+        set hits [info_field $info keyspace_hits]
+        set misses [info_field $info keyspace_misses]
+        r get hitkey
+        r get nosuchkey
+        r get nosuchkey
+        set info [r info stats]
+        assert_equal [expr {$hits + 1}] [info_field $info keyspace_hits]
+        assert_equal [expr {$misses + 2}] [info_field $info keyspace_misses]
+    }
+
+    test "INFO STATS expired_keys" {
+        set before [info_field [r info stats] expired_keys]
+        r set expme 1 px 10
+        after 50
+        r get expme
+        assert_equal [expr {$before + 1}] [info_field [r info stats] expired_keys]
+    }
+
+    test "INFO CPU" {
+        set info [r info cpu]
+        assert_match "# CPU\r\n*" $info
+        assert_match {*used_cpu_sys:*} $info
+        assert_match {*used_cpu_user:*} $info
+    }
+
+    test "INFO KEYSPACE" {
+        r flushall
+        assert_equal "# Keyspace\r\n" [r info keyspace]
+        r mset a 1 b 2 c 3
+        r expire a 100
+        set info [r info keyspace]
+        assert_match "# Keyspace\r\ndb0:keys=3,expires=1,avg_ttl=*\r\n" $info
+        r select 2
+        r set x 1
+        r select 0
+        set info [r info keyspace]
+        assert_match "*db0:keys=3,expires=1,avg_ttl=*\r\ndb2:keys=1,expires=0,avg_ttl=0\r\n" $info
+        r flushall
+    }
+
+    test "INFO COMMANDSTATS" {
+        r config resetstat
+        r set a 1
+        r set a 2
+        r get a
+        set info [r info commandstats]
+        assert_match "# Commandstats\r\n*" $info
+        assert_match "*cmdstat_set:calls=2,usec=*,usec_per_call=*,rejected_calls=0,failed_calls=0\r\n*" $info
+        assert_match "*cmdstat_get:calls=1,*" $info
+        assert_match "*cmdstat_config|resetstat:calls=1,*" $info
+    }
+
+    test "INFO COMMANDSTATS counts failed and rejected calls" {
+        r config resetstat
+        r set a notanumber
+        catch {r incr a}
+        catch {r get}
+        set info [r info commandstats]
+        assert_match "*cmdstat_incr:calls=1,*,rejected_calls=0,failed_calls=1\r\n*" $info
+        assert_match "*cmdstat_get:calls=0,*,rejected_calls=1,failed_calls=0\r\n*" $info
+    }
+
+    test "INFO ERRORSTATS" {
+        r config resetstat
+        assert_equal "# Errorstats\r\n" [r info errorstats]
+        catch {r nosuchcommand}
+        catch {r get}
+        set info [r info errorstats]
+        assert_match "*errorstat_ERR:count=2\r\n*" $info
+        r del li
+        r set s v
+        catch {r expire s 10 nx xx}
+        assert_match "*errorstat_ERR:count=3\r\n*" [r info errorstats]
+        assert_equal 3 [info_field [r info stats] total_error_replies]
+    }
+
+    tags {needs-types} {
+        test "INFO ERRORSTATS counts WRONGTYPE separately" {
+            r config resetstat
+            r del li
+            r rpush li a
+            catch {r get li}
+            assert_match "*errorstat_WRONGTYPE:count=1\r\n*" [r info errorstats]
+        }
+    }
+
+    test "INFO with several sections" {
+        set info [r info server clients]
+        assert_match "# Server\r\n*# Clients\r\n*" $info
+        assert_no_match "*# Memory*" $info
+    }
+
+    test "INFO ALL and EVERYTHING include commandstats" {
+        foreach arg {all everything} {
+            set info [r info $arg]
+            assert_match "*# Server\r\n*" $info
+            assert_match "*# Commandstats\r\n*" $info
+            assert_match "*# Keyspace\r\n*" $info
+        }
+    }
+
+    test "INFO section names are case insensitive" {
+        assert_match "# Server\r\n*" [r info SERVER]
+    }
+
+    test "INFO unknown section is empty" {
+        assert_equal "" [r info nosuchsection]
+    }
+
+    # ----------------------------------------------------------------- CONFIG
+    test "CONFIG GET a single parameter" {
+        assert_equal [list port [srv port]] [r config get port]
+        assert_equal {maxmemory 0} [r config get maxmemory]
+    }
+
+    test "CONFIG GET is case insensitive" {
+        set res [r config get PORT]
+        assert_equal 2 [llength $res]
+        assert_equal port [string tolower [lindex $res 0]]
+        assert_equal [srv port] [lindex $res 1]
+    }
+
+    test "CONFIG GET with a pattern" {
+        set res [r config get maxmemory*]
+        assert {[llength $res] % 2 == 0}
+        assert {[dict exists $res maxmemory]}
+        assert {[dict exists $res maxmemory-policy]}
+        dict for {k v} $res { assert_match maxmemory* $k }
+        set res [r config get *max*-len*]
+        assert {[dict exists $res proto-max-bulk-len]}
+    }
+
+    test "CONFIG GET with several arguments" {
+        set res [r config get port bind]
+        assert_equal [srv port] [dict get $res port]
+        assert_equal 127.0.0.1 [dict get $res bind]
+        assert_equal 4 [llength $res]
+        # The same parameter matched twice is reported once
+        set res [r config get port port maxmemory*]
+        assert_equal [srv port] [dict get $res port]
+        set n 0
+        foreach {k v} $res { if {$k eq "port"} { incr n } }
+        assert_equal 1 $n
+    }
+
+    test "CONFIG GET of an unknown parameter" {
+        assert_equal {} [r config get nosuchparameter]
+        assert_equal {} [r config get nosuch*]
+    }
+
+    test "CONFIG GET save and appendonly set from the command line" {
+        assert_equal {save {}} [r config get save]
+        assert_equal {appendonly no} [r config get appendonly]
+    }
+
+    test "CONFIG SET a parameter" {
+        assert_equal OK [r config set maxmemory 100mb]
+        assert_equal {maxmemory 104857600} [r config get maxmemory]
+        assert_equal OK [r config set maxmemory 0]
+        assert_equal {maxmemory 0} [r config get maxmemory]
+    }
+
+    test "CONFIG SET several parameters at once" {
+        assert_equal OK [r config set maxmemory 1000000 maxmemory-policy allkeys-lru]
+        assert_equal {maxmemory 1000000} [r config get maxmemory]
+        assert_equal {maxmemory-policy allkeys-lru} [r config get maxmemory-policy]
+        assert_equal OK [r config set maxmemory 0 maxmemory-policy noeviction]
+    }
+
+    test "CONFIG SET is atomic: nothing changes when one value is bad" {
+        set hz [lindex [r config get hz] 1]
+        catch {r config set hz 50 timeout abc}
+        assert_equal [list hz $hz] [r config get hz]
+        assert_equal {timeout 0} [r config get timeout]
+    }
+
+    test "CONFIG SET errors" {
+        assert_error "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value" {r config set maxmemory abc}
+        assert_error "ERR Unknown option or number of arguments for CONFIG SET - 'nosuchparameter'" {r config set nosuchparameter 1}
+        assert_error "ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction" {r config set maxmemory-policy foo}
+        assert_error "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - duplicate parameter" {r config set maxmemory 1 maxmemory 2}
+        assert_error "ERR CONFIG SET failed (possibly related to argument 'timeout') - argument couldn't be parsed into an integer" {r config set timeout abc}
+        assert_error "ERR CONFIG SET failed (possibly related to argument 'appendonly') - argument must be 'yes' or 'no'" {r config set appendonly maybe}
+        assert_error "ERR CONFIG SET failed (possibly related to argument 'proto-max-bulk-len') - argument must be between 1048576 and 9223372036854775807 inclusive" {r config set proto-max-bulk-len 1000}
+        assert_error "ERR wrong number of arguments for 'config|set' command" {r config set maxmemory}
+        assert_error "ERR syntax error" {r config set maxmemory 1 hz}
+        assert_error "ERR wrong number of arguments for 'config|get' command" {r config get}
+        assert_equal {maxmemory 0} [r config get maxmemory]
+    }
+
+    test "CONFIG SET memory units" {
+        r config set maxmemory 1kb
+        assert_equal {maxmemory 1024} [r config get maxmemory]
+        r config set maxmemory 1k
+        assert_equal {maxmemory 1000} [r config get maxmemory]
+        r config set maxmemory 2gb
+        assert_equal {maxmemory 2147483648} [r config get maxmemory]
+        r config set maxmemory 0
+    }
+
+    test "CONFIG RESETSTAT" {
+        r set a 1
+        catch {r nosuchcommand}
+        assert_equal OK [r config resetstat]
+        assert_no_match "*cmdstat_set:*" [r info commandstats]
+        assert_no_match "*errorstat_ERR*" [r info errorstats]
+        assert_equal 0 [info_field [r info stats] keyspace_hits]
+        assert_error "ERR wrong number of arguments for 'config|resetstat' command" {r config resetstat x}
+    }
+
+    test "CONFIG unknown subcommand" {
+        assert_error "ERR unknown subcommand 'foo'. Try CONFIG HELP." {r config foo}
+        assert_error "ERR wrong number of arguments for 'config' command" {r config}
+    }
+
+    # ------------------------------------------------------------------- TIME
+    test "TIME" {
+        set t [r time]
+        assert_equal 2 [llength $t]
+        lassign $t sec usec
+        assert {[string is integer -strict $sec] && [string is integer -strict $usec]}
+        assert_range $sec [expr {[clock seconds] - 2}] [expr {[clock seconds] + 2}]
+        assert_range $usec 0 999999
+        assert_error "ERR wrong number of arguments for 'time' command" {r time x}
+    }
+
+    test "TIME increases" {
+        lassign [r time] s1 u1
+        after 5
+        lassign [r time] s2 u2
+        assert {$s2 * 1000000 + $u2 > $s1 * 1000000 + $u1}
+    }
+
+    test "TIME reply is an array of two bulk strings" {
+        set c [redis_deferring_client]
+        $c time
+        assert_match "\\*2\r\n\$*\r\n*\r\n\$*\r\n*\r\n" [$c read_raw]
+        $c close
+    }
+
+    # --------------------------------------------------------------- LASTSAVE
+    test "LASTSAVE" {
+        set t [r lastsave]
+        assert {[string is integer -strict $t]}
+        assert_range $t [expr {[clock seconds] - 600}] [expr {[clock seconds] + 2}]
+        assert_error "ERR wrong number of arguments for 'lastsave' command" {r lastsave x}
+    }
+
+    # ------------------------------------------------------------------ DEBUG
+    test "DEBUG SLEEP 0" {
+        assert_equal OK [r debug sleep 0]
+        assert_equal PONG [r ping]
+    }
+
+    test "DEBUG SLEEP blocks the connection for the given time" {
+        set start [clock milliseconds]
+        assert_equal OK [r debug sleep 0.2]
+        assert {[clock milliseconds] - $start >= 180}
+    }
+
+    # ----------------------------------------------------------------- MEMORY
+    test "MEMORY USAGE" {
+        r set small x
+        r set large [string repeat x 10000]
+        set s [r memory usage small]
+        set l [r memory usage large]
+        assert {[string is integer -strict $s] && $s > 0}
+        assert {$l > 10000}
+        assert {$l > $s}
+        assert_equal {} [r memory usage nosuchkey]
+        assert {[r memory usage small samples 5] > 0}
+        assert {[r memory usage small SAMPLES 0] > 0}
+    }
+
+    test "MEMORY USAGE errors" {
+        r set small x
+        assert_error "ERR syntax error" {r memory usage small foo}
+        assert_error "ERR value is not an integer or out of range" {r memory usage small samples abc}
+        assert_error "ERR wrong number of arguments for 'memory|usage' command" {r memory usage}
+        assert_error "ERR unknown subcommand 'foo'. Try MEMORY HELP." {r memory foo}
+    }
+}
+
+start_server {tags {server shutdown}} {
+    test "SHUTDOWN errors" {
+        assert_error "ERR syntax error" {r shutdown foo}
+        assert_error "ERR syntax error" {r shutdown nosave save}
+        assert_equal PONG [r ping]
+    }
+
+    test "SHUTDOWN NOSAVE stops the server" {
+        expect_server_exit
+        r set a 1
+        set c [redis_deferring_client]
+        $c shutdown nosave
+        # On success the server exits without replying
+        assert_equal 1 [$c closed 10000]
+        $c close
+        wait_for_condition 100 50 {![server_is_alive]} else {
+            fail "server still running after SHUTDOWN NOSAVE"
+        }
+        assert {[catch {::resp::connect 127.0.0.1 [srv port] 0}]}
+    }
+}
