@@ -32,12 +32,12 @@ LIB_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps run test unit tcl integration bench-smoke clean format
+.PHONY: all deps run test unit tcl integration bench-smoke clean format src/redis-shard
 
 all: src/redis-shard
 
 src/redis-shard: $(BUILD)/redis-shard
-	cp $< $@
+	cp --remove-destination $< $@
 
 $(BUILD)/redis-shard: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)

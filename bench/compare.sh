@@ -130,6 +130,12 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 
 now_ns() { date +%s%N; }
 
+# True if the binary is built with ASan/TSan (dynamically or statically).
+sanitizer_build() {
+    ldd "$1" 2>/dev/null | grep -qE 'lib(asan|tsan|ubsan)' && return 0
+    grep -aqE '__(asan|tsan)_init' "$1" 2>/dev/null
+}
+
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # ---------------------------------------------------------------- checks
@@ -325,6 +331,11 @@ print_header() {
     echo "redis:       $REDIS_BIN ($("$REDIS_BIN" --version 2>/dev/null | awk '{print $3}'))"
     if (( need_shard )); then
         echo "redis-shard: $SHARD_BIN (started as: $SHARD_STYLE)"
+        if sanitizer_build "$SHARD_BIN"; then
+            echo "             WARNING: $SHARD_BIN is a sanitizer (ASan/TSan) build; CPU and memory"
+            echo "             numbers are NOT representative. Use a release build (make)."
+            warn "$SHARD_BIN is a sanitizer build; results are not representative"
+        fi
         if [[ $SHARD_STYLE == redis ]]; then
             echo "             NOTE: SHARD_BIN is a redis-server stand-in; shard1/shard2 rows are plain redis"
         fi

@@ -50,6 +50,7 @@ struct client {
     struct buf *out;       /* where the reply goes */
     const struct command *cmd;
     struct db *(*db_for)(struct client *c, int id); /* another database by index */
+    int part; /* one shard's share of a fanned-out command: counted once, at the origin */
     void *ctx;             /* private to db_for */
 };
 
@@ -166,6 +167,7 @@ struct shard {
     _Atomic long long ops_per_sec; /* read by INFO on any shard */
     long long ops_last_count;
     long long ops_last_ms;
+    int clock_fresh; /* db_now_ms was read in this loop iteration */
     unsigned long long expire_cursor;
     int expire_db;
     pthread_t thread;

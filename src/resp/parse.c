@@ -5,6 +5,7 @@
  */
 #include "parse.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,9 +115,8 @@ enum resp_status resp_parse(struct resp_state *st, struct resp_spans *sp, struct
         if (st->bulklen < 0) {
             if (pos >= len) break;
             if (buf[pos] != '$') {
-                static char msg[64];
-                memcpy(msg, "ERR Protocol error: expected '$', got ' '", 42);
-                msg[38] = buf[pos];
+                static _Thread_local char msg[64];
+                snprintf(msg, sizeof(msg), "ERR Protocol error: expected '$', got '%c'", buf[pos]);
                 *err = msg;
                 return RESP_ERR;
             }

@@ -274,7 +274,13 @@ void client_kill_command(struct client *c) {
                 }
             } else if (ARG_IS(*o, "addr")) f.addr = v;
             else if (ARG_IS(*o, "laddr")) f.laddr = v;
-            else if (ARG_IS(*o, "user")) f.user = v;
+            else if (ARG_IS(*o, "user")) {
+                if (!str_ieq(v->p, v->len, "default")) {
+                    reply_errf(c, "ERR No such user '%.*s'", (int)v->len, v->p);
+                    return;
+                }
+                f.user = v;
+            }
             else if (ARG_IS(*o, "type")) {
                 f.type_set = 1;
                 if (ARG_IS(*v, "normal")) f.type_normal = 1;

@@ -532,7 +532,7 @@ void config_get_command(struct client *c) {
 /* Runs on every shard: each applies the same change to its own copy. */
 void config_set_command(struct client *c) {
     if ((c->argc - 2) % 2) {
-        reply_errf(c, "ERR wrong number of arguments for '%s' command", c->cmd->name);
+        reply_err(c, ERR_SYNTAX);
         return;
     }
     int np = (c->argc - 2) / 2;
@@ -616,16 +616,24 @@ void debug_command(struct client *c) {
 }
 
 void shutdown_command(struct client *c) {
+    int save = 0, nosave = 0, abort_ = 0;
     for (int j = 1; j < c->argc; j++) {
         const struct arg *a = &c->argv[j];
-        if (ARG_IS(*a, "abort")) {
-            reply_err(c, "ERR No shutdown in progress.");
-            return;
-        }
-        if (!ARG_IS(*a, "nosave") && !ARG_IS(*a, "save") && !ARG_IS(*a, "now") && !ARG_IS(*a, "force")) {
+        if (ARG_IS(*a, "abort")) abort_ = 1;
+        else if (ARG_IS(*a, "nosave")) nosave = 1;
+        else if (ARG_IS(*a, "save")) save = 1;
+        else if (!ARG_IS(*a, "now") && !ARG_IS(*a, "force")) {
             reply_err(c, ERR_SYNTAX);
             return;
         }
+    }
+    if ((save && nosave) || (abort_ && c->argc > 2)) {
+        reply_err(c, ERR_SYNTAX);
+        return;
+    }
+    if (abort_) {
+        reply_err(c, "ERR No shutdown in progress.");
+        return;
     }
     log_warning("User requested shutdown...");
     atomic_store(&g_shutdown, 1);

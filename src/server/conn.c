@@ -82,6 +82,11 @@ static void seg_release(struct shard *sh, struct conn *c, struct oseg *s) {
 
 static void conn_free(struct conn *c) {
     struct shard *sh = c->sh;
+    if (c->in_flush) {
+        /* still on the shard's flush list: conn_flush frees it */
+        c->free_pending = 1;
+        return;
+    }
     struct oseg *s = c->qh;
     while (s) {
         struct oseg *n = s->next;
@@ -178,6 +183,10 @@ size_t conn_output_bytes(const struct conn *c) { return c->qbytes + c->out.len; 
 
 void conn_flush(struct conn *c) {
     c->in_flush = 0;
+    if (c->free_pending) {
+        conn_free(c);
+        return;
+    }
     if (c->closing || c->sending) return;
     seal_out(c);
     int n = 0;
@@ -341,10 +350,8 @@ static int over_query_limit(struct conn *c) {
 /* Keep buf[done..len) in c->in (it may already be there). */
 static void keep_tail(struct conn *c, const char *buf, size_t len, size_t done) {
     if (buf == c->in.p) {
-        if (done) {
-            memmove(c->in.p, c->in.p + done, len - done);
-            c->in.len = len - done;
-        }
+        if (done && len > done) memmove(c->in.p, c->in.p + done, len - done);
+        c->in.len = len - done;
     } else {
         c->in.len = 0;
         buf_put(&c->in, buf + done, len - done);
@@ -394,13 +401,14 @@ void conn_describe(const struct conn *c, struct buf *b) {
     if (lc) snprintf(cmdname, sizeof(cmdname), "%s", lc->name);
     long long age = (db_now_ms - c->ctime_ms) / 1000, idle = (db_now_ms - c->last_ms) / 1000;
     int n = snprintf(line, sizeof(line),
-                     "id=%lld addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=N db=%d "
+                     "id=%lld addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d "
                      "sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=0 "
                      "multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=%d omem=%zu tot-mem=%zu events=r "
-                     "cmd=%s user=default redir=-1 resp=%d",
-                     c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "", age, idle, c->dbid,
+                     "cmd=%s user=default redir=-1 resp=%d lib-name=%s lib-ver=%s",
+                     c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "", age, idle,
+                     c->no_evict ? "e" : "N", c->dbid,
                      c->in.len, c->in.cap - c->in.len, c->in.cap, c->out.len,
                      c->qh ? 1 : 0, c->qbytes, sizeof(*c) + c->in.cap + c->out.cap + c->qbytes,
-                     cmdname, c->resp);
+                     cmdname, c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
     buf_put(b, line, (size_t)n);
 }

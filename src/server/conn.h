@@ -41,6 +41,7 @@ struct conn {
     uint8_t in_flush, in_rearm, recv_armed, sending;
     uint8_t closing;            /* no more input; free once nothing is in flight */
     uint8_t close_after_reply;  /* QUIT, protocol error: close once output drains */
+    uint8_t free_pending;       /* freed while on the flush list */
     uint8_t resp;
     uint8_t reply_mode;
     uint8_t no_evict;

@@ -127,8 +127,10 @@ void stats_count_error(struct shard *sh, const char *msg) {
 }
 
 void reply_err(struct client *c, const char *msg) {
-    stats_count_error(c->sh, msg);
-    if (c->cmd) c->sh->cmdstat[c->cmd->id].failed++;
+    if (!c->part) {
+        stats_count_error(c->sh, msg);
+        if (c->cmd) c->sh->cmdstat[c->cmd->id].failed++;
+    }
     reply_error(c->out, msg);
 }
 
@@ -153,9 +155,11 @@ void exec_command(struct client *cl) {
     long long t0 = mono_us();
     cl->cmd->proc(cl);
     struct cmd_stat *cs = &sh->cmdstat[cl->cmd->id];
-    cs->calls++;
     cs->usec += mono_us() - t0;
-    sh->st.commands_processed++;
+    if (!cl->part) {
+        cs->calls++;
+        sh->st.commands_processed++;
+    }
 }
 
 /* ---- gathering ---- */
@@ -188,6 +192,9 @@ static void gather_free(struct gather *g) {
 /* Put the combined reply in the connection's hole and free the gather. */
 static void gather_finish(struct gather *g) {
     struct buf out = {0};
+    /* the command counts once, when complete (CONFIG RESETSTAT sees itself) */
+    g->conn->sh->cmdstat[g->cmd->id].calls++;
+    g->conn->sh->st.commands_processed++;
     const struct gpart *first_err = NULL;
     for (int i = 0; i < g_nshards; i++)
         if (g->parts[i].active && g->parts[i].reply.len && g->parts[i].reply.p[0] == '-' && !first_err)
@@ -251,6 +258,15 @@ static void gather_finish(struct gather *g) {
     default:
         break;
     }
+    if (out.len && out.p[0] == '-') {
+        /* errors of parts are counted here, once */
+        char msg[128];
+        size_t n = out.len - 3 < sizeof(msg) - 1 ? out.len - 3 : sizeof(msg) - 1;
+        memcpy(msg, out.p + 1, n);
+        msg[n] = '\0';
+        stats_count_error(g->conn->sh, msg);
+        g->conn->sh->cmdstat[g->cmd->id].failed++;
+    }
     struct buf b = buf_take(&out);
     conn_fill_hole(g->hole, b.p, b.len, NULL);
     gather_free(g);
@@ -271,7 +287,7 @@ static void run_local_part(struct conn *c, struct gpart *p, const struct command
     struct shard *sh = c->sh;
     struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                         .resp = c->resp, .argc = argc, .argv = argv, .out = &p->reply,
-                        .cmd = cmd};
+                        .cmd = cmd, .part = 1};
     exec_command(&cl);
 }
 
@@ -449,13 +465,25 @@ static void route_keys(struct conn *c, const struct command *cmd, struct arg *ar
     }
 }
 
+/* CLIENT REPLY OFF/SKIP: drop what the command wrote locally (holes to
+ * other shards are marked when they are made). */
+static void apply_reply_mode(struct conn *c, int mode, size_t mark) {
+    int suppress = c->reply_mode == REPLY_OFF || (mode == REPLY_SKIP && c->reply_mode == REPLY_SKIP);
+    if (suppress && c->out.len > mark) c->out.len = mark;
+    if (mode == REPLY_SKIP && c->reply_mode == REPLY_SKIP) c->reply_mode = REPLY_ON;
+    if (c->reply_mode == REPLY_SKIP_NEXT) c->reply_mode = REPLY_SKIP;
+}
+
 void dispatch_command(struct conn *c, struct arg *argv, int argc) {
     struct shard *sh = c->sh;
-    const struct command *cmd = find_command(c, argv, argc);
-    if (!cmd || !check_arity(c, cmd, argc)) return;
-    c->last_cmd = cmd;
     size_t mark = c->out.len;
     int mode = c->reply_mode;
+    const struct command *cmd = find_command(c, argv, argc);
+    if (!cmd || !check_arity(c, cmd, argc)) {
+        if (mode != REPLY_ON) apply_reply_mode(c, mode, mark);
+        return;
+    }
+    c->last_cmd = cmd;
     if (g_nshards == 1 && cmd->combine != C_FUNC) {
         struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                             .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
@@ -478,8 +506,5 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
             break;
         }
     }
-    /* CLIENT REPLY OFF/SKIP: drop what this command wrote locally */
-    if (mode != REPLY_ON && c->out.len > mark) c->out.len = mark;
-    if (mode == REPLY_SKIP) c->reply_mode = REPLY_ON;
-    if (c->reply_mode == REPLY_SKIP_NEXT) c->reply_mode = REPLY_SKIP;
+    if (mode != REPLY_ON || c->reply_mode != REPLY_ON) apply_reply_mode(c, mode, mark);
 }

@@ -136,6 +136,11 @@ static void cron(struct shard *sh);
 
 static void on_cqe(void *ctx, const struct io_cqe *e) {
     struct shard *sh = ctx;
+    if (!sh->clock_fresh) {
+        /* the first completion after a wait: commands must see the time now */
+        db_now_ms = mstime();
+        sh->clock_fresh = 1;
+    }
     switch (IO_TAG_EV(e->tag)) {
     case IO_ACCEPT:
         on_accept(sh, e, (int)(((uintptr_t)IO_TAG_PTR(e->tag) >> 3) - 1));
@@ -248,7 +253,8 @@ static void loop(struct shard *sh) {
             break;
         }
         atomic_store_explicit(&sh->sleeping, 0, memory_order_relaxed);
-        db_now_ms = mstime();
+        if (!sh->clock_fresh) db_now_ms = mstime();
+        sh->clock_fresh = 0;
         xmsg_drain(sh);
         rearm_receives(sh);
         flush_conns(sh);

@@ -146,7 +146,8 @@ static const char *run_request(struct shard *sh, int src, const char *p) {
     size_t len_at = b->len;
     put_u64(b, 0);
     struct client cl = {.sh = sh, .conn = NULL, .db = &sh->dbs[dbid], .dbid = dbid, .resp = resp,
-                        .argc = argc, .argv = argv, .out = b, .cmd = cmd};
+                        .argc = argc, .argv = argv, .out = b, .cmd = cmd,
+                        .part = XC_KIND(cookie) != XC_HOLE};
     exec_command(&cl);
     uint64_t len = b->len - len_at - 8;
     memcpy(b->p + len_at, &len, 8);

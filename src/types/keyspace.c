@@ -143,7 +143,7 @@ static void ttl_generic(struct client *c, int mode) {
     switch (mode) {
     case 0: reply_int(c->out, (ttl + 500) / 1000); break;
     case 1: reply_int(c->out, ttl); break;
-    case 2: reply_int(c->out, e / 1000); break;
+    case 2: reply_int(c->out, (e + 500) / 1000); break;
     default: reply_int(c->out, e); break;
     }
 }

@@ -32,6 +32,7 @@ static inline void buf_reserve(struct buf *b, size_t extra) {
 }
 
 static inline void buf_put(struct buf *b, const void *d, size_t n) {
+    if (n == 0) return;
     buf_reserve(b, n);
     memcpy(b->p + b->len, d, n);
     b->len += n;

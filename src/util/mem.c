@@ -13,6 +13,10 @@
 
 #ifdef USE_JEMALLOC
 #include <jemalloc/jemalloc.h>
+#elif defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+/* provided by the ASan/TSan runtimes */
+size_t __sanitizer_get_current_allocated_bytes(void);
+#define USE_SANITIZER_ALLOCATOR
 #endif
 
 size_t mem_used(void) {
@@ -24,6 +28,8 @@ size_t mem_used(void) {
     sz = sizeof(allocated);
     if (mallctl("stats.allocated", &allocated, &sz, NULL, 0) == 0) return allocated;
     return 0;
+#elif defined(USE_SANITIZER_ALLOCATOR)
+    return __sanitizer_get_current_allocated_bytes();
 #else
     struct mallinfo2 mi = mallinfo2();
     return mi.uordblks + mi.hblkhd;

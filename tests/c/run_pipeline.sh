@@ -21,6 +21,8 @@ if [ $# -lt 2 ] || [ $# -gt 3 ]; then
 fi
 
 SERVER_BIN=$1
+SERVER_BIN=$(realpath "$SERVER_BIN" 2>/dev/null || echo "$SERVER_BIN")
+[ -n "${TEST_PIPELINE_BIN:-}" ] && TEST_PIPELINE_BIN=$(realpath "$TEST_PIPELINE_BIN")
 SHARDS=$2
 SEED=${3:-}
 HERE=$(cd "$(dirname "$0")" && pwd)

@@ -254,28 +254,30 @@ start_server {tags {multishard}} {
         assert_equal {} [r get nx:150]
     }
 
-    test "MSET is atomic for other clients" {
-        r flushall
-        set keys {}
-        for {set i 0} {$i < 50} {incr i} { lappend keys atom:$i }
-        set c [redis_deferring_client]
-        set payload ""
-        for {set round 0} {$round < 100} {incr round} {
-            set args {}
-            foreach k $keys { lappend args $k $round }
-            append payload [::resp::encode MSET {*}$args]
+    tags {needs-transactions} {
+        test "MSET is atomic for other clients" {
+            r flushall
+            set keys {}
+            for {set i 0} {$i < 50} {incr i} { lappend keys atom:$i }
+            set c [redis_deferring_client]
+            set payload ""
+            for {set round 0} {$round < 100} {incr round} {
+                set args {}
+                foreach k $keys { lappend args $k $round }
+                append payload [::resp::encode MSET {*}$args]
+            }
+            $c write $payload
+            # While the writer runs, every MGET must see a single round
+            set torn 0
+            for {set i 0} {$i < 50} {incr i} {
+                set vals [lsort -unique [r mget {*}$keys]]
+                if {[llength $vals] > 1} { incr torn }
+            }
+            for {set round 0} {$round < 100} {incr round} { $c read }
+            $c close
+            assert_equal 0 $torn
+            assert_equal {99} [lsort -unique [r mget {*}$keys]]
         }
-        $c write $payload
-        # While the writer runs, every MGET must see a single round
-        set torn 0
-        for {set i 0} {$i < 50} {incr i} {
-            set vals [lsort -unique [r mget {*}$keys]]
-            if {[llength $vals] > 1} { incr torn }
-        }
-        for {set round 0} {$round < 100} {incr round} { $c read }
-        $c close
-        assert_equal 0 $torn
-        assert_equal {99} [lsort -unique [r mget {*}$keys]]
     }
 
     test "Hash tag keys" {
