@@ -24,6 +24,9 @@ else
   LIBS += -ljemalloc
 endif
 CFLAGS := $(CFLAGS_BASE) $(EXTRA_CFLAGS)
+# a sanitizer report stops the server, so the tests see it
+export TSAN_OPTIONS ?= halt_on_error=1
+export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 
 SRCS := $(wildcard src/*.c src/*/*.c)
 OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS))

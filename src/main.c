@@ -27,13 +27,6 @@
 #include "util/mem.h"
 #include "util/util.h"
 
-long long g_start_time_ms;
-char g_config_file[4096];
-char g_executable[4096];
-_Atomic long long g_lastsave;
-char g_run_id[41];
-_Atomic size_t g_mem_peak;
-size_t g_mem_startup;
 
 static void usage(void) {
     fprintf(stderr,

@@ -265,8 +265,7 @@ static void loop(struct shard *sh) {
         if (xmsg_backlogged(sh) || sh->flush_head || sh->rearm_head) {
             wait_nr = 0;
         } else {
-            atomic_store_explicit(&sh->sleeping, 1, memory_order_relaxed);
-            atomic_thread_fence(memory_order_seq_cst);
+            atomic_store_explicit(&sh->sleeping, 1, memory_order_seq_cst);
             if (xmsg_pending(sh)) {
                 atomic_store_explicit(&sh->sleeping, 0, memory_order_relaxed);
                 wait_nr = 0;

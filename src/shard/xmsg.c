@@ -64,8 +64,7 @@ void xmsg_unref(struct xmsg *m) {
 
 static void wake(struct shard *sh, int dst) {
     struct shard *d = g_shards[dst];
-    atomic_thread_fence(memory_order_seq_cst);
-    if (atomic_load_explicit(&d->sleeping, memory_order_relaxed)) {
+    if (atomic_load_explicit(&d->sleeping, memory_order_seq_cst)) {
         atomic_store_explicit(&d->sleeping, 0, memory_order_relaxed);
         io_wake(sh->io, d->ring_fd, IO_TAG(IO_WAKE, 0));
     }

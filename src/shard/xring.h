@@ -37,7 +37,10 @@ static inline int xring_push(struct xring *r, void *p) {
         if (t - r->head_cache > r->mask) return 0;
     }
     r->slot[t & r->mask] = p;
-    atomic_store_explicit(&r->tail, t + 1, memory_order_release);
+    /* seq_cst, not just release: with the receiver's seq_cst store to its
+     * `sleeping` flag and load of `tail`, this forms the store-then-load
+     * handshake that guarantees a sleeping receiver is woken (one per batch) */
+    atomic_store_explicit(&r->tail, t + 1, memory_order_seq_cst);
     return 1;
 }
 
@@ -56,7 +59,7 @@ static inline void *xring_pop(struct xring *r) {
 /* Consumer side: 1 if something is waiting (fresh read of tail). */
 static inline int xring_ready(struct xring *r) {
     size_t h = atomic_load_explicit(&r->head, memory_order_relaxed);
-    return h != atomic_load_explicit(&r->tail, memory_order_acquire);
+    return h != atomic_load_explicit(&r->tail, memory_order_seq_cst);
 }
 
 #endif
