@@ -28,6 +28,12 @@
 #include "util/util.h"
 
 
+#ifdef USE_JEMALLOC
+/* As redis-server does by default: return freed pages to the system from a
+ * background thread instead of on the shards' allocation paths. */
+const char *malloc_conf = "background_thread:true";
+#endif
+
 static void usage(void) {
     fprintf(stderr,
             "Usage: ./redis-shard [/path/to/redis.conf] [options]\n"

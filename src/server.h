@@ -155,6 +155,8 @@ struct shard {
     struct conn *flush_head; /* connections with output to send */
     struct conn *rearm_head; /* connections whose recv must be re-armed */
     struct conn *conns;      /* all connections (doubly linked) */
+    struct oseg *seg_pool;   /* free output segments */
+    int seg_pool_n;
     long nconns;
 
     /* scratch for parsing */

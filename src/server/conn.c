@@ -63,13 +63,27 @@ struct conn *conn_new(struct shard *sh, int fd) {
     return c;
 }
 
+#define SEG_POOL_MAX 4096
+
+static struct oseg *seg_alloc(struct shard *sh) {
+    struct oseg *s = sh->seg_pool;
+    if (s) {
+        sh->seg_pool = s->next;
+        sh->seg_pool_n--;
+    } else {
+        s = malloc(sizeof(*s));
+        if (!s) abort();
+    }
+    memset(s, 0, offsetof(struct oseg, data));
+    return s;
+}
+
 static void seg_release(struct shard *sh, struct conn *c, struct oseg *s) {
-    UNUSED(sh);
     if (s->ref) {
         xmsg_unref(s->ref);
-    } else if (s->p) {
+    } else if (s->owned) {
         /* keep one buffer's capacity around for the next replies */
-        if (c && c->out.cap == 0 && s->cap && s->cap <= 64 * 1024) {
+        if (c && c->out.cap == 0 && s->cap <= 64 * 1024) {
             c->out.p = s->p;
             c->out.cap = s->cap;
             c->out.len = 0;
@@ -77,7 +91,13 @@ static void seg_release(struct shard *sh, struct conn *c, struct oseg *s) {
             free(s->p);
         }
     }
-    free(s);
+    if (sh->seg_pool_n < SEG_POOL_MAX) {
+        s->next = sh->seg_pool;
+        sh->seg_pool = s;
+        sh->seg_pool_n++;
+    } else {
+        free(s);
+    }
 }
 
 static void conn_free(struct conn *c) {
@@ -131,25 +151,93 @@ void conn_want_flush(struct conn *c) {
 }
 
 static struct oseg *seg_new(struct conn *c) {
-    struct oseg *s = calloc(1, sizeof(*s));
-    if (!s) abort();
+    struct oseg *s = seg_alloc(c->sh);
     s->conn = c;
+    s->prev = c->qt;
     if (c->qt) c->qt->next = s;
     else c->qh = s;
     c->qt = s;
     return s;
 }
 
-/* Close off `out` into a ready segment at the tail of the queue. */
+static void seg_unlink(struct conn *c, struct oseg *s) {
+    if (s->prev) s->prev->next = s->next;
+    else c->qh = s->next;
+    if (s->next) s->next->prev = s->prev;
+    else c->qt = s->prev;
+}
+
+/* Largest segment that other replies are merged into (bigger ones stay
+ * separate, so large values are not copied twice). */
+#define MERGE_MAX (64 * 1024)
+
+/* Can more bytes be appended to s? Not while a send covers it. */
+static int seg_can_grow(const struct oseg *s) {
+    return s && s->ready && !s->inflight && !s->ref && !s->discard && s->len < MERGE_MAX;
+}
+
+static void seg_append(struct oseg *s, const char *p, size_t n) {
+    if (s->p == s->data && s->len + n <= OSEG_INLINE) {
+        memcpy(s->data + s->len, p, n);
+        s->len += n;
+        return;
+    }
+    if (!s->owned || s->cap - s->len < n) {
+        size_t cap = (s->len + n) * 2;
+        if (cap < 256) cap = 256;
+        char *q = s->owned ? realloc(s->p, cap) : malloc(cap);
+        if (!q) abort();
+        if (!s->owned) memcpy(q, s->p, s->len);
+        s->p = q;
+        s->cap = cap;
+        s->owned = 1;
+    }
+    memcpy(s->p + s->len, p, n);
+    s->len += n;
+}
+
+/* Fold ready neighbours into one segment so that a queue waiting on a slow
+ * client holds about its bytes, not a segment per reply. */
+static void merge_around(struct conn *c, struct oseg *s) {
+    struct oseg *into = s;
+    if (seg_can_grow(s->prev) && s->off == 0 && s->len <= MERGE_MAX) {
+        into = s->prev;
+        seg_append(into, s->p, s->len);
+        seg_unlink(c, s);
+        seg_release(c->sh, c, s);
+    }
+    while (seg_can_grow(into) && into->next && into->next->ready && !into->next->inflight &&
+           into->next->off == 0 && into->next->len <= MERGE_MAX) {
+        struct oseg *n = into->next;
+        seg_append(into, n->p, n->len);
+        seg_unlink(c, n);
+        seg_release(c->sh, c, n);
+    }
+}
+
+/* Close off `out` into the queue (merged into the tail when possible). */
 static void seal_out(struct conn *c) {
     if (c->out.len == 0) return;
+    c->qbytes += c->out.len;
+    if (seg_can_grow(c->qt)) {
+        seg_append(c->qt, c->out.p, c->out.len);
+        c->out.len = 0;
+        return;
+    }
     struct oseg *s = seg_new(c);
+    s->ready = 1;
+    if (c->out.len <= OSEG_INLINE) {
+        memcpy(s->data, c->out.p, c->out.len);
+        s->p = s->data;
+        s->len = c->out.len;
+        c->out.len = 0;
+        return;
+    }
     struct buf b = buf_take(&c->out);
     s->p = b.p;
     s->len = b.len;
     s->cap = b.cap;
-    s->ready = 1;
-    c->qbytes += b.len;
+    s->owned = 1;
 }
 
 struct oseg *conn_add_hole(struct conn *c) {
@@ -162,19 +250,26 @@ struct oseg *conn_add_hole(struct conn *c) {
 
 void conn_fill_hole(struct oseg *s, char *p, size_t len, struct xmsg *ref) {
     struct conn *c = s->conn;
-    if (s->discard || c->closing) {
-        if (ref) ref->refs--;
-        else free(p);
-        p = NULL;
-        len = 0;
+    int keep = !s->discard && !c->closing;
+    if (!keep || len <= OSEG_INLINE) {
+        if (keep) memcpy(s->data, p, len);
+        else len = 0;
+        if (!ref) free(p);
+        p = s->data;
         ref = NULL;
+    } else if (ref) {
+        ref->refs++;
+    } else {
+        s->owned = 1;
+        s->cap = len;
     }
     s->p = p;
     s->len = len;
-    s->cap = ref ? 0 : len;
     s->ref = ref;
     s->ready = 1;
     c->qbytes += len;
+    s->discard = 0;
+    if (keep) merge_around(c, s);
     conn_want_flush(c);
     conn_unref(c);
 }
@@ -189,21 +284,15 @@ void conn_flush(struct conn *c) {
     }
     if (c->closing || c->sending) return;
     seal_out(c);
-    int n = 0;
-    size_t total = 0;
-    struct oseg *s = c->qh;
     /* drop empty ready segments at the head (discarded replies) */
-    while (s && s->ready && s->len == s->off) {
-        c->qh = s->next;
-        if (!c->qh) c->qt = NULL;
+    while (c->qh && c->qh->ready && c->qh->len == c->qh->off) {
+        struct oseg *s = c->qh;
+        seg_unlink(c, s);
         seg_release(c->sh, c, s);
-        s = c->qh;
     }
-    for (struct oseg *t = s; t && t->ready && n < MAX_IOV; t = t->next) {
-        if (t->len == t->off) continue;
-        n++;
-        total += t->len - t->off;
-    }
+    int n = 0;
+    for (struct oseg *t = c->qh; t && t->ready && n < MAX_IOV; t = t->next)
+        if (t->len > t->off) n++;
     if (n == 0) {
         if (c->close_after_reply && !c->qh && c->inflight == (c->recv_armed ? 1 : 0)) conn_close(c);
         return;
@@ -211,7 +300,9 @@ void conn_flush(struct conn *c) {
     c->sending = 1;
     c->inflight++;
     if (n == 1) {
+        struct oseg *s = c->qh;
         while (s->len == s->off) s = s->next;
+        s->inflight = 1;
         io_send(c->sh->io, c->fd, s->p + s->off, s->len - s->off, IO_TAG(IO_SEND, c));
         return;
     }
@@ -220,7 +311,8 @@ void conn_flush(struct conn *c) {
         if (!c->iov) abort();
     }
     int i = 0;
-    for (struct oseg *t = s; t && t->ready && i < n; t = t->next) {
+    for (struct oseg *t = c->qh; t && t->ready && i < n; t = t->next) {
+        t->inflight = 1;
         if (t->len == t->off) continue;
         c->iov[i].iov_base = t->p + t->off;
         c->iov[i].iov_len = t->len - t->off;
@@ -234,6 +326,7 @@ void conn_flush(struct conn *c) {
 
 void conn_on_sent(struct conn *c, int res) {
     c->sending = 0;
+    for (struct oseg *s = c->qh; s && s->inflight; s = s->next) s->inflight = 0;
     if (res < 0 || c->closing) {
         if (!c->closing) conn_close(c);
         conn_unref(c);
@@ -251,8 +344,7 @@ void conn_on_sent(struct conn *c, int res) {
         }
         left -= avail;
         c->qbytes -= avail;
-        c->qh = s->next;
-        if (!c->qh) c->qt = NULL;
+        seg_unlink(c, s);
         seg_release(c->sh, c, s);
     }
     conn_want_flush(c);

@@ -19,14 +19,21 @@
 
 struct xmsg;
 
+/* Replies up to this size are copied into the segment itself, so a segment
+ * costs no allocation beyond the shard's pool. */
+#define OSEG_INLINE 56
+
 struct oseg {
-    struct oseg *next;
+    struct oseg *next, *prev;
     char *p;
     size_t len, off, cap; /* off: bytes already sent */
-    struct xmsg *ref;     /* reply batch owning p, or NULL when p is ours */
+    struct xmsg *ref;     /* reply batch owning p, or NULL */
     struct conn *conn;
-    int ready;
-    int discard; /* CLIENT REPLY OFF/SKIP: drop the bytes when filled */
+    uint8_t ready;
+    uint8_t owned;   /* p is a heap buffer of ours (cap bytes) */
+    uint8_t discard; /* CLIENT REPLY OFF/SKIP: drop the bytes when filled */
+    uint8_t inflight; /* part of the send in flight: must not change */
+    char data[OSEG_INLINE];
 };
 
 enum reply_mode { REPLY_ON, REPLY_OFF, REPLY_SKIP, REPLY_SKIP_NEXT };
@@ -84,8 +91,9 @@ void conn_want_flush(struct conn *c);
 void conn_flush(struct conn *c);
 /* Insert a hole for a reply that another shard will produce. */
 struct oseg *conn_add_hole(struct conn *c);
-/* Fill a hole with bytes owned by `ref` (a reply batch) or, with ref NULL,
- * with a malloc'd buffer the segment takes over. */
+/* Fill a hole with a reply: bytes inside `ref` (a reply batch, referenced
+ * until sent) or, with ref NULL, a malloc'd buffer the segment takes over.
+ * Replies up to OSEG_INLINE bytes are copied into the segment instead. */
 void conn_fill_hole(struct oseg *s, char *p, size_t len, struct xmsg *ref);
 /* Bytes of output this connection holds. */
 size_t conn_output_bytes(const struct conn *c);

@@ -160,7 +160,6 @@ static const char *take_reply(struct xmsg *m, const char *p) {
     void *ptr = XC_PTR(cookie);
     switch (XC_KIND(cookie)) {
     case XC_HOLE:
-        m->refs++;
         conn_fill_hole(ptr, (char *)p, len, m);
         break;
     case XC_PART:
