@@ -199,6 +199,7 @@ int main(int argc, char **argv) {
     g_start_time_ms = mstime();
     g_lastsave = g_start_time_ms / 1000;
     hash_seed_init();
+    ticks_calibrate();
     make_run_id();
     srandom((unsigned)ustime());
     log_notice("oO0OoO0OoO0Oo redis-shard is starting oO0OoO0OoO0Oo");

@@ -110,7 +110,8 @@ struct command {
 
 /* Per-command statistics, one row per shard. */
 struct cmd_stat {
-    long long calls, usec, rejected, failed;
+    long long calls, rejected, failed;
+    unsigned long long ticks; /* time spent, in ticks_now() units */
 };
 
 #define MAX_ERR_KINDS 64

@@ -68,6 +68,13 @@ void db_set(struct db *db, struct kv *o) {
     if (kv_has_expire(o)) db->expires++;
 }
 
+void db_add_new(struct db *db, struct kv *o) {
+    size_t klen;
+    const char *key = kv_key(o, &klen);
+    dict_add(&db->keys, o, dict_hash(key, klen));
+    if (kv_has_expire(o)) db->expires++;
+}
+
 int db_delete(struct db *db, const char *key, size_t klen) {
     struct dict_pos pos;
     if (!db_find_pos(db, key, klen, &pos)) return 0;

@@ -34,6 +34,8 @@ struct kv *db_find(struct db *db, const char *key, size_t klen, int touch);
 struct kv *db_find_pos(struct db *db, const char *key, size_t klen, struct dict_pos *pos);
 /* Insert or overwrite the key of `o` (the old value is freed). */
 void db_set(struct db *db, struct kv *o);
+/* Insert `o` whose key a lookup just found absent. */
+void db_add_new(struct db *db, struct kv *o);
 /* Replace the object at pos (from db_find_pos) by n with the same key. */
 void db_replace(struct db *db, struct dict_pos *pos, struct kv *n);
 /* Remove a key; returns 1 if it existed (and was not expired). */

@@ -369,7 +369,7 @@ static void sum_parts(struct gather *g, struct info_sum *s) {
             memcpy(&cs, p, sizeof(cs));
             p += sizeof(cs);
             s->cs[k].calls += cs.calls;
-            s->cs[k].usec += cs.usec;
+            s->cs[k].ticks += cs.ticks;
             s->cs[k].rejected += cs.rejected;
             s->cs[k].failed += cs.failed;
         }
@@ -479,8 +479,9 @@ void info_combine(struct gather *g, struct buf *out, int resp) {
             const struct cmd_stat *cs = &s.cs[i];
             if (!cs->calls && !cs->rejected && !cs->failed) continue;
             if (g_commands[i]->flags & CMD_INTERNAL) continue;
+            long long usec = ticks_to_us(cs->ticks);
             LINE("cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,rejected_calls=%lld,failed_calls=%lld\r\n",
-                 g_commands[i]->name, cs->calls, cs->usec, cs->calls ? (double)cs->usec / (double)cs->calls : 0.0,
+                 g_commands[i]->name, cs->calls, usec, cs->calls ? (double)usec / (double)cs->calls : 0.0,
                  cs->rejected, cs->failed);
         }
     }

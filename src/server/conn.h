@@ -69,6 +69,8 @@ struct conn {
     long long ctime_ms, last_ms;
     long long soft_limit_since;
     const struct command *last_cmd;
+    char last_cmd_name[15]; /* as the client spelled it, for a fast lookup */
+    uint8_t last_cmd_len;
 };
 
 /* Create a connection for an accepted socket on shard sh. */

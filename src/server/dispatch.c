@@ -152,10 +152,10 @@ static void reject(struct conn *c, const struct command *cmd, const char *msg) {
 
 void exec_command(struct client *cl) {
     struct shard *sh = cl->sh;
-    long long t0 = mono_us();
+    unsigned long long t0 = ticks_now();
     cl->cmd->proc(cl);
     struct cmd_stat *cs = &sh->cmdstat[cl->cmd->id];
-    cs->usec += mono_us() - t0;
+    cs->ticks += ticks_now() - t0;
     if (!cl->part) {
         cs->calls++;
         sh->st.commands_processed++;
@@ -392,7 +392,12 @@ static void reject_unknown(struct conn *c, struct arg *argv, int argc) {
 }
 
 static const struct command *find_command(struct conn *c, struct arg *argv, int argc) {
-    const struct command *cmd = command_lookup(argv[0].p, argv[0].len);
+    /* pipelines repeat one command: compare with the connection's last one first */
+    const struct command *cmd = c->last_cmd && !c->last_cmd->parent && c->last_cmd_len &&
+                                        argv[0].len == c->last_cmd_len &&
+                                        !memcmp(argv[0].p, c->last_cmd_name, argv[0].len)
+                                    ? c->last_cmd
+                                    : command_lookup(argv[0].p, argv[0].len);
     if (!cmd || (cmd->flags & CMD_INTERNAL) || cmd->parent) {
         reject_unknown(c, argv, argc);
         return NULL;
@@ -484,6 +489,12 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
         return;
     }
     c->last_cmd = cmd;
+    if (argv[0].len <= sizeof(c->last_cmd_name)) {
+        memcpy(c->last_cmd_name, argv[0].p, argv[0].len);
+        c->last_cmd_len = (uint8_t)argv[0].len;
+    } else {
+        c->last_cmd_len = 0;
+    }
     if (g_nshards == 1 && cmd->combine != C_FUNC) {
         struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                             .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,

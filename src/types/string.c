@@ -112,20 +112,27 @@ static int get_generic(struct client *c, const struct arg *key) {
 
 void get_command(struct client *c) { get_generic(c, &c->argv[1]); }
 
-/* Store key=val with the given absolute expire (-1 none, -2 keep the old). */
+/* Store key=val with the given absolute expire (-1 none, -2 keep the old),
+ * `old`/`pos` being the key's current lookup result. */
+static void set_value_at(struct client *c, struct kv *old, struct dict_pos *pos,
+                         const struct arg *key, const struct arg *val, long long expire) {
+    if (expire == -2) expire = old ? kv_expire(old) : -1;
+    struct kv *o = kv_new_string(key->p, key->len, val->p, val->len, expire);
+    if (old) db_replace(c->db, pos, o);
+    else db_add_new(c->db, o);
+}
+
 static void set_value(struct client *c, const struct arg *key, const struct arg *val, long long expire) {
     struct dict_pos pos;
     struct kv *old = db_find_pos(c->db, key->p, key->len, &pos);
-    if (expire == -2) expire = old ? kv_expire(old) : -1;
-    struct kv *o = kv_new_string(key->p, key->len, val->p, val->len, expire);
-    if (old) db_replace(c->db, &pos, o);
-    else db_set(c->db, o);
+    set_value_at(c, old, &pos, key, val, expire);
 }
 
 static void set_generic(struct client *c, int flags, const struct arg *key, const struct arg *val,
                         long long expire, int ok_is_one) {
     if ((flags & O_GET) && !get_generic(c, key)) return;
-    struct kv *cur = db_find(c->db, key->p, key->len, 0);
+    struct dict_pos pos;
+    struct kv *cur = db_find_pos(c->db, key->p, key->len, &pos);
     if (((flags & O_NX) && cur) || ((flags & O_XX) && !cur)) {
         if (!(flags & O_GET)) {
             if (ok_is_one) reply_int(c->out, 0);
@@ -133,7 +140,7 @@ static void set_generic(struct client *c, int flags, const struct arg *key, cons
         }
         return;
     }
-    set_value(c, key, val, (flags & O_KEEPTTL) ? -2 : expire);
+    set_value_at(c, cur, &pos, key, val, (flags & O_KEEPTTL) ? -2 : expire);
     if (!(flags & O_GET)) {
         if (ok_is_one) reply_int(c->out, 1);
         else reply_ok(c->out);

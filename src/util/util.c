@@ -112,6 +112,20 @@ int ld_to_str(char *dst, size_t cap, long double v) {
     return n;
 }
 
+double g_ticks_per_us = 1000.0;
+
+void ticks_calibrate(void) {
+#if defined(__x86_64__)
+    long long u0 = mono_us();
+    unsigned long long t0 = ticks_now();
+    struct timespec ts = {0, 20 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    long long u1 = mono_us();
+    unsigned long long t1 = ticks_now();
+    if (u1 > u0 && t1 > t0) g_ticks_per_us = (double)(t1 - t0) / (double)(u1 - u0);
+#endif
+}
+
 long long ustime(void) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);

@@ -26,6 +26,19 @@ long long ustime(void);
 long long mstime(void);
 /* Monotonic microseconds, for durations. */
 long long mono_us(void);
+/* A cheap tick counter for timing commands (the TSC on x86-64, else
+ * nanoseconds); ticks_to_us() converts a difference. */
+static inline unsigned long long ticks_now(void) {
+#if defined(__x86_64__)
+    return __builtin_ia32_rdtsc();
+#else
+    return (unsigned long long)mono_us() * 1000;
+#endif
+}
+/* Measure the tick rate once at startup. */
+void ticks_calibrate(void);
+extern double g_ticks_per_us;
+static inline long long ticks_to_us(unsigned long long d) { return (long long)((double)d / g_ticks_per_us); }
 
 /* Keyspace hash: fast, seeded once per process by hash_seed_init(). */
 void hash_seed_init(void);

@@ -230,13 +230,14 @@ static void test_basic_ops(void) {
 struct stress_stats {
     size_t ops;
     size_t max_size;
-    size_t shrinks;      /* times a smaller table was started */
-    size_t grows;
-    size_t rehash_ops;   /* operations done while a rehash was in progress */
+    size_t shrinks;    /* times a smaller table was started */
+    size_t grows;      /* times a larger one was */
+    size_t rehash_ops; /* operations done while a rehash was in progress */
 };
 
 /* One operation chosen with the given percentages. */
-static int one_op(struct dict *d, struct model *m, int pct_put, int pct_del, struct stress_stats *s) {
+static int one_op(struct dict *d, struct model *m, int pct_put, int pct_del,
+                  struct stress_stats *s) {
     int r = (int)rnd_below(100);
     int ok = 1;
     if (d->rehash >= 0) s->rehash_ops++;

@@ -241,14 +241,24 @@ static size_t drain(struct feeder *f, const char *buf, size_t len) {
     return done;
 }
 
+/* 1 if a command ends at stream offset pos (or pos is 0). */
+static int at_boundary(const struct stream *s, size_t pos) {
+    if (pos == 0) return 1;
+    for (int i = 0; i < s->ncmd; i++)
+        if (s->cmd[i].end == pos) return 1;
+    return 0;
+}
+
 /* Feed the stream in pieces ending at cuts[0] < cuts[1] < ... < len. The
- * pending bytes always sit in an exactly sized heap copy. */
+ * pending bytes always sit in an exactly sized heap copy. Exactly the
+ * pieces that end inside a command get one RESP_MORE each. */
 static int feed_cuts(const struct stream *s, const size_t *cuts, size_t ncuts) {
     const char *all = s->b.p;
     struct feeder f;
     feeder_init(&f, s);
     size_t from = 0; /* stream offset of the first pending byte */
     size_t prev = 0;
+    int inside = 0;
     for (size_t c = 0; c < ncuts && !f.bad; c++) {
         size_t upto = cuts[c];
         if (upto <= prev) continue;
@@ -256,9 +266,10 @@ static int feed_cuts(const struct stream *s, const size_t *cuts, size_t ncuts) {
         from += drain(&f, pending, upto - from);
         free(pending);
         prev = upto;
+        inside += !at_boundary(s, upto);
     }
     int ok = !f.bad && from == s->b.len && prev == s->b.len && f.next == s->ncmd &&
-             f.st.argc == 0 && f.st.pos == 0;
+             f.st.argc == 0 && f.st.pos == 0 && f.more_seen == inside;
     if (!ok)
         fprintf(stderr, "  feed failed: bad=%d from=%zu/%zu next=%d/%d\n", f.bad, from,
                 s->b.len, f.next, s->ncmd);
@@ -282,7 +293,7 @@ static int feed_bytewise(const struct stream *s) {
         UNGUARD(all + end, guard);
     }
     free(all);
-    int ok = !f.bad && from == n && f.next == s->ncmd;
+    int ok = !f.bad && from == n && f.next == s->ncmd && f.more_seen == (int)n - s->ncmd;
     if (!ok)
         fprintf(stderr, "  bytewise failed: bad=%d from=%zu/%zu next=%d/%d\n", f.bad, from, n,
                 f.next, s->ncmd);
