@@ -72,6 +72,7 @@ tcl: all
 
 integration: all $(BUILD)/tests/test_pipeline
 	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 1
+	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 2
 	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 4
 	tests/benchmark_smoke.sh src/redis-shard 2
 

@@ -179,7 +179,10 @@ long resp_reply_len(const char *buf, size_t len) {
         h = reply_hdr(buf, len, &n);
         if (h <= 0) return h;
         if (n < 0) return h;
-        if (buf[0] == '%' || buf[0] == '|') n *= 2;
+        if (buf[0] == '%' || buf[0] == '|') {
+            if (n > (long long)(len / 4)) return 0; /* cannot be complete */
+            n *= 2;
+        }
         size_t pos = (size_t)h;
         for (long long i = 0; i < n; i++) {
             long e = resp_reply_len(buf + pos, len - pos);

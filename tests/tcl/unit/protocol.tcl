@@ -412,4 +412,32 @@ start_server {tags {protocol}} {
         r del k
         r config set proto-max-bulk-len 536870912
     }
+
+    test "A client killed mid-pipeline leaves the server serving others" {
+        # keys spread over every shard; the client vanishes before reading
+        set payload ""
+        for {set i 0} {$i < 20000} {incr i} {
+            append payload [::resp::encode SET kill:$i $i]
+            append payload [::resp::encode GET kill:[expr {$i / 2}]]
+        }
+        for {set round 0} {$round < 5} {incr round} {
+            set c [redis_deferring_client]
+            $c write $payload
+            # half a command at the end, then gone
+            $c write "*3\r\n\$3\r\nSET\r\n\$4\r\nhalf"
+            $c close
+        }
+        # a client that reads a few replies and then disappears
+        set c [redis_deferring_client]
+        $c write $payload
+        $c read
+        $c read
+        $c close
+        # (what landed depends on when the kernel saw the reset; the server
+        # must simply keep going)
+        assert_server_healthy
+        r set kill:after 1
+        assert_equal 1 [r get kill:after]
+        assert {[r dbsize] >= 2}
+    }
 }
