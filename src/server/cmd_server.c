@@ -143,7 +143,8 @@ void command_info_command(struct client *c) {
 
 static void reply_command_doc(struct client *c, const struct command *cmd) {
     reply_bulkc(c->out, cmd->name);
-    int n = 4 + (cmd->nsub ? 1 : 0);
+    int has_args = command_docs_has_args(cmd);
+    int n = 4 + (has_args ? 1 : 0) + (cmd->nsub ? 1 : 0);
     reply_map(c->out, c->resp, n);
     reply_bulkc(c->out, "summary");
     reply_bulkc(c->out, command_summary(cmd));
@@ -153,6 +154,10 @@ static void reply_command_doc(struct client *c, const struct command *cmd) {
     reply_bulkc(c->out, cmd->group);
     reply_bulkc(c->out, "complexity");
     reply_bulkc(c->out, command_complexity(cmd));
+    if (has_args) {
+        reply_bulkc(c->out, "arguments");
+        command_docs_reply_args(c->out, c->resp, cmd);
+    }
     if (cmd->nsub) {
         reply_bulkc(c->out, "subcommands");
         reply_map(c->out, c->resp, cmd->nsub);

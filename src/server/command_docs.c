@@ -14,12 +14,17 @@
  * in commands.def, with "parent|sub" for subcommands. Internal commands
  * (names starting with "__") are never shown to clients and have no entry.
  *
- * Lookups scan the table linearly: it is small and only consulted when a
- * client asks for documentation, never while executing ordinary commands.
- * A name with no entry yields "" for every field.
+ * The second half of the file describes each command's arguments as a
+ * tree, which COMMAND DOCS reports under "arguments"; see the comment
+ * above struct cmd_arg.
+ *
+ * Lookups scan the tables linearly: they are small and only consulted when
+ * a client asks for documentation, never while executing ordinary commands.
+ * A name with no entry yields "" for every text field and no arguments.
  */
 #include <string.h>
 
+#include "../resp/reply.h"
 #include "commands.h"
 
 struct command_doc {
@@ -285,4 +290,624 @@ const char *command_complexity(const struct command *cmd)
 {
     const struct command_doc *d = find_doc(cmd);
     return d ? d->complexity : "";
+}
+
+/*
+ * Argument trees.
+ *
+ * redis-cli builds its typing hints (the grey "value [NX|XX] ..." after
+ * "SET key ") and the syntax line of "help <command>" from the arguments
+ * that COMMAND DOCS reports, so we describe every command's arguments the
+ * way Redis 7.0 does, down to the names of groups such as
+ * "normal_master_replica_pubsub" that clients may match on. CLIENT SETINFO,
+ * which 7.0 lacks, follows the 7.2 reference.
+ *
+ * Each argument has a name and a type. It may also have:
+ *   - a token: the literal word typed before it ("EX" in "EX seconds"); a
+ *     PURE_TOKEN argument is only that word;
+ *   - since / deprecated_since: the releases that added or retired it, when
+ *     they differ from the command's own;
+ *   - flags: OPT (may be left out), MULTI (may repeat), MULTI_TOKEN (repeats
+ *     together with its token);
+ *   - for KEY arguments, the index of the key spec (the place in the command
+ *     where keys are found) that it belongs to;
+ *   - for ONEOF (exactly one of) and BLOCK (all of, in order), the arguments
+ *     they group, given by SUB(array).
+ * Commands that take no arguments have no entry.
+ */
+enum arg_type {
+    AT_STRING,
+    AT_INTEGER,
+    AT_DOUBLE,
+    AT_KEY,
+    AT_PATTERN,
+    AT_UNIX_TIME,
+    AT_PURE_TOKEN,
+    AT_ONEOF,
+    AT_BLOCK,
+};
+
+static const char *const arg_type_names[] = {
+    [AT_STRING] = "string",
+    [AT_INTEGER] = "integer",
+    [AT_DOUBLE] = "double",
+    [AT_KEY] = "key",
+    [AT_PATTERN] = "pattern",
+    [AT_UNIX_TIME] = "unix-time",
+    [AT_PURE_TOKEN] = "pure-token",
+    [AT_ONEOF] = "oneof",
+    [AT_BLOCK] = "block",
+};
+
+#define OPT (1 << 0)
+#define MULTI (1 << 1)
+#define MULTI_TOKEN (1 << 2)
+
+struct cmd_arg {
+    const char *name;
+    enum arg_type type;
+    int key_spec_index; /* AT_KEY only */
+    const char *token;  /* NULL when there is none */
+    const char *since;  /* NULL: as old as the command */
+    const char *deprecated_since;
+    int flags;                  /* OPT | MULTI | MULTI_TOKEN */
+    const struct cmd_arg *sub;  /* members of an AT_ONEOF or AT_BLOCK */
+    int nsub;
+};
+
+struct command_args {
+    const char *name; /* as in commands.def */
+    const struct cmd_arg *args;
+    int nargs;
+};
+
+#define NARGS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+/* A(name, TYPE, extras...) and KEY(name, key_spec_index, extras...) */
+#define A(n, t, ...) {.name = (n), .type = AT_##t, __VA_ARGS__}
+#define KEY(n, ks, ...)                                                        \
+    {.name = (n), .type = AT_KEY, .key_spec_index = (ks), __VA_ARGS__}
+#define TOK(s) .token = (s)
+#define SINCE(v) .since = (v)
+#define DEPRECATED(v) .deprecated_since = (v)
+#define FLAGS(f) .flags = (f)
+#define SUB(a) .sub = (a), .nsub = NARGS(a)
+#define ARGS(n, a) {(n), (a), NARGS(a)}
+
+/* Shapes shared by several commands. */
+static const struct cmd_arg one_key[] = {
+    KEY("key", 0),
+};
+
+static const struct cmd_arg key_value[] = {
+    KEY("key", 0),
+    A("value", STRING),
+};
+
+static const struct cmd_arg many_keys[] = {
+    KEY("key", 0, FLAGS(MULTI)),
+};
+
+static const struct cmd_arg key_value_pairs[] = {
+    A("key_value", BLOCK, FLAGS(MULTI), SUB(key_value)),
+};
+
+static const struct cmd_arg key_start_end[] = {
+    KEY("key", 0),
+    A("start", INTEGER),
+    A("end", INTEGER),
+};
+
+static const struct cmd_arg expire_condition[] = {
+    A("nx", PURE_TOKEN, TOK("NX")),
+    A("xx", PURE_TOKEN, TOK("XX")),
+    A("gt", PURE_TOKEN, TOK("GT")),
+    A("lt", PURE_TOKEN, TOK("LT")),
+};
+
+static const struct cmd_arg key_newkey[] = {
+    KEY("key", 0),
+    KEY("newkey", 1),
+};
+
+static const struct cmd_arg flush_async[] = {
+    A("async", PURE_TOKEN, TOK("ASYNC"), SINCE("4.0.0")),
+    A("sync", PURE_TOKEN, TOK("SYNC"), SINCE("6.2.0")),
+};
+
+static const struct cmd_arg flush_args[] = {
+    A("async", ONEOF, FLAGS(OPT), SUB(flush_async)),
+};
+
+static const struct cmd_arg command_names[] = {
+    A("command-name", STRING, FLAGS(OPT | MULTI)),
+};
+
+/* SET */
+static const struct cmd_arg set_condition[] = {
+    A("nx", PURE_TOKEN, TOK("NX")),
+    A("xx", PURE_TOKEN, TOK("XX")),
+};
+
+static const struct cmd_arg set_expiration[] = {
+    A("seconds", INTEGER, TOK("EX"), SINCE("2.6.12")),
+    A("milliseconds", INTEGER, TOK("PX"), SINCE("2.6.12")),
+    A("unix-time-seconds", UNIX_TIME, TOK("EXAT"), SINCE("6.2.0")),
+    A("unix-time-milliseconds", UNIX_TIME, TOK("PXAT"), SINCE("6.2.0")),
+    A("keepttl", PURE_TOKEN, TOK("KEEPTTL"), SINCE("6.0.0")),
+};
+
+static const struct cmd_arg set_args[] = {
+    KEY("key", 0),
+    A("value", STRING),
+    A("condition", ONEOF, SINCE("2.6.12"), FLAGS(OPT), SUB(set_condition)),
+    A("get", PURE_TOKEN, TOK("GET"), SINCE("6.2.0"), FLAGS(OPT)),
+    A("expiration", ONEOF, FLAGS(OPT), SUB(set_expiration)),
+};
+
+/* SETEX */
+static const struct cmd_arg setex_args[] = {
+    KEY("key", 0),
+    A("seconds", INTEGER),
+    A("value", STRING),
+};
+
+/* PSETEX */
+static const struct cmd_arg psetex_args[] = {
+    KEY("key", 0),
+    A("milliseconds", INTEGER),
+    A("value", STRING),
+};
+
+/* GETEX */
+static const struct cmd_arg getex_expiration[] = {
+    A("seconds", INTEGER, TOK("EX")),
+    A("milliseconds", INTEGER, TOK("PX")),
+    A("unix-time-seconds", UNIX_TIME, TOK("EXAT")),
+    A("unix-time-milliseconds", UNIX_TIME, TOK("PXAT")),
+    A("persist", PURE_TOKEN, TOK("PERSIST")),
+};
+
+static const struct cmd_arg getex_args[] = {
+    KEY("key", 0),
+    A("expiration", ONEOF, FLAGS(OPT), SUB(getex_expiration)),
+};
+
+/* INCRBY */
+static const struct cmd_arg incrby_args[] = {
+    KEY("key", 0),
+    A("increment", INTEGER),
+};
+
+/* DECRBY */
+static const struct cmd_arg decrby_args[] = {
+    KEY("key", 0),
+    A("decrement", INTEGER),
+};
+
+/* INCRBYFLOAT */
+static const struct cmd_arg incrbyfloat_args[] = {
+    KEY("key", 0),
+    A("increment", DOUBLE),
+};
+
+/* SETRANGE */
+static const struct cmd_arg setrange_args[] = {
+    KEY("key", 0),
+    A("offset", INTEGER),
+    A("value", STRING),
+};
+
+/* LCS */
+static const struct cmd_arg lcs_args[] = {
+    KEY("key1", 0),
+    KEY("key2", 0),
+    A("len", PURE_TOKEN, TOK("LEN"), FLAGS(OPT)),
+    A("idx", PURE_TOKEN, TOK("IDX"), FLAGS(OPT)),
+    A("len", INTEGER, TOK("MINMATCHLEN"), FLAGS(OPT)),
+    A("withmatchlen", PURE_TOKEN, TOK("WITHMATCHLEN"), FLAGS(OPT)),
+};
+
+/* EXPIRE */
+static const struct cmd_arg expire_args[] = {
+    KEY("key", 0),
+    A("seconds", INTEGER),
+    A("condition", ONEOF, SINCE("7.0.0"), FLAGS(OPT), SUB(expire_condition)),
+};
+
+/* PEXPIRE */
+static const struct cmd_arg pexpire_args[] = {
+    KEY("key", 0),
+    A("milliseconds", INTEGER),
+    A("condition", ONEOF, SINCE("7.0.0"), FLAGS(OPT), SUB(expire_condition)),
+};
+
+/* EXPIREAT */
+static const struct cmd_arg expireat_args[] = {
+    KEY("key", 0),
+    A("unix-time-seconds", UNIX_TIME),
+    A("condition", ONEOF, SINCE("7.0.0"), FLAGS(OPT), SUB(expire_condition)),
+};
+
+/* PEXPIREAT */
+static const struct cmd_arg pexpireat_args[] = {
+    KEY("key", 0),
+    A("unix-time-milliseconds", UNIX_TIME),
+    A("condition", ONEOF, SINCE("7.0.0"), FLAGS(OPT), SUB(expire_condition)),
+};
+
+/* KEYS */
+static const struct cmd_arg keys_args[] = {
+    A("pattern", PATTERN),
+};
+
+/* SCAN */
+static const struct cmd_arg scan_args[] = {
+    A("cursor", INTEGER),
+    A("pattern", PATTERN, TOK("MATCH"), FLAGS(OPT)),
+    A("count", INTEGER, TOK("COUNT"), FLAGS(OPT)),
+    A("type", STRING, TOK("TYPE"), SINCE("6.0.0"), FLAGS(OPT)),
+};
+
+/* COPY */
+static const struct cmd_arg copy_args[] = {
+    KEY("source", 0),
+    KEY("destination", 1),
+    A("destination-db", INTEGER, TOK("DB"), FLAGS(OPT)),
+    A("replace", PURE_TOKEN, TOK("REPLACE"), FLAGS(OPT)),
+};
+
+/* MOVE */
+static const struct cmd_arg move_args[] = {
+    KEY("key", 0),
+    A("db", INTEGER),
+};
+
+/* SELECT */
+static const struct cmd_arg select_args[] = {
+    A("index", INTEGER),
+};
+
+/* SWAPDB */
+static const struct cmd_arg swapdb_args[] = {
+    A("index1", INTEGER),
+    A("index2", INTEGER),
+};
+
+/* PING */
+static const struct cmd_arg ping_args[] = {
+    A("message", STRING, FLAGS(OPT)),
+};
+
+/* ECHO */
+static const struct cmd_arg echo_args[] = {
+    A("message", STRING),
+};
+
+/* HELLO */
+static const struct cmd_arg hello_auth[] = {
+    A("username", STRING),
+    A("password", STRING),
+};
+
+static const struct cmd_arg hello_arguments[] = {
+    A("protover", INTEGER),
+    A("username_password", BLOCK, TOK("AUTH"), FLAGS(OPT), SUB(hello_auth)),
+    A("clientname", STRING, TOK("SETNAME"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg hello_args[] = {
+    A("arguments", BLOCK, FLAGS(OPT), SUB(hello_arguments)),
+};
+
+/* AUTH */
+static const struct cmd_arg auth_args[] = {
+    A("username", STRING, SINCE("6.0.0"), FLAGS(OPT)),
+    A("password", STRING),
+};
+
+/* CLIENT SETNAME */
+static const struct cmd_arg client_setname_args[] = {
+    A("connection-name", STRING),
+};
+
+/* CLIENT LIST */
+static const struct cmd_arg client_list_type[] = {
+    A("normal", PURE_TOKEN, TOK("NORMAL")),
+    A("master", PURE_TOKEN, TOK("MASTER")),
+    A("replica", PURE_TOKEN, TOK("REPLICA")),
+    A("pubsub", PURE_TOKEN, TOK("PUBSUB")),
+};
+
+static const struct cmd_arg client_list_id[] = {
+    A("client-id", INTEGER, FLAGS(MULTI)),
+};
+
+static const struct cmd_arg client_list_args[] = {
+    A("normal_master_replica_pubsub", ONEOF, TOK("TYPE"), SINCE("5.0.0"),
+      FLAGS(OPT), SUB(client_list_type)),
+    A("id", BLOCK, TOK("ID"), SINCE("6.2.0"), FLAGS(OPT), SUB(client_list_id)),
+};
+
+/* CLIENT KILL */
+static const struct cmd_arg client_kill_type[] = {
+    A("normal", PURE_TOKEN, TOK("NORMAL")),
+    A("master", PURE_TOKEN, TOK("MASTER"), SINCE("3.2.0")),
+    A("slave", PURE_TOKEN, TOK("SLAVE")),
+    A("replica", PURE_TOKEN, TOK("REPLICA"), SINCE("5.0.0")),
+    A("pubsub", PURE_TOKEN, TOK("PUBSUB")),
+};
+
+static const struct cmd_arg client_kill_filters[] = {
+    A("client-id", INTEGER, TOK("ID"), SINCE("2.8.12"), FLAGS(OPT)),
+    A("normal_master_slave_pubsub", ONEOF, TOK("TYPE"), SINCE("2.8.12"),
+      FLAGS(OPT), SUB(client_kill_type)),
+    A("username", STRING, TOK("USER"), FLAGS(OPT)),
+    A("ip:port", STRING, TOK("ADDR"), FLAGS(OPT)),
+    A("ip:port", STRING, TOK("LADDR"), SINCE("6.2.0"), FLAGS(OPT)),
+    A("yes/no", STRING, TOK("SKIPME"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg client_kill_filter[] = {
+    A("ip:port", STRING, DEPRECATED("2.8.12")),
+    A("new-format", ONEOF, FLAGS(MULTI), SUB(client_kill_filters)),
+};
+
+static const struct cmd_arg client_kill_args[] = {
+    A("filter", ONEOF, SUB(client_kill_filter)),
+};
+
+/* CLIENT SETINFO */
+static const struct cmd_arg client_setinfo_attr[] = {
+    A("libname", STRING, TOK("lib-name")),
+    A("libver", STRING, TOK("lib-ver")),
+};
+
+static const struct cmd_arg client_setinfo_args[] = {
+    A("attr", ONEOF, SUB(client_setinfo_attr)),
+};
+
+/* CLIENT NO-EVICT */
+static const struct cmd_arg on_off[] = {
+    A("on", PURE_TOKEN, TOK("ON")),
+    A("off", PURE_TOKEN, TOK("OFF")),
+};
+
+static const struct cmd_arg client_no_evict_args[] = {
+    A("enabled", ONEOF, SUB(on_off)),
+};
+
+/* CLIENT REPLY */
+static const struct cmd_arg client_reply_mode[] = {
+    A("on", PURE_TOKEN, TOK("ON")),
+    A("off", PURE_TOKEN, TOK("OFF")),
+    A("skip", PURE_TOKEN, TOK("SKIP")),
+};
+
+static const struct cmd_arg client_reply_args[] = {
+    A("on_off_skip", ONEOF, SUB(client_reply_mode)),
+};
+
+/* COMMAND LIST */
+static const struct cmd_arg command_list_filterby[] = {
+    A("module-name", STRING, TOK("MODULE")),
+    A("category", STRING, TOK("ACLCAT")),
+    A("pattern", PATTERN, TOK("PATTERN")),
+};
+
+static const struct cmd_arg command_list_args[] = {
+    A("filterby", ONEOF, TOK("FILTERBY"), FLAGS(OPT),
+      SUB(command_list_filterby)),
+};
+
+/* INFO */
+static const struct cmd_arg info_args[] = {
+    A("section", STRING, FLAGS(OPT | MULTI)),
+};
+
+/* CONFIG GET */
+static const struct cmd_arg config_get_parameter[] = {
+    A("parameter", STRING),
+};
+
+static const struct cmd_arg config_get_args[] = {
+    A("parameter", BLOCK, FLAGS(MULTI), SUB(config_get_parameter)),
+};
+
+/* CONFIG SET */
+static const struct cmd_arg config_set_parameter_value[] = {
+    A("parameter", STRING),
+    A("value", STRING),
+};
+
+static const struct cmd_arg config_set_args[] = {
+    A("parameter_value", BLOCK, FLAGS(MULTI), SUB(config_set_parameter_value)),
+};
+
+/* SHUTDOWN */
+static const struct cmd_arg shutdown_save[] = {
+    A("nosave", PURE_TOKEN, TOK("NOSAVE")),
+    A("save", PURE_TOKEN, TOK("SAVE")),
+};
+
+static const struct cmd_arg shutdown_args[] = {
+    A("nosave_save", ONEOF, FLAGS(OPT), SUB(shutdown_save)),
+    A("now", PURE_TOKEN, TOK("NOW"), SINCE("7.0.0"), FLAGS(OPT)),
+    A("force", PURE_TOKEN, TOK("FORCE"), SINCE("7.0.0"), FLAGS(OPT)),
+    A("abort", PURE_TOKEN, TOK("ABORT"), SINCE("7.0.0"), FLAGS(OPT)),
+};
+
+/* MEMORY USAGE */
+static const struct cmd_arg memory_usage_args[] = {
+    KEY("key", 0),
+    A("count", INTEGER, TOK("SAMPLES"), FLAGS(OPT)),
+};
+
+static const struct command_args command_args[] = {
+    ARGS("get", one_key),
+    ARGS("set", set_args),
+    ARGS("setnx", key_value),
+    ARGS("setex", setex_args),
+    ARGS("psetex", psetex_args),
+    ARGS("getset", key_value),
+    ARGS("getdel", one_key),
+    ARGS("getex", getex_args),
+    ARGS("mget", many_keys),
+    ARGS("mset", key_value_pairs),
+    ARGS("msetnx", key_value_pairs),
+    ARGS("incr", one_key),
+    ARGS("decr", one_key),
+    ARGS("incrby", incrby_args),
+    ARGS("decrby", decrby_args),
+    ARGS("incrbyfloat", incrbyfloat_args),
+    ARGS("append", key_value),
+    ARGS("strlen", one_key),
+    ARGS("getrange", key_start_end),
+    ARGS("substr", key_start_end),
+    ARGS("setrange", setrange_args),
+    ARGS("lcs", lcs_args),
+    ARGS("del", many_keys),
+    ARGS("unlink", many_keys),
+    ARGS("exists", many_keys),
+    ARGS("touch", many_keys),
+    ARGS("type", one_key),
+    ARGS("expire", expire_args),
+    ARGS("pexpire", pexpire_args),
+    ARGS("expireat", expireat_args),
+    ARGS("pexpireat", pexpireat_args),
+    ARGS("ttl", one_key),
+    ARGS("pttl", one_key),
+    ARGS("expiretime", one_key),
+    ARGS("pexpiretime", one_key),
+    ARGS("persist", one_key),
+    ARGS("keys", keys_args),
+    ARGS("scan", scan_args),
+    ARGS("rename", key_newkey),
+    ARGS("renamenx", key_newkey),
+    ARGS("copy", copy_args),
+    ARGS("move", move_args),
+    ARGS("flushdb", flush_args),
+    ARGS("flushall", flush_args),
+    ARGS("select", select_args),
+    ARGS("swapdb", swapdb_args),
+    ARGS("object|encoding", one_key),
+    ARGS("object|refcount", one_key),
+    ARGS("object|idletime", one_key),
+    ARGS("object|freq", one_key),
+    ARGS("ping", ping_args),
+    ARGS("echo", echo_args),
+    ARGS("hello", hello_args),
+    ARGS("auth", auth_args),
+    ARGS("client|setname", client_setname_args),
+    ARGS("client|list", client_list_args),
+    ARGS("client|kill", client_kill_args),
+    ARGS("client|setinfo", client_setinfo_args),
+    ARGS("client|no-evict", client_no_evict_args),
+    ARGS("client|reply", client_reply_args),
+    ARGS("command|info", command_names),
+    ARGS("command|docs", command_names),
+    ARGS("command|list", command_list_args),
+    ARGS("info", info_args),
+    ARGS("config|get", config_get_args),
+    ARGS("config|set", config_set_args),
+    ARGS("shutdown", shutdown_args),
+    ARGS("memory|usage", memory_usage_args),
+};
+
+#undef A
+#undef KEY
+#undef TOK
+#undef SINCE
+#undef DEPRECATED
+#undef FLAGS
+#undef SUB
+#undef ARGS
+
+#define NCOMMAND_ARGS (sizeof(command_args) / sizeof(command_args[0]))
+
+static const struct command_args *find_args(const struct command *cmd)
+{
+    if (!cmd || !cmd->name)
+        return NULL;
+    for (size_t i = 0; i < NCOMMAND_ARGS; i++)
+        if (strcmp(command_args[i].name, cmd->name) == 0)
+            return &command_args[i];
+    return NULL;
+}
+
+int command_docs_has_args(const struct command *cmd)
+{
+    return find_args(cmd) != NULL;
+}
+
+static void reply_arg_list(struct buf *out, int resp,
+                           const struct cmd_arg *args, int n);
+
+/* One argument as a map, its fields in the order Redis sends them. Flags
+ * are a set of simple strings (a plain array in RESP2). */
+static void reply_arg(struct buf *out, int resp, const struct cmd_arg *a)
+{
+    int nflags = !!(a->flags & OPT) + !!(a->flags & MULTI) +
+                 !!(a->flags & MULTI_TOKEN);
+    long long fields = 2 + (a->type == AT_KEY) + (a->token != NULL) +
+                       (a->since != NULL) + (a->deprecated_since != NULL) +
+                       (nflags > 0) + (a->nsub > 0);
+
+    reply_map(out, resp, fields);
+    reply_bulkc(out, "name");
+    reply_bulkc(out, a->name);
+    reply_bulkc(out, "type");
+    reply_bulkc(out, arg_type_names[a->type]);
+    if (a->type == AT_KEY) {
+        reply_bulkc(out, "key_spec_index");
+        reply_int(out, a->key_spec_index);
+    }
+    if (a->token) {
+        reply_bulkc(out, "token");
+        reply_bulkc(out, a->token);
+    }
+    if (a->since) {
+        reply_bulkc(out, "since");
+        reply_bulkc(out, a->since);
+    }
+    if (a->deprecated_since) {
+        reply_bulkc(out, "deprecated_since");
+        reply_bulkc(out, a->deprecated_since);
+    }
+    if (nflags) {
+        reply_bulkc(out, "flags");
+        reply_set(out, resp, nflags);
+        if (a->flags & OPT)
+            reply_simple(out, "optional");
+        if (a->flags & MULTI)
+            reply_simple(out, "multiple");
+        if (a->flags & MULTI_TOKEN)
+            reply_simple(out, "multiple_token");
+    }
+    if (a->nsub) {
+        reply_bulkc(out, "arguments");
+        reply_arg_list(out, resp, a->sub, a->nsub);
+    }
+}
+
+static void reply_arg_list(struct buf *out, int resp,
+                           const struct cmd_arg *args, int n)
+{
+    reply_array(out, n);
+    for (int i = 0; i < n; i++)
+        reply_arg(out, resp, &args[i]);
+}
+
+/* The value of the "arguments" field of a COMMAND DOCS entry: an array of
+ * argument maps, nested for ONEOF and BLOCK. A command without arguments
+ * gets an empty array, though callers should leave the field out for it
+ * (see command_docs_has_args), as Redis does. */
+void command_docs_reply_args(struct buf *out, int resp,
+                             const struct command *cmd)
+{
+    const struct command_args *ca = find_args(cmd);
+    if (!ca) {
+        reply_array(out, 0);
+        return;
+    }
+    reply_arg_list(out, resp, ca->args, ca->nargs);
 }

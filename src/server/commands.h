@@ -23,5 +23,8 @@ void info_combine(struct gather *g, struct buf *out, int resp);
 const char *command_summary(const struct command *cmd);
 const char *command_since(const struct command *cmd);
 const char *command_complexity(const struct command *cmd);
+/* COMMAND DOCS "arguments": the value (an array of maps), and whether any. */
+void command_docs_reply_args(struct buf *out, int resp, const struct command *cmd);
+int command_docs_has_args(const struct command *cmd);
 
 #endif
