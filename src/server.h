@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "db/db.h"
+#include "db/lru.h"
 #include "resp/parse.h"
 #include "resp/reply.h"
 #include "util/buf.h"
@@ -142,6 +143,7 @@ struct shard {
     struct db *dbs;
     int ndb;
     struct shard_stats st;
+    struct lfu_params lfu; /* from the config; every db points here */
     struct cmd_stat *cmdstat; /* indexed by command id */
 
     /* cross-shard messaging */

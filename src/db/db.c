@@ -3,6 +3,8 @@
  */
 #include "db.h"
 
+#include <stdint.h>
+
 #include "../util/util.h"
 #include "lru.h"
 
@@ -35,12 +37,32 @@ struct kv *db_find_pos(struct db *db, const char *key, size_t klen, struct dict_
     return o;
 }
 
+static _Thread_local uint32_t lfu_rand_state = 2463534242u;
+
+void db_touch(struct db *db, struct kv *o) {
+    if (db->lfu && db->lfu->on) {
+        uint32_t x = lfu_rand_state;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        lfu_rand_state = x;
+        kv_set_lru(o, lfu_touch(kv_lru(o), db->lfu, x));
+    } else {
+        kv_set_lru(o, lru_clock());
+    }
+}
+
+/* A key entering the keyspace starts its LFU counter (kv_alloc stamped LRU). */
+static inline void stamp_new(struct db *db, struct kv *o) {
+    if (db->lfu && db->lfu->on) kv_set_lru(o, lfu_new());
+}
+
 struct kv *db_find(struct db *db, const char *key, size_t klen, int touch) {
     struct dict_pos pos;
     struct kv *o = db_find_pos(db, key, klen, &pos);
     if (touch) {
         if (o) {
-            kv_set_lru(o, lru_clock());
+            db_touch(db, o);
             if (db->hits) (*db->hits)++;
         } else if (db->misses) {
             (*db->misses)++;
@@ -51,6 +73,7 @@ struct kv *db_find(struct db *db, const char *key, size_t klen, int touch) {
 
 void db_replace(struct db *db, struct dict_pos *pos, struct kv *n) {
     struct kv *old = dict_swap(pos, n);
+    stamp_new(db, n);
     db->expires += (size_t)(kv_has_expire(n) != 0) - (size_t)(kv_has_expire(old) != 0);
     kv_free(old);
 }
@@ -65,6 +88,7 @@ void db_set(struct db *db, struct kv *o) {
         return;
     }
     dict_add(&db->keys, o, h);
+    stamp_new(db, o);
     if (kv_has_expire(o)) db->expires++;
 }
 
@@ -72,6 +96,7 @@ void db_add_new(struct db *db, struct kv *o) {
     size_t klen;
     const char *key = kv_key(o, &klen);
     dict_add(&db->keys, o, dict_hash(key, klen));
+    stamp_new(db, o);
     if (kv_has_expire(o)) db->expires++;
 }
 

@@ -14,8 +14,10 @@
 #include "dict.h"
 #include "object.h"
 
+struct lfu_params;
 struct db {
     struct dict keys;
+    const struct lfu_params *lfu; /* the shard's LFU settings, NULL = LRU */
     size_t expires;          /* keys that carry a TTL */
     long long *expired_stat; /* shard counter bumped on each expiry */
     long long *hits, *misses;
@@ -27,8 +29,10 @@ extern _Thread_local long long db_now_ms;
 void db_init(struct db *db, int id, long long *expired_stat, long long *hits, long long *misses);
 static inline size_t db_size(const struct db *db) { return dict_count(&db->keys); }
 
+/* Record an access to o: LRU stamp, or LFU counter under an LFU policy. */
+void db_touch(struct db *db, struct kv *o);
 /* Look a key up, deleting it first if it has expired. `touch` refreshes the
- * LRU stamp and counts a hit or miss. */
+ * LRU/LFU stamp and counts a hit or miss. */
 struct kv *db_find(struct db *db, const char *key, size_t klen, int touch);
 /* Same, also returning the position for in-place replacement. */
 struct kv *db_find_pos(struct db *db, const char *key, size_t klen, struct dict_pos *pos);

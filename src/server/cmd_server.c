@@ -18,6 +18,7 @@
 
 #include "../db/lru.h"
 #include "../log.h"
+#include "../shard/shard.h"
 #include "../util/glob.h"
 #include "../util/mem.h"
 #include "cmdutil.h"
@@ -553,6 +554,7 @@ void config_set_command(struct client *c) {
         reply_err(c, err);
         free(err);
     } else {
+        shard_apply_config(c->sh);
         if (c->sh->id == 0) log_set_level(c->sh->cfg.loglevel);
         reply_ok(c->out);
     }

@@ -49,6 +49,13 @@ void slots_assign(int n) {
     for (int s = 0; s < CLUSTER_SLOTS; s++) g_slot_shard[s] = (uint16_t)((long)s * n / CLUSTER_SLOTS);
 }
 
+void shard_apply_config(struct shard *sh) {
+    int p = sh->cfg.maxmemory_policy;
+    sh->lfu.on = p == CONFIG_MAXMEMORY_VOLATILE_LFU || p == CONFIG_MAXMEMORY_ALLKEYS_LFU;
+    sh->lfu.log_factor = sh->cfg.lfu_log_factor;
+    sh->lfu.decay_time = sh->cfg.lfu_decay_time;
+}
+
 int shard_for_key(const char *key, size_t len) {
     if (g_nshards == 1) return 0;
     return g_slot_shard[key_slot(key, len)];
@@ -77,8 +84,11 @@ int shards_create(int n, const struct config *cfg, int listen_fds[][16], int nli
         sh->ndb = cfg->databases;
         sh->dbs = calloc((size_t)sh->ndb, sizeof(struct db));
         if (!sh->dbs) return -1;
-        for (int d = 0; d < sh->ndb; d++)
+        for (int d = 0; d < sh->ndb; d++) {
             db_init(&sh->dbs[d], d, &sh->st.expired_keys, &sh->st.keyspace_hits, &sh->st.keyspace_misses);
+            sh->dbs[d].lfu = &sh->lfu;
+        }
+        shard_apply_config(sh);
         g_shards[i] = sh;
     }
     for (int a = 0; a < n; a++)
@@ -287,7 +297,14 @@ static void *shard_main(void *arg) {
             log_warning("shard %d: could not pin to CPU %d", sh->id, (int)(sh->id % ncpu));
     }
     const char *err = NULL;
-    sh->io = io_create(RING_ENTRIES, RECV_BUFS, RECV_BUF_SIZE, &err);
+    /* Tests shrink the receive ring to exercise running out of buffers. */
+    unsigned nbufs = RECV_BUFS;
+    const char *env = getenv("REDIS_SHARD_TEST_RECV_BUFS");
+    if (env && atoi(env) > 0) {
+        nbufs = 1;
+        while (nbufs < (unsigned)atoi(env) && nbufs < 32768) nbufs <<= 1;
+    }
+    sh->io = io_create(RING_ENTRIES, nbufs, RECV_BUF_SIZE, &err);
     if (!sh->io) {
         log_warning("shard %d: %s", sh->id, err);
         atomic_store(&start_failed, 1);

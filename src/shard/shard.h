@@ -12,6 +12,9 @@ int shards_create(int n, const struct config *cfg, int listen_fds[][16], int nli
 /* Start the threads; returns when every shard's ring is ready. */
 int shards_start(void);
 void shards_join(void);
+/* Derive the shard's working settings from its config copy (after startup
+ * and after every CONFIG SET). */
+void shard_apply_config(struct shard *sh);
 /* Assign slot ranges to shards. */
 void slots_assign(int nshards);
 

@@ -49,7 +49,7 @@ void touch_command(struct client *c) {
     for (int i = 1; i < c->argc; i++) {
         struct kv *o = db_find(c->db, c->argv[i].p, c->argv[i].len, 0);
         if (o) {
-            kv_set_lru(o, lru_clock());
+            db_touch(c->db, o);
             n++;
         }
     }
@@ -516,10 +516,7 @@ static const char *enc_name(const struct kv *o) {
     }
 }
 
-static int lfu_policy(const struct client *c) {
-    int p = c->sh->cfg.maxmemory_policy;
-    return p == CONFIG_MAXMEMORY_VOLATILE_LFU || p == CONFIG_MAXMEMORY_ALLKEYS_LFU;
-}
+static int lfu_policy(const struct client *c) { return c->sh->lfu.on; }
 
 void object_encoding_command(struct client *c) {
     struct kv *o = db_find(c->db, c->argv[2].p, c->argv[2].len, 0);
@@ -560,8 +557,7 @@ void object_freq_command(struct client *c) {
                      "will take some time to adjust.");
         return;
     }
-    /* the LFU counter arrives with eviction; until then the low byte */
-    reply_int(c->out, kv_lru(o) & 0xff);
+    reply_int(c->out, lfu_decayed(kv_lru(o), &c->sh->lfu));
 }
 
 static void reply_help(struct client *c, const char *const *lines) {
