@@ -76,6 +76,8 @@ integration: all $(BUILD)/tests/test_pipeline
 	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 4
 	# with a tiny receive ring, running out of buffers must only slow clients down
 	REDIS_SHARD_TEST_RECV_BUFS=4 TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 2
+	# the ring setup kernels without SINGLE_ISSUER/DEFER_TASKRUN get
+	REDIS_SHARD_TEST_PLAIN_RING=1 TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 2
 	tests/benchmark_smoke.sh src/redis-shard 2
 
 test: deps
