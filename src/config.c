@@ -169,8 +169,8 @@ static const char *const *const config_enum_sets[] = {
     X("enable-debug-command", NULL, T_IGN, NOFF, "no", 0, 0, F_IMM) \
     X("enable-module-command", NULL, T_IGN, NOFF, "no", 0, 0, F_IMM) \
     X("enable-protected-configs", NULL, T_IGN, NOFF, "no", 0, 0, F_IMM) \
-    X("hash-max-listpack-entries", "hash-max-ziplist-entries", T_IGN, NOFF, "512", 0, 0, 0) \
-    X("hash-max-listpack-value", "hash-max-ziplist-value", T_IGN, NOFF, "64", 0, 0, 0) \
+    X("hash-max-listpack-entries", "hash-max-ziplist-entries", T_LL, OFF(hash_max_listpack_entries), "512", 0, LLONG_MAX, 0) \
+    X("hash-max-listpack-value", "hash-max-ziplist-value", T_LL, OFF(hash_max_listpack_value), "64", 0, LLONG_MAX, 0) \
     X("hll-sparse-max-bytes", NULL, T_IGN, NOFF, "3000", 0, 0, 0) \
     X("ignore-warnings", NULL, T_IGN, NOFF, "", 0, 0, 0) \
     X("io-threads", NULL, T_IGN, NOFF, "1", 0, 0, F_IMM) \
@@ -186,7 +186,7 @@ static const char *const *const config_enum_sets[] = {
     X("lazyfree-lazy-user-del", NULL, T_IGN, NOFF, "no", 0, 0, 0) \
     X("lazyfree-lazy-user-flush", NULL, T_IGN, NOFF, "no", 0, 0, 0) \
     X("list-compress-depth", NULL, T_IGN, NOFF, "0", 0, 0, 0) \
-    X("list-max-listpack-size", "list-max-ziplist-size", T_IGN, NOFF, "-2", 0, 0, 0) \
+    X("list-max-listpack-size", "list-max-ziplist-size", T_INT, OFF(list_max_listpack_size), "-2", INT_MIN, INT_MAX, 0) \
     X("loading-process-events-interval-bytes", NULL, T_IGN, NOFF, "2097152", 0, 0, F_HIDDEN) \
     X("masterauth", NULL, T_IGN, NOFF, "", 0, 0, 0) \
     X("masteruser", NULL, T_IGN, NOFF, "", 0, 0, 0) \
@@ -226,7 +226,9 @@ static const char *const *const config_enum_sets[] = {
     X("replicaof", "slaveof", T_IGN, NOFF, "", 0, 0, F_IMM) \
     X("sanitize-dump-payload", NULL, T_IGN, NOFF, "no", 0, 0, 0) \
     X("server_cpulist", NULL, T_IGN, NOFF, "", 0, 0, F_IMM) \
-    X("set-max-intset-entries", NULL, T_IGN, NOFF, "512", 0, 0, 0) \
+    X("set-max-intset-entries", NULL, T_LL, OFF(set_max_intset_entries), "512", 0, LLONG_MAX, 0) \
+    X("set-max-listpack-entries", NULL, T_LL, OFF(set_max_listpack_entries), "128", 0, LLONG_MAX, 0) \
+    X("set-max-listpack-value", NULL, T_LL, OFF(set_max_listpack_value), "64", 0, LLONG_MAX, 0) \
     X("set-proc-title", NULL, T_IGN, NOFF, "yes", 0, 0, F_IMM) \
     X("shutdown-on-sigint", NULL, T_IGN, NOFF, "default", 0, 0, 0) \
     X("shutdown-on-sigterm", NULL, T_IGN, NOFF, "default", 0, 0, 0) \
@@ -266,8 +268,8 @@ static const char *const *const config_enum_sets[] = {
     X("unixsocketperm", NULL, T_IGN, NOFF, "0", 0, 0, F_IMM) \
     X("use-exit-on-panic", NULL, T_IGN, NOFF, "no", 0, 0, F_HIDDEN) \
     X("watchdog-period", NULL, T_IGN, NOFF, "0", 0, 0, F_HIDDEN) \
-    X("zset-max-listpack-entries", "zset-max-ziplist-entries", T_IGN, NOFF, "128", 0, 0, 0) \
-    X("zset-max-listpack-value", "zset-max-ziplist-value", T_IGN, NOFF, "64", 0, 0, 0) \
+    X("zset-max-listpack-entries", "zset-max-ziplist-entries", T_LL, OFF(zset_max_listpack_entries), "128", 0, LLONG_MAX, 0) \
+    X("zset-max-listpack-value", "zset-max-ziplist-value", T_LL, OFF(zset_max_listpack_value), "64", 0, LLONG_MAX, 0) \
 
 /* End of CONFIG_TABLE. */
 

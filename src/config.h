@@ -103,6 +103,13 @@ struct config {
     int lfu_log_factor;
     int lfu_decay_time;
 
+    /* Compact encodings of small collections: thresholds for converting to
+     * the full structure (Redis's names; ziplist aliases accepted). */
+    int list_max_listpack_size; /* >0 entries per node, -1..-5 = 4..64 KB */
+    long long hash_max_listpack_entries, hash_max_listpack_value;
+    long long set_max_intset_entries, set_max_listpack_entries, set_max_listpack_value;
+    long long zset_max_listpack_entries, zset_max_listpack_value;
+
     /* Persistence: stored and reported, not implemented yet. save holds the
      * normalised schedule ("3600 1 300 100"), "" when disabled. */
     char *save;

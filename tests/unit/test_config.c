@@ -860,11 +860,11 @@ static void test_get_patterns(void) {
     g.n = 0;
     config_get(&c, "[A-z]ort", collect, &g);
     ASSERT(g.n == 1 && !strcmp(g.name[0], "port"));
-    /* redis-server 7.0.15 lists 192 names for CONFIG GET *; we add shards
-     * and cpu-affinity */
+    /* redis-server 7.0.15 lists 192 names for CONFIG GET *; we add shards,
+     * cpu-affinity and Redis 7.2's set-max-listpack-entries/-value */
     g.n = 0;
     config_get(&c, "*", collect, &g);
-    ASSERT(g.n == 194 && got_has(&g, "shards") && got_has(&g, "lua-time-limit"));
+    ASSERT(g.n == 196 && got_has(&g, "shards") && got_has(&g, "lua-time-limit"));
     ASSERT(!got_has(&g, "include") && !got_has(&g, "watchdog-period"));
     config_free(&c);
 }
