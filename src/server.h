@@ -102,7 +102,9 @@ struct command {
     const char *group;
     /* optional: custom combine for C_FUNC (writes the whole reply to out) */
     void (*combine_fn)(struct gather *g, struct buf *out, int resp);
-    /* optional: R_ALL commands may pick a subset of shards (SCAN, RANDOMKEY) */
+    /* key positions that depend on the arguments (numkeys, STORE): fills
+     * pos with argv indexes, returns the count; NULL = first/last/step */
+    int (*keys_fn)(const struct arg *argv, int argc, int *pos, int max);
     int id;
     int nsub;
     const struct command *const *subs; /* filled at startup for parents */

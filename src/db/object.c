@@ -37,6 +37,31 @@ struct kv *kv_alloc(const char *key, size_t klen, int type, int enc, size_t vbyt
     return o;
 }
 
+const struct type_ops *g_type_ops[OBJ_TYPES];
+
+void type_register(int type, const struct type_ops *ops) { g_type_ops[type] = ops; }
+
+struct kv *kv_new_ptr(const char *key, size_t klen, int type, int enc, void *v, long long expire) {
+    struct kv *o = kv_alloc(key, klen, type, enc, sizeof(void *), expire);
+    kv_set_ptr(o, v);
+    return o;
+}
+
+const char *kv_type_name(const struct kv *o) {
+    if (!o) return "none";
+    if (kv_type(o) == OBJ_STRING) return "string";
+    return g_type_ops[kv_type(o)]->name;
+}
+
+const char *kv_enc_name(const struct kv *o) {
+    if (kv_type(o) != OBJ_STRING) return g_type_ops[kv_type(o)]->encoding(kv_enc(o));
+    switch (kv_enc(o)) {
+    case ENC_INT: return "int";
+    case ENC_EMBSTR: return "embstr";
+    default: return "raw";
+    }
+}
+
 struct kv *kv_new_int(const char *key, size_t klen, long long v, long long expire) {
     struct kv *o = kv_alloc(key, klen, OBJ_STRING, ENC_INT, 8, expire);
     memcpy(kv_val(o), &v, 8);
@@ -119,17 +144,16 @@ struct kv *kv_dup(const struct kv *o, const char *key, size_t klen, long long ex
     char tmp[24];
     size_t len;
     const char *s;
-    switch (kv_type(o)) {
-    case OBJ_STRING:
-        if (kv_enc(o) == ENC_RAW) {
-            struct rstr *r = kv_ptr(o);
-            return kv_new_raw(key, klen, rstr_new(r->p, r->len, r->len), expire);
-        }
-        s = kv_str(o, tmp, &len);
-        return kv_new_string(key, klen, s, len, expire);
-    default:
-        abort(); /* other types arrive with their own issue */
+    if (kv_type(o) != OBJ_STRING) {
+        const struct type_ops *ops = g_type_ops[kv_type(o)];
+        return kv_new_ptr(key, klen, kv_type(o), kv_enc(o), ops->dup(kv_ptr(o), kv_enc(o)), expire);
     }
+    if (kv_enc(o) == ENC_RAW) {
+        struct rstr *r = kv_ptr(o);
+        return kv_new_raw(key, klen, rstr_new(r->p, r->len, r->len), expire);
+    }
+    s = kv_str(o, tmp, &len);
+    return kv_new_string(key, klen, s, len, expire);
 }
 
 struct kv *kv_with_expire(struct kv *o, long long expire) {
@@ -143,7 +167,7 @@ struct kv *kv_with_expire(struct kv *o, long long expire) {
     kv_key(o, &klen);
     size_t body = (size_t)(kv_val(o) - o->data) - (had ? 8 : 0);
     size_t vbytes;
-    switch (kv_enc(o)) {
+    switch (kv_type(o) == OBJ_STRING ? kv_enc(o) : ENC_RAW) {
     case ENC_INT: vbytes = 8; break;
     case ENC_EMBSTR: {
         uint64_t l;
@@ -170,7 +194,8 @@ struct kv *kv_with_expire(struct kv *o, long long expire) {
 }
 
 void kv_free(struct kv *o) {
-    if (kv_type(o) == OBJ_STRING && kv_enc(o) == ENC_RAW) free(kv_ptr(o));
+    if (kv_type(o) != OBJ_STRING) g_type_ops[kv_type(o)]->free(kv_ptr(o), kv_enc(o));
+    else if (kv_enc(o) == ENC_RAW) free(kv_ptr(o));
     free(o);
 }
 
@@ -178,6 +203,8 @@ size_t kv_mem_usage(const struct kv *o) {
     size_t klen;
     kv_key(o, &klen);
     size_t n = (size_t)(kv_val(o) - (const unsigned char *)o);
+    if (kv_type(o) != OBJ_STRING)
+        return n + sizeof(void *) + 8 + g_type_ops[kv_type(o)]->mem_usage(kv_ptr(o), kv_enc(o));
     switch (kv_enc(o)) {
     case ENC_INT: n += 8; break;
     case ENC_EMBSTR: {
@@ -199,6 +226,10 @@ void kv_serialize(const struct kv *o, struct buf *b) {
     buf_putc(b, (char)kv_type(o));
     buf_putc(b, (char)kv_enc(o));
     buf_put(b, &e, 8);
+    if (kv_type(o) != OBJ_STRING) {
+        g_type_ops[kv_type(o)]->serialize(kv_ptr(o), kv_enc(o), b);
+        return;
+    }
     char tmp[24];
     size_t len;
     const char *s = kv_str(o, tmp, &len);
@@ -206,9 +237,15 @@ void kv_serialize(const struct kv *o, struct buf *b) {
 }
 
 struct kv *kv_deserialize(const char *key, size_t klen, const char *p, size_t len) {
-    if (len < 10 || p[0] != OBJ_STRING) return NULL;
+    if (len < 10 || p[0] < 0 || p[0] >= OBJ_TYPES) return NULL;
     long long e;
     memcpy(&e, p + 2, 8);
+    if (p[0] != OBJ_STRING) {
+        const struct type_ops *ops = g_type_ops[(int)p[0]];
+        int enc;
+        void *v = ops ? ops->deserialize(p + 10, len - 10, &enc) : NULL;
+        return v ? kv_new_ptr(key, klen, p[0], enc, v, e) : NULL;
+    }
     if (p[1] == ENC_RAW) return kv_new_raw(key, klen, rstr_new(p + 10, len - 10, len - 10), e);
     return kv_new_string(key, klen, p + 10, len - 10, e);
 }

@@ -20,8 +20,40 @@
 
 #include "../util/buf.h"
 
-enum obj_type { OBJ_STRING = 0, OBJ_LIST = 1, OBJ_SET = 2, OBJ_ZSET = 3, OBJ_HASH = 4 };
-enum obj_enc { ENC_INT = 0, ENC_EMBSTR = 1, ENC_RAW = 2 };
+enum obj_type { OBJ_STRING = 0, OBJ_LIST = 1, OBJ_SET = 2, OBJ_ZSET = 3, OBJ_HASH = 4, OBJ_TYPES = 8 };
+/* Encodings: strings use the first three; collections any of the rest. The
+ * family's type_ops names them for OBJECT ENCODING. */
+enum obj_enc {
+    ENC_INT = 0,
+    ENC_EMBSTR = 1,
+    ENC_RAW = 2,
+    ENC_LISTPACK = 3,  /* small list, hash, set or zset in one listpack */
+    ENC_QUICKLIST = 4, /* list: linked listpack nodes */
+    ENC_INTSET = 5,    /* set of integers */
+    ENC_HT = 6,        /* hash or set: hash table */
+    ENC_SKIPLIST = 7,  /* zset: skiplist + hash table */
+};
+
+struct buf;
+/*
+ * What the keyspace needs to know about a collection type. Each family
+ * (src/types/list.c, ...) defines one and registers it at startup with
+ * type_register(); the value of such a kv is a pointer (kv_ptr) to the
+ * family's own structure, whose layout kv_enc() tells.
+ */
+struct type_ops {
+    const char *name;                                  /* TYPE reply */
+    const char *(*encoding)(int enc);                  /* OBJECT ENCODING */
+    void (*free)(void *v, int enc);
+    void *(*dup)(const void *v, int enc);
+    size_t (*mem_usage)(const void *v, int enc);      /* bytes held */
+    /* Move a value between shards: append a self-contained image to b, and
+     * rebuild a value from it (setting *enc); NULL if malformed. */
+    void (*serialize)(const void *v, int enc, struct buf *b);
+    void *(*deserialize)(const char *p, size_t len, int *enc);
+};
+extern const struct type_ops *g_type_ops[OBJ_TYPES];
+void type_register(int type, const struct type_ops *ops);
 
 #define KV_EXPIRE 0x01
 /* Bytes before the data area; sizeof(struct kv) would count tail padding. */
@@ -120,6 +152,14 @@ struct kv *kv_alloc(const char *key, size_t klen, int type, int enc, size_t vbyt
 struct kv *kv_new_string(const char *key, size_t klen, const char *val, size_t vlen,
                          long long expire);
 struct kv *kv_new_int(const char *key, size_t klen, long long v, long long expire);
+/* A collection object whose value is `v` (ownership passes to the kv). */
+struct kv *kv_new_ptr(const char *key, size_t klen, int type, int enc, void *v, long long expire);
+static inline void kv_set_enc(struct kv *o, int enc) {
+    o->type_enc = (uint8_t)((o->type_enc & 0x0f) | (enc << 4));
+}
+/* TYPE and OBJECT ENCODING names. */
+const char *kv_type_name(const struct kv *o);
+const char *kv_enc_name(const struct kv *o);
 /* A raw string object adopting `s` (ownership passes to the kv). */
 struct kv *kv_new_raw(const char *key, size_t klen, struct rstr *s, long long expire);
 /* A copy of o under a new key name and TTL (deep copy of the value). */
@@ -154,7 +194,8 @@ static inline void kv_set_lru(struct kv *o, unsigned v) {
 #endif
 
 /* Internal serialization used to move a value between shards (not RDB):
- * type u8 | enc u8 | expire i64 | value bytes. */
+ * type u8 | enc u8 | expire i64 | value bytes (strings: the bytes;
+ * collections: their family's image). */
 void kv_serialize(const struct kv *o, struct buf *b);
 /* Rebuild an object under `key`; NULL if the bytes are malformed. */
 struct kv *kv_deserialize(const char *key, size_t klen, const char *p, size_t len);

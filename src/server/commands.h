@@ -10,8 +10,12 @@
 struct gather;
 #define CMD(name, proc, arity, flags, fk, lk, step, route, comb, cfn, group) \
     void proc(struct client *c);
+#define CMDK(name, proc, arity, flags, kfn, route, comb, cfn, group) \
+    void proc(struct client *c);                                            \
+    int kfn(const struct arg *argv, int argc, int *pos, int max);
 #include "../commands.def"
 #undef CMD
+#undef CMDK
 
 void parent_command(struct client *c);
 void randomkey_combine(struct gather *g, struct buf *out, int resp);

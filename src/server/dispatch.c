@@ -31,11 +31,15 @@ const char *ERR_NOT_FLOAT = "ERR value is not a valid float";
 /* ---- the table ---- */
 
 #define CMD(name, proc, arity, flags, fk, lk, step, route, comb, cfn, group) \
-    {name, proc, arity, flags, fk, lk, step, route, comb, group, cfn, 0, 0, NULL, NULL},
+    {name, proc, arity, flags, fk, lk, step, route, comb, group, cfn, NULL, 0, 0, NULL, NULL},
+/* movable keys: first_key 1 marks "has keys" for COMMAND; keys_fn finds them */
+#define CMDK(name, proc, arity, flags, kfn, route, comb, cfn, group) \
+    {name, proc, arity, flags, 1, 1, 1, route, comb, group, cfn, kfn, 0, 0, NULL, NULL},
 static struct command command_table[] = {
 #include "../commands.def"
 };
 #undef CMD
+#undef CMDK
 
 #define NCMDS ((int)(sizeof(command_table) / sizeof(command_table[0])))
 const struct command *g_commands[NCMDS + 1];
@@ -98,7 +102,7 @@ void commands_init(void) {
 }
 
 int command_keys(const struct command *cmd, struct arg *argv, int argc, int *pos, int max) {
-    UNUSED(argv);
+    if (cmd->keys_fn) return cmd->keys_fn(argv, argc, pos, max);
     if (cmd->first_key == 0) return 0;
     int last = cmd->last_key < 0 ? argc + cmd->last_key : cmd->last_key;
     int n = 0;
@@ -419,7 +423,11 @@ static const struct command *find_command(struct conn *c, struct arg *argv, int 
 }
 
 static int check_arity(struct conn *c, const struct command *cmd, int argc) {
-    if ((cmd->arity > 0 && cmd->arity != argc) || (argc < -cmd->arity)) {
+    /* key/value pairs to the end (MSET, MSETNX) must come in whole pairs,
+     * checked before the command is split over shards */
+    int bad_pairs = !cmd->keys_fn && cmd->last_key == -1 && cmd->key_step > 1 &&
+                    (argc - cmd->first_key) % cmd->key_step != 0;
+    if ((cmd->arity > 0 && cmd->arity != argc) || (argc < -cmd->arity) || bad_pairs) {
         char msg[256];
         snprintf(msg, sizeof(msg), "ERR wrong number of arguments for '%s' command", cmd->name);
         reject(c, cmd, msg);

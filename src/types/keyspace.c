@@ -20,17 +20,7 @@
 /* Bits of a SCAN cursor that name the shard; the rest is that shard's own. */
 #define SCAN_SHARD_BITS 10
 
-static const char *type_name(const struct kv *o) {
-    if (!o) return "none";
-    switch (kv_type(o)) {
-    case OBJ_STRING: return "string";
-    case OBJ_LIST: return "list";
-    case OBJ_SET: return "set";
-    case OBJ_ZSET: return "zset";
-    case OBJ_HASH: return "hash";
-    default: return "none";
-    }
-}
+static const char *type_name(const struct kv *o) { return kv_type_name(o); }
 
 void del_command(struct client *c) {
     long long n = 0;
@@ -508,20 +498,12 @@ void flushall_command(struct client *c) {
 
 /* ---- OBJECT ---- */
 
-static const char *enc_name(const struct kv *o) {
-    switch (kv_enc(o)) {
-    case ENC_INT: return "int";
-    case ENC_EMBSTR: return "embstr";
-    default: return "raw";
-    }
-}
-
 static int lfu_policy(const struct client *c) { return c->sh->lfu.on; }
 
 void object_encoding_command(struct client *c) {
     struct kv *o = db_find(c->db, c->argv[2].p, c->argv[2].len, 0);
     if (!o) reply_null(c->out, c->resp);
-    else reply_bulkc(c->out, enc_name(o));
+    else reply_bulkc(c->out, kv_enc_name(o));
 }
 
 void object_refcount_command(struct client *c) {
