@@ -624,8 +624,9 @@ static void lmove_generic(struct client *c, int from, int to) {
     struct buf val = {0};
     list_pop(c, src, from, &val);
     if (!dst) dst = list_create(c, dkey);
-    list_push(c, dst, val.p ? val.p : "", val.len, to);
-    reply_bulk(c->out, val.p, val.len);
+    const char *v = val.p ? val.p : ""; /* an empty element allocates nothing */
+    list_push(c, dst, v, val.len, to);
+    reply_bulk(c->out, v, val.len);
     buf_free(&val);
     if (dst != src) list_done(c, dst, dkey);
     list_done(c, src, skey);

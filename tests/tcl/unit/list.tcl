@@ -344,6 +344,16 @@ start_server {tags {list}} {
         assert_equal {x} [r lrange one 0 -1]
     }
 
+    test "LMOVE of an empty string element" {
+        r del e1 e2
+        r rpush e1 ""
+        assert_equal {} [r lmove e1 e2 left left]
+        assert_equal 0 [r exists e1]
+        assert_equal 1 [r llen e2]
+        assert_equal {} [r rpoplpush e2 e2]
+        assert_equal 1 [r llen e2]
+    }
+
     test "LMOVE errors: bad direction, wrong types, missing source" {
         r del s{t} d{t} str{t}
         r set str{t} v
