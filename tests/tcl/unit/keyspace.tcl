@@ -944,6 +944,7 @@ start_server {tags {keyspace}} {
     }
 
     test "FLUSHALL of many keys frees them in the background" {
+        r flushall
         set payload ""
         for {set i 0} {$i < 50000} {incr i} { append payload [::resp::encode SET lf:$i $i] }
         set c [redis_deferring_client]
