@@ -128,14 +128,16 @@ struct hmap_node *hmap_remove(struct hmap *h, const char *key, size_t len) {
     return n;
 }
 
-/* A thread-local xorshift: shards draw without sharing random()'s lock. */
-static uint64_t rnd64(void) {
+/* A number below n from a thread-local xorshift64* (shards draw without
+ * sharing random()'s lock); the high bits of the product are the good ones. */
+static size_t rnd_below(size_t n) {
     static __thread uint64_t s;
     if (s == 0) s = (uint64_t)(uintptr_t)&s ^ (uint64_t)mono_us() ^ 0x9E3779B97F4A7C15ULL;
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return s;
+    s ^= s >> 12;
+    s ^= s << 25;
+    s ^= s >> 27;
+    uint64_t r = s * 0x2545F4914F6CDD1DULL;
+    return (size_t)(((__uint128_t)r * n) >> 64);
 }
 
 struct hmap_node *hmap_random(struct hmap *h) {
@@ -146,15 +148,15 @@ struct hmap_node *hmap_random(struct hmap *h) {
         if (h->rehash >= 0) {
             /* buckets of t[0] below the rehash index are empty */
             size_t span = h->size[0] + h->size[1] - (size_t)h->rehash;
-            size_t i = (size_t)h->rehash + (size_t)(rnd64() % span);
+            size_t i = (size_t)h->rehash + rnd_below(span);
             head = i >= h->size[0] ? h->t[1][i - h->size[0]] : h->t[0][i];
         } else {
-            head = h->t[0][rnd64() & (h->size[0] - 1)];
+            head = h->t[0][rnd_below(h->size[0])];
         }
     }
     size_t len = 0;
     for (struct hmap_node *e = head; e; e = e->next) len++;
-    for (size_t k = (size_t)(rnd64() % len); k; k--) head = head->next;
+    for (size_t k = rnd_below(len); k; k--) head = head->next;
     return head;
 }
 
