@@ -243,6 +243,12 @@ static void *list_deserialize(const char *p, size_t len, int *enc) {
     return ql;
 }
 
+/* Freeing work: one allocation per node, as Redis counts it. */
+static size_t list_cost(const void *v, int enc) {
+    if (enc == ENC_LISTPACK) return 1;
+    return ((const struct quicklist *)v)->len;
+}
+
 static const struct type_ops list_ops = {
     .name = "list",
     .encoding = list_encoding,
@@ -251,6 +257,7 @@ static const struct type_ops list_ops = {
     .mem_usage = list_mem,
     .serialize = list_serialize,
     .deserialize = list_deserialize,
+    .cost = list_cost,
 };
 
 __attribute__((constructor)) static void register_list(void) { type_register(OBJ_LIST, &list_ops); }
