@@ -754,11 +754,8 @@ void srandmember_command(struct client *c) {
 
 static void spop_count(struct client *c) {
     long long l;
-    if (!str_to_ll(c->argv[2].p, c->argv[2].len, &l)) {
-        reply_err(c, ERR_NOT_INT);
-        return;
-    }
-    if (l < 0) {
+    /* Redis 7.0 gives the same error for a non-integer */
+    if (!str_to_ll(c->argv[2].p, c->argv[2].len, &l) || l < 0) {
         reply_err(c, "ERR value is out of range, must be positive");
         return;
     }
