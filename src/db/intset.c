@@ -3,6 +3,7 @@
  */
 #include "intset.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,22 @@ static void *xrealloc(void *p, size_t n) {
     void *r = realloc(p, n);
     if (!r) abort();
     return r;
+}
+
+/* Make room for n bytes. Small sets get exactly their size (the
+ * allocator's size classes absorb single steps); big ones grow by half
+ * again and shrink only when under half full, so adding or removing one
+ * element of a big set does not copy it. */
+#define RESIZE_EXACT_MAX 256
+static struct intset *resize(struct intset *is, size_t n) {
+    size_t have = is ? malloc_usable_size(is) : 0;
+    if (n <= RESIZE_EXACT_MAX) {
+        if (n <= have && have <= RESIZE_EXACT_MAX) return is;
+        return xrealloc(is, n);
+    }
+    if (n > have) return xrealloc(is, n + n / 2);
+    if (n < have / 2) return xrealloc(is, n);
+    return is;
 }
 
 /* Width code (0, 1, 2) needed to hold v. */
@@ -115,7 +132,7 @@ int intset_find(const struct intset *is, int64_t v) {
 static struct intset *upgrade_and_add(struct intset *is, int64_t v) {
     unsigned old = code_of(is), code = code_for(v);
     uint32_t len = intset_len(is);
-    is = xrealloc(is, sizeof(*is) + (size_t)(len + 1) * (2u << code));
+    is = resize(is, sizeof(*is) + (size_t)(len + 1) * (2u << code));
     int prepend = v < 0;
     /* back to front, so nothing is overwritten before it is read */
     for (uint32_t i = len; i-- > 0;) put_coded(is->data, code, i + (uint32_t)prepend, get_coded(is->data, old, i));
@@ -134,7 +151,7 @@ struct intset *intset_add(struct intset *is, int64_t v, int *added) {
     }
     if (search(is, v, &pos) || len >= INTSET_MAX_LEN) return is;
     unsigned w = intset_width(is);
-    is = xrealloc(is, sizeof(*is) + (size_t)(len + 1) * w);
+    is = resize(is, sizeof(*is) + (size_t)(len + 1) * w);
     memmove(is->data + (size_t)(pos + 1) * w, is->data + (size_t)pos * w, (size_t)(len - pos) * w);
     put_coded(is->data, code_of(is), pos, v);
     set_hdr(is, len + 1, code_of(is));
@@ -150,7 +167,7 @@ struct intset *intset_remove(struct intset *is, int64_t v, int *removed) {
     memmove(is->data + (size_t)pos * w, is->data + (size_t)(pos + 1) * w, (size_t)(len - pos - 1) * w);
     set_hdr(is, len - 1, code_of(is));
     *removed = 1;
-    return xrealloc(is, sizeof(*is) + (size_t)(len - 1) * w);
+    return resize(is, sizeof(*is) + (size_t)(len - 1) * w);
 }
 
 struct intset *intset_load(const void *p, size_t len) {
