@@ -486,6 +486,9 @@ static void *set_deserialize(const char *p, size_t len, int *enc) {
     }
 }
 
+/* One allocation per member for a hashtable, else a single block. */
+static size_t set_cost(const void *v, int enc) { return enc == ENC_HT ? hmap_count(v) : 1; }
+
 static const struct type_ops set_ops = {
     .name = "set",
     .encoding = set_encoding,
@@ -494,6 +497,7 @@ static const struct type_ops set_ops = {
     .mem_usage = set_mem_usage,
     .serialize = set_serialize,
     .deserialize = set_deserialize,
+    .cost = set_cost,
 };
 
 __attribute__((constructor)) static void register_set(void) { type_register(OBJ_SET, &set_ops); }

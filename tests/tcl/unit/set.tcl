@@ -814,6 +814,9 @@ start_server {tags {set}} {
         assert_equal 1000 [r scard bigset]
         assert_equal 1000 [llength [r spop bigset 1000]]
         assert_equal 0 [r exists bigset]
+        # big values are freed off the shard thread
+        assert_equal 3 [r del bigunion bigdiff bigset2]
+        assert_equal 0 [r exists bigunion]
     }
 
     tags {redis-shard-only} {
