@@ -368,6 +368,11 @@ bad:
     return NULL;
 }
 
+/* Freeing work: one allocation for a listpack, one per field otherwise. */
+static size_t hash_cost(const void *v, int enc) {
+    return enc == ENC_HT ? hmap_count(&((const struct hht *)v)->map) : 1;
+}
+
 static const struct type_ops hash_ops = {
     .name = "hash",
     .encoding = hash_encoding,
@@ -376,6 +381,7 @@ static const struct type_ops hash_ops = {
     .mem_usage = hash_mem_usage,
     .serialize = hash_serialize,
     .deserialize = hash_deserialize,
+    .cost = hash_cost,
 };
 
 __attribute__((constructor)) static void register_hash(void) { type_register(OBJ_HASH, &hash_ops); }
