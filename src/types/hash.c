@@ -281,44 +281,32 @@ static size_t hash_mem_usage(const void *v, int enc) {
     return sizeof(*h) + hmap_bucket_bytes(&h->map) + h->bytes;
 }
 
-/* Image: enc u8 | count u64 | count x (varint flen | field | varint vlen | value). */
+/* Image: enc u8, then for a listpack its bytes as they are, for a hashtable
+ * count u64 | count x (varint flen | field | varint vlen | value). */
 static void put_str(struct buf *b, const char *s, size_t len) {
     unsigned char hdr[10];
     buf_put(b, hdr, varint_put(hdr, len));
     buf_put(b, s, len);
 }
 
-static void ser_pair(void *ctx, const char *f, size_t flen, const char *v, size_t vlen) {
-    put_str(ctx, f, flen);
-    put_str(ctx, v, vlen);
-}
-
 static void ser_ht(void *ctx, struct hmap_node *n) {
     size_t fl, vl;
     const char *v;
     const char *f = hf_field((struct hfield *)n, &fl, &v, &vl);
-    ser_pair(ctx, f, fl, v, vl);
+    put_str(ctx, f, fl);
+    put_str(ctx, v, vl);
 }
 
 static void hash_serialize(const void *v, int enc, struct buf *b) {
-    uint64_t n;
     buf_putc(b, (char)enc);
-    if (enc == ENC_HT) {
-        struct hmap *m = (struct hmap *)&((const struct hht *)v)->map;
-        n = hmap_count(m);
-        buf_put(b, &n, 8);
-        hmap_each(m, ser_ht, b);
+    if (enc != ENC_HT) {
+        buf_put(b, v, lp_bytes(v));
         return;
     }
-    const lp_t *lp = v;
-    n = lp_count(lp) / 2;
+    struct hmap *m = (struct hmap *)&((const struct hht *)v)->map;
+    uint64_t n = hmap_count(m);
     buf_put(b, &n, 8);
-    char tmp[24];
-    for (size_t pos = lp_first(lp); pos != LP_NONE; pos = lp_next(lp, pos)) {
-        struct lp_entry e;
-        lp_get(lp, pos, &e, tmp);
-        put_str(b, e.s, e.len);
-    }
+    hmap_each(m, ser_ht, b);
 }
 
 /* Read a varint-prefixed string at *p (bounded by end); 0 if malformed. */
@@ -339,33 +327,58 @@ static int get_str(const char **p, const char *end, const char **s, size_t *len)
     return 1;
 }
 
+/* A listpack from its image: the header must match the image and a walk
+ * must find the entries it announces. The copy has 8 spare bytes so that a
+ * bad header cannot make the walk read past the allocation. */
+static lp_t *lp_from_image(const char *p, size_t len) {
+    if (len < LP_HEAD) return NULL;
+    lp_t *lp = malloc(len + 8);
+    if (!lp) abort();
+    memcpy(lp, p, len);
+    memset(lp + len, 0, 8);
+    uint32_t count = lp_count(lp), seen = 0;
+    if (lp_bytes(lp) != len || count % 2) {
+        free(lp);
+        return NULL;
+    }
+    size_t last = LP_NONE;
+    for (size_t pos = lp_first(lp); pos != LP_NONE; pos = lp_next(lp, pos)) {
+        if (++seen > count || (last != LP_NONE && pos <= last)) break;
+        last = pos;
+    }
+    if (seen != count || lp_last(lp) != last) {
+        free(lp);
+        return NULL;
+    }
+    return lp;
+}
+
 static void *hash_deserialize(const char *p, size_t len, int *enc) {
     const char *end = p + len;
     uint64_t n;
-    if (len < 9 || (p[0] != ENC_HT && p[0] != ENC_LISTPACK)) return NULL;
+    if (len < 1 || (p[0] != ENC_HT && p[0] != ENC_LISTPACK)) return NULL;
     *enc = p[0];
+    if (*enc == ENC_LISTPACK) return lp_from_image(p + 1, len - 1);
+    if (len < 9) return NULL;
     memcpy(&n, p + 1, 8);
     p += 9;
     if (n > len) return NULL; /* every pair takes at least 2 bytes */
-    struct hht *h = *enc == ENC_HT ? hht_new() : NULL;
-    lp_t *lp = h ? NULL : lp_new();
+    struct hht *h = hht_new();
     for (uint64_t i = 0; i < n; i++) {
         const char *f, *v;
         size_t fl, vl;
-        if (!get_str(&p, end, &f, &fl) || !get_str(&p, end, &v, &vl)) goto bad;
-        if (h) {
-            add_to_ht(h, f, fl, v, vl);
-        } else {
-            lp = lp_append(lp, f, fl);
-            lp = lp_append(lp, v, vl);
+        if (!get_str(&p, end, &f, &fl) || !get_str(&p, end, &v, &vl) ||
+            hmap_find(&h->map, f, fl)) {
+            hht_free(h);
+            return NULL;
         }
+        add_to_ht(h, f, fl, v, vl);
     }
-    if (p != end) goto bad;
-    return h ? (void *)h : (void *)lp;
-bad:
-    if (h) hht_free(h);
-    else lp_free(lp);
-    return NULL;
+    if (p != end) {
+        hht_free(h);
+        return NULL;
+    }
+    return h;
 }
 
 /* Freeing work: one allocation for a listpack, one per field otherwise. */
