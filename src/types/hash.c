@@ -154,6 +154,22 @@ static int hash_get(struct kv *o, const char *f, size_t flen, struct hpair *p) {
     return 1;
 }
 
+/* For other families (SORT ... BY/GET key->field): the value of field f in
+ * the hash o. Integers of a listpack are formatted into buf (>= 24 bytes);
+ * *v points into o or buf and is valid until o changes. Returns 1 if found. */
+int hash_field_value(struct kv *o, const char *f, size_t flen, const char **v, size_t *vlen,
+                     char *buf) {
+    struct hpair p;
+    if (!hash_get(o, f, flen, &p)) return 0;
+    if (p.v == p.vbuf) {
+        memcpy(buf, p.vbuf, p.vlen);
+        p.v = buf;
+    }
+    *v = p.v;
+    *vlen = p.vlen;
+    return 1;
+}
+
 /* Call fn on every pair (fn must not change the hash). */
 typedef void (*pair_fn)(void *ctx, const char *f, size_t flen, const char *v, size_t vlen);
 
@@ -401,16 +417,31 @@ __attribute__((constructor)) static void register_hash(void) { type_register(OBJ
 
 /* ---- lookups ---- */
 
+/* The hash at argv[1] for a write: like Redis's lookupKeyWrite it refreshes
+ * the LRU/LFU stamp but counts no keyspace hit or miss. NULL if missing
+ * (*bad = 0) or of another type (*bad = 1, WRONGTYPE sent). */
+static struct kv *hash_find_write(struct client *c, int *bad) {
+    const struct arg *key = &c->argv[1];
+    struct dict_pos pos;
+    struct kv *o = db_find_pos(c->db, key->p, key->len, &pos);
+    *bad = 0;
+    if (!o) return NULL;
+    if (kv_type(o) != OBJ_HASH) {
+        reply_err(c, ERR_WRONGTYPE);
+        *bad = 1;
+        return NULL;
+    }
+    db_touch(c->db, o);
+    return o;
+}
+
 /* The hash at argv[1] for a write, created empty (listpack) if missing.
  * NULL after replying WRONGTYPE. */
 static struct kv *hash_lookup_write(struct client *c) {
+    int bad;
+    struct kv *o = hash_find_write(c, &bad);
+    if (o || bad) return o;
     const struct arg *key = &c->argv[1];
-    struct kv *o = db_find(c->db, key->p, key->len, 1);
-    if (o) {
-        if (kv_type(o) == OBJ_HASH) return o;
-        reply_err(c, ERR_WRONGTYPE);
-        return NULL;
-    }
     o = kv_new_ptr(key->p, key->len, OBJ_HASH, ENC_LISTPACK, lp_new(), -1);
     db_add_new(c->db, o);
     return o;
@@ -461,7 +492,7 @@ void hsetnx_command(struct client *c) {
 
 void hdel_command(struct client *c) {
     int bad;
-    struct kv *o = hash_lookup_read(c, &bad);
+    struct kv *o = hash_find_write(c, &bad);
     if (!o) {
         if (!bad) reply_int(c->out, 0);
         return;
@@ -870,7 +901,7 @@ void hscan_command(struct client *c) {
     } else {
         struct hmap *m = &((struct hht *)kv_ptr(o))->map;
         struct scan_ctx s = {{0}, 0};
-        long long maxiter = count * 10;
+        long long maxiter = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
         do {
             cursor = hmap_scan(m, cursor, scan_collect, &s);
         } while (cursor && maxiter-- && s.n < (size_t)count);

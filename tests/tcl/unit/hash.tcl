@@ -839,6 +839,28 @@ start_server {tags {hash}} {
         r del a b
     }
 
+    test "Hash writes count no keyspace hits or misses, reads do" {
+        r del h nokey
+        r config resetstat
+        r hset h a 1
+        r hset h b 2
+        r hmset h c 3
+        r hsetnx h d 4
+        r hincrby h n 1
+        r hincrbyfloat h x 1.5
+        r hdel h d
+        r hdel nokey a
+        set info [r info stats]
+        assert_match "*keyspace_hits:0\r\n*" $info
+        assert_match "*keyspace_misses:0\r\n*" $info
+        r hget h a
+        r hlen h
+        r hget nokey a
+        set info [r info stats]
+        assert_match "*keyspace_hits:2\r\n*" $info
+        assert_match "*keyspace_misses:1\r\n*" $info
+    }
+
     # -------------------------------------------------------------- big hashes
     test "A hashtable hash of 100000 fields" {
         r del big
