@@ -330,7 +330,40 @@ struct command_doc {
     DOC("memory|usage",                                                        \
         "Estimates the bytes of memory a key and its value occupy.",           \
         "4.0.0", "O(N) where N is the number of samples")                      \
-    DOC("memory|help", "Describes the MEMORY subcommands.", "4.0.0", "O(1)")
+    DOC("memory|help", "Describes the MEMORY subcommands.", "4.0.0", "O(1)") \
+    /* hashes */                                                               \
+    DOC("hset", "Sets one or more fields of a hash.", "2.0.0",                 \
+        "O(1) for each field/value pair added, so O(N) to add N field/value "  \
+        "pairs when the command is called with multiple field/value pairs.")   \
+    DOC("hsetnx", "Sets a field of a hash only when it does not exist.",       \
+        "2.0.0", "O(1)")                                                       \
+    DOC("hmset", "Sets several fields of a hash (deprecated, use HSET).",      \
+        "2.0.0", "O(N) where N is the number of fields being set.")           \
+    DOC("hget", "Returns the value of a field of a hash.", "2.0.0", "O(1)")    \
+    DOC("hmget", "Returns the values of several fields of a hash.", "2.0.0",   \
+        "O(N) where N is the number of fields being requested.")              \
+    DOC("hdel", "Removes fields from a hash, and the hash when it empties.",   \
+        "2.0.0", "O(N) where N is the number of fields to be removed.")       \
+    DOC("hlen", "Returns the number of fields of a hash.", "2.0.0", "O(1)")    \
+    DOC("hstrlen", "Returns the length of the value of a field of a hash.",    \
+        "3.2.0", "O(1)")                                                       \
+    DOC("hexists", "Tells whether a field exists in a hash.", "2.0.0", "O(1)") \
+    DOC("hkeys", "Returns every field of a hash.", "2.0.0",                    \
+        "O(N) where N is the size of the hash.")                              \
+    DOC("hvals", "Returns every value of a hash.", "2.0.0",                    \
+        "O(N) where N is the size of the hash.")                              \
+    DOC("hgetall", "Returns every field and value of a hash.", "2.0.0",        \
+        "O(N) where N is the size of the hash.")                              \
+    DOC("hincrby", "Adds an integer to the integer value of a hash field.",    \
+        "2.0.0", "O(1)")                                                       \
+    DOC("hincrbyfloat", "Adds a number to the float value of a hash field.",   \
+        "2.6.0", "O(1)")                                                       \
+    DOC("hrandfield", "Returns one or more random fields of a hash.", "6.2.0", \
+        "O(N) where N is the number of fields returned")                      \
+    DOC("hscan", "Iterates over the fields and values of a hash.", "2.8.0",    \
+        "O(1) for every call. O(N) for a complete iteration, including "       \
+        "enough command calls for the cursor to return back to 0. N is the "   \
+        "number of elements inside the collection..")
 
 #define DOC_ENTRY(n, s, v, c) {n, s, v, c},
 static const struct command_doc command_docs[] = {COMMAND_DOCS(DOC_ENTRY)};
@@ -894,6 +927,62 @@ static const struct cmd_arg lmpop_args[] = {
     A("count", INTEGER, TOK("COUNT"), FLAGS(OPT)),
 };
 
+/* hashes */
+static const struct cmd_arg hash_field_value[] = {
+    A("field", STRING),
+    A("value", STRING),
+};
+
+static const struct cmd_arg hset_args[] = {
+    KEY("key", 0),
+    A("field_value", BLOCK, FLAGS(MULTI), SUB(hash_field_value)),
+};
+
+static const struct cmd_arg hsetnx_args[] = {
+    KEY("key", 0),
+    A("field", STRING),
+    A("value", STRING),
+};
+
+static const struct cmd_arg key_field[] = {
+    KEY("key", 0),
+    A("field", STRING),
+};
+
+static const struct cmd_arg key_fields[] = {
+    KEY("key", 0),
+    A("field", STRING, FLAGS(MULTI)),
+};
+
+static const struct cmd_arg hincrby_args[] = {
+    KEY("key", 0),
+    A("field", STRING),
+    A("increment", INTEGER),
+};
+
+static const struct cmd_arg hincrbyfloat_args[] = {
+    KEY("key", 0),
+    A("field", STRING),
+    A("increment", DOUBLE),
+};
+
+static const struct cmd_arg hrandfield_options[] = {
+    A("count", INTEGER),
+    A("withvalues", PURE_TOKEN, TOK("WITHVALUES"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg hrandfield_args[] = {
+    KEY("key", 0),
+    A("options", BLOCK, FLAGS(OPT), SUB(hrandfield_options)),
+};
+
+static const struct cmd_arg hscan_args[] = {
+    KEY("key", 0),
+    A("cursor", INTEGER),
+    A("pattern", PATTERN, TOK("MATCH"), FLAGS(OPT)),
+    A("count", INTEGER, TOK("COUNT"), FLAGS(OPT)),
+};
+
 static const struct command_args command_args[] = {
     ARGS("get", one_key),
     ARGS("set", set_args),
@@ -980,6 +1069,22 @@ static const struct command_args command_args[] = {
     ARGS("config|set", config_set_args),
     ARGS("shutdown", shutdown_args),
     ARGS("memory|usage", memory_usage_args),
+    ARGS("hset", hset_args),
+    ARGS("hsetnx", hsetnx_args),
+    ARGS("hmset", hset_args),
+    ARGS("hget", key_field),
+    ARGS("hmget", key_fields),
+    ARGS("hdel", key_fields),
+    ARGS("hlen", one_key),
+    ARGS("hstrlen", key_field),
+    ARGS("hexists", key_field),
+    ARGS("hkeys", one_key),
+    ARGS("hvals", one_key),
+    ARGS("hgetall", one_key),
+    ARGS("hincrby", hincrby_args),
+    ARGS("hincrbyfloat", hincrbyfloat_args),
+    ARGS("hrandfield", hrandfield_args),
+    ARGS("hscan", hscan_args),
 };
 
 #undef A

@@ -373,7 +373,7 @@ static void keep_spans(struct conn *c, struct resp_spans *sp) {
     c->own_spans.cap = n + 8;
     c->own_spans.v = malloc(sizeof(struct resp_span) * c->own_spans.cap);
     if (!c->own_spans.v) abort();
-    memcpy(c->own_spans.v, sp->v, sizeof(struct resp_span) * n);
+    if (n) memcpy(c->own_spans.v, sp->v, sizeof(struct resp_span) * n);
 }
 
 static void build_argv(struct shard *sh, const char *base, struct resp_spans *sp, int argc) {
