@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "db/lazyfree.h"
 #include "log.h"
 #include "server.h"
 #include "server/dispatch.h"
@@ -232,6 +233,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     g_mem_startup = mem_used();
+    lazyfree_start();
     if (shards_start() != 0) {
         log_warning("Failed to start the shard threads, aborting.");
         return 1;
@@ -256,6 +258,7 @@ int main(int argc, char **argv) {
         log_warning("Received %s scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
     atomic_store(&g_shutdown, 1);
     shards_join();
+    lazyfree_stop();
     if (cfg.pidfile && cfg.pidfile[0]) unlink(cfg.pidfile);
     log_warning("redis-shard is now ready to exit, bye bye...");
     config_free(&cfg);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "../util/util.h"
+#include "lazyfree.h"
 #include "lru.h"
 
 _Thread_local long long db_now_ms;
@@ -22,7 +23,7 @@ void db_init(struct db *db, int id, long long *expired_stat, long long *hits, lo
 static void unlink_free(struct db *db, struct dict_pos *pos) {
     struct kv *o = dict_unlink(&db->keys, pos);
     if (kv_has_expire(o)) db->expires--;
-    kv_free(o);
+    lazyfree_obj(o);
 }
 
 struct kv *db_find_pos(struct db *db, const char *key, size_t klen, struct dict_pos *pos) {
@@ -75,7 +76,7 @@ void db_replace(struct db *db, struct dict_pos *pos, struct kv *n) {
     struct kv *old = dict_swap(pos, n);
     stamp_new(db, n);
     db->expires += (size_t)(kv_has_expire(n) != 0) - (size_t)(kv_has_expire(old) != 0);
-    kv_free(old);
+    lazyfree_obj(old);
 }
 
 void db_set(struct db *db, struct kv *o) {
@@ -119,7 +120,7 @@ struct kv *db_set_expire(struct db *db, struct dict_pos *pos, long long expire) 
 }
 
 void db_flush(struct db *db) {
-    dict_clear(&db->keys);
+    lazyfree_dict(&db->keys);
     db->expires = 0;
 }
 

@@ -51,6 +51,9 @@ struct type_ops {
      * rebuild a value from it (setting *enc); NULL if malformed. */
     void (*serialize)(const void *v, int enc, struct buf *b);
     void *(*deserialize)(const char *p, size_t len, int *enc);
+    /* Work to free it, about its element count (NULL = small); big values
+     * are freed off the shard thread (db/lazyfree.h). */
+    size_t (*cost)(const void *v, int enc);
 };
 extern const struct type_ops *g_type_ops[OBJ_TYPES];
 void type_register(int type, const struct type_ops *ops);

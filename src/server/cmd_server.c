@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../db/lazyfree.h"
 #include "../db/lru.h"
 #include "../log.h"
 #include "../shard/shard.h"
@@ -419,7 +420,7 @@ static void info_memory(struct buf *b, const struct shard *sh) {
     LINE("total_system_memory:%zu\r\ntotal_system_memory_human:%s\r\nused_memory_lua:0\r\nused_memory_scripts:0\r\n", total, h4);
     LINE("maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n", sh->cfg.maxmemory, h5, policies[sh->cfg.maxmemory_policy]);
     LINE("mem_fragmentation_ratio:%.2f\r\nmem_fragmentation_bytes:%lld\r\n", used ? (double)rss / (double)used : 0.0, (long long)rss - (long long)used);
-    LINE("mem_allocator:%s\r\nlazyfree_pending_objects:0\r\n", mem_allocator_name());
+    LINE("mem_allocator:%s\r\nlazyfree_pending_objects:%ld\r\n", mem_allocator_name(), lazyfree_pending());
 }
 
 static void info_stats(struct buf *b, const struct info_sum *s) {

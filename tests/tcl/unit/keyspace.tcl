@@ -942,4 +942,23 @@ start_server {tags {keyspace}} {
         assert_error "ERR wrong number of arguments for 'object' command" {r object}
         assert_error "ERR wrong number of arguments for 'object|encoding' command" {r object encoding}
     }
+
+    test "FLUSHALL of many keys frees them in the background" {
+        r flushall
+        set payload ""
+        for {set i 0} {$i < 50000} {incr i} { append payload [::resp::encode SET lf:$i $i] }
+        set c [redis_deferring_client]
+        $c write $payload
+        for {set i 0} {$i < 50000} {incr i} { $c read }
+        $c close
+        assert_equal 50000 [r dbsize]
+        r flushall async
+        assert_equal 0 [r dbsize]
+        assert_equal PONG [r ping]
+        wait_for_condition 100 50 {
+            [string match "*lazyfree_pending_objects:0*" [r info memory]]
+        } else {
+            fail "lazyfree_pending_objects never went back to 0"
+        }
+    }
 }
