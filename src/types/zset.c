@@ -34,11 +34,11 @@ static const char *ERR_NAN = "ERR resulting score is not a number (NaN)";
 
 /* ------------------------------------------------------------------ scores */
 
-/* Format a score as Redis's d2string does (integers without a fraction). */
+/* Format a score as Redis 7.0 stores it in a listpack (integers without a
+ * fraction; -0 becomes 0, as ZSCORE then shows on a listpack). */
 static int score_to_str(char *buf, size_t cap, double v) {
     if (isnan(v)) return snprintf(buf, cap, "nan");
     if (isinf(v)) return snprintf(buf, cap, "%s", v > 0 ? "inf" : "-inf");
-    if (v == 0) return snprintf(buf, cap, "%s", 1.0 / v < 0 ? "-0" : "0");
     if (v > -4503599627370495.0 && v < 4503599627370496.0 && v == (double)(long long)v)
         return ll_to_str(buf, (long long)v);
     return snprintf(buf, cap, "%.17g", v);
@@ -1189,7 +1189,7 @@ static void setop_generic(struct client *c, int nk, int store, int op, int cardo
                 } else {
                     double t = n->score;
                     aggregate(&t, score, agg);
-                    if (t != n->score) zsl_update_score(acc, n, t);
+                    zsl_update_score(acc, n, t); /* also when only the sign of 0 changes */
                 }
             } while (zit_step(&it, 0));
         }
@@ -1442,7 +1442,10 @@ void zscan_command(struct client *c) {
         if (pat && !glob_match(pat->p, pat->len, zitem_ele(&k.items, i), k.items.v[i].len, 0)) continue;
         char sb[64];
         reply_bulk(c->out, zitem_ele(&k.items, i), k.items.v[i].len);
-        reply_bulk(c->out, sb, (size_t)score_to_str(sb, sizeof(sb), k.items.v[i].score));
+        /* a skiplist's scores print as %.17Lg (keeping -0), a listpack's as stored */
+        double d = k.items.v[i].score;
+        int sl = kv_enc(o) == ENC_LISTPACK ? score_to_str(sb, sizeof(sb), d) : fmt_double(sb, sizeof(sb), d);
+        reply_bulk(c->out, sb, (size_t)sl);
     }
     zitems_free(&k.items);
 }
