@@ -443,6 +443,22 @@ start_server {tags {zset}} {
         }
     }
 
+    test "Negative zero: a listpack stores 0, a skiplist keeps -0" {
+        zset_encoding listpack
+        r del z z2
+        r zadd z -0 x 0 y
+        assert_equal 0 [r zscore z x]
+        assert_equal 2 [r zunionstore z2 1 z weights -1]
+        assert_equal {x 0 y 0} [r zrange z2 0 -1 withscores]
+        # -0 + 0 is 0 when aggregating
+        assert_equal {x 0 y 0} [r zunion 2 z z weights -1 0 withscores]
+        zset_encoding skiplist
+        r del z
+        r zadd z -0 x
+        assert_equal -0 [r zscore z x]
+        zset_encoding listpack
+    }
+
     test "Listpack converts to skiplist on entry count" {
         zset_encoding listpack
         r config set zset-max-listpack-entries 16
