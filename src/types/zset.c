@@ -1068,153 +1068,183 @@ static void zitems_from_zsl(const struct zsl *z, struct zitems *r) {
         zitems_add(r, zsl_ele(n), n->len, n->score);
 }
 
-/* Redis's zunionInterDiffGenericCommand. numkeys is argv[nk]; dst (STORE
- * forms) is argv[1]; cardonly is ZINTERCARD. */
-static void setop_generic(struct client *c, int nk, int store, int op, int cardonly) {
+/* One ZUNION/ZINTER/ZDIFF invocation, parsed. */
+struct setop {
+    struct zsrc *src;
     long long setnum;
-    if (!arg_ll(c, &c->argv[nk], &setnum)) return;
-    if (setnum < 1) {
-        reply_errf(c, "ERR at least 1 input key is needed for '%s' command", c->cmd->name);
-        return;
-    }
-    if (setnum > c->argc - (nk + 1)) {
-        reply_err(c, ERR_SYNTAX);
-        return;
-    }
-    struct zsrc *src = calloc((size_t)setnum, sizeof(*src));
-    if (!src) abort();
-    int j = nk + 1;
-    for (long long i = 0; i < setnum; i++, j++) {
-        struct kv *o = db_find(c->db, c->argv[j].p, c->argv[j].len, 1);
-        src[i].weight = 1.0;
-        src[i].enc = -1;
+    int agg, withscores;
+    long long limit; /* ZINTERCARD; 0 = none */
+};
+
+/* Look the sources up (argv[first..]); replies WRONGTYPE and returns 0 on a
+ * key of another type. */
+static int setop_sources(struct client *c, struct setop *so, int first) {
+    for (long long i = 0; i < so->setnum; i++) {
+        const struct arg *key = &c->argv[first + i];
+        struct kv *o = db_find(c->db, key->p, key->len, 1);
+        struct zsrc *s = &so->src[i];
+        s->weight = 1.0;
+        s->enc = -1;
         if (!o) continue;
         if (kv_type(o) == OBJ_ZSET) {
-            src[i].enc = kv_enc(o);
-            src[i].ptr = kv_ptr(o);
-            src[i].card = zs_len(o);
+            s->enc = kv_enc(o);
+            s->ptr = kv_ptr(o);
+            s->card = zs_len(o);
         } else if (kv_type(o) == OBJ_SET && set_foreach_member) {
-            src[i].owned = zsl_new();
-            set_foreach_member(o, add_set_member, src[i].owned);
-            src[i].enc = ENC_SKIPLIST;
-            src[i].ptr = src[i].owned;
-            src[i].card = src[i].owned->length;
+            s->owned = zsl_new();
+            set_foreach_member(o, add_set_member, s->owned);
+            s->enc = ENC_SKIPLIST;
+            s->ptr = s->owned;
+            s->card = s->owned->length;
         } else {
             reply_err(c, ERR_WRONGTYPE);
-            goto done;
+            return 0;
         }
     }
-    int agg = AGG_SUM, withscores = 0;
-    long long limit = 0;
+    return 1;
+}
+
+/* WEIGHTS / AGGREGATE / WITHSCORES / LIMIT from argv[j]; replies on error. */
+static int setop_options(struct client *c, struct setop *so, int j, int op, int store, int cardonly) {
     while (j < c->argc) {
         int remaining = c->argc - j;
         const struct arg *a = &c->argv[j];
-        if (op != SETOP_DIFF && !cardonly && remaining >= setnum + 1 && ARG_IS(*a, "weights")) {
+        if (op != SETOP_DIFF && !cardonly && remaining >= so->setnum + 1 && ARG_IS(*a, "weights")) {
             j++;
-            for (long long i = 0; i < setnum; i++, j++) {
-                if (!str_to_double(c->argv[j].p, c->argv[j].len, &src[i].weight)) {
+            for (long long i = 0; i < so->setnum; i++, j++) {
+                if (!str_to_double(c->argv[j].p, c->argv[j].len, &so->src[i].weight)) {
                     reply_err(c, "ERR weight value is not a float");
-                    goto done;
+                    return 0;
                 }
             }
         } else if (op != SETOP_DIFF && !cardonly && remaining >= 2 && ARG_IS(*a, "aggregate")) {
             const struct arg *v = &c->argv[j + 1];
-            if (ARG_IS(*v, "sum")) agg = AGG_SUM;
-            else if (ARG_IS(*v, "min")) agg = AGG_MIN;
-            else if (ARG_IS(*v, "max")) agg = AGG_MAX;
+            if (ARG_IS(*v, "sum")) so->agg = AGG_SUM;
+            else if (ARG_IS(*v, "min")) so->agg = AGG_MIN;
+            else if (ARG_IS(*v, "max")) so->agg = AGG_MAX;
             else {
                 reply_err(c, ERR_SYNTAX);
-                goto done;
+                return 0;
             }
             j += 2;
         } else if (!store && !cardonly && ARG_IS(*a, "withscores")) {
-            withscores = 1;
+            so->withscores = 1;
             j++;
         } else if (cardonly && remaining >= 2 && ARG_IS(*a, "limit")) {
-            if (!arg_positive(c, &c->argv[j + 1], &limit, "ERR LIMIT can't be negative")) goto done;
+            if (!arg_positive(c, &c->argv[j + 1], &so->limit, "ERR LIMIT can't be negative")) return 0;
             j += 2;
         } else {
             reply_err(c, ERR_SYNTAX);
-            goto done;
+            return 0;
         }
     }
+    return 1;
+}
+
+/* Intersection into acc, or only counted (cardonly): returns the count. The
+ * sources are sorted smallest first; the first one drives the walk. */
+static long long setop_inter(struct setop *so, struct zsl *acc, int cardonly) {
+    struct zsrc *src = so->src;
+    struct zit it;
+    long long card = 0;
+    if (src[0].card == 0 || !src_first(&src[0], &it)) return 0;
+    do {
+        double score = src[0].weight * it.score, v;
+        if (isnan(score)) score = 0;
+        long long k;
+        for (k = 1; k < so->setnum; k++) {
+            if (src[k].ptr == src[0].ptr && src[k].enc == src[0].enc) v = it.score * src[k].weight;
+            else if (src_score(&src[k], it.ele, it.len, &v)) v *= src[k].weight;
+            else break;
+            aggregate(&score, v, so->agg);
+        }
+        if (k < so->setnum) continue;
+        card++;
+        if (cardonly) {
+            if (so->limit && card >= so->limit) break;
+        } else {
+            zsl_insert(acc, score, it.ele, it.len);
+        }
+    } while (zit_step(&it, 0));
+    return card;
+}
+
+static void setop_union(struct setop *so, struct zsl *acc) {
+    struct zit it;
+    for (long long i = 0; i < so->setnum; i++) {
+        if (!src_first(&so->src[i], &it)) continue;
+        do {
+            double score = so->src[i].weight * it.score;
+            if (isnan(score)) score = 0;
+            struct zsl_node *n = zsl_find(acc, it.ele, it.len);
+            if (!n) {
+                zsl_insert(acc, score, it.ele, it.len);
+            } else {
+                double t = n->score;
+                aggregate(&t, score, so->agg);
+                zsl_update_score(acc, n, t); /* also when only the sign of 0 changes */
+            }
+        } while (zit_step(&it, 0));
+    }
+}
+
+/* Members of the first source found in none of the others, own scores. */
+static void setop_diff(struct setop *so, struct zsl *acc) {
+    struct zit it;
+    if (!src_first(&so->src[0], &it)) return;
+    do {
+        double v;
+        long long k;
+        for (k = 1; k < so->setnum; k++)
+            if (src_score(&so->src[k], it.ele, it.len, &v)) break;
+        if (k == so->setnum) zsl_insert(acc, it.score, it.ele, it.len);
+    } while (zit_step(&it, 0));
+}
+
+/* Redis's zunionInterDiffGenericCommand. numkeys is argv[nk]; dst (STORE
+ * forms) is argv[1]; cardonly is ZINTERCARD. */
+static void setop_generic(struct client *c, int nk, int store, int op, int cardonly) {
+    struct setop so = {.agg = AGG_SUM};
+    if (!arg_ll(c, &c->argv[nk], &so.setnum)) return;
+    if (so.setnum < 1) {
+        reply_errf(c, "ERR at least 1 input key is needed for '%s' command", c->cmd->name);
+        return;
+    }
+    if (so.setnum > c->argc - (nk + 1)) {
+        reply_err(c, ERR_SYNTAX);
+        return;
+    }
+    so.src = calloc((size_t)so.setnum, sizeof(*so.src));
+    if (!so.src) abort();
+    if (!setop_sources(c, &so, nk + 1) || !setop_options(c, &so, nk + 1 + (int)so.setnum, op, store, cardonly))
+        goto done;
     if (op != SETOP_DIFF) {
         /* smallest first (stable, as glibc's merge sort) */
-        for (long long i = 1; i < setnum; i++) {
-            struct zsrc t = src[i];
+        for (long long i = 1; i < so.setnum; i++) {
+            struct zsrc t = so.src[i];
             long long k = i - 1;
-            for (; k >= 0 && src[k].card > t.card; k--) src[k + 1] = src[k];
-            src[k + 1] = t;
+            for (; k >= 0 && so.src[k].card > t.card; k--) so.src[k + 1] = so.src[k];
+            so.src[k + 1] = t;
         }
     }
     struct zsl *acc = zsl_new();
     long long card = 0;
-    struct zit it;
-    if (op == SETOP_INTER) {
-        if (src[0].card > 0 && src_first(&src[0], &it)) {
-            do {
-                double score = src[0].weight * it.score, v;
-                if (isnan(score)) score = 0;
-                long long k;
-                for (k = 1; k < setnum; k++) {
-                    if (src[k].ptr == src[0].ptr && src[k].enc == src[0].enc) {
-                        v = it.score * src[k].weight;
-                        aggregate(&score, v, agg);
-                    } else if (src_score(&src[k], it.ele, it.len, &v)) {
-                        v *= src[k].weight;
-                        aggregate(&score, v, agg);
-                    } else {
-                        break;
-                    }
-                }
-                if (k == setnum) {
-                    if (cardonly) {
-                        card++;
-                        if (limit && card >= limit) break;
-                    } else {
-                        zsl_insert(acc, score, it.ele, it.len);
-                    }
-                }
-            } while (zit_step(&it, 0));
-        }
-    } else if (op == SETOP_UNION) {
-        for (long long i = 0; i < setnum; i++) {
-            if (!src_first(&src[i], &it)) continue;
-            do {
-                double score = src[i].weight * it.score;
-                if (isnan(score)) score = 0;
-                struct zsl_node *n = zsl_find(acc, it.ele, it.len);
-                if (!n) {
-                    zsl_insert(acc, score, it.ele, it.len);
-                } else {
-                    double t = n->score;
-                    aggregate(&t, score, agg);
-                    zsl_update_score(acc, n, t); /* also when only the sign of 0 changes */
-                }
-            } while (zit_step(&it, 0));
-        }
-    } else if (src_first(&src[0], &it)) {
-        do {
-            double v;
-            long long k;
-            for (k = 1; k < setnum; k++)
-                if (src_score(&src[k], it.ele, it.len, &v)) break;
-            if (k == setnum) zsl_insert(acc, it.score, it.ele, it.len);
-        } while (zit_step(&it, 0));
-    }
+    if (op == SETOP_INTER) card = setop_inter(&so, acc, cardonly);
+    else if (op == SETOP_UNION) setop_union(&so, acc);
+    else setop_diff(&so, acc);
     if (cardonly) {
         reply_int(c->out, card);
     } else {
         struct zitems r = {0};
         zitems_from_zsl(acc, &r);
         if (store) store_items(c, &r, &c->argv[1]);
-        else reply_items(c, &r, withscores);
+        else reply_items(c, &r, so.withscores);
         zitems_free(&r);
     }
     zsl_free(acc);
 done:
-    for (long long i = 0; i < setnum; i++) zsl_free(src[i].owned);
-    free(src);
+    for (long long i = 0; i < so.setnum; i++) zsl_free(so.src[i].owned);
+    free(so.src);
 }
 
 void zunion_command(struct client *c) { setop_generic(c, 1, 0, SETOP_UNION, 0); }
@@ -1501,7 +1531,8 @@ static void *zset_deserialize(const char *p, size_t len, int *enc) {
     if (enc_in == ENC_LISTPACK) {
         uint32_t total;
         if (len < LP_HEAD) return NULL;
-        memcpy(&total, p, 4);
+        const unsigned char *u = (const unsigned char *)p;
+        total = (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 | (uint32_t)u[3] << 24;
         if (total != len) return NULL;
         lp_t *lp = malloc(len);
         if (!lp) abort();
