@@ -660,6 +660,26 @@ start_server {tags {zset}} {
         }
     }
 
+    tags {needs-types} {
+        test "Set operations accept plain sets as inputs (score 1)" {
+            r del zs st dst{u}
+            r zadd zs 5 a 2 b
+            r sadd st a c
+            assert_equal {c 1 b 2 a 6} [r zunion 2 zs st withscores]
+            assert_equal {a 7} [r zinter 2 zs st weights 1 2 withscores]
+            assert_equal {b 2} [r zdiff 2 zs st withscores]
+            assert_equal {c 1} [r zdiff 2 st zs withscores]
+            assert_equal 1 [r zintercard 2 zs st]
+            r del zs{u} st{u}
+            r sadd st{u} x y
+            assert_equal 2 [r zunionstore dst{u} 1 st{u}]
+            assert_equal {x 1 y 1} [r zrange dst{u} 0 -1 withscores]
+            assert_error "WRONGTYPE*" {r zrange st 0 -1}
+            r rpush li a
+            assert_error "WRONGTYPE*" {r zunion 2 zs li}
+        }
+    }
+
     test "Set operation argument errors" {
         r del za
         r zadd za 1 a
