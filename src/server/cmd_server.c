@@ -35,12 +35,13 @@ static void reply_flags(struct client *c, const struct command *cmd) {
         {CMD_LOADING, "loading"}, {CMD_STALE, "stale"},       {CMD_FAST, "fast"},
         {CMD_NOAUTH, "no_auth"},
     };
-    int n = 0;
+    int n = cmd->keys_fn ? 1 : 0;
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (cmd->flags & names[i].bit) n++;
     reply_set(c->out, c->resp, n);
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (cmd->flags & names[i].bit) reply_simple(c->out, names[i].name);
+    if (cmd->keys_fn) reply_simple(c->out, "movablekeys");
 }
 
 static void reply_acl_cats(struct client *c, const struct command *cmd) {
@@ -49,7 +50,11 @@ static void reply_acl_cats(struct client *c, const struct command *cmd) {
     if (cmd->first_key) cats[n++] = "@keyspace";
     if (cmd->flags & CMD_WRITE) cats[n++] = "@write";
     if (cmd->flags & CMD_READONLY) cats[n++] = "@read";
-    if (!strcmp(cmd->group, "string")) cats[n++] = "@string";
+    static const char *const data_cats[][2] = {{"string", "@string"}, {"list", "@list"},
+                                               {"hash", "@hash"},     {"set", "@set"},
+                                               {"sorted_set", "@sortedset"}};
+    for (size_t i = 0; i < sizeof(data_cats) / sizeof(data_cats[0]); i++)
+        if (!strcmp(cmd->group, data_cats[i][0])) cats[n++] = data_cats[i][1];
     if (!strcmp(cmd->group, "connection")) cats[n++] = "@connection";
     cats[n++] = (cmd->flags & CMD_FAST) ? "@fast" : "@slow";
     reply_set(c->out, c->resp, n);

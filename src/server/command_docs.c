@@ -99,6 +99,80 @@ struct command_doc {
         "7.0.0",                                                               \
         "O(N*M) where N and M are the lengths of the two strings")             \
                                                                                \
+    /* lists */                                                                \
+    DOC("lpush",                                                               \
+        "Prepends one or more elements to a list, creating it if missing.",    \
+        "1.0.0",                                                               \
+        "O(1) for each element added, so O(N) to add N elements when the "     \
+        "command is called with multiple arguments")                           \
+    DOC("rpush",                                                               \
+        "Appends one or more elements to a list, creating it if missing.",     \
+        "1.0.0",                                                               \
+        "O(1) for each element added, so O(N) to add N elements when the "     \
+        "command is called with multiple arguments")                           \
+    DOC("lpushx",                                                              \
+        "Prepends elements to a list only when the list exists.",              \
+        "2.2.0",                                                               \
+        "O(1) for each element added, so O(N) to add N elements when the "     \
+        "command is called with multiple arguments")                           \
+    DOC("rpushx",                                                              \
+        "Appends elements to a list only when the list exists.",               \
+        "2.2.0",                                                               \
+        "O(1) for each element added, so O(N) to add N elements when the "     \
+        "command is called with multiple arguments")                           \
+    DOC("lpop", "Removes and returns the first elements of a list.", "1.0.0",  \
+        "O(N) where N is the number of elements returned")                     \
+    DOC("rpop", "Removes and returns the last elements of a list.", "1.0.0",   \
+        "O(N) where N is the number of elements returned")                     \
+    DOC("llen", "Returns the number of elements in a list.", "1.0.0",          \
+        "O(1)")                                                                \
+    DOC("lrange", "Returns a range of elements of a list.", "1.0.0",           \
+        "O(S+N) where S is the distance of start offset from HEAD for small"   \
+        " lists, from nearest end (HEAD or TAIL) for large lists; and N is "   \
+        "the number of elements in the specified range")                       \
+    DOC("lindex", "Returns the element of a list at an index.", "1.0.0",       \
+        "O(N) where N is the number of elements to traverse to get to the "    \
+        "element at index. This makes asking for the first or the last "       \
+        "element of the list O(1)")                                            \
+    DOC("lset", "Replaces the element of a list at an index.", "1.0.0",        \
+        "O(N) where N is the length of the list. Setting either the first "    \
+        "or the last element of the list is O(1)")                             \
+    DOC("linsert",                                                             \
+        "Inserts an element before or after another element of a list.",       \
+        "2.2.0",                                                               \
+        "O(N) where N is the number of elements to traverse before seeing "    \
+        "the value pivot. This means that inserting somewhere on the left "    \
+        "end on the list (head) can be considered O(1) and inserting "         \
+        "somewhere on the right end (tail) is O(N)")                           \
+    DOC("lrem", "Removes elements equal to a value from a list.", "1.0.0",     \
+        "O(N+M) where N is the length of the list and M is the number of "     \
+        "elements removed")                                                    \
+    DOC("ltrim",                                                               \
+        "Keeps only a range of elements of a list, deleting the rest.",        \
+        "1.0.0",                                                               \
+        "O(N) where N is the number of elements to be removed by the "         \
+        "operation")                                                           \
+    DOC("lpos",                                                                \
+        "Returns the indexes of the elements of a list equal to a value.",     \
+        "6.0.6",                                                               \
+        "O(N) where N is the number of elements in the list, for the "         \
+        "average case. When searching for elements near the head or the "      \
+        "tail of the list, or when the MAXLEN option is provided, the "        \
+        "command may run in constant time")                                    \
+    DOC("rpoplpush",                                                           \
+        "Moves the last element of a list to the head of another.",            \
+        "1.2.0",                                                               \
+        "O(1)")                                                                \
+    DOC("lmove",                                                               \
+        "Moves an element between the ends of two lists and returns it.",      \
+        "6.2.0",                                                               \
+        "O(1)")                                                                \
+    DOC("lmpop",                                                               \
+        "Pops elements from the first non-empty list of several keys.",        \
+        "7.0.0",                                                               \
+        "O(N+M) where N is the number of provided keys and M is the number "   \
+        "of elements returned")                                                \
+                                                                               \
     /* keyspace */                                                             \
     DOC("del", "Deletes one or more keys.", "1.0.0",                           \
         "O(N) where N is the number of keys removed; a key holding a "         \
@@ -775,6 +849,84 @@ static const struct cmd_arg memory_usage_args[] = {
     A("count", INTEGER, TOK("SAMPLES"), FLAGS(OPT)),
 };
 
+/* lists */
+static const struct cmd_arg key_elements[] = {
+    KEY("key", 0),
+    A("element", STRING, FLAGS(MULTI)),
+};
+
+static const struct cmd_arg list_pop_args[] = {
+    KEY("key", 0),
+    A("count", INTEGER, SINCE("6.2.0"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg lindex_args[] = {
+    KEY("key", 0),
+    A("index", INTEGER),
+};
+
+static const struct cmd_arg lset_args[] = {
+    KEY("key", 0),
+    A("index", INTEGER),
+    A("element", STRING),
+};
+
+static const struct cmd_arg key_start_stop[] = {
+    KEY("key", 0),
+    A("start", INTEGER),
+    A("stop", INTEGER),
+};
+
+static const struct cmd_arg linsert_where[] = {
+    A("before", PURE_TOKEN, TOK("BEFORE")),
+    A("after", PURE_TOKEN, TOK("AFTER")),
+};
+
+static const struct cmd_arg linsert_args[] = {
+    KEY("key", 0),
+    A("where", ONEOF, SUB(linsert_where)),
+    A("pivot", STRING),
+    A("element", STRING),
+};
+
+static const struct cmd_arg lrem_args[] = {
+    KEY("key", 0),
+    A("count", INTEGER),
+    A("element", STRING),
+};
+
+static const struct cmd_arg lpos_args[] = {
+    KEY("key", 0),
+    A("element", STRING),
+    A("rank", INTEGER, TOK("RANK"), FLAGS(OPT)),
+    A("num-matches", INTEGER, TOK("COUNT"), FLAGS(OPT)),
+    A("len", INTEGER, TOK("MAXLEN"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg rpoplpush_args[] = {
+    KEY("source", 0),
+    KEY("destination", 1),
+};
+
+static const struct cmd_arg list_end[] = {
+    A("left", PURE_TOKEN, TOK("LEFT")),
+    A("right", PURE_TOKEN, TOK("RIGHT")),
+};
+
+static const struct cmd_arg lmove_args[] = {
+    KEY("source", 0),
+    KEY("destination", 1),
+    A("wherefrom", ONEOF, SUB(list_end)),
+    A("whereto", ONEOF, SUB(list_end)),
+};
+
+static const struct cmd_arg lmpop_args[] = {
+    A("numkeys", INTEGER),
+    KEY("key", 0, FLAGS(MULTI)),
+    A("where", ONEOF, SUB(list_end)),
+    A("count", INTEGER, TOK("COUNT"), FLAGS(OPT)),
+};
+
 /* sorted sets */
 static const struct cmd_arg zadd_args_condition[] = {
     A("nx", PURE_TOKEN, TOK("NX")),
@@ -1098,6 +1250,23 @@ static const struct command_args command_args[] = {
     ARGS("substr", key_start_end),
     ARGS("setrange", setrange_args),
     ARGS("lcs", lcs_args),
+    ARGS("lpush", key_elements),
+    ARGS("rpush", key_elements),
+    ARGS("lpushx", key_elements),
+    ARGS("rpushx", key_elements),
+    ARGS("lpop", list_pop_args),
+    ARGS("rpop", list_pop_args),
+    ARGS("llen", one_key),
+    ARGS("lrange", key_start_stop),
+    ARGS("lindex", lindex_args),
+    ARGS("lset", lset_args),
+    ARGS("linsert", linsert_args),
+    ARGS("lrem", lrem_args),
+    ARGS("ltrim", key_start_stop),
+    ARGS("lpos", lpos_args),
+    ARGS("rpoplpush", rpoplpush_args),
+    ARGS("lmove", lmove_args),
+    ARGS("lmpop", lmpop_args),
     ARGS("del", many_keys),
     ARGS("unlink", many_keys),
     ARGS("exists", many_keys),
