@@ -1563,6 +1563,11 @@ bad:
     return NULL;
 }
 
+/* Freeing a skiplist touches every node; a listpack is one block. */
+static size_t zset_cost(const void *v, int enc) {
+    return enc == ENC_SKIPLIST ? ((const struct zsl *)v)->length : 1;
+}
+
 static const struct type_ops zset_ops = {
     .name = "zset",
     .encoding = zset_encoding,
@@ -1571,6 +1576,7 @@ static const struct type_ops zset_ops = {
     .mem_usage = zset_mem,
     .serialize = zset_serialize,
     .deserialize = zset_deserialize,
+    .cost = zset_cost,
 };
 
 __attribute__((constructor)) static void register_zset(void) { type_register(OBJ_ZSET, &zset_ops); }
