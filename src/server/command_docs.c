@@ -363,7 +363,40 @@ struct command_doc {
     DOC("hscan", "Iterates over the fields and values of a hash.", "2.8.0",    \
         "O(1) for every call. O(N) for a complete iteration, including "       \
         "enough command calls for the cursor to return back to 0. N is the "   \
-        "number of elements inside the collection..")
+        "number of elements inside the collection..")                        \
+    /* sorted sets */ \
+    DOC("zadd", "Adds members with scores to a sorted set, or updates the " "scores of existing ones.", "1.2.0", "O(log(N)) for each item added, where N is the number of " "elements in the sorted set") \
+    DOC("zincrby", "Adds an increment to the score of a sorted-set member.", "1.2.0", "O(log(N)) where N is the number of elements in the sorted " "set") \
+    DOC("zrem", "Removes members from a sorted set.", "1.2.0", "O(M*log(N)) with N being the number of elements in the " "sorted set and M the number of elements to be removed") \
+    DOC("zcard", "Returns the number of members of a sorted set.", "1.2.0", "O(1)") \
+    DOC("zcount", "Counts the members of a sorted set whose scores fall in a " "range.", "2.0.0", "O(log(N)) with N being the number of elements in the sorted " "set") \
+    DOC("zlexcount", "Counts the members of a sorted set within a lexicographical " "range.", "2.8.9", "O(log(N)) with N being the number of elements in the sorted " "set") \
+    DOC("zscore", "Returns the score of a sorted-set member.", "1.2.0", "O(1)") \
+    DOC("zmscore", "Returns the scores of several sorted-set members.", "6.2.0", "O(N) where N is the number of members being requested") \
+    DOC("zrank", "Returns the position of a member in a sorted set, lowest " "score first.", "2.0.0", "O(log(N))") \
+    DOC("zrevrank", "Returns the position of a member in a sorted set, highest " "score first.", "2.0.0", "O(log(N))") \
+    DOC("zrange", "Returns members of a sorted set by position, score or " "lexicographical range.", "1.2.0", "O(log(N)+M) with N being the number of elements in the " "sorted set and M the number of elements returned") \
+    DOC("zrangestore", "Stores a range of a sorted set in another key.", "6.2.0", "O(log(N)+M) with N being the number of elements in the " "sorted set and M the number of elements stored into the " "destination key") \
+    DOC("zrangebyscore", "Returns the members of a sorted set within a score range.", "1.0.5", "O(log(N)+M) with N being the number of elements in the " "sorted set and M the number of elements being returned. If " "M is constant (e.g. always asking for the first 10 elements " "with LIMIT), you can consider it O(log(N))") \
+    DOC("zrevrangebyscore", "Returns the members of a sorted set within a score range, " "highest first.", "2.2.0", "O(log(N)+M) with N being the number of elements in the " "sorted set and M the number of elements being returned. If " "M is constant (e.g. always asking for the first 10 elements " "with LIMIT), you can consider it O(log(N))") \
+    DOC("zrangebylex", "Returns the members of a sorted set within a " "lexicographical range.", "2.8.9", "O(log(N)+M) with N being the number of elements in the " "sorted set and M the number of elements being returned. If " "M is constant (e.g. always asking for the first 10 elements " "with LIMIT), you can consider it O(log(N))") \
+    DOC("zrevrangebylex", "Returns the members of a sorted set within a " "lexicographical range, in reverse order.", "2.8.9", "O(log(N)+M) with N being the number of elements in the " "sorted set and M the number of elements being returned. If " "M is constant (e.g. always asking for the first 10 elements " "with LIMIT), you can consider it O(log(N))") \
+    DOC("zrevrange", "Returns members of a sorted set by position, highest score " "first.", "1.2.0", "O(log(N)+M) with N being the number of elements in the " "sorted set and M the number of elements returned") \
+    DOC("zremrangebyrank", "Removes the members of a sorted set within a range of " "positions.", "2.0.0", "O(log(N)+M) with N being the number of elements in the " "sorted set and M the number of elements removed by the " "operation") \
+    DOC("zremrangebyscore", "Removes the members of a sorted set within a score range.", "1.2.0", "O(log(N)+M) with N being the number of elements in the " "sorted set and M the number of elements removed by the " "operation") \
+    DOC("zremrangebylex", "Removes the members of a sorted set within a " "lexicographical range.", "2.8.9", "O(log(N)+M) with N being the number of elements in the " "sorted set and M the number of elements removed by the " "operation") \
+    DOC("zpopmin", "Removes and returns the members with the lowest scores.", "5.0.0", "O(log(N)*M) with N being the number of elements in the " "sorted set, and M being the number of elements popped") \
+    DOC("zpopmax", "Removes and returns the members with the highest scores.", "5.0.0", "O(log(N)*M) with N being the number of elements in the " "sorted set, and M being the number of elements popped") \
+    DOC("zmpop", "Removes and returns members with the lowest or highest " "scores from the first non-empty sorted set.", "7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, " "N being the number of elements in the sorted set, and M " "being the number of elements popped") \
+    DOC("zrandmember", "Returns random members of a sorted set.", "6.2.0", "O(N) where N is the number of elements returned") \
+    DOC("zinter", "Returns the intersection of sorted sets.", "6.2.0", "O(N*K)+O(M*log(M)) worst case with N being the smallest " "input sorted set, K being the number of input sorted sets " "and M being the number of elements in the resulting sorted " "set") \
+    DOC("zunion", "Returns the union of sorted sets.", "6.2.0", "O(N)+O(M*log(M)) with N being the sum of the sizes of the " "input sorted sets, and M being the number of elements in " "the resulting sorted set") \
+    DOC("zdiff", "Returns the members of the first sorted set missing from " "the others.", "6.2.0", "O(L + (N-K)log(N)) worst case where L is the total number " "of elements in all the sets, N is the size of the first " "set, and K is the size of the result set") \
+    DOC("zintercard", "Returns the size of the intersection of sorted sets.", "7.0.0", "O(N*K) worst case with N being the smallest input sorted " "set, K being the number of input sorted sets") \
+    DOC("zinterstore", "Stores the intersection of sorted sets in a key.", "2.0.0", "O(N*K)+O(M*log(M)) worst case with N being the smallest " "input sorted set, K being the number of input sorted sets " "and M being the number of elements in the resulting sorted " "set") \
+    DOC("zunionstore", "Stores the union of sorted sets in a key.", "2.0.0", "O(N)+O(M log(M)) with N being the sum of the sizes of the " "input sorted sets, and M being the number of elements in " "the resulting sorted set") \
+    DOC("zdiffstore", "Stores the difference of sorted sets in a key.", "6.2.0", "O(L + (N-K)log(N)) worst case where L is the total number " "of elements in all the sets, N is the size of the first " "set, and K is the size of the result set") \
+    DOC("zscan", "Iterates over the members and scores of a sorted set.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, " "including enough command calls for the cursor to return " "back to 0. N is the number of elements inside the collection")
 
 #define DOC_ENTRY(n, s, v, c) {n, s, v, c},
 static const struct command_doc command_docs[] = {COMMAND_DOCS(DOC_ENTRY)};
@@ -983,6 +1016,306 @@ static const struct cmd_arg hscan_args[] = {
     A("count", INTEGER, TOK("COUNT"), FLAGS(OPT)),
 };
 
+/* sorted sets */
+static const struct cmd_arg zadd_args_condition[] = {
+    A("nx", PURE_TOKEN, TOK("NX")),
+    A("xx", PURE_TOKEN, TOK("XX")),
+};
+
+static const struct cmd_arg zadd_args_comparison[] = {
+    A("gt", PURE_TOKEN, TOK("GT")),
+    A("lt", PURE_TOKEN, TOK("LT")),
+};
+
+static const struct cmd_arg zadd_args_score_member[] = {
+    A("score", DOUBLE),
+    A("member", STRING),
+};
+
+static const struct cmd_arg zadd_args[] = {
+    KEY("key", 0),
+    A("condition", ONEOF, SINCE("3.0.2"), FLAGS(OPT), SUB(zadd_args_condition)),
+    A("comparison", ONEOF, SINCE("6.2.0"), FLAGS(OPT), SUB(zadd_args_comparison)),
+    A("change", PURE_TOKEN, TOK("CH"), SINCE("3.0.2"), FLAGS(OPT)),
+    A("increment", PURE_TOKEN, TOK("INCR"), SINCE("3.0.2"), FLAGS(OPT)),
+    A("score_member", BLOCK, FLAGS(MULTI), SUB(zadd_args_score_member)),
+};
+
+static const struct cmd_arg zincrby_args[] = {
+    KEY("key", 0),
+    A("increment", INTEGER),
+    A("member", STRING),
+};
+
+static const struct cmd_arg zrem_args[] = {
+    KEY("key", 0),
+    A("member", STRING, FLAGS(MULTI)),
+};
+
+static const struct cmd_arg zcard_args[] = {
+    KEY("key", 0),
+};
+
+static const struct cmd_arg zcount_args[] = {
+    KEY("key", 0),
+    A("min", DOUBLE),
+    A("max", DOUBLE),
+};
+
+static const struct cmd_arg zlexcount_args[] = {
+    KEY("key", 0),
+    A("min", STRING),
+    A("max", STRING),
+};
+
+static const struct cmd_arg zscore_args[] = {
+    KEY("key", 0),
+    A("member", STRING),
+};
+
+static const struct cmd_arg zmscore_args[] = {
+    KEY("key", 0),
+    A("member", STRING, FLAGS(MULTI)),
+};
+
+static const struct cmd_arg zrank_args[] = {
+    KEY("key", 0),
+    A("member", STRING),
+};
+
+static const struct cmd_arg zrevrank_args[] = {
+    KEY("key", 0),
+    A("member", STRING),
+};
+
+static const struct cmd_arg zrange_args_sortby[] = {
+    A("byscore", PURE_TOKEN, TOK("BYSCORE")),
+    A("bylex", PURE_TOKEN, TOK("BYLEX")),
+};
+
+static const struct cmd_arg zrange_args_offset_count[] = {
+    A("offset", INTEGER),
+    A("count", INTEGER),
+};
+
+static const struct cmd_arg zrange_args[] = {
+    KEY("key", 0),
+    A("start", STRING),
+    A("stop", STRING),
+    A("sortby", ONEOF, SINCE("6.2.0"), FLAGS(OPT), SUB(zrange_args_sortby)),
+    A("rev", PURE_TOKEN, TOK("REV"), SINCE("6.2.0"), FLAGS(OPT)),
+    A("offset_count", BLOCK, TOK("LIMIT"), SINCE("6.2.0"), FLAGS(OPT), SUB(zrange_args_offset_count)),
+    A("withscores", PURE_TOKEN, TOK("WITHSCORES"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg zrangestore_args_sortby[] = {
+    A("byscore", PURE_TOKEN, TOK("BYSCORE")),
+    A("bylex", PURE_TOKEN, TOK("BYLEX")),
+};
+
+static const struct cmd_arg zrangestore_args_offset_count[] = {
+    A("offset", INTEGER),
+    A("count", INTEGER),
+};
+
+static const struct cmd_arg zrangestore_args[] = {
+    KEY("dst", 0),
+    KEY("src", 1),
+    A("min", STRING),
+    A("max", STRING),
+    A("sortby", ONEOF, FLAGS(OPT), SUB(zrangestore_args_sortby)),
+    A("rev", PURE_TOKEN, TOK("REV"), FLAGS(OPT)),
+    A("offset_count", BLOCK, TOK("LIMIT"), FLAGS(OPT), SUB(zrangestore_args_offset_count)),
+};
+
+static const struct cmd_arg zrangebyscore_args_offset_count[] = {
+    A("offset", INTEGER),
+    A("count", INTEGER),
+};
+
+static const struct cmd_arg zrangebyscore_args[] = {
+    KEY("key", 0),
+    A("min", DOUBLE),
+    A("max", DOUBLE),
+    A("withscores", PURE_TOKEN, TOK("WITHSCORES"), SINCE("2.0.0"), FLAGS(OPT)),
+    A("offset_count", BLOCK, TOK("LIMIT"), FLAGS(OPT), SUB(zrangebyscore_args_offset_count)),
+};
+
+static const struct cmd_arg zrevrangebyscore_args_offset_count[] = {
+    A("offset", INTEGER),
+    A("count", INTEGER),
+};
+
+static const struct cmd_arg zrevrangebyscore_args[] = {
+    KEY("key", 0),
+    A("max", DOUBLE),
+    A("min", DOUBLE),
+    A("withscores", PURE_TOKEN, TOK("WITHSCORES"), FLAGS(OPT)),
+    A("offset_count", BLOCK, TOK("LIMIT"), FLAGS(OPT), SUB(zrevrangebyscore_args_offset_count)),
+};
+
+static const struct cmd_arg zrangebylex_args_offset_count[] = {
+    A("offset", INTEGER),
+    A("count", INTEGER),
+};
+
+static const struct cmd_arg zrangebylex_args[] = {
+    KEY("key", 0),
+    A("min", STRING),
+    A("max", STRING),
+    A("offset_count", BLOCK, TOK("LIMIT"), FLAGS(OPT), SUB(zrangebylex_args_offset_count)),
+};
+
+static const struct cmd_arg zrevrangebylex_args_offset_count[] = {
+    A("offset", INTEGER),
+    A("count", INTEGER),
+};
+
+static const struct cmd_arg zrevrangebylex_args[] = {
+    KEY("key", 0),
+    A("max", STRING),
+    A("min", STRING),
+    A("offset_count", BLOCK, TOK("LIMIT"), FLAGS(OPT), SUB(zrevrangebylex_args_offset_count)),
+};
+
+static const struct cmd_arg zrevrange_args[] = {
+    KEY("key", 0),
+    A("start", INTEGER),
+    A("stop", INTEGER),
+    A("withscores", PURE_TOKEN, TOK("WITHSCORES"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg zremrangebyrank_args[] = {
+    KEY("key", 0),
+    A("start", INTEGER),
+    A("stop", INTEGER),
+};
+
+static const struct cmd_arg zremrangebyscore_args[] = {
+    KEY("key", 0),
+    A("min", DOUBLE),
+    A("max", DOUBLE),
+};
+
+static const struct cmd_arg zremrangebylex_args[] = {
+    KEY("key", 0),
+    A("min", STRING),
+    A("max", STRING),
+};
+
+static const struct cmd_arg zpopmin_args[] = {
+    KEY("key", 0),
+    A("count", INTEGER, FLAGS(OPT)),
+};
+
+static const struct cmd_arg zpopmax_args[] = {
+    KEY("key", 0),
+    A("count", INTEGER, FLAGS(OPT)),
+};
+
+static const struct cmd_arg zmpop_args_where[] = {
+    A("min", PURE_TOKEN, TOK("MIN")),
+    A("max", PURE_TOKEN, TOK("MAX")),
+};
+
+static const struct cmd_arg zmpop_args[] = {
+    A("numkeys", INTEGER),
+    KEY("key", 0, FLAGS(MULTI)),
+    A("where", ONEOF, SUB(zmpop_args_where)),
+    A("count", INTEGER, TOK("COUNT"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg zrandmember_args_options[] = {
+    A("count", INTEGER),
+    A("withscores", PURE_TOKEN, TOK("WITHSCORES"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg zrandmember_args[] = {
+    KEY("key", 0),
+    A("options", BLOCK, FLAGS(OPT), SUB(zrandmember_args_options)),
+};
+
+static const struct cmd_arg zinter_args_aggregate[] = {
+    A("sum", PURE_TOKEN, TOK("SUM")),
+    A("min", PURE_TOKEN, TOK("MIN")),
+    A("max", PURE_TOKEN, TOK("MAX")),
+};
+
+static const struct cmd_arg zinter_args[] = {
+    A("numkeys", INTEGER),
+    KEY("key", 0, FLAGS(MULTI)),
+    A("weight", INTEGER, TOK("WEIGHTS"), FLAGS(OPT | MULTI)),
+    A("aggregate", ONEOF, TOK("AGGREGATE"), FLAGS(OPT), SUB(zinter_args_aggregate)),
+    A("withscores", PURE_TOKEN, TOK("WITHSCORES"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg zunion_args_aggregate[] = {
+    A("sum", PURE_TOKEN, TOK("SUM")),
+    A("min", PURE_TOKEN, TOK("MIN")),
+    A("max", PURE_TOKEN, TOK("MAX")),
+};
+
+static const struct cmd_arg zunion_args[] = {
+    A("numkeys", INTEGER),
+    KEY("key", 0, FLAGS(MULTI)),
+    A("weight", INTEGER, TOK("WEIGHTS"), FLAGS(OPT | MULTI)),
+    A("aggregate", ONEOF, TOK("AGGREGATE"), FLAGS(OPT), SUB(zunion_args_aggregate)),
+    A("withscores", PURE_TOKEN, TOK("WITHSCORES"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg zdiff_args[] = {
+    A("numkeys", INTEGER),
+    KEY("key", 0, FLAGS(MULTI)),
+    A("withscores", PURE_TOKEN, TOK("WITHSCORES"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg zintercard_args[] = {
+    A("numkeys", INTEGER),
+    KEY("key", 0, FLAGS(MULTI)),
+    A("limit", INTEGER, TOK("LIMIT"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg zinterstore_args_aggregate[] = {
+    A("sum", PURE_TOKEN, TOK("SUM")),
+    A("min", PURE_TOKEN, TOK("MIN")),
+    A("max", PURE_TOKEN, TOK("MAX")),
+};
+
+static const struct cmd_arg zinterstore_args[] = {
+    KEY("destination", 0),
+    A("numkeys", INTEGER),
+    KEY("key", 1, FLAGS(MULTI)),
+    A("weight", INTEGER, TOK("WEIGHTS"), FLAGS(OPT | MULTI)),
+    A("aggregate", ONEOF, TOK("AGGREGATE"), FLAGS(OPT), SUB(zinterstore_args_aggregate)),
+};
+
+static const struct cmd_arg zunionstore_args_aggregate[] = {
+    A("sum", PURE_TOKEN, TOK("SUM")),
+    A("min", PURE_TOKEN, TOK("MIN")),
+    A("max", PURE_TOKEN, TOK("MAX")),
+};
+
+static const struct cmd_arg zunionstore_args[] = {
+    KEY("destination", 0),
+    A("numkeys", INTEGER),
+    KEY("key", 1, FLAGS(MULTI)),
+    A("weight", INTEGER, TOK("WEIGHTS"), FLAGS(OPT | MULTI)),
+    A("aggregate", ONEOF, TOK("AGGREGATE"), FLAGS(OPT), SUB(zunionstore_args_aggregate)),
+};
+
+static const struct cmd_arg zdiffstore_args[] = {
+    KEY("destination", 0),
+    A("numkeys", INTEGER),
+    KEY("key", 1, FLAGS(MULTI)),
+};
+
+static const struct cmd_arg zscan_args[] = {
+    KEY("key", 0),
+    A("cursor", INTEGER),
+    A("pattern", PATTERN, TOK("MATCH"), FLAGS(OPT)),
+    A("count", INTEGER, TOK("COUNT"), FLAGS(OPT)),
+};
+
 static const struct command_args command_args[] = {
     ARGS("get", one_key),
     ARGS("set", set_args),
@@ -1085,6 +1418,38 @@ static const struct command_args command_args[] = {
     ARGS("hincrbyfloat", hincrbyfloat_args),
     ARGS("hrandfield", hrandfield_args),
     ARGS("hscan", hscan_args),
+    ARGS("zadd", zadd_args),
+    ARGS("zincrby", zincrby_args),
+    ARGS("zrem", zrem_args),
+    ARGS("zcard", zcard_args),
+    ARGS("zcount", zcount_args),
+    ARGS("zlexcount", zlexcount_args),
+    ARGS("zscore", zscore_args),
+    ARGS("zmscore", zmscore_args),
+    ARGS("zrank", zrank_args),
+    ARGS("zrevrank", zrevrank_args),
+    ARGS("zrange", zrange_args),
+    ARGS("zrangestore", zrangestore_args),
+    ARGS("zrangebyscore", zrangebyscore_args),
+    ARGS("zrevrangebyscore", zrevrangebyscore_args),
+    ARGS("zrangebylex", zrangebylex_args),
+    ARGS("zrevrangebylex", zrevrangebylex_args),
+    ARGS("zrevrange", zrevrange_args),
+    ARGS("zremrangebyrank", zremrangebyrank_args),
+    ARGS("zremrangebyscore", zremrangebyscore_args),
+    ARGS("zremrangebylex", zremrangebylex_args),
+    ARGS("zpopmin", zpopmin_args),
+    ARGS("zpopmax", zpopmax_args),
+    ARGS("zmpop", zmpop_args),
+    ARGS("zrandmember", zrandmember_args),
+    ARGS("zinter", zinter_args),
+    ARGS("zunion", zunion_args),
+    ARGS("zdiff", zdiff_args),
+    ARGS("zintercard", zintercard_args),
+    ARGS("zinterstore", zinterstore_args),
+    ARGS("zunionstore", zunionstore_args),
+    ARGS("zdiffstore", zdiffstore_args),
+    ARGS("zscan", zscan_args),
 };
 
 #undef A
