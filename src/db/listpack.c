@@ -25,6 +25,8 @@
  */
 #include "listpack.h"
 
+#include <malloc.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -321,7 +323,10 @@ lp_t *lp_insert(lp_t *lp, size_t pos, const char *s, size_t len) {
     size_t total = total_of(lp);
     if (pos == LP_NONE) pos = total;
     if (total + e.size > UINT32_MAX) abort();
-    lp = xrealloc(lp, total + e.size);
+    /* Small packs are sized exactly (they are what memory is spent on);
+     * big ones grow by half again, so building one is not quadratic. */
+    size_t need = total + e.size;
+    if (need > malloc_usable_size(lp)) lp = xrealloc(lp, need < 4096 ? need : need + need / 2);
     memmove(lp + pos + e.size, lp + pos, total - pos);
     write_entry(lp + pos, &e);
     set_total(lp, total + e.size);

@@ -52,7 +52,7 @@ static void reply_acl_cats(struct client *c, const struct command *cmd) {
     if (cmd->flags & CMD_READONLY) cats[n++] = "@read";
     static const char *const data_cats[][2] = {{"string", "@string"}, {"list", "@list"},
                                                {"hash", "@hash"},     {"set", "@set"},
-                                               {"sorted_set", "@sortedset"}};
+                                               {"sorted-set", "@sortedset"}};
     for (size_t i = 0; i < sizeof(data_cats) / sizeof(data_cats[0]); i++)
         if (!strcmp(cmd->group, data_cats[i][0])) cats[n++] = data_cats[i][1];
     if (!strcmp(cmd->group, "connection")) cats[n++] = "@connection";

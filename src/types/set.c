@@ -84,6 +84,11 @@ struct sobj {
 
 static inline struct sobj sobj_of(const struct kv *o) { return (struct sobj){kv_enc(o), kv_ptr(o)}; }
 
+struct set_it;
+struct elem;
+static void set_it_init(struct set_it *it, const struct sobj *s);
+static int set_it_next(struct set_it *it, struct elem *e);
+
 static inline void sobj_store(struct kv *o, const struct sobj *s) {
     kv_set_ptr(o, s->p);
     kv_set_enc(o, s->enc);
@@ -1173,4 +1178,12 @@ void sscan_command(struct client *c) {
     reply_array(c->out, k.n);
     buf_put(c->out, k.items.p, k.items.len);
     buf_free(&k.items);
+}
+
+void set_foreach_member(const struct kv *o, void (*fn)(void *ctx, const char *p, size_t len), void *ctx) {
+    struct sobj s = sobj_of(o);
+    struct set_it it;
+    struct elem e;
+    set_it_init(&it, &s);
+    while (set_it_next(&it, &e)) fn(ctx, e.s, e.len);
 }

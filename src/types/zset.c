@@ -15,6 +15,7 @@
  * emitted as a whole (ranges, set operations) are first collected into a
  * struct zitems (copies of members), then replied or stored.
  */
+#include "set.h"
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -1006,11 +1007,8 @@ void zmpop_command(struct client *c) {
 
 /* --------------------------------------------------------- set operations */
 
-/* Members of a set value, for set inputs of ZUNION/ZINTER/ZDIFF (a set
- * member counts with score 1). Provided by the set family; weak so that the
- * zset family links on its own (then a set input is a WRONGTYPE error). */
-void set_foreach_member(const struct kv *o, void (*fn)(void *ctx, const char *p, size_t len), void *ctx)
-    __attribute__((weak));
+/* A plain set is a valid input of ZUNION/ZINTER/ZDIFF: each member counts
+ * with score 1 (set_foreach_member, types/set.h). */
 
 enum { SETOP_UNION, SETOP_INTER, SETOP_DIFF };
 enum { AGG_SUM, AGG_MIN, AGG_MAX };
@@ -1090,7 +1088,7 @@ static int setop_sources(struct client *c, struct setop *so, int first) {
             s->enc = kv_enc(o);
             s->ptr = kv_ptr(o);
             s->card = zs_len(o);
-        } else if (kv_type(o) == OBJ_SET && set_foreach_member) {
+        } else if (kv_type(o) == OBJ_SET) {
             s->owned = zsl_new();
             set_foreach_member(o, add_set_member, s->owned);
             s->enc = ENC_SKIPLIST;

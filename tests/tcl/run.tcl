@@ -86,7 +86,7 @@ if {$::server_path eq ""} {
 if {$::is_redis_shard} {
     # needs-transactions: atomicity of multi-key writes across shards (MSET)
     # against concurrent clients arrives with the transaction issue.
-    set default_skip {needs-types needs-transactions}
+    set default_skip {needs-transactions}
 } else {
     set default_skip {redis72 redis-shard-only}
 }
