@@ -32,7 +32,6 @@ static void reset_conn(struct conn *k) {
     k->dbid = 0;
     k->resp = 2;
     k->reply_mode = REPLY_ON;
-    k->no_evict = 0;
     free(k->name);
     k->name = NULL;
 }
@@ -90,6 +89,7 @@ void auth_command(struct client *c) {
         reply_err(c, "WRONGPASS invalid username-password pair or user is disabled.");
         return;
     }
+    if (c->conn) c->conn->authenticated = 1;
     reply_ok(c->out);
 }
 
@@ -116,6 +116,7 @@ void hello_command(struct client *c) {
                 reply_err(c, "WRONGPASS invalid username-password pair or user is disabled.");
                 return;
             }
+            k->authenticated = 1;
             j += 2;
         } else if (ARG_IS(c->argv[j], "setname") && left >= 1) {
             name = &c->argv[++j];
@@ -127,6 +128,12 @@ void hello_command(struct client *c) {
             reply_errf(c, "ERR Syntax error in HELLO option '%.*s'", (int)c->argv[j].len, c->argv[j].p);
             return;
         }
+    }
+    if (!k->authenticated) {
+        reply_err(c, "NOAUTH HELLO must be called with the client already authenticated, otherwise "
+                     "the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the "
+                     "client and select the RESP protocol version at the same time");
+        return;
     }
     if (name) set_name(c, name);
     k->resp = (uint8_t)ver;

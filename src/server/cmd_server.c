@@ -332,7 +332,7 @@ static int want(const struct gather *g, const char *section, int in_default) {
     return 0;
 }
 
-#define LINE(...) do { n = snprintf(tmp, sizeof(tmp), __VA_ARGS__); buf_put(b, tmp, (size_t)n); } while (0)
+#define LINE(...) buf_printf(b, __VA_ARGS__)
 
 static void sum_parts(struct gather *g, struct info_sum *s) {
     memset(s, 0, sizeof(*s));
@@ -389,8 +389,6 @@ static void sum_parts(struct gather *g, struct info_sum *s) {
 }
 
 static void info_server(struct buf *b, const struct shard *sh) {
-    char tmp[1024];
-    int n;
     struct utsname u;
     uname(&u);
     long long now_us = ustime();
@@ -406,8 +404,7 @@ static void info_server(struct buf *b, const struct shard *sh) {
 }
 
 static void info_memory(struct buf *b, const struct shard *sh) {
-    char tmp[1024], h1[32], h2[32], h3[32], h4[32], h5[32];
-    int n;
+    char h1[32], h2[32], h3[32], h4[32], h5[32];
     size_t used = mem_used(), rss = mem_rss(), total = mem_total_system();
     if (used > g_mem_peak) g_mem_peak = used;
     size_t peak = g_mem_peak;
@@ -429,8 +426,6 @@ static void info_memory(struct buf *b, const struct shard *sh) {
 }
 
 static void info_stats(struct buf *b, const struct info_sum *s) {
-    char tmp[1024];
-    int n;
     long long ops = 0;
     for (int i = 0; i < g_nshards; i++) ops += g_shards[i]->ops_per_sec;
     LINE("# Stats\r\ntotal_connections_received:%lld\r\ntotal_commands_processed:%lld\r\n", s->st.connections_received, s->st.commands_processed);
@@ -443,8 +438,6 @@ static void info_stats(struct buf *b, const struct info_sum *s) {
 }
 
 static void info_keyspace(struct buf *b, const struct info_sum *s) {
-    char tmp[256];
-    int n;
     LINE("# Keyspace\r\n");
     for (int d = 0; d < s->ndb; d++)
         if (s->keys[d]) LINE("db%d:keys=%lld,expires=%lld,avg_ttl=0\r\n", d, s->keys[d], s->expires[d]);
@@ -455,8 +448,6 @@ void info_combine(struct gather *g, struct buf *out, int resp) {
     struct info_sum s;
     sum_parts(g, &s);
     struct buf all = {0}, *b = &all;
-    char tmp[1024];
-    int n;
 #define SEP() do { if (b->len) buf_puts(b, "\r\n"); } while (0)
     if (want(g, "server", 1)) { SEP(); info_server(b, sh); }
     if (want(g, "clients", 1)) {
@@ -608,7 +599,7 @@ void lastsave_command(struct client *c) { reply_int(c->out, (long long)g_lastsav
 void debug_command(struct client *c) {
     if (ARG_IS(c->argv[1], "sleep") && c->argc == 3) {
         double secs;
-        if (!str_to_double(c->argv[2].p, c->argv[2].len, &secs) || secs < 0) {
+        if (!str_to_double(c->argv[2].p, c->argv[2].len, &secs) || secs < 0 || secs > 1e9) {
             reply_err(c, ERR_NOT_FLOAT);
             return;
         }

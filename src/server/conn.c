@@ -46,6 +46,7 @@ struct conn *conn_new(struct shard *sh, int fd) {
     c->sh = sh;
     c->id = atomic_fetch_add(&g_next_client_id, 1);
     c->resp = 2;
+    c->authenticated = !(sh->cfg.requirepass && sh->cfg.requirepass[0]);
     resp_state_reset(&c->ps);
     c->ctime_ms = c->last_ms = db_now_ms;
     struct sockaddr_storage ss;
@@ -487,20 +488,16 @@ void conn_resume(struct conn *c) {
 }
 
 void conn_describe(const struct conn *c, struct buf *b) {
-    char line[1024];
-    const struct command *lc = c->last_cmd;
-    char cmdname[64] = "NULL";
-    if (lc) snprintf(cmdname, sizeof(cmdname), "%s", lc->name);
+    const char *cmdname = c->last_cmd ? c->last_cmd->name : "NULL";
     long long age = (db_now_ms - c->ctime_ms) / 1000, idle = (db_now_ms - c->last_ms) / 1000;
-    int n = snprintf(line, sizeof(line),
-                     "id=%lld addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d "
-                     "sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=0 "
-                     "multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=%d omem=%zu tot-mem=%zu events=r "
-                     "cmd=%s user=default redir=-1 resp=%d lib-name=%s lib-ver=%s",
-                     c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "", age, idle,
-                     c->no_evict ? "e" : "N", c->dbid,
-                     c->in.len, c->in.cap - c->in.len, c->in.cap, c->out.len,
-                     c->qh ? 1 : 0, c->qbytes, sizeof(*c) + c->in.cap + c->out.cap + c->qbytes,
-                     cmdname, c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
-    buf_put(b, line, (size_t)n);
+    buf_printf(b,
+               "id=%lld addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d "
+               "sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=0 "
+               "multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=%d omem=%zu tot-mem=%zu events=r "
+               "cmd=%s user=default redir=-1 resp=%d lib-name=%s lib-ver=%s",
+               c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "", age, idle,
+               c->no_evict ? "e" : "N", c->dbid, c->in.len, c->in.cap - c->in.len, c->in.cap,
+               c->out.len, c->qh ? 1 : 0, c->qbytes,
+               sizeof(*c) + c->in.cap + c->out.cap + c->qbytes, cmdname, c->resp,
+               c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
 }

@@ -52,6 +52,7 @@ struct conn {
     uint8_t resp;
     uint8_t reply_mode;
     uint8_t no_evict;
+    uint8_t authenticated; /* AUTH passed, or no password when it connected */
     int dbid;
     int inflight;     /* holes, gathers, coordinated ops, sends, armed recv */
     int barrier;      /* a coordinated op runs: hold further input */

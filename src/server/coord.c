@@ -290,7 +290,8 @@ void coord_start(struct conn *c, const struct command *cmd, struct arg *argv, in
         int ac = (int)(p->args.len / sizeof(struct arg));
         if (s == sh->id) {
             struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
-                                .resp = 2, .argc = ac, .argv = av, .out = &p->reply, .cmd = fetch};
+                                .resp = 2, .argc = ac, .argv = av, .out = &p->reply, .cmd = fetch,
+                                .part = 1};
             exec_command(&cl);
             local = 1;
         } else {

@@ -496,6 +496,12 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
         if (mode != REPLY_ON) apply_reply_mode(c, mode, mark);
         return;
     }
+    if (!c->authenticated && !(cmd->flags & CMD_NOAUTH) && sh->cfg.requirepass &&
+        sh->cfg.requirepass[0]) {
+        reject(c, cmd, "NOAUTH Authentication required.");
+        if (mode != REPLY_ON) apply_reply_mode(c, mode, mark);
+        return;
+    }
     c->last_cmd = cmd;
     if (argv[0].len <= sizeof(c->last_cmd_name)) {
         memcpy(c->last_cmd_name, argv[0].p, argv[0].len);

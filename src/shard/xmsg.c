@@ -76,10 +76,11 @@ void xmsg_flush(struct shard *sh) {
         int pushed = 0;
         /* older batches that found the ring full go first */
         while (sh->backlog_head[dst]) {
-            struct xmsg *b = sh->backlog_head[dst];
+            struct xmsg *b = sh->backlog_head[dst], *next = b->next;
+            /* once pushed, b belongs to the receiver: read nothing from it */
             if (!xring_push(sh->out[dst], b)) break;
-            sh->backlog_head[dst] = b->next;
-            if (!b->next) sh->backlog_tail[dst] = NULL;
+            sh->backlog_head[dst] = next;
+            if (!next) sh->backlog_tail[dst] = NULL;
             pushed = 1;
         }
         if (m) {

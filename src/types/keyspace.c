@@ -239,6 +239,7 @@ void scan_part_command(struct client *c) {
     cur >>= SCAN_SHARD_BITS;
     long long count = 10;
     struct collect k = {0};
+    char tname[32];
     for (int j = 2; j < c->argc; j++) {
         const struct arg *a = &c->argv[j];
         int more = j + 1 < c->argc;
@@ -252,7 +253,6 @@ void scan_part_command(struct client *c) {
             k.pat = &c->argv[++j];
             if (k.pat->len == 1 && k.pat->p[0] == '*') k.pat = NULL;
         } else if (ARG_IS(*a, "type") && more) {
-            static char tname[32];
             const struct arg *t = &c->argv[++j];
             size_t n = t->len < sizeof(tname) - 1 ? t->len : sizeof(tname) - 1;
             for (size_t i = 0; i < n; i++) tname[i] = (char)((t->p[i] >= 'A' && t->p[i] <= 'Z') ? t->p[i] + 32 : t->p[i]);
@@ -263,7 +263,7 @@ void scan_part_command(struct client *c) {
             return;
         }
     }
-    long long maxiter = count * 10;
+    long long maxiter = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
     do {
         cur = dict_scan(&c->db->keys, cur, collect_key, &k);
     } while (cur && maxiter-- && k.n < count);

@@ -496,6 +496,7 @@ void lcs_command(struct client *c) {
         return;
     }
     char *res = want_idx ? NULL : malloc(total + 1);
+    if (!want_idx && !res) abort();
     struct buf ranges = {0};
     long long nranges = 0;
     size_t i = alen, j = blen, idx = total;

@@ -19,6 +19,8 @@ struct buf {
 /* Make room for at least `extra` more bytes; aborts on allocation failure. */
 void buf_grow(struct buf *b, size_t extra);
 void buf_free(struct buf *b);
+/* Append printf-style text of any length. */
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Take the bytes out of `b`, leaving it empty; the caller owns the result. */
 static inline struct buf buf_take(struct buf *b) {
     struct buf t = *b;

@@ -558,3 +558,21 @@ start_server {tags {connection}} {
         }
     }
 }
+
+start_server {tags {auth} overrides {requirepass s3cret}} {
+    test "requirepass: commands need AUTH first" {
+        set c [redis_client]
+        assert_error "NOAUTH Authentication required." {$c set k v}
+        assert_error "NOAUTH Authentication required." {$c get k}
+        assert_error "NOAUTH HELLO must be called*" {$c hello 3}
+        assert_error "WRONGPASS*" {$c auth wrong}
+        assert_equal OK [$c auth s3cret]
+        assert_equal OK [$c set k v]
+        assert_equal v [$c get k]
+        $c close
+        set d [redis_client]
+        assert_equal 14 [llength [$d hello 2 auth default s3cret]]
+        assert_equal v [$d get k]
+        $d close
+    }
+}
