@@ -2,18 +2,20 @@
 # bench/compare.sh - run redis-shard and redis-server side by side.
 #
 # Throughput, latency and server CPU cost per request for SET/GET at several
-# pipeline depths, plus resident memory per key after loading 1M keys.
+# pipeline depths, plus resident memory per key after loading 1M keys; with
+# SUITE=collections, the list/set/hash/zset redis-benchmark tests instead.
 # See bench/README.md for details.  Usage:
 #
 #   bench/compare.sh            # full run (a few minutes)
 #   bench/compare.sh --quick    # smoke run: REPEAT=1, small N
+#   SUITE=collections bench/compare.sh
 #
 # Settings come from environment variables (see usage() below).
 
 set -uo pipefail
 
 usage() {
-    cat <<'EOF'
+    cat <<'EOF2'
 usage: bench/compare.sh [--quick] [--help]
 
 Environment (defaults in brackets):
@@ -25,11 +27,23 @@ Environment (defaults in brackets):
                    [redis if its basename is redis-server*, else shard]
   SHARD_EXTRA_ARGS extra args for redis-shard          [--appendonly no]
   SERVERS          which servers, in run order         [redis shard1 shard2]
-  WORKLOADS        <set|get>_p<depth> list             [set_p1 get_p1 set_p16 get_p16 set_p64 get_p64]
+  SUITE            strings, collections or all: picks the default WORKLOADS
+                   (and SKIP_MEMORY=1 for collections) [strings]
+  WORKLOADS        <test>_p<depth> list; test is one of set get lpush lpop
+                   sadd hset zadd zpopmin lrange_100
+                   [strings:     set_p1 get_p1 set_p16 get_p16 set_p64 get_p64
+                    collections: lpush_p16 lpop_p16 sadd_p16 hset_p16 zadd_p16
+                                 zpopmin_p16 lrange_100_p16]
   REPEAT           runs per (workload, server)         [3; --quick: 1]
   N_P1, N_P16, N_P64, N_P<depth>
-                   requests per run                    [200000 for -P 1, 2000000 otherwise;
+                   requests per set/get run            [200000 for -P 1, 2000000 otherwise;
                                                         --quick: 20000 / 200000]
+  N_COLL, N_COLL_P1
+                   requests per collection run (-P >1 / -P 1)
+                                                       [500000 / 100000; --quick: 50000 / 10000]
+  N_LRANGE         requests per lrange_100 run         [200000; --quick: 20000]
+  N_<WORKLOAD>     override for one workload, e.g. N_ZADD_P16=300000
+  LRANGE_LIST_LEN  mylist is topped up to this length before lrange_100  [10000]
   CLIENTS          redis-benchmark -c                  [50]
   KEYSPACE         redis-benchmark -r                  [1000000]
   DATASIZE         redis-benchmark -d                  [16]
@@ -39,7 +53,7 @@ Environment (defaults in brackets):
   BASE_PORT        first port used (uses BASE_PORT..+2 and +10..+12)  [7301]
   SERVER_TIMEOUT   seconds after which servers stop by themselves     [3600]
   BENCH_TIMEOUT    seconds allowed for one redis-benchmark run        [300]
-  PREFILL=0        do not preload the KEYSPACE keys before benchmarking
+  PREFILL=0        do not preload the KEYSPACE keys before set/get benchmarks
   SKIP_BENCH=1     only run the memory test
   SKIP_MEMORY=1    skip the memory test
   MEM_KEYS         keys loaded for the memory test     [1000000]
@@ -47,7 +61,7 @@ Environment (defaults in brackets):
                    ECHO) or raw (RESP over /dev/tcp)   [auto]
   RAW_CSV          also copy the per-run results to this file
   KEEP_TMP=1       keep the temporary directory (server logs, raw data)
-EOF
+EOF2
 }
 
 QUICK=0
@@ -61,13 +75,30 @@ done
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
+PROG=compare.sh
+# shellcheck source=bench/lib.sh
+. "$SCRIPT_DIR/lib.sh"
 
 if [[ $QUICK == 1 ]]; then
     : "${REPEAT:=1}" "${N_P1:=20000}" "${N_P16:=200000}" "${N_P64:=200000}"
+    : "${N_COLL:=50000}" "${N_COLL_P1:=10000}" "${N_LRANGE:=20000}"
     N_DEFAULT_P1=20000; N_DEFAULT=200000
 else
     N_DEFAULT_P1=200000; N_DEFAULT=2000000
 fi
+N_COLL=${N_COLL:-500000}
+N_COLL_P1=${N_COLL_P1:-100000}
+N_LRANGE=${N_LRANGE:-200000}
+LRANGE_LIST_LEN=${LRANGE_LIST_LEN:-10000}
+STRING_WORKLOADS="set_p1 get_p1 set_p16 get_p16 set_p64 get_p64"
+COLL_WORKLOADS="lpush_p16 lpop_p16 sadd_p16 hset_p16 zadd_p16 zpopmin_p16 lrange_100_p16"
+SUITE=${SUITE:-strings}
+case "$SUITE" in
+    strings)     DEFAULT_WORKLOADS=$STRING_WORKLOADS ;;
+    collections) DEFAULT_WORKLOADS=$COLL_WORKLOADS; : "${SKIP_MEMORY:=1}" ;;
+    all)         DEFAULT_WORKLOADS="$STRING_WORKLOADS $COLL_WORKLOADS" ;;
+    *) die "SUITE must be strings, collections or all (got '$SUITE')" ;;
+esac
 SHARD_BIN=${SHARD_BIN:-$REPO_ROOT/src/redis-shard}
 REDIS_BIN=${REDIS_BIN:-/usr/bin/redis-server}
 BENCH_BIN=${BENCH_BIN:-redis-benchmark}
@@ -75,7 +106,7 @@ CLI_BIN=${CLI_BIN:-redis-cli}
 # (set SHARD_EXTRA_ARGS="" if redis-shard rejects --appendonly)
 if [[ -z ${SHARD_EXTRA_ARGS+set} ]]; then SHARD_EXTRA_ARGS="--appendonly no"; fi
 SERVERS=${SERVERS:-redis shard1 shard2}
-WORKLOADS=${WORKLOADS:-set_p1 get_p1 set_p16 get_p16 set_p64 get_p64}
+WORKLOADS=${WORKLOADS:-$DEFAULT_WORKLOADS}
 REPEAT=${REPEAT:-3}
 CLIENTS=${CLIENTS:-50}
 KEYSPACE=${KEYSPACE:-1000000}
@@ -95,191 +126,28 @@ KEEP_TMP=${KEEP_TMP:-0}
 LOADER=${LOADER:-auto}
 RAW_CSV=${RAW_CSV:-}
 
-# ---------------------------------------------------------------- helpers
-
-die()  { echo "compare.sh: error: $*" >&2; exit 1; }
-warn() { echo "compare.sh: warning: $*" >&2; }
-log()  { echo "$*" >&2; }
-
-is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
-
-# Resolve a command name or path to an absolute executable path.
-resolve_bin() {
-    local what=$1 bin=$2 p
-    if [[ $bin == */* ]]; then
-        [[ -e $bin ]] || die "$what not found: $bin (build it, or set $what=/path/to/binary)"
-        [[ -x $bin && -f $bin ]] || die "$what is not an executable file: $bin"
-        p=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
-    else
-        p=$(command -v "$bin") || die "$what not found in PATH: $bin"
-    fi
-    echo "$p"
-}
-
-# utime+stime (clock ticks) of a whole process, all threads included.
-cpu_ticks() {
-    local s
-    { s=$(< "/proc/$1/stat"); } 2>/dev/null || return 1
-    s=${s##*) }            # drop "pid (comm) ", comm may contain spaces
-    # shellcheck disable=SC2086
-    set -- $s              # now $1 is field 3 (state); utime=14 -> $12, stime=15 -> $13
-    echo $(( ${12} + ${13} ))
-}
-
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
-
-now_ns() { date +%s%N; }
-
-# True if the binary is built with ASan/TSan (dynamically or statically).
-sanitizer_build() {
-    ldd "$1" 2>/dev/null | grep -qE 'lib(asan|tsan|ubsan)' && return 0
-    grep -aqE '__(asan|tsan)_init' "$1" 2>/dev/null
-}
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 # ---------------------------------------------------------------- checks
 
-for v in REPEAT CLIENTS KEYSPACE DATASIZE BASE_PORT SERVER_TIMEOUT BENCH_TIMEOUT LOAD_TIMEOUT MEM_KEYS; do
+for v in REPEAT CLIENTS KEYSPACE DATASIZE BASE_PORT SERVER_TIMEOUT BENCH_TIMEOUT LOAD_TIMEOUT MEM_KEYS \
+         N_COLL N_COLL_P1 N_LRANGE LRANGE_LIST_LEN; do
     is_uint "${!v}" || die "$v must be a non-negative integer (got '${!v}')"
 done
 (( REPEAT >= 1 )) || die "REPEAT must be >= 1"
 [[ $LOADER =~ ^(auto|pipe|raw)$ ]] || die "LOADER must be auto, pipe or raw"
 
-REDIS_BIN=$(resolve_bin REDIS_BIN "$REDIS_BIN") || exit 1
-BENCH_BIN=$(resolve_bin BENCH_BIN "$BENCH_BIN") || exit 1
-CLI_BIN=$(resolve_bin CLI_BIN "$CLI_BIN") || exit 1
-for tool in taskset timeout awk sort; do
-    command -v "$tool" >/dev/null || die "required tool not found: $tool"
-done
-
-need_shard=0
-for s in $SERVERS; do
-    case "$s" in
-        redis) ;;
-        shard1|shard2) need_shard=1 ;;
-        *) die "unknown server '$s' in SERVERS (use redis, shard1, shard2)" ;;
-    esac
-done
-if (( need_shard )); then
-    SHARD_BIN=$(resolve_bin SHARD_BIN "$SHARD_BIN") || exit 1
-    if [[ -z ${SHARD_STYLE:-} ]]; then
-        case "$(basename "$SHARD_BIN")" in
-            redis-server*) SHARD_STYLE=redis ;;
-            *) SHARD_STYLE=shard ;;
-        esac
-    fi
-    [[ $SHARD_STYLE == redis || $SHARD_STYLE == shard ]] || die "SHARD_STYLE must be 'redis' or 'shard'"
-fi
-
+WORKLOAD_RE='^(set|get|lpush|lpop|sadd|hset|zadd|zpopmin|lrange_100)_p([0-9]+)$'
+HAVE_STRINGS=0
 for w in $WORKLOADS; do
-    [[ $w =~ ^(set|get)_p([0-9]+)$ ]] || die "bad workload '$w' (expected set_pN or get_pN)"
+    [[ $w =~ $WORKLOAD_RE ]] || die "bad workload '$w' (expected <test>_p<depth>, test one of set get lpush lpop sadd hset zadd zpopmin lrange_100)"
+    (( BASH_REMATCH[2] >= 1 )) || die "bad workload '$w': depth must be >= 1"
+    [[ ${BASH_REMATCH[1]} == set || ${BASH_REMATCH[1]} == get ]] && HAVE_STRINGS=1
 done
 
-CLK_TCK=$(getconf CLK_TCK) || die "getconf CLK_TCK failed"
-for cpus in "$BENCH_CPU" "$SERVER_CPU" "$SHARD2_CPUS"; do
-    taskset -c "$cpus" true 2>/dev/null || die "cannot pin to CPU list '$cpus' (allowed: $(taskset -pc $$ | sed 's/.*: //'))"
-done
+BENCH_BIN=$(resolve_bin BENCH_BIN "$BENCH_BIN") || exit 1
+bench_setup "$BENCH_CPU"
 
-TMPD=$(mktemp -d "${TMPDIR:-/tmp}/redis-shard-bench.XXXXXX") || die "mktemp failed"
+declare -A IDLE_TICKS=() IDLE_NS=() UNSUPPORTED=()
 
-# ---------------------------------------------------------------- servers
-
-declare -A SPID=() TPID=() PORT=() IDLE_TICKS=() IDLE_NS=()
-STARTED=()     # names of servers started (for cleanup)
-
-server_bin()   { if [[ $1 == redis ]]; then echo "$REDIS_BIN"; else echo "$SHARD_BIN"; fi; }
-server_style() { if [[ $1 == redis ]]; then echo redis; else echo "$SHARD_STYLE"; fi; }
-server_cpus()  { if [[ $1 == shard2 ]]; then echo "$SHARD2_CPUS"; else echo "$SERVER_CPU"; fi; }
-server_shards(){ if [[ $1 == shard2 ]]; then echo 2; else echo 1; fi; }
-
-# True while the server process we started is alive (checks that its parent is
-# still our `timeout` process, so a recycled PID is never mistaken for it).
-server_alive() {
-    local key=$1 spid=${SPID[$1]:-} s
-    [[ -n $spid ]] || return 1
-    { s=$(< "/proc/$spid/stat"); } 2>/dev/null || return 1
-    s=${s##*) }
-    # shellcheck disable=SC2086
-    set -- $s
-    [[ $1 != Z && $2 == "${TPID[$key]}" ]]
-}
-
-# start_server KEY NAME PORT: start NAME (redis|shard1|shard2) under KEY.
-start_server() {
-    local key=$1 name=$2 port=$3
-    local bin style cpus shards logf i reply
-    bin=$(server_bin "$name"); style=$(server_style "$name")
-    cpus=$(server_cpus "$name"); shards=$(server_shards "$name")
-    logf="$TMPD/$key.log"
-    port_in_use "$port" && die "port $port is already in use (set BASE_PORT)"
-
-    local -a args
-    if [[ $style == redis ]]; then
-        args=(--port "$port" --bind 127.0.0.1 --save '' --appendonly no
-              --daemonize no --protected-mode no --dir "$TMPD" --logfile '')
-    else
-        # shellcheck disable=SC2206
-        args=(--port "$port" --bind 127.0.0.1 --shards "$shards" --cpu-affinity no
-              --save '' $SHARD_EXTRA_ARGS)
-    fi
-    echo "+ taskset -c $cpus $bin ${args[*]}" > "$logf"
-    ( cd "$TMPD" && exec timeout -k 5 "$SERVER_TIMEOUT" taskset -c "$cpus" "$bin" "${args[@]}" ) >>"$logf" 2>&1 &
-    TPID[$key]=$!
-    PORT[$key]=$port
-    STARTED+=("$key")
-
-    # find the child of `timeout` (the server itself, after taskset exec'd it)
-    SPID[$key]=
-    for (( i = 0; i < 100; i++ )); do
-        SPID[$key]=$(awk '{print $1}' "/proc/${TPID[$key]}/task/${TPID[$key]}/children" 2>/dev/null)
-        [[ -n ${SPID[$key]} ]] && break
-        kill -0 "${TPID[$key]}" 2>/dev/null || break
-        sleep 0.05
-    done
-    [[ -n ${SPID[$key]} ]] || { tail -n 20 "$logf" >&2; die "$name did not start (see log above)"; }
-
-    # wait until it answers PING
-    for (( i = 0; i < 200; i++ )); do
-        reply=$(timeout 2 "$CLI_BIN" -h 127.0.0.1 -p "$port" ping 2>/dev/null)
-        [[ $reply == PONG ]] && break
-        if ! server_alive "$key"; then
-            tail -n 20 "$logf" >&2
-            die "$name ($bin) exited during startup (log above)"
-        fi
-        sleep 0.05
-    done
-    [[ $reply == PONG ]] || { tail -n 20 "$logf" >&2; die "$name on port $port did not answer PING within 10s"; }
-    local exe; exe=$(readlink "/proc/${SPID[$key]}/exe" 2>/dev/null)
-    log "  started $key: $name pid ${SPID[$key]} port $port cpus $cpus ($exe)"
-}
-
-stop_server() {
-    local key=$1 i
-    [[ -n ${TPID[$key]:-} ]] || return 0
-    if server_alive "$key"; then
-        kill -TERM "${SPID[$key]}" 2>/dev/null
-        for (( i = 0; i < 100; i++ )); do
-            server_alive "$key" || break
-            sleep 0.05
-        done
-        server_alive "$key" && kill -KILL "${SPID[$key]}" 2>/dev/null
-    fi
-    kill -0 "${TPID[$key]}" 2>/dev/null && kill -TERM "${TPID[$key]}" 2>/dev/null
-    wait "${TPID[$key]}" 2>/dev/null
-    unset "TPID[$key]" "SPID[$key]"
-}
-
-cleanup() {
-    local k
-    trap - EXIT INT TERM
-    for k in "${STARTED[@]}"; do stop_server "$k"; done
-    if [[ $KEEP_TMP == 1 ]]; then log "temporary files kept in $TMPD"; else rm -rf "$TMPD"; fi
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-
-cli() { local key=$1; shift; timeout 10 "$CLI_BIN" -h 127.0.0.1 -p "${PORT[$key]}" "$@" 2>/dev/null; }
 
 # RESP file with COUNT distinct keys key:%012d (16 bytes), 16-byte values.
 # The key names are the same ones redis-benchmark -r generates, so the
@@ -322,31 +190,30 @@ load_keys() {
     [[ $n == "$count" ]] || die "$key: DBSIZE is '$n' after loading, expected $count"
 }
 
+
 # ---------------------------------------------------------------- header
 
 print_header() {
     echo "== redis-shard vs redis-server =="
     echo "date:        $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "host:        $(uname -sr), $(nproc) CPUs, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
-    echo "redis:       $REDIS_BIN ($("$REDIS_BIN" --version 2>/dev/null | awk '{print $3}'))"
-    if (( need_shard )); then
-        echo "redis-shard: $SHARD_BIN (started as: $SHARD_STYLE)"
-        if sanitizer_build "$SHARD_BIN"; then
-            echo "             WARNING: $SHARD_BIN is a sanitizer (ASan/TSan) build; CPU and memory"
-            echo "             numbers are NOT representative. Use a release build (make)."
-            warn "$SHARD_BIN is a sanitizer build; results are not representative"
-        fi
-        if [[ $SHARD_STYLE == redis ]]; then
-            echo "             NOTE: SHARD_BIN is a redis-server stand-in; shard1/shard2 rows are plain redis"
-        fi
-    fi
+    print_binaries
     echo "client:      $("$BENCH_BIN" --version 2>/dev/null), -c $CLIENTS -r $KEYSPACE -d $DATASIZE, pinned to CPU $BENCH_CPU"
     echo "pinning:     redis, shard1 -> CPU $SERVER_CPU; shard2 -> CPUs $SHARD2_CPUS"
     if [[ " $SERVERS " == *" shard2 "* ]]; then
         echo "             NOTE: shard2 shares CPU(s) with redis-benchmark; with 2 cores this is unavoidable"
     fi
+    echo "suite:       $SUITE; workloads: $WORKLOADS"
     echo "repeats:     $REPEAT per (workload, server), interleaved; medians reported"
-    echo "prefill:     $([[ $PREFILL == 1 ]] && echo "$KEYSPACE keys before benchmarking (GETs hit)" || echo no)"
+    if (( HAVE_STRINGS )); then
+        echo "prefill:     $([[ $PREFILL == 1 ]] && echo "$KEYSPACE keys before benchmarking (GETs hit)" || echo no)"
+    fi
+    if [[ " $WORKLOADS " =~ \ (lpush|lpop|sadd|hset|zadd|zpopmin|lrange_100)_p ]]; then
+        echo "collections: redis-benchmark's single keys mylist/myset/myhash/myzset (one shard even with --shards 2);"
+        echo "             lpop/zpopmin: list/zset topped up to >= N before each run (every pop hits);"
+        echo "             lrange_100: 'LRANGE mylist 0 99' on a list of >= $LRANGE_LIST_LEN entries (the LPUSH"
+        echo "             that -t lrange_100 runs first is not timed); setup is outside the timed window"
+    fi
     echo
 }
 
@@ -359,26 +226,114 @@ n_for_depth() {
     else echo "$N_DEFAULT"; fi
 }
 
+# Requests per run of a workload: N_<WORKLOAD> (e.g. N_ZADD_P16) if set,
+# else N_P<depth> for set/get, N_LRANGE for lrange_100, N_COLL(_P1) otherwise.
+n_for_workload() {
+    local w=$1 test=${1%_p*} depth=${1##*_p} var
+    var="N_${w^^}"
+    if [[ -n ${!var:-} ]]; then echo "${!var}"; return; fi
+    case "$test" in
+        set|get)    n_for_depth "$depth" ;;
+        lrange_100) echo "$N_LRANGE" ;;
+        *)          if (( depth == 1 )); then echo "$N_COLL_P1"; else echo "$N_COLL"; fi ;;
+    esac
+}
+
+# The redis-benchmark arguments that select the test.  lrange_100 is sent as
+# the same command ("LRANGE mylist 0 99"), because -t lrange_100 first runs
+# an untimed-by-us LPUSH of N requests in the same process, which would be
+# counted in cpu_us/req.
+bench_test_args() {
+    case "$1" in
+        lrange_100) echo "LRANGE mylist 0 99" ;;
+        *)          echo "-t $1" ;;
+    esac
+}
+
+# probe_workload SERVER TEST: check on scratch keys that the server implements
+# the commands the test needs (redis-benchmark 7.0 does not report error
+# replies, so an unknown command would otherwise look extremely fast).
+probe_workload() {
+    local s=$1 t=$2 k=bench:probe:$2 got want
+    cli "$s" del "$k" >/dev/null
+    case "$t" in
+        set|get) return 0 ;;
+        lpush)   got=$(cli "$s" lpush "$k" a b; cli "$s" llen "$k"); want=$'2\n2' ;;
+        lpop)    got=$(cli "$s" rpush "$k" a b; cli "$s" lpop "$k"; cli "$s" llen "$k"); want=$'2\na\n1' ;;
+        lrange_100) got=$(cli "$s" rpush "$k" a b c; cli "$s" lrange "$k" 0 99; cli "$s" llen "$k")
+                 want=$'3\na\nb\nc\n3' ;;
+        sadd)    got=$(cli "$s" sadd "$k" a b a; cli "$s" scard "$k"); want=$'2\n2' ;;
+        hset)    got=$(cli "$s" hset "$k" f1 v f2 v; cli "$s" hlen "$k"); want=$'2\n2' ;;
+        zadd)    got=$(cli "$s" zadd "$k" 2 b 1 a; cli "$s" zcard "$k"); want=$'2\n2' ;;
+        zpopmin) got=$(cli "$s" zadd "$k" 2 b 1 a; cli "$s" zpopmin "$k"; cli "$s" zcard "$k"); want=$'2\na\n1\n1' ;;
+    esac
+    cli "$s" del "$k" >/dev/null
+    [[ $got == "$want" ]] && return 0
+    warn "$s does not pass the $t probe (got: $(echo "$got" | head -n 3 | tr '\n' '|')); its $t rows will read 'failed'"
+    return 1
+}
+
+# redis-benchmark run used only to set up state (not timed, not recorded).
+bench_setup_run() {
+    local s=$1; shift
+    timeout --foreground "$BENCH_TIMEOUT" taskset -c "$BENCH_CPU" "$BENCH_BIN" \
+        -h 127.0.0.1 -p "${PORT[$s]}" -c "$CLIENTS" -P 16 -d "$DATASIZE" -q "$@" >/dev/null 2>&1
+}
+
+# setup_one TEST SERVER N: make the state a run of TEST needs, outside the
+# timed window.  Pops must hit: mylist/myzset hold at least N entries.
+setup_one() {
+    local t=$1 s=$2 n=$3 have i
+    case "$t" in
+        lpop|lrange_100)
+            local need=$n; [[ $t == lrange_100 ]] && need=$LRANGE_LIST_LEN
+            have=$(cli "$s" llen mylist)
+            is_uint "$have" || { warn "$s: LLEN mylist -> '$have'"; return 1; }
+            if (( have < need )); then
+                bench_setup_run "$s" -t lpush -n $(( need - have ))
+                have=$(cli "$s" llen mylist)
+                (( have >= need )) || { warn "$s: mylist has $have entries after topping up, need $need"; return 1; }
+            fi ;;
+        zpopmin)
+            # random 12-digit scores and member names: a few collide, so loop
+            for (( i = 0; i < 5; i++ )); do
+                have=$(cli "$s" zcard myzset)
+                is_uint "$have" || { warn "$s: ZCARD myzset -> '$have'"; return 1; }
+                (( have >= n )) && break
+                bench_setup_run "$s" -r 1000000000 -n $(( n - have + (n - have) / 50 + 100 )) \
+                    ZADD myzset __rand_int__ zfill:__rand_int__
+            done
+            (( have >= n )) || { warn "$s: myzset has $have members after topping up, need $n"; return 1; } ;;
+    esac
+    return 0
+}
+
 RAW="$TMPD/raw.csv"
 echo "workload,server,rep,requests,rps,p50_ms,p99_ms,cpu_us_per_req,server_cpu_pct" > "$RAW"
 
 # run_one WORKLOAD SERVER REP
 run_one() {
     local w=$1 s=$2 rep=$3 test depth n port out line k
-    test=${w%_p*}; depth=${w##*_p}; n=$(n_for_depth "$depth"); port=${PORT[$s]}
-    if ! is_uint "$n" || (( n == 0 )); then die "bad request count for depth $depth: '$n'"; fi
+    test=${w%_p*}; depth=${w##*_p}; n=$(n_for_workload "$w"); port=${PORT[$s]}
+    if ! is_uint "$n" || (( n == 0 )); then die "bad request count for $w: '$n'"; fi
     if ! server_alive "$s"; then
         warn "$s is not running; skipping $w"
         echo "$w,$s,$rep,$n,NA,NA,NA,NA,NA" >> "$RAW"
         return
     fi
+    if [[ -n ${UNSUPPORTED[$s,$test]:-} ]] || ! setup_one "$test" "$s" "$n"; then
+        echo "$w,$s,$rep,$n,NA,NA,NA,NA,NA" >> "$RAW"
+        return
+    fi
+    local -a targs
+    read -r -a targs <<< "$(bench_test_args "$test")"
 
     declare -A t0=()
     for k in $SERVERS; do server_alive "$k" && t0[$k]=$(cpu_ticks "${SPID[$k]}"); done
     local ns0 ns1; ns0=$(now_ns)
     out=$(timeout --foreground "$BENCH_TIMEOUT" taskset -c "$BENCH_CPU" "$BENCH_BIN" \
-            -h 127.0.0.1 -p "$port" -t "$test" -c "$CLIENTS" -r "$KEYSPACE" \
-            -d "$DATASIZE" -P "$depth" -n "$n" --csv 2>"$TMPD/bench.err")
+            -h 127.0.0.1 -p "$port" -c "$CLIENTS" -r "$KEYSPACE" \
+            -d "$DATASIZE" -P "$depth" -n "$n" --csv "${targs[@]}" 2>"$TMPD/bench.err")
     local rc=$?
     ns1=$(now_ns)
     declare -A t1=()
@@ -391,7 +346,8 @@ run_one() {
         IDLE_NS[$k]=$(( ${IDLE_NS[$k]:-0} + ns1 - ns0 ))
     done
 
-    line=$(echo "$out" | grep -i "^\"${test}\"," | tail -n 1 | tr -d '"')
+    # the one result row (the first CSV line is the header)
+    line=$(echo "$out" | grep '^"' | grep -v '^"test",' | tail -n 1 | tr -d '"')
     if (( rc != 0 )) || [[ -z $line ]] || [[ -z ${t1[$s]:-} ]]; then
         warn "$w on $s (rep $rep) failed (rc=$rc): $(tail -c 300 "$TMPD/bench.err" | tr '\n' ' ')"
         server_alive "$s" || { warn "$s died; log tail:"; tail -n 10 "$TMPD/$s.log" >&2; }
@@ -407,7 +363,7 @@ run_one() {
             us = dt * 1e6 / hz
             printf "%s,%s,%d,%d,%.2f,%.3f,%.3f,%.4f,%.1f\n", w, s, rep, n, rps, p50, p99, us / n, 100 * us * 1000 / wall
         }' >> "$RAW"
-    log "$(tail -n 1 "$RAW" | awk -F, '{printf "  %-8s %-6s rep %s: %10.0f rps  p50 %6.3f ms  p99 %6.3f ms  cpu %7.3f us/req  (%s%% cpu)", $1, $2, $3, $5, $6, $7, $8, $9}')"
+    log "$(tail -n 1 "$RAW" | awk -F, '{printf "  %-14s %-6s rep %s: %10.0f rps  p50 %6.3f ms  p99 %6.3f ms  cpu %7.3f us/req  (%s%% cpu)", $1, $2, $3, $5, $6, $7, $8, $9}')"
 }
 
 report_bench() {
@@ -429,9 +385,11 @@ report_bench() {
         }
         END {
             nw = split(order, W, " "); ns = split(servers, S, " ")
-            fmt = "%-9s %-7s %11s %9s %9s %11s %8s %8s %7s\n"
+            wl = 9; for (i = 1; i <= nw; i++) if (length(W[i]) > wl) wl = length(W[i])
+            fmt = "%-" wl "s %-7s %11s %9s %9s %11s %8s %8s %7s\n"
+            dash = sprintf("%" wl "s", ""); gsub(/ /, "-", dash)
             printf fmt, "workload", "server", "rps", "p50_ms", "p99_ms", "cpu_us/req", "x_redis", "rps_x", "cpu%"
-            printf fmt, "---------", "-------", "-----------", "---------", "---------", "-----------", "--------", "--------", "-------"
+            printf fmt, dash, "-------", "-----------", "---------", "---------", "-----------", "--------", "--------", "-------"
             for (i = 1; i <= nw; i++) {
                 w = W[i]
                 rcpu = median(w SUBSEP "redis" SUBSEP "cpu"); rrps = median(w SUBSEP "redis" SUBSEP "rps")
@@ -463,21 +421,28 @@ report_bench() {
 }
 
 run_bench() {
-    local i s w rep
+    local i s w rep t
     log "starting servers..."
     i=0
     for s in $SERVERS; do
         start_server "$s" "$s" $(( BASE_PORT + i ))
         i=$(( i + 1 ))
     done
-    if [[ $PREFILL == 1 ]]; then
+    if [[ $PREFILL == 1 ]] && (( HAVE_STRINGS )); then
         for s in $SERVERS; do
             log "  prefilling $s with $KEYSPACE keys"
             load_keys "$s" "$KEYSPACE"
         done
     fi
+    for s in $SERVERS; do
+        for w in $WORKLOADS; do
+            t=${w%_p*}
+            [[ -n ${UNSUPPORTED[$s,$t]:-} ]] && continue
+            probe_workload "$s" "$t" || UNSUPPORTED[$s,$t]=1
+        done
+    done
     for w in $WORKLOADS; do
-        log "workload $w (n=$(n_for_depth "${w##*_p}"))"
+        log "workload $w (n=$(n_for_workload "$w"))"
         for (( rep = 1; rep <= REPEAT; rep++ )); do
             for s in $SERVERS; do run_one "$w" "$s" "$rep"; done
         done

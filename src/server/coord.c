@@ -26,6 +26,10 @@ struct coord {
     int *key_db;    /* its database */
     struct db **tmp; /* temporary databases by index, created on use */
     int ndb;
+    /* what each key held when fetched, to write back only what changed */
+    struct buf fetched;
+    size_t *foff, *flen;
+    char *fpresent;
 };
 
 static struct db *tmp_db(struct coord *k, int id) {
@@ -51,6 +55,10 @@ static void coord_free(struct coord *k) {
     free(k->argv);
     free(k->key_arg);
     free(k->key_db);
+    free(k->foff);
+    free(k->flen);
+    free(k->fpresent);
+    buf_free(&k->fetched);
     buf_free(&k->argbytes);
     free(k);
 }
@@ -129,6 +137,10 @@ static void write_back(struct shard *sh, struct coord *k, int dbid_default) {
     }
     for (int i = 0; i < k->nkeys; i++) {
         struct arg *key = &k->argv[k->key_arg[i]];
+        int unchanged = k->fpresent[i] ? (len[i] == k->flen[i] &&
+                                          !memcmp(blobs.p + off[i], k->fetched.p + k->foff[i], len[i]))
+                                       : len[i] == 0;
+        if (unchanged) continue; /* never overwrite what this command did not change */
         int s = shard_for_key(key->p, key->len);
         if (args[s].len == 0) put_arg(&args[s], "__store", 7);
         size_t dl;
@@ -185,6 +197,10 @@ static void coord_fetched(struct gather *g) {
         const char *cr = memchr(el, '\r', (size_t)e);
         const char *data = cr + 2;
         size_t dlen = (size_t)e - (size_t)(data - el) - 2;
+        k->fpresent[i] = 1;
+        k->foff[i] = k->fetched.len;
+        k->flen[i] = dlen;
+        buf_put(&k->fetched, data, dlen);
         struct kv *o = kv_deserialize(key->p, key->len, data, dlen);
         if (o) db_set(tmp_db(k, k->key_db[i]), o);
     }
@@ -215,6 +231,10 @@ static void find_keys(struct coord *k, const struct command *cmd, int dbid) {
     k->key_db = malloc(sizeof(int) * (size_t)k->argc);
     if (!k->key_arg || !k->key_db) abort();
     k->nkeys = command_keys(cmd, k->argv, k->argc, k->key_arg, k->argc);
+    k->foff = calloc((size_t)k->argc + 1, sizeof(size_t));
+    k->flen = calloc((size_t)k->argc + 1, sizeof(size_t));
+    k->fpresent = calloc((size_t)k->argc + 1, 1);
+    if (!k->foff || !k->flen || !k->fpresent) abort();
     for (int i = 0; i < k->nkeys; i++) k->key_db[i] = dbid;
     if (!strcmp(cmd->name, "copy") && k->nkeys == 2) {
         /* COPY src dst DB n: the destination lives in db n (a bad option
