@@ -249,6 +249,9 @@ struct oseg *conn_add_hole(struct conn *c) {
     return s;
 }
 
+/* Remote replies up to this size are copied out of their batch. */
+#define COPY_MAX (16 * 1024)
+
 void conn_fill_hole(struct oseg *s, char *p, size_t len, struct xmsg *ref) {
     struct conn *c = s->conn;
     int keep = !s->discard && !c->closing;
@@ -258,6 +261,16 @@ void conn_fill_hole(struct oseg *s, char *p, size_t len, struct xmsg *ref) {
         if (!ref) free(p);
         p = s->data;
         ref = NULL;
+    } else if (ref && len <= COPY_MAX) {
+        /* copy rather than pin the whole batch (other clients' replies
+         * included) behind a client that may be slow to read */
+        char *q = malloc(len);
+        if (!q) abort();
+        memcpy(q, p, len);
+        p = q;
+        ref = NULL;
+        s->owned = 1;
+        s->cap = len;
     } else if (ref) {
         ref->refs++;
     } else {
