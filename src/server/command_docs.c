@@ -396,7 +396,10 @@ struct command_doc {
     DOC("zinterstore", "Stores the intersection of sorted sets in a key.", "2.0.0", "O(N*K)+O(M*log(M)) worst case with N being the smallest " "input sorted set, K being the number of input sorted sets " "and M being the number of elements in the resulting sorted " "set") \
     DOC("zunionstore", "Stores the union of sorted sets in a key.", "2.0.0", "O(N)+O(M log(M)) with N being the sum of the sizes of the " "input sorted sets, and M being the number of elements in " "the resulting sorted set") \
     DOC("zdiffstore", "Stores the difference of sorted sets in a key.", "6.2.0", "O(L + (N-K)log(N)) worst case where L is the total number " "of elements in all the sets, N is the size of the first " "set, and K is the size of the result set") \
-    DOC("zscan", "Iterates over the members and scores of a sorted set.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, " "including enough command calls for the cursor to return " "back to 0. N is the number of elements inside the collection")
+    DOC("zscan", "Iterates over the members and scores of a sorted set.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, " "including enough command calls for the cursor to return " "back to 0. N is the number of elements inside the collection") \
+    /* sort */ \
+    DOC("sort", "Sorts the elements of a list, set or sorted set, or stores " "them sorted in a list.", "1.0.0", "O(N+M*log(M)) where N is the number of elements in the list or " "set to sort, and M the number of returned elements. When the " "elements are not sorted, complexity is O(N).") \
+    DOC("sort_ro", "Sorts the elements of a list, set or sorted set (the " "read-only SORT).", "7.0.0", "O(N+M*log(M)) where N is the number of elements in the list or " "set to sort, and M the number of returned elements. When the " "elements are not sorted, complexity is O(N).")
 
 #define DOC_ENTRY(n, s, v, c) {n, s, v, c},
 static const struct command_doc command_docs[] = {COMMAND_DOCS(DOC_ENTRY)};
@@ -1128,6 +1131,36 @@ static const struct cmd_arg zrangestore_args[] = {
     A("offset_count", BLOCK, TOK("LIMIT"), FLAGS(OPT), SUB(zrangestore_args_offset_count)),
 };
 
+/* SORT and SORT_RO (Redis also gives the patterns key_spec_index 1) */
+static const struct cmd_arg sort_args_offset_count[] = {
+    A("offset", INTEGER),
+    A("count", INTEGER),
+};
+
+static const struct cmd_arg sort_args_order[] = {
+    A("asc", PURE_TOKEN, TOK("ASC")),
+    A("desc", PURE_TOKEN, TOK("DESC")),
+};
+
+static const struct cmd_arg sort_args[] = {
+    KEY("key", 0),
+    A("pattern", PATTERN, TOK("BY"), FLAGS(OPT)),
+    A("offset_count", BLOCK, TOK("LIMIT"), FLAGS(OPT), SUB(sort_args_offset_count)),
+    A("pattern", PATTERN, TOK("GET"), FLAGS(OPT | MULTI | MULTI_TOKEN)),
+    A("order", ONEOF, FLAGS(OPT), SUB(sort_args_order)),
+    A("sorting", PURE_TOKEN, TOK("ALPHA"), FLAGS(OPT)),
+    KEY("destination", 2, TOK("STORE"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg sort_ro_args[] = {
+    KEY("key", 0),
+    A("pattern", PATTERN, TOK("BY"), FLAGS(OPT)),
+    A("offset_count", BLOCK, TOK("LIMIT"), FLAGS(OPT), SUB(sort_args_offset_count)),
+    A("pattern", PATTERN, TOK("GET"), FLAGS(OPT | MULTI | MULTI_TOKEN)),
+    A("order", ONEOF, FLAGS(OPT), SUB(sort_args_order)),
+    A("sorting", PURE_TOKEN, TOK("ALPHA"), FLAGS(OPT)),
+};
+
 static const struct cmd_arg zrangebyscore_args_offset_count[] = {
     A("offset", INTEGER),
     A("count", INTEGER),
@@ -1450,6 +1483,8 @@ static const struct command_args command_args[] = {
     ARGS("zunionstore", zunionstore_args),
     ARGS("zdiffstore", zdiffstore_args),
     ARGS("zscan", zscan_args),
+    ARGS("sort", sort_args),
+    ARGS("sort_ro", sort_ro_args),
 };
 
 #undef A
