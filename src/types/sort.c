@@ -35,123 +35,136 @@
 #include "hash.h"
 #include "set.h"
 
-static const char *ERR_SCORES = "ERR One or more scores can't be converted into double";
-static const char *ERR_BY_REMOTE =
-    "ERR BY option of SORT denied when the STORE destination is on another shard "
-    "(give both keys a common {hash tag})";
-static const char *ERR_GET_REMOTE =
-    "ERR GET option of SORT denied when the STORE destination is on another shard "
-    "(give both keys a common {hash tag})";
+static const char *ERR_SCORES =
+    "ERR One or more scores can't be converted into double";
+static const char *ERR_BY_REMOTE = "ERR BY option of SORT denied when the "
+                                   "STORE destination is on another shard "
+                                   "(give both keys a common {hash tag})";
+static const char *ERR_GET_REMOTE = "ERR GET option of SORT denied when the "
+                                    "STORE destination is on another shard "
+                                    "(give both keys a common {hash tag})";
 
 /* ---- the vector to sort ---- */
 
 struct sort_item {
-    size_t off, len;     /* the element: bytes at off in the arena */
-    size_t byoff, bylen; /* ALPHA BY: the value compared, at byoff in the by arena */
-    int has_by;
-    double score;
+  size_t off, len; /* the element: bytes at off in the arena */
+  size_t byoff,
+      bylen; /* ALPHA BY: the value compared, at byoff in the by arena */
+  int has_by;
+  double score;
 };
 
 struct sort_vec {
-    struct sort_item *v;
-    size_t n, cap;
-    struct buf arena; /* element bytes */
-    struct buf byarena; /* ALPHA BY values */
+  struct sort_item *v;
+  size_t n, cap;
+  struct buf arena;   /* element bytes */
+  struct buf byarena; /* ALPHA BY values */
 };
 
 static void vec_add(void *ctx, const char *p, size_t len) {
-    struct sort_vec *sv = ctx;
-    if (sv->n == sv->cap) {
-        sv->cap = sv->cap ? sv->cap * 2 : 64;
-        sv->v = realloc(sv->v, sv->cap * sizeof(*sv->v));
-        if (!sv->v) abort();
-    }
-    struct sort_item *it = &sv->v[sv->n++];
-    memset(it, 0, sizeof(*it));
-    it->off = sv->arena.len;
-    it->len = len;
-    buf_put(&sv->arena, p, len);
+  struct sort_vec *sv = ctx;
+  if (sv->n == sv->cap) {
+    sv->cap = sv->cap ? sv->cap * 2 : 64;
+    sv->v = realloc(sv->v, sv->cap * sizeof(*sv->v));
+    if (!sv->v)
+      abort();
+  }
+  struct sort_item *it = &sv->v[sv->n++];
+  memset(it, 0, sizeof(*it));
+  it->off = sv->arena.len;
+  it->len = len;
+  buf_put(&sv->arena, p, len);
 }
 
 static void vec_free(struct sort_vec *sv) {
-    free(sv->v);
-    buf_free(&sv->arena);
-    buf_free(&sv->byarena);
+  free(sv->v);
+  buf_free(&sv->arena);
+  buf_free(&sv->byarena);
 }
 
-static inline const char *item_ele(const struct sort_vec *sv, size_t i) { return sv->arena.p + sv->v[i].off; }
+static inline const char *item_ele(const struct sort_vec *sv, size_t i) {
+  return sv->arena.p + sv->v[i].off;
+}
 
 /* ---- loading each type's elements ---- */
 
 /* Add n entries of a list from index `from`, walking backwards if rev. */
-static void load_list(struct sort_vec *sv, const struct kv *o, long long from, long long n, int rev) {
-    struct quicklist one;
-    struct ql_node node;
-    const struct quicklist *ql = kv_ptr(o);
-    if (kv_enc(o) == ENC_LISTPACK) { /* a one-node view, as list.c reads it */
-        node.prev = node.next = NULL;
-        node.lp = kv_ptr(o);
-        one.count = lp_count(node.lp);
-        one.len = one.count ? 1 : 0;
-        one.head = one.tail = one.count ? &node : NULL;
-        one.fill = 0;
-        ql = &one;
-    }
-    struct ql_pos p;
-    char tmp[24];
-    if (!ql_seek(ql, from, &p)) return;
-    for (long long i = 0; i < n && p.node; i++) {
-        struct lp_entry e;
-        ql_get(&p, &e, tmp);
-        vec_add(sv, e.s, e.len);
-        if (rev) ql_prev(&p);
-        else ql_next(&p);
-    }
+static void load_list(struct sort_vec *sv, const struct kv *o, long long from,
+                      long long n, int rev) {
+  struct quicklist one;
+  struct ql_node node;
+  const struct quicklist *ql = kv_ptr(o);
+  if (kv_enc(o) == ENC_LISTPACK) { /* a one-node view, as list.c reads it */
+    node.prev = node.next = NULL;
+    node.lp = kv_ptr(o);
+    one.count = lp_count(node.lp);
+    one.len = one.count ? 1 : 0;
+    one.head = one.tail = one.count ? &node : NULL;
+    one.fill = 0;
+    ql = &one;
+  }
+  struct ql_pos p;
+  char tmp[24];
+  if (!ql_seek(ql, from, &p))
+    return;
+  for (long long i = 0; i < n && p.node; i++) {
+    struct lp_entry e;
+    ql_get(&p, &e, tmp);
+    vec_add(sv, e.s, e.len);
+    if (rev)
+      ql_prev(&p);
+    else
+      ql_next(&p);
+  }
 }
 
 /* Redis 7.0 turns a listpack sorted set into a skiplist for SORT (even
  * SORT_RO); OBJECT ENCODING shows it afterwards, so do the same. */
 static void zset_to_skiplist(struct kv *o) {
-    lp_t *lp = kv_ptr(o);
-    struct zsl *z = zsl_new();
-    char mb[24], sb[24];
-    for (size_t pos = lp_first(lp); pos != LP_NONE;) {
-        struct lp_entry m, s;
-        lp_get(lp, pos, &m, mb);
-        pos = lp_next(lp, pos);
-        lp_get(lp, pos, &s, sb);
-        pos = lp_next(lp, pos);
-        double score;
-        if (s.is_int) score = (double)s.v;
-        else {
-            char txt[64];
-            size_t l = s.len < sizeof(txt) - 1 ? s.len : sizeof(txt) - 1;
-            memcpy(txt, s.s, l);
-            txt[l] = '\0';
-            score = strtod(txt, NULL);
-        }
-        zsl_insert(z, score, m.s, m.len);
+  lp_t *lp = kv_ptr(o);
+  struct zsl *z = zsl_new();
+  char mb[24], sb[24];
+  for (size_t pos = lp_first(lp); pos != LP_NONE;) {
+    struct lp_entry m, s;
+    lp_get(lp, pos, &m, mb);
+    pos = lp_next(lp, pos);
+    lp_get(lp, pos, &s, sb);
+    pos = lp_next(lp, pos);
+    double score;
+    if (s.is_int)
+      score = (double)s.v;
+    else {
+      char txt[64];
+      size_t l = s.len < sizeof(txt) - 1 ? s.len : sizeof(txt) - 1;
+      memcpy(txt, s.s, l);
+      txt[l] = '\0';
+      score = strtod(txt, NULL);
     }
-    lp_free(lp);
-    kv_set_ptr(o, z);
-    kv_set_enc(o, ENC_SKIPLIST);
+    zsl_insert(z, score, m.s, m.len);
+  }
+  lp_free(lp);
+  kv_set_ptr(o, z);
+  kv_set_enc(o, ENC_SKIPLIST);
 }
 
 /* Add n members of a skiplist zset from rank `from`, walking down if rev. */
-static void load_zset(struct sort_vec *sv, const struct kv *o, long long from, long long n, int rev) {
-    const struct zsl *z = kv_ptr(o);
-    struct zsl_node *x = zsl_by_rank(z, (unsigned long)from);
-    for (long long i = 0; i < n && x; i++) {
-        vec_add(sv, zsl_ele(x), x->len);
-        x = rev ? x->backward : x->level[0].forward;
-    }
+static void load_zset(struct sort_vec *sv, const struct kv *o, long long from,
+                      long long n, int rev) {
+  const struct zsl *z = kv_ptr(o);
+  struct zsl_node *x = zsl_by_rank(z, (unsigned long)from);
+  for (long long i = 0; i < n && x; i++) {
+    vec_add(sv, zsl_ele(x), x->len);
+    x = rev ? x->backward : x->level[0].forward;
+  }
 }
 
 /* Elements of a list or (skiplist) sorted set. */
 static long long value_len(const struct kv *o) {
-    if (kv_type(o) == OBJ_ZSET) return (long long)((struct zsl *)kv_ptr(o))->length;
-    if (kv_enc(o) == ENC_LISTPACK) return lp_count(kv_ptr(o));
-    return (long long)((struct quicklist *)kv_ptr(o))->count;
+  if (kv_type(o) == OBJ_ZSET)
+    return (long long)((struct zsl *)kv_ptr(o))->length;
+  if (kv_enc(o) == ENC_LISTPACK)
+    return lp_count(kv_ptr(o));
+  return (long long)((struct quicklist *)kv_ptr(o))->count;
 }
 
 /* ---- patterns ---- */
@@ -159,8 +172,9 @@ static long long value_len(const struct kv *o) {
 /* 1 if GET/BY pattern pat would look a key up ("#" and patterns without
  * '*' never do). */
 static int pattern_looks_up(const struct arg *pat) {
-    if (pat->len == 1 && pat->p[0] == '#') return 0;
-    return memchr(pat->p, '*', pat->len) != NULL;
+  if (pat->len == 1 && pat->p[0] == '#')
+    return 0;
+  return memchr(pat->p, '*', pat->len) != NULL;
 }
 
 /* The value pattern pat names for element ele (Redis's lookupKeyByPattern):
@@ -168,84 +182,98 @@ static int pattern_looks_up(const struct arg *pat) {
  * key is missing, not a string (not a hash for key->field), or lacks the
  * field. *v points into ele, the key's value or tmp (>= 24 bytes) and is
  * valid until the next lookup. `key` is scratch space for the key name. */
-static int pattern_value(struct db *db, const struct arg *pat, const char *ele, size_t elen, struct buf *key,
-                         char *tmp, const char **v, size_t *vlen) {
-    if (pat->len == 1 && pat->p[0] == '#') {
-        *v = ele;
-        *vlen = elen;
-        return 1;
-    }
-    const char *star = memchr(pat->p, '*', pat->len);
-    if (!star) return 0;
-    const char *end = pat->p + pat->len, *field = NULL;
-    for (const char *q = star + 1; q + 1 < end; q++) {
-        if (q[0] == '-' && q[1] == '>') {
-            if (q + 2 < end) field = q + 2; /* a trailing "->" is part of the key */
-            break;
-        }
-    }
-    const char *post_end = field ? field - 2 : end;
-    key->len = 0;
-    buf_put(key, pat->p, (size_t)(star - pat->p));
-    buf_put(key, ele, elen);
-    buf_put(key, star + 1, (size_t)(post_end - (star + 1)));
-    struct kv *o = db_find(db, key->p ? key->p : "", key->len, 1);
-    if (!o) return 0;
-    if (field) {
-        if (kv_type(o) != OBJ_HASH) return 0;
-        return hash_field_value(o, field, (size_t)(end - field), v, vlen, tmp);
-    }
-    if (kv_type(o) != OBJ_STRING) return 0;
-    *v = kv_str(o, tmp, vlen);
+static int pattern_value(struct db *db, const struct arg *pat, const char *ele,
+                         size_t elen, struct buf *key, char *tmp,
+                         const char **v, size_t *vlen) {
+  if (pat->len == 1 && pat->p[0] == '#') {
+    *v = ele;
+    *vlen = elen;
     return 1;
+  }
+  const char *star = memchr(pat->p, '*', pat->len);
+  if (!star)
+    return 0;
+  const char *end = pat->p + pat->len, *field = NULL;
+  for (const char *q = star + 1; q + 1 < end; q++) {
+    if (q[0] == '-' && q[1] == '>') {
+      if (q + 2 < end)
+        field = q + 2; /* a trailing "->" is part of the key */
+      break;
+    }
+  }
+  const char *post_end = field ? field - 2 : end;
+  key->len = 0;
+  buf_put(key, pat->p, (size_t)(star - pat->p));
+  buf_put(key, ele, elen);
+  buf_put(key, star + 1, (size_t)(post_end - (star + 1)));
+  struct kv *o = db_find(db, key->p ? key->p : "", key->len, 1);
+  if (!o)
+    return 0;
+  if (field) {
+    if (kv_type(o) != OBJ_HASH)
+      return 0;
+    return hash_field_value(o, field, (size_t)(end - field), v, vlen, tmp);
+  }
+  if (kv_type(o) != OBJ_STRING)
+    return 0;
+  *v = kv_str(o, tmp, vlen);
+  return 1;
 }
 
 /* Parse a sort weight as Redis does (strtod over the whole string, no
  * overflow, no NaN; the empty string is 0). */
 static int parse_weight(const char *p, size_t len, double *out) {
-    char small[128], *s = len < sizeof(small) ? small : malloc(len + 1);
-    if (!s) abort();
-    memcpy(s, p, len);
-    s[len] = '\0';
-    char *e;
-    errno = 0;
-    *out = strtod(s, &e);
-    int ok = *e == '\0' && errno != ERANGE && !isnan(*out);
-    if (s != small) free(s);
-    return ok;
+  char small[128], *s = len < sizeof(small) ? small : malloc(len + 1);
+  if (!s)
+    abort();
+  memcpy(s, p, len);
+  s[len] = '\0';
+  char *e;
+  errno = 0;
+  *out = strtod(s, &e);
+  int ok = *e == '\0' && errno != ERANGE && !isnan(*out);
+  if (s != small)
+    free(s);
+  return ok;
 }
 
 /* ---- comparing ---- */
 
 struct sort_cmp_ctx {
-    const struct sort_vec *sv;
-    int desc, alpha, by;
+  const struct sort_vec *sv;
+  int desc, alpha, by;
 };
 
 static int cmp_bytes(const char *a, size_t alen, const char *b, size_t blen) {
-    int r = memcmp(a, b, alen < blen ? alen : blen);
-    if (r) return r;
-    return alen < blen ? -1 : alen > blen;
+  int r = memcmp(a, b, alen < blen ? alen : blen);
+  if (r)
+    return r;
+  return alen < blen ? -1 : alen > blen;
 }
 
 /* Redis's sortCompare: numbers, ties broken by the elements; ALPHA BY puts
  * missing values first. */
 static int sort_cmp(const void *pa, const void *pb, void *arg) {
-    const struct sort_cmp_ctx *k = arg;
-    const struct sort_item *a = pa, *b = pb;
-    const char *ar = k->sv->arena.p, *byr = k->sv->byarena.p;
-    int cmp;
-    if (!k->alpha) {
-        if (a->score > b->score) cmp = 1;
-        else if (a->score < b->score) cmp = -1;
-        else cmp = cmp_bytes(ar + a->off, a->len, ar + b->off, b->len);
-    } else if (k->by) {
-        if (!a->has_by || !b->has_by) cmp = a->has_by == b->has_by ? 0 : (a->has_by ? 1 : -1);
-        else cmp = cmp_bytes(byr + a->byoff, a->bylen, byr + b->byoff, b->bylen);
-    } else {
-        cmp = cmp_bytes(ar + a->off, a->len, ar + b->off, b->len);
-    }
-    return k->desc ? -cmp : cmp;
+  const struct sort_cmp_ctx *k = arg;
+  const struct sort_item *a = pa, *b = pb;
+  const char *ar = k->sv->arena.p, *byr = k->sv->byarena.p;
+  int cmp;
+  if (!k->alpha) {
+    if (a->score > b->score)
+      cmp = 1;
+    else if (a->score < b->score)
+      cmp = -1;
+    else
+      cmp = cmp_bytes(ar + a->off, a->len, ar + b->off, b->len);
+  } else if (k->by) {
+    if (!a->has_by || !b->has_by)
+      cmp = a->has_by == b->has_by ? 0 : (a->has_by ? 1 : -1);
+    else
+      cmp = cmp_bytes(byr + a->byoff, a->bylen, byr + b->byoff, b->bylen);
+  } else {
+    cmp = cmp_bytes(ar + a->off, a->len, ar + b->off, b->len);
+  }
+  return k->desc ? -cmp : cmp;
 }
 
 /* ---- the command ---- */
@@ -253,226 +281,259 @@ static int sort_cmp(const void *pa, const void *pb, void *arg) {
 /* SORT's keys: the sorted key and the last STORE destination (Redis's
  * sortGetKeys, which skips the arguments of LIMIT, GET and BY). */
 int sort_keys(const struct arg *argv, int argc, int *pos, int max) {
-    int n = 0, store = -1;
-    if (argc < 2 || max < 1) return 0;
-    pos[n++] = 1;
-    for (int i = 2; i < argc; i++) {
-        if (ARG_IS(argv[i], "limit")) i += 2;
-        else if (ARG_IS(argv[i], "get") || ARG_IS(argv[i], "by")) i += 1;
-        else if (ARG_IS(argv[i], "store") && i + 1 < argc) store = i + 1;
-    }
-    if (store > 0 && n < max) pos[n++] = store;
-    return n;
+  int n = 0, store = -1;
+  if (argc < 2 || max < 1)
+    return 0;
+  pos[n++] = 1;
+  for (int i = 2; i < argc; i++) {
+    if (ARG_IS(argv[i], "limit"))
+      i += 2;
+    else if (ARG_IS(argv[i], "get") || ARG_IS(argv[i], "by"))
+      i += 1;
+    else if (ARG_IS(argv[i], "store") && i + 1 < argc)
+      store = i + 1;
+  }
+  if (store > 0 && n < max)
+    pos[n++] = store;
+  return n;
 }
 
 struct sort_opts {
-    int desc, alpha, dontsort;
-    long long limit_start, limit_count;
-    const struct arg *by, *store;
-    int *gets; /* argv indexes of the GET patterns */
-    int ngets;
+  int desc, alpha, dontsort;
+  long long limit_start, limit_count;
+  const struct arg *by, *store;
+  int *gets; /* argv indexes of the GET patterns */
+  int ngets;
 };
 
 /* Parse the options after the key; replies the error and returns 0 on a
  * bad one. */
 static int parse_opts(struct client *c, int readonly, struct sort_opts *so) {
-    for (int j = 2; j < c->argc; j++) {
-        const struct arg *a = &c->argv[j];
-        int left = c->argc - j - 1;
-        if (ARG_IS(*a, "asc")) {
-            so->desc = 0;
-        } else if (ARG_IS(*a, "desc")) {
-            so->desc = 1;
-        } else if (ARG_IS(*a, "alpha")) {
-            so->alpha = 1;
-        } else if (ARG_IS(*a, "limit") && left >= 2) {
-            if (!arg_ll(c, &c->argv[j + 1], &so->limit_start) || !arg_ll(c, &c->argv[j + 2], &so->limit_count))
-                return 0;
-            j += 2;
-        } else if (!readonly && ARG_IS(*a, "store") && left >= 1) {
-            so->store = &c->argv[++j];
-        } else if (ARG_IS(*a, "by") && left >= 1) {
-            so->by = &c->argv[++j];
-            if (!memchr(so->by->p, '*', so->by->len)) {
-                so->dontsort = 1; /* BY nosort: keep the native order */
-            } else if (c->db_for) {
-                reply_err(c, ERR_BY_REMOTE);
-                return 0;
-            }
-        } else if (ARG_IS(*a, "get") && left >= 1) {
-            if (c->db_for && pattern_looks_up(&c->argv[j + 1])) {
-                reply_err(c, ERR_GET_REMOTE);
-                return 0;
-            }
-            so->gets[so->ngets++] = ++j;
-        } else {
-            reply_err(c, ERR_SYNTAX);
-            return 0;
-        }
+  for (int j = 2; j < c->argc; j++) {
+    const struct arg *a = &c->argv[j];
+    int left = c->argc - j - 1;
+    if (ARG_IS(*a, "asc")) {
+      so->desc = 0;
+    } else if (ARG_IS(*a, "desc")) {
+      so->desc = 1;
+    } else if (ARG_IS(*a, "alpha")) {
+      so->alpha = 1;
+    } else if (ARG_IS(*a, "limit") && left >= 2) {
+      if (!arg_ll(c, &c->argv[j + 1], &so->limit_start) ||
+          !arg_ll(c, &c->argv[j + 2], &so->limit_count))
+        return 0;
+      j += 2;
+    } else if (!readonly && ARG_IS(*a, "store") && left >= 1) {
+      so->store = &c->argv[++j];
+    } else if (ARG_IS(*a, "by") && left >= 1) {
+      so->by = &c->argv[++j];
+      if (!memchr(so->by->p, '*', so->by->len)) {
+        so->dontsort = 1; /* BY nosort: keep the native order */
+      } else if (c->db_for) {
+        reply_err(c, ERR_BY_REMOTE);
+        return 0;
+      }
+    } else if (ARG_IS(*a, "get") && left >= 1) {
+      if (c->db_for && pattern_looks_up(&c->argv[j + 1])) {
+        reply_err(c, ERR_GET_REMOTE);
+        return 0;
+      }
+      so->gets[so->ngets++] = ++j;
+    } else {
+      reply_err(c, ERR_SYNTAX);
+      return 0;
     }
-    return 1;
+  }
+  return 1;
 }
 
 /* The result list for STORE: one listpack while it fits one node under
  * list-max-listpack-size, else a quicklist (as list.c keeps lists). */
 struct list_out {
-    int fill;
-    lp_t *lp;
-    struct quicklist *ql;
+  int fill;
+  lp_t *lp;
+  struct quicklist *ql;
 };
 
 static void out_push(struct list_out *lo, const char *s, size_t len) {
-    if (lo->ql) {
-        ql_push(lo->ql, s, len, 1);
-    } else if (ql_allows(lo->fill, lo->lp, len)) {
-        lo->lp = lp_append(lo->lp, s, len);
-    } else {
-        lo->ql = ql_from_lp(lo->fill, lo->lp);
-        lo->lp = NULL;
-        ql_push(lo->ql, s, len, 1);
-    }
+  if (lo->ql) {
+    ql_push(lo->ql, s, len, 1);
+  } else if (ql_allows(lo->fill, lo->lp, len)) {
+    lo->lp = lp_append(lo->lp, s, len);
+  } else {
+    lo->ql = ql_from_lp(lo->fill, lo->lp);
+    lo->lp = NULL;
+    ql_push(lo->ql, s, len, 1);
+  }
 }
 
 /* Reply or store items start..end with the GET operations. */
-static void sort_output(struct client *c, const struct sort_opts *so, struct sort_vec *sv, long long start,
-                        long long end) {
-    long long outputlen = (so->ngets ? so->ngets : 1) * (end - start + 1);
-    struct buf key = {0};
-    char tmp[24];
-    const char *v;
-    size_t vlen;
-    if (!so->store) {
-        reply_array(c->out, outputlen);
-        for (long long j = start; j <= end; j++) {
-            const char *ele = item_ele(sv, (size_t)j);
-            size_t elen = sv->v[j].len;
-            if (!so->ngets) reply_bulk(c->out, ele, elen);
-            for (int g = 0; g < so->ngets; g++) {
-                if (pattern_value(c->db, &c->argv[so->gets[g]], ele, elen, &key, tmp, &v, &vlen))
-                    reply_bulk(c->out, v, vlen);
-                else reply_null(c->out, c->resp);
-            }
-        }
-        buf_free(&key);
-        return;
-    }
-    struct list_out lo = {ql_clamp_fill(c->sh->cfg.list_max_listpack_size), lp_new(), NULL};
+static void sort_output(struct client *c, const struct sort_opts *so,
+                        struct sort_vec *sv, long long start, long long end) {
+  long long outputlen = (so->ngets ? so->ngets : 1) * (end - start + 1);
+  struct buf key = {0};
+  char tmp[24];
+  const char *v;
+  size_t vlen;
+  if (!so->store) {
+    reply_array(c->out, outputlen);
     for (long long j = start; j <= end; j++) {
-        const char *ele = item_ele(sv, (size_t)j);
-        size_t elen = sv->v[j].len;
-        if (!so->ngets) out_push(&lo, ele, elen);
-        for (int g = 0; g < so->ngets; g++) {
-            if (pattern_value(c->db, &c->argv[so->gets[g]], ele, elen, &key, tmp, &v, &vlen))
-                out_push(&lo, v, vlen);
-            else out_push(&lo, "", 0);
-        }
+      const char *ele = item_ele(sv, (size_t)j);
+      size_t elen = sv->v[j].len;
+      if (!so->ngets)
+        reply_bulk(c->out, ele, elen);
+      for (int g = 0; g < so->ngets; g++) {
+        if (pattern_value(c->db, &c->argv[so->gets[g]], ele, elen, &key, tmp,
+                          &v, &vlen))
+          reply_bulk(c->out, v, vlen);
+        else
+          reply_null(c->out, c->resp);
+      }
     }
     buf_free(&key);
-    if (outputlen) {
-        struct kv *o = lo.ql ? kv_new_ptr(so->store->p, so->store->len, OBJ_LIST, ENC_QUICKLIST, lo.ql, -1)
-                             : kv_new_ptr(so->store->p, so->store->len, OBJ_LIST, ENC_LISTPACK, lo.lp, -1);
-        db_set(c->db, o);
-    } else {
-        if (lo.ql) ql_free(lo.ql);
-        else lp_free(lo.lp);
-        db_delete(c->db, so->store->p, so->store->len);
+    return;
+  }
+  struct list_out lo = {ql_clamp_fill(c->sh->cfg.list_max_listpack_size),
+                        lp_new(), NULL};
+  for (long long j = start; j <= end; j++) {
+    const char *ele = item_ele(sv, (size_t)j);
+    size_t elen = sv->v[j].len;
+    if (!so->ngets)
+      out_push(&lo, ele, elen);
+    for (int g = 0; g < so->ngets; g++) {
+      if (pattern_value(c->db, &c->argv[so->gets[g]], ele, elen, &key, tmp, &v,
+                        &vlen))
+        out_push(&lo, v, vlen);
+      else
+        out_push(&lo, "", 0);
     }
-    reply_int(c->out, outputlen);
+  }
+  buf_free(&key);
+  if (outputlen) {
+    struct kv *o = lo.ql ? kv_new_ptr(so->store->p, so->store->len, OBJ_LIST,
+                                      ENC_QUICKLIST, lo.ql, -1)
+                         : kv_new_ptr(so->store->p, so->store->len, OBJ_LIST,
+                                      ENC_LISTPACK, lo.lp, -1);
+    db_set(c->db, o);
+  } else {
+    if (lo.ql)
+      ql_free(lo.ql);
+    else
+      lp_free(lo.lp);
+    db_delete(c->db, so->store->p, so->store->len);
+  }
+  reply_int(c->out, outputlen);
 }
 
 /* Weights for every item: numbers, or the BY values to compare with ALPHA.
  * Returns 0 if a number does not parse. */
-static int load_weights(struct client *c, const struct sort_opts *so, struct sort_vec *sv) {
-    struct buf key = {0};
-    char tmp[24];
-    int ok = 1;
-    for (size_t j = 0; j < sv->n; j++) {
-        struct sort_item *it = &sv->v[j];
-        const char *v = item_ele(sv, j);
-        size_t vlen = it->len;
-        if (so->by && !pattern_value(c->db, so->by, item_ele(sv, j), it->len, &key, tmp, &v, &vlen))
-            continue; /* missing: weight 0, or first under ALPHA */
-        if (so->alpha) {
-            if (so->by) {
-                it->has_by = 1;
-                it->byoff = sv->byarena.len;
-                it->bylen = vlen;
-                buf_put(&sv->byarena, v, vlen);
-            }
-        } else if (!parse_weight(v, vlen, &it->score)) {
-            ok = 0;
-        }
+static int load_weights(struct client *c, const struct sort_opts *so,
+                        struct sort_vec *sv) {
+  struct buf key = {0};
+  char tmp[24];
+  int ok = 1;
+  for (size_t j = 0; j < sv->n; j++) {
+    struct sort_item *it = &sv->v[j];
+    const char *v = item_ele(sv, j);
+    size_t vlen = it->len;
+    if (so->by && !pattern_value(c->db, so->by, item_ele(sv, j), it->len, &key,
+                                 tmp, &v, &vlen))
+      continue; /* missing: weight 0, or first under ALPHA */
+    if (so->alpha) {
+      if (so->by) {
+        it->has_by = 1;
+        it->byoff = sv->byarena.len;
+        it->bylen = vlen;
+        buf_put(&sv->byarena, v, vlen);
+      }
+    } else if (!parse_weight(v, vlen, &it->score)) {
+      ok = 0;
     }
-    buf_free(&key);
-    return ok;
+  }
+  buf_free(&key);
+  return ok;
 }
 
 static void sort_generic(struct client *c, int readonly) {
-    struct sort_opts so = {.limit_count = -1};
-    so.gets = malloc(sizeof(int) * (size_t)c->argc);
-    if (!so.gets) abort();
-    struct sort_vec sv = {0};
-    if (!parse_opts(c, readonly, &so)) goto done;
+  struct sort_opts so = {.limit_count = -1};
+  so.gets = malloc(sizeof(int) * (size_t)c->argc);
+  if (!so.gets)
+    abort();
+  struct sort_vec sv = {0};
+  if (!parse_opts(c, readonly, &so))
+    goto done;
 
-    struct kv *o = db_find(c->db, c->argv[1].p, c->argv[1].len, 1);
-    if (o && kv_type(o) != OBJ_LIST && kv_type(o) != OBJ_SET && kv_type(o) != OBJ_ZSET) {
-        reply_err(c, ERR_WRONGTYPE);
-        goto done;
-    }
-    /* a set has no order of its own: stored results are sorted */
-    if (so.dontsort && o && kv_type(o) == OBJ_SET && so.store) {
-        so.dontsort = 0;
-        so.alpha = 1;
-        so.by = NULL;
-    }
-    if (o && kv_type(o) == OBJ_ZSET && kv_enc(o) == ENC_LISTPACK) zset_to_skiplist(o);
+  struct kv *o = db_find(c->db, c->argv[1].p, c->argv[1].len, 1);
+  if (o && kv_type(o) != OBJ_LIST && kv_type(o) != OBJ_SET &&
+      kv_type(o) != OBJ_ZSET) {
+    reply_err(c, ERR_WRONGTYPE);
+    goto done;
+  }
+  /* a set has no order of its own: stored results are sorted */
+  if (so.dontsort && o && kv_type(o) == OBJ_SET && so.store) {
+    so.dontsort = 0;
+    so.alpha = 1;
+    so.by = NULL;
+  }
+  if (o && kv_type(o) == OBJ_ZSET && kv_enc(o) == ENC_LISTPACK)
+    zset_to_skiplist(o);
 
-    /* LIMIT, clamped as Redis does */
-    long long len = 0;
-    if (o && kv_type(o) == OBJ_SET) {
-        set_foreach_member(o, vec_add, &sv); /* all of it, in any case */
-        len = (long long)sv.n;
-    } else if (o) {
-        len = value_len(o);
-    }
-    long long start = so.limit_start < 0 ? 0 : (so.limit_start > len ? len : so.limit_start);
-    long long count = so.limit_count < -1 ? -1 : (so.limit_count > len ? len : so.limit_count);
-    long long end = count < 0 ? len - 1 : start + count - 1;
-    if (start >= len) {
-        start = len - 1;
-        end = len - 2;
-    }
-    if (end >= len) end = len - 1;
+  /* LIMIT, clamped as Redis does */
+  long long len = 0;
+  if (o && kv_type(o) == OBJ_SET) {
+    set_foreach_member(o, vec_add, &sv); /* all of it, in any case */
+    len = (long long)sv.n;
+  } else if (o) {
+    len = value_len(o);
+  }
+  long long start =
+      so.limit_start < 0 ? 0 : (so.limit_start > len ? len : so.limit_start);
+  long long count =
+      so.limit_count < -1 ? -1 : (so.limit_count > len ? len : so.limit_count);
+  long long end = count < 0 ? len - 1 : start + count - 1;
+  if (start >= len) {
+    start = len - 1;
+    end = len - 2;
+  }
+  if (end >= len)
+    end = len - 1;
 
-    if (o && kv_type(o) != OBJ_SET) {
-        int list = kv_type(o) == OBJ_LIST;
-        if (so.dontsort) {
-            /* native order (reversed by DESC): load just the window */
-            long long n = end >= start ? end - start + 1 : 0;
-            if (n) {
-                long long from = so.desc ? len - start - 1 : start;
-                if (list) load_list(&sv, o, from, n, so.desc);
-                else load_zset(&sv, o, from, n, so.desc);
-                end -= start;
-                start = 0;
-            }
-        } else {
-            if (list) load_list(&sv, o, 0, len, 0);
-            else load_zset(&sv, o, 0, len, 0);
-        }
+  if (o && kv_type(o) != OBJ_SET) {
+    int list = kv_type(o) == OBJ_LIST;
+    if (so.dontsort) {
+      /* native order (reversed by DESC): load just the window */
+      long long n = end >= start ? end - start + 1 : 0;
+      if (n) {
+        long long from = so.desc ? len - start - 1 : start;
+        if (list)
+          load_list(&sv, o, from, n, so.desc);
+        else
+          load_zset(&sv, o, from, n, so.desc);
+        end -= start;
+        start = 0;
+      }
+    } else {
+      if (list)
+        load_list(&sv, o, 0, len, 0);
+      else
+        load_zset(&sv, o, 0, len, 0);
     }
+  }
 
-    int ok = 1;
-    if (!so.dontsort) {
-        ok = load_weights(c, &so, &sv);
-        struct sort_cmp_ctx k = {&sv, so.desc, so.alpha, so.by != NULL};
-        if (ok && sv.n > 1) qsort_r(sv.v, sv.n, sizeof(*sv.v), sort_cmp, &k);
-    }
-    if (!ok) reply_err(c, ERR_SCORES);
-    else sort_output(c, &so, &sv, start, end);
+  int ok = 1;
+  if (!so.dontsort) {
+    ok = load_weights(c, &so, &sv);
+    struct sort_cmp_ctx k = {&sv, so.desc, so.alpha, so.by != NULL};
+    if (ok && sv.n > 1)
+      qsort_r(sv.v, sv.n, sizeof(*sv.v), sort_cmp, &k);
+  }
+  if (!ok)
+    reply_err(c, ERR_SCORES);
+  else
+    sort_output(c, &so, &sv, start, end);
 done:
-    vec_free(&sv);
-    free(so.gets);
+  vec_free(&sv);
+  free(so.gets);
 }
 
 void sort_command(struct client *c) { sort_generic(c, 0); }
