@@ -22,6 +22,16 @@
  *
  * So a small integer costs 1 byte, an integer up to +-4095 3 bytes, and a
  * string under 64 bytes its length + 2.
+ *
+ * A one-way pack (lp_new_oneway, bit 31 of the count word set) has no
+ * trailers: a string under 64 bytes costs its length + 1. Walking it
+ * backwards (lp_prev, lp_last, negative lp_seek) scans from the front, so it
+ * is for small hashes, sets and sorted sets, which are read forwards.
+ *
+ * Allocations follow the allocator's size classes: a pack grows to the
+ * exact bytes it needs only when it outgrows its allocation (a class is
+ * about 1/4 larger than the one below it, so growth stays amortized O(1))
+ * and is never left with more than one class of slack.
  */
 #include "listpack.h"
 
@@ -57,9 +67,16 @@ static inline void wr32(unsigned char *p, uint32_t v) {
     p[3] = (unsigned char)(v >> 24);
 }
 
+#define ONEWAY_BIT 0x80000000u
+#define COUNT_MAX 0x7fffffffu
+
 static inline uint32_t total_of(const lp_t *lp) { return rd32(lp); }
 static inline void set_total(lp_t *lp, size_t n) { wr32(lp, (uint32_t)n); }
-static inline void set_count(lp_t *lp, uint32_t n) { wr32(lp + 4, n); }
+static inline int oneway(const lp_t *lp) { return (lp[7] & 0x80) != 0; }
+static inline void set_count(lp_t *lp, uint32_t n) {
+    if (n > COUNT_MAX) abort();
+    wr32(lp + 4, n | (oneway(lp) ? ONEWAY_BIT : 0));
+}
 
 static void *xrealloc(void *p, size_t n) {
     p = realloc(p, n);
@@ -89,10 +106,11 @@ static inline size_t trail_len(size_t body) {
     return 5;
 }
 
-static inline size_t entry_size(const unsigned char *p) {
+/* Size of the entry at p; ow: the pack is one-way (no trailers). */
+static inline size_t entry_size(const unsigned char *p, int ow) {
     if (p[0] >= IMM_MIN) return 1;
     size_t b = body_size(p);
-    return b + trail_len(b);
+    return ow ? b : b + trail_len(b);
 }
 
 /* Size of the entry that ends just before `end`. */
@@ -155,7 +173,7 @@ struct enc {
     size_t size; /* the whole entry */
 };
 
-static void encode(struct enc *e, const char *s, size_t len) {
+static void encode(struct enc *e, const char *s, size_t len, int ow) {
     long long v;
     e->payload = NULL;
     e->payload_len = 0;
@@ -198,13 +216,13 @@ static void encode(struct enc *e, const char *s, size_t len) {
         e->payload_len = len;
     }
     size_t body = e->head_len + e->payload_len;
-    e->size = body + trail_len(body);
+    e->size = ow ? body : body + trail_len(body);
 }
 
 static void write_entry(unsigned char *p, const struct enc *e) {
     memcpy(p, e->head, e->head_len);
     if (e->payload_len) memcpy(p + e->head_len, e->payload, e->payload_len);
-    if (e->size == 1) return;
+    if (e->size == e->head_len + e->payload_len) return; /* no trailer */
     unsigned char *end = p + e->size;
     size_t sz = e->size;
     if (sz <= TRAIL1_MAX) {
@@ -223,8 +241,40 @@ static void write_entry(unsigned char *p, const struct enc *e) {
 lp_t *lp_new(void) {
     lp_t *lp = xrealloc(NULL, LP_HEAD);
     set_total(lp, LP_HEAD);
-    set_count(lp, 0);
+    wr32(lp + 4, 0);
     return lp;
+}
+
+lp_t *lp_new_oneway(void) {
+    lp_t *lp = lp_new();
+    wr32(lp + 4, ONEWAY_BIT);
+    return lp;
+}
+
+int lp_is_oneway(const lp_t *lp) { return oneway(lp); }
+
+lp_t *lp_load(const char *p, size_t len) {
+    if (len < LP_HEAD || len > UINT32_MAX || rd32((const unsigned char *)p) != len) return NULL;
+    /* 8 spare zero bytes: a header near the end cannot make decoding read
+     * past the allocation; the walk below rejects it. */
+    lp_t *lp = xrealloc(NULL, len + 8);
+    memcpy(lp, p, len);
+    memset(lp + len, 0, 8);
+    int ow = oneway(lp);
+    uint32_t count = lp_count(lp), seen = 0;
+    size_t pos = LP_HEAD;
+    while (pos < len && seen <= count) {
+        size_t sz = entry_size(lp + pos, ow);
+        if (sz > len - pos) break;
+        if (!ow && sz > 1 && size_before(lp + pos + sz) != sz) break;
+        pos += sz;
+        seen++;
+    }
+    if (pos != len || seen != count) {
+        free(lp);
+        return NULL;
+    }
+    return xrealloc(lp, len);
 }
 
 void lp_free(lp_t *lp) { free(lp); }
@@ -237,22 +287,31 @@ lp_t *lp_dup(const lp_t *lp) {
 }
 
 size_t lp_bytes(const lp_t *lp) { return total_of(lp); }
-uint32_t lp_count(const lp_t *lp) { return rd32(lp + 4); }
+uint32_t lp_count(const lp_t *lp) { return rd32(lp + 4) & COUNT_MAX; }
 
 size_t lp_first(const lp_t *lp) { return total_of(lp) > LP_HEAD ? LP_HEAD : LP_NONE; }
 
+/* One-way packs: the entry that ends at `end`, found from the front. */
+static size_t scan_to(const lp_t *lp, size_t end) {
+    size_t pos = LP_HEAD, n;
+    while ((n = pos + entry_size(lp + pos, 1)) < end) pos = n;
+    return pos;
+}
+
 size_t lp_last(const lp_t *lp) {
     size_t t = total_of(lp);
-    return t > LP_HEAD ? t - size_before(lp + t) : LP_NONE;
+    if (t <= LP_HEAD) return LP_NONE;
+    return oneway(lp) ? scan_to(lp, t) : t - size_before(lp + t);
 }
 
 size_t lp_next(const lp_t *lp, size_t pos) {
-    size_t n = pos + entry_size(lp + pos);
+    size_t n = pos + entry_size(lp + pos, oneway(lp));
     return n < total_of(lp) ? n : LP_NONE;
 }
 
 size_t lp_prev(const lp_t *lp, size_t pos) {
-    return pos > LP_HEAD ? pos - size_before(lp + pos) : LP_NONE;
+    if (pos <= LP_HEAD) return LP_NONE;
+    return oneway(lp) ? scan_to(lp, pos) : pos - size_before(lp + pos);
 }
 
 size_t lp_seek(const lp_t *lp, long long index) {
@@ -260,9 +319,10 @@ size_t lp_seek(const lp_t *lp, long long index) {
     if (index < 0) index += count;
     if (index < 0 || index >= count) return LP_NONE;
     size_t pos;
-    if (index <= count / 2) {
+    int ow = oneway(lp);
+    if (index <= count / 2 || ow) {
         pos = LP_HEAD;
-        while (index--) pos += entry_size(lp + pos);
+        while (index--) pos += entry_size(lp + pos, ow);
     } else {
         pos = total_of(lp);
         for (long long back = count - index; back > 0; back--) pos -= size_before(lp + pos);
@@ -306,10 +366,11 @@ size_t lp_find(const lp_t *lp, size_t pos, const char *s, size_t len, unsigned s
     long long sv = 0;
     int s_int = len <= 20 && str_to_ll(s, len, &sv);
     size_t total = total_of(lp);
+    int ow = oneway(lp);
     if (skip == 0) skip = 1;
     while (pos < total) {
         if (match(lp + pos, s, len, s_int, sv)) return pos;
-        for (unsigned i = 0; i < skip && pos < total; i++) pos += entry_size(lp + pos);
+        for (unsigned i = 0; i < skip && pos < total; i++) pos += entry_size(lp + pos, ow);
     }
     return LP_NONE;
 }
@@ -317,16 +378,27 @@ size_t lp_find(const lp_t *lp, size_t pos, const char *s, size_t len, unsigned s
 /* ------------------------------------------------------------------------ */
 /* Changes. */
 
+/* lp with room for `need` bytes. Growth asks for the exact size, so the
+ * allocation ends in the smallest size class that holds it. */
+static lp_t *reserve(lp_t *lp, size_t need) {
+    if (need > UINT32_MAX) abort();
+    return need > malloc_usable_size(lp) ? xrealloc(lp, need) : lp;
+}
+
+/* Give back the slack after shrinking to `total` bytes: realloc only when
+ * a smaller size class would hold the pack (jemalloc's classes are at most
+ * 25% apart, so this test is cheap and keeps slack under one class). */
+static lp_t *trim(lp_t *lp, size_t total) {
+    size_t have = malloc_usable_size(lp);
+    return have - total >= 16 && have - total >= have / 8 ? xrealloc(lp, total) : lp;
+}
+
 lp_t *lp_insert(lp_t *lp, size_t pos, const char *s, size_t len) {
     struct enc e;
-    encode(&e, s, len);
+    encode(&e, s, len, oneway(lp));
     size_t total = total_of(lp);
     if (pos == LP_NONE) pos = total;
-    if (total + e.size > UINT32_MAX) abort();
-    /* Small packs are sized exactly (they are what memory is spent on);
-     * big ones grow by half again, so building one is not quadratic. */
-    size_t need = total + e.size;
-    if (need > malloc_usable_size(lp)) lp = xrealloc(lp, need < 4096 ? need : need + need / 2);
+    lp = reserve(lp, total + e.size);
     memmove(lp + pos + e.size, lp + pos, total - pos);
     write_entry(lp + pos, &e);
     set_total(lp, total + e.size);
@@ -340,16 +412,15 @@ lp_t *lp_prepend(lp_t *lp, const char *s, size_t len) { return lp_insert(lp, LP_
 
 lp_t *lp_replace(lp_t *lp, size_t pos, const char *s, size_t len) {
     struct enc e;
-    encode(&e, s, len);
-    size_t total = total_of(lp), old = entry_size(lp + pos);
+    encode(&e, s, len, oneway(lp));
+    size_t total = total_of(lp), old = entry_size(lp + pos, oneway(lp));
     size_t tail = total - pos - old, nt = total - old + e.size;
     if (e.size > old) {
-        if (nt > UINT32_MAX) abort();
-        lp = xrealloc(lp, nt);
+        lp = reserve(lp, nt);
         memmove(lp + pos + e.size, lp + pos + old, tail);
     } else if (e.size < old) {
         memmove(lp + pos + e.size, lp + pos + old, tail);
-        lp = xrealloc(lp, nt);
+        lp = trim(lp, nt);
     }
     write_entry(lp + pos, &e);
     set_total(lp, nt);
@@ -361,13 +432,14 @@ lp_t *lp_delete(lp_t *lp, size_t pos, uint32_t n) {
     if (pos == LP_NONE || pos >= total) return lp;
     size_t end = pos;
     uint32_t gone = 0;
+    int ow = oneway(lp);
     while (gone < n && end < total) {
-        end += entry_size(lp + end);
+        end += entry_size(lp + end, ow);
         gone++;
     }
     memmove(lp + pos, lp + end, total - end);
     total -= end - pos;
-    lp = xrealloc(lp, total);
+    lp = trim(lp, total);
     set_total(lp, total);
     set_count(lp, lp_count(lp) - gone);
     return lp;

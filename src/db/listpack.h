@@ -3,9 +3,14 @@
  * or a 64-bit integer, used by small lists, hashes, sets and sorted sets (the
  * role Redis gives its listpack). Our own layout:
  *
- *   total bytes u32 | count u32 | entries... 
+ *   total bytes u32 | count u32 (bit 31: one-way) | entries...
  *   entry: header (kind + length, 1-5 bytes) | payload | back-length (1-5
  *          bytes, the entry size, read backwards for reverse traversal)
+ *
+ * A one-way pack leaves the back-lengths out (one byte less per small
+ * string): it walks forwards as fast, but lp_prev, lp_last and negative
+ * lp_seek scan from the front (O(n)). Small hashes, sets and sorted sets use
+ * it; lists, which pop and read at the tail, keep the two-way layout.
  *
  * Integers that a string looks like (Redis-strict, <= 20 chars) are stored
  * as integers in the fewest bytes. Positions are byte offsets into the pack;
@@ -33,7 +38,13 @@ struct lp_entry {
 #define LP_HEAD 8   /* bytes before the first entry */
 #define LP_NONE 0   /* "no position": positions of real entries are >= LP_HEAD */
 
-lp_t *lp_new(void);
+lp_t *lp_new(void);        /* two-way pack */
+lp_t *lp_new_oneway(void); /* one-way pack (no back-lengths) */
+int lp_is_oneway(const lp_t *lp);
+/* A pack from an image of lp_bytes() bytes (as another shard sent it), or
+ * NULL if the image is malformed: header, entry sizes, back-lengths and
+ * count must all agree. The flavour travels in the image. */
+lp_t *lp_load(const char *p, size_t len);
 void lp_free(lp_t *lp);
 lp_t *lp_dup(const lp_t *lp);
 size_t lp_bytes(const lp_t *lp);   /* allocated size of the pack */

@@ -343,27 +343,11 @@ static int get_str(const char **p, const char *end, const char **s, size_t *len)
     return 1;
 }
 
-/* A listpack from its image: the header must match the image and a walk
- * must find the entries it announces. The copy has 8 spare bytes so that a
- * bad header cannot make the walk read past the allocation. */
+/* A listpack from its image (see lp_load) holding field/value pairs. */
 static lp_t *lp_from_image(const char *p, size_t len) {
-    if (len < LP_HEAD) return NULL;
-    lp_t *lp = malloc(len + 8);
-    if (!lp) abort();
-    memcpy(lp, p, len);
-    memset(lp + len, 0, 8);
-    uint32_t count = lp_count(lp), seen = 0;
-    if (lp_bytes(lp) != len || count % 2) {
-        free(lp);
-        return NULL;
-    }
-    size_t last = LP_NONE;
-    for (size_t pos = lp_first(lp); pos != LP_NONE; pos = lp_next(lp, pos)) {
-        if (++seen > count || (last != LP_NONE && pos <= last)) break;
-        last = pos;
-    }
-    if (seen != count || lp_last(lp) != last) {
-        free(lp);
+    lp_t *lp = lp_load(p, len);
+    if (lp && lp_count(lp) % 2) {
+        lp_free(lp);
         return NULL;
     }
     return lp;
@@ -442,7 +426,7 @@ static struct kv *hash_lookup_write(struct client *c) {
     struct kv *o = hash_find_write(c, &bad);
     if (o || bad) return o;
     const struct arg *key = &c->argv[1];
-    o = kv_new_ptr(key->p, key->len, OBJ_HASH, ENC_LISTPACK, lp_new(), -1);
+    o = kv_new_ptr(key->p, key->len, OBJ_HASH, ENC_LISTPACK, lp_new_oneway(), -1);
     db_add_new(c->db, o);
     return o;
 }

@@ -183,18 +183,8 @@ static void list_serialize(const void *v, int enc, struct buf *b) {
     }
 }
 
-/* A copy of the pack image at p (len bytes), or NULL if its header
- * disagrees with its size. */
-static lp_t *pack_from(const char *p, size_t len) {
-    uint32_t total;
-    if (len < LP_HEAD) return NULL;
-    memcpy(&total, p, 4); /* little-endian, as listpack.c writes it */
-    if (total != len) return NULL;
-    lp_t *lp = malloc(len);
-    if (!lp) abort();
-    memcpy(lp, p, len);
-    return lp;
-}
+/* A copy of the pack image at p (len bytes), or NULL if malformed. */
+static lp_t *pack_from(const char *p, size_t len) { return lp_load(p, len); }
 
 static void *list_deserialize(const char *p, size_t len, int *enc) {
     if (len < 1) return NULL;

@@ -254,7 +254,7 @@ static void sobj_convert(struct sobj *s, int enc) {
     if (enc == ENC_HT) {
         np = ht_from(s);
     } else {
-        lp_t *lp = lp_new();
+        lp_t *lp = lp_new_oneway();
         struct set_it it;
         struct elem e;
         set_it_init(&it, s);
@@ -292,7 +292,7 @@ static size_t intset_maxlen(const struct intset *is) {
 static struct sobj sobj_new_for(const struct config *cfg, const char *p, size_t len) {
     long long v;
     if (str_to_ll(p, len, &v)) return sobj_new_intset();
-    if (lp_fits(cfg, 1, len)) return (struct sobj){ENC_LISTPACK, lp_new()};
+    if (lp_fits(cfg, 1, len)) return (struct sobj){ENC_LISTPACK, lp_new_oneway()};
     return (struct sobj){ENC_HT, ht_new()};
 }
 
@@ -458,15 +458,7 @@ static void *set_deserialize(const char *p, size_t len, int *enc) {
     len--;
     switch (*enc) {
     case ENC_INTSET: return intset_load(p, len);
-    case ENC_LISTPACK: {
-        uint32_t total;
-        if (len < LP_HEAD) return NULL;
-        memcpy(&total, p, 4);
-        if (total != len) return NULL;
-        lp_t *lp = xmalloc(len);
-        memcpy(lp, p, len);
-        return lp;
-    }
+    case ENC_LISTPACK: return lp_load(p, len);
     case ENC_HT: {
         const unsigned char *q = (const unsigned char *)p, *end = q + len;
         uint64_t n, l;

@@ -9,10 +9,14 @@
  * and every entry compared with the model. Values mix integer-looking text at
  * every width boundary, text that only looks numeric, empty strings, strings
  * around each header-size boundary up to 100000 bytes, and embedded NULs.
+ * The same run is made on a one-way pack (no back-lengths), whose backward
+ * walk scans from the front; images of both flavours go through lp_load,
+ * which must also reject corrupted ones.
  */
 #include "test.h"
 
 #include <limits.h>
+#include <malloc.h>
 #include <stdint.h>
 
 #include "db/listpack.h"
@@ -34,6 +38,11 @@ static uint64_t rnd(void) {
 }
 
 static unsigned rnd_below(unsigned n) { return (unsigned)(rnd() % n); }
+
+/* The flavour the shared checks build: 0 two-way, 1 one-way. */
+static int oneway;
+
+static lp_t *new_pack(void) { return oneway ? lp_new_oneway() : lp_new(); }
 
 /* ------------------------------------------------------------------------ */
 /* The model: an array of owned byte strings. */
@@ -203,7 +212,7 @@ static void test_empty(void) {
 
 /* Bytes one appended value costs. */
 static size_t cost(const char *s, size_t len) {
-    lp_t *lp = lp_new();
+    lp_t *lp = new_pack();
     lp = lp_append(lp, s, len);
     size_t n = lp_bytes(lp) - LP_HEAD;
     lp_free(lp);
@@ -274,12 +283,21 @@ static void test_basic(void) {
     lp_free(lp);
 }
 
-static void test_random_against_model(void) {
+/* lp_load of lp's image gives the same pack. */
+static int check_image(const lp_t *lp) {
+    lp_t *c = lp_load((const char *)lp, lp_bytes(lp));
+    int ok = c && lp_bytes(c) == lp_bytes(lp) && memcmp(c, lp, lp_bytes(lp)) == 0 &&
+             lp_is_oneway(c) == lp_is_oneway(lp);
+    lp_free(c);
+    return ok;
+}
+
+static void random_against_model(int ops) {
     static char val[100001];
     struct model m = {0};
-    lp_t *lp = lp_new();
+    lp_t *lp = new_pack();
     size_t grew = 0, shrank = 0, max_bytes = 0;
-    for (int op = 0; op < RANDOM_OPS; op++) {
+    for (int op = 0; op < ops; op++) {
         int r = (int)rnd_below(100);
         /* keep the size wandering between empty and a few hundred */
         unsigned target = (op / 20000) % 2 ? 40 : 300;
@@ -326,7 +344,10 @@ static void test_random_against_model(void) {
             ASSERT(check_find(lp, &m));
         }
         if (lp_bytes(lp) > max_bytes) max_bytes = lp_bytes(lp);
-        if (op % 16 == 0) ASSERT(check_all(lp, &m));
+        /* a one-way backward walk is quadratic: check it less often */
+        if (op % (oneway ? 64 : 16) == 0) ASSERT(check_all(lp, &m));
+        if (op % 512 == 0) ASSERT(check_image(lp));
+        ASSERT(lp_is_oneway(lp) == oneway);
     }
     ASSERT(check_all(lp, &m));
     ASSERT(grew > 10000 && shrank > 10000);
@@ -335,6 +356,99 @@ static void test_random_against_model(void) {
     ASSERT(lp_bytes(lp) == LP_HEAD && lp_count(lp) == 0);
     lp_free(lp);
     model_free(&m);
+}
+
+static void test_random_against_model(void) {
+    oneway = 0;
+    random_against_model(RANDOM_OPS);
+}
+
+static void test_random_oneway(void) {
+    oneway = 1;
+    random_against_model(RANDOM_OPS / 2);
+    oneway = 0;
+}
+
+/* One-way entries cost exactly their header and payload. */
+static void test_oneway_sizes(void) {
+    oneway = 1;
+    ASSERT(cost("0", 1) == 1);
+    ASSERT(cost("128", 3) == 2);
+    ASSERT(cost("-4096", 5) == 2);
+    ASSERT(cost("4096", 4) == 3);
+    ASSERT(cost("9223372036854775807", 19) == 9);
+    ASSERT(cost("", 0) == 1);
+    ASSERT(cost("hello", 5) == 6);
+    memset(big, 'a', sizeof(big));
+    ASSERT(cost(big, 63) == 64);
+    ASSERT(cost(big, 64) == 66);
+    ASSERT(cost(big, 4095) == 4097);
+    ASSERT(cost(big, 4096) == 4101);
+    oneway = 0;
+    /* a hash of 10 short fields and 8-byte values: 20 bytes under two-way */
+    lp_t *a = lp_new(), *b = lp_new_oneway();
+    char f[8];
+    for (int i = 0; i < 10; i++) {
+        size_t fl = (size_t)sprintf(f, "f%d", i);
+        a = lp_append(lp_append(a, f, fl), "v0000000", 8);
+        b = lp_append(lp_append(b, f, fl), "v0000000", 8);
+    }
+    ASSERT(lp_bytes(a) == LP_HEAD + 140 && lp_bytes(b) == LP_HEAD + 120);
+    ASSERT(lp_count(b) == 20 && lp_eq(b, lp_last(b), "v0000000", 8));
+    ASSERT(lp_eq(b, lp_prev(b, lp_last(b)), "f9", 2) && lp_prev(b, lp_first(b)) == LP_NONE);
+    lp_free(a);
+    lp_free(b);
+}
+
+/* lp_load rejects images whose header, sizes or back-lengths disagree. */
+static void test_load_rejects(void) {
+    for (int ow = 0; ow < 2; ow++) {
+        lp_t *lp = ow ? lp_new_oneway() : lp_new();
+        lp = lp_append(lp, "hello", 5);
+        lp = lp_append(lp, "12345", 5);
+        lp = lp_append(lp, big, 300);
+        size_t n = lp_bytes(lp);
+        ASSERT(check_image(lp));
+        char *img = malloc(n + 1);
+        memcpy(img, lp, n);
+        ASSERT(lp_load(img, n - 1) == NULL); /* size disagrees with header */
+        ASSERT(lp_load(img, 4) == NULL);
+        img[4]++; /* count */
+        ASSERT(lp_load(img, n) == NULL);
+        memcpy(img, lp, n);
+        img[LP_HEAD] = 62; /* first string claims 62 bytes: walk ends mid-entry */
+        ASSERT(lp_load(img, n) == NULL);
+        if (!ow) {
+            memcpy(img, lp, n);
+            img[LP_HEAD + 6]++; /* back-length of "hello" */
+            ASSERT(lp_load(img, n) == NULL);
+        }
+        memcpy(img, lp, n);
+        img[LP_HEAD] = 0x74; /* a 4 GB string header */
+        ASSERT(lp_load(img, n) == NULL);
+        free(img);
+        lp_free(lp);
+    }
+}
+
+/* Packs sit in the smallest allocation class that holds them, including
+ * after deletes, so no pack carries growth slack. */
+static void test_no_slack(void) {
+    for (int ow = 0; ow < 2; ow++) {
+        lp_t *lp = ow ? lp_new_oneway() : lp_new();
+        char s[16];
+        for (int i = 0; i < 2000; i++) {
+            lp = lp_append(lp, s, (size_t)sprintf(s, "v%07d", i));
+            size_t have = malloc_usable_size(lp), need = lp_bytes(lp);
+            ASSERT(have >= need && have - need < 16 + need / 4);
+        }
+        while (lp_count(lp) > 1) {
+            lp = lp_delete(lp, lp_first(lp), 7);
+            size_t have = malloc_usable_size(lp), need = lp_bytes(lp);
+            ASSERT(have >= need && have - need < 16 + need / 4);
+        }
+        lp_free(lp);
+    }
 }
 
 /* Every integer-looking input round-trips to identical text, and the ones
@@ -377,4 +491,5 @@ static void test_size_vs_strings(void) {
 }
 
 TEST_MAIN(test_empty, test_sizes, test_basic, test_integer_text, test_size_vs_strings,
-          test_random_against_model)
+          test_oneway_sizes, test_load_rejects, test_no_slack, test_random_against_model,
+          test_random_oneway)

@@ -273,6 +273,33 @@ start_server {tags {zset}} {
             assert_error "ERR syntax error, WITHSCORES not supported in combination with BYLEX" {r zrangebylex z - + withscores}
         }
 
+        test "Reverse ranges over 120 members walk every member once - $enc" {
+            # a listpack zset is read backwards in batches of 32 members
+            zset_encoding $enc
+            r del z
+            set want {}
+            for {set i 0} {$i < 120} {incr i} {
+                r zadd z [expr {$i % 7}] [format m%03d $i]
+            }
+            assert_equal $enc [r object encoding z]
+            set fwd [r zrange z 0 -1 withscores]
+            set rev {}
+            foreach {m s} $fwd { set rev [linsert $rev 0 $m $s] }
+            assert_equal 240 [llength $fwd]
+            assert_equal $rev [r zrevrange z 0 -1 withscores]
+            assert_equal [lrange $rev 62 125] [r zrevrange z 31 62 withscores]
+            assert_equal [lrange $rev 0 63] [r zrange z +inf -inf byscore rev limit 0 32 withscores]
+            set mid {}
+            foreach {m s} $rev { if {$s >= 2 && $s <= 4} { lappend mid $m } }
+            assert_equal $mid [r zrevrangebyscore z 4 2]
+            r del z
+            for {set i 0} {$i < 100} {incr i} { r zadd z 0 [format m%03d $i] }
+            set lex {}
+            for {set i 98} {$i >= 5} {incr i -1} { lappend lex [format m%03d $i] }
+            assert_equal $lex [r zrevrangebylex z {[m098} {[m005}]
+            assert_equal 99 [r zrevrank z m000]
+        }
+
         test "ZCOUNT - $enc" {
             zset_encoding $enc
             r del z
