@@ -10,7 +10,9 @@
 #   zset  100,000 sorted sets x 10 members (8-byte members, integer scores)
 #   list  one list of 1,000,000 entries (8-byte values)
 # Prints (RSS delta) / elements, where an element is a field, member or list
-# entry, and the ratio to redis-server.  See bench/README.md.
+# entry, and the ratio to redis-server; and the same for the allocator's
+# allocated bytes (INFO used_memory), which fixed buffers touched by the
+# first traffic do not blur.  See bench/README.md.
 
 set -uo pipefail
 
@@ -131,6 +133,9 @@ gen_resp() {
     echo "$f"
 }
 
+# used_memory KEY: INFO memory used_memory (allocated bytes), or empty.
+used_memory() { cli "$1" info memory | awk -F: '/^used_memory:/ {print $2 + 0}'; }
+
 expected_keys()  { if [[ $1 == list ]]; then echo 1; else echo "$MEM_KEYS"; fi; }
 expected_elems() { if [[ $1 == list ]]; then echo "$MEM_LIST_LEN"; else echo $(( MEM_KEYS * MEM_ELEMS )); fi; }
 key_name()       { printf '%s:%06d' "${1:0:1}" "$2"; }
@@ -192,6 +197,7 @@ for d in $DATASETS; do
         i=$(( i + 1 ))
         sleep 0.5
         rss0=$(rss_kb "${SPID[$key]}")
+        um0=$(used_memory "$key")
         t0=$(now_ns)
         if ! PIPE_CPU=$LOADER_CPU pipe_load "$key" "$f" "$LOAD_TIMEOUT"; then
             ROWS+=("$d $s failed"); stop_server "$key"; continue
@@ -201,7 +207,8 @@ for d in $DATASETS; do
         if ! verify "$key" "$d"; then ROWS+=("$d $s failed"); stop_server "$key"; continue; fi
         sleep "$SETTLE_SECS"
         rss1=$(rss_kb "${SPID[$key]}")
-        ROWS+=("$d $s $rss0 $rss1 $(expected_keys "$d") $(expected_elems "$d") $(( (t1 - t0) / 1000000 )) ${ENCODING:-?}")
+        um1=$(used_memory "$key")
+        ROWS+=("$d $s $rss0 $rss1 $(expected_keys "$d") $(expected_elems "$d") $(( (t1 - t0) / 1000000 )) ${ENCODING:-?} ${um0:-0} ${um1:-0}")
         log "  $d on $s: RSS ${rss0} kB -> ${rss1} kB, load $(( (t1 - t0) / 1000000 )) ms, encoding ${ENCODING:-?}"
         stop_server "$key"
     done
@@ -210,22 +217,28 @@ done
 echo "== RSS delta per element (element = hash field, set/zset member, list entry) =="
 printf '%s\n' "${ROWS[@]}" | awk '
     BEGIN {
-        fmt = "%-5s %-7s %8s %10s %13s %14s %10s %9s %8s %8s  %s\n"
-        printf fmt, "type", "server", "keys", "elements", "rss_empty_MB", "rss_loaded_MB", "bytes/elem", "bytes/key", "x_redis", "load_ms", "encoding"
-        printf fmt, "-----", "-------", "--------", "----------", "-------------", "--------------", "----------", "---------", "--------", "--------", "--------"
+        fmt = "%-5s %-7s %8s %10s %13s %14s %10s %9s %8s %11s %8s %8s  %s\n"
+        printf fmt, "type", "server", "keys", "elements", "rss_empty_MB", "rss_loaded_MB", "bytes/elem", "bytes/key", "x_redis", "alloc_b/el", "x_alloc", "load_ms", "encoding"
+        printf fmt, "-----", "-------", "--------", "----------", "-------------", "--------------", "----------", "---------", "--------", "-----------", "--------", "--------", "--------"
     }
-    $3 == "failed" { printf fmt, $1, $2, "-", "-", "-", "-", "failed", "-", "-", "-", "-"; next }
+    $3 == "failed" { printf fmt, $1, $2, "-", "-", "-", "-", "failed", "-", "-", "-", "-", "-", "-"; next }
     {
         n++; t[n] = $1; s[n] = $2; e0[n] = $3; e1[n] = $4; k[n] = $5; el[n] = $6; ms[n] = $7; enc[n] = $8
         b[n] = ($4 - $3) * 1024 / $6
-        if ($2 == "redis") rb[$1] = b[n]
+        a[n] = ($10 > 0) ? ($10 - $9) / $6 : -1
+        if ($2 == "redis") { rb[$1] = b[n]; ra[$1] = a[n] }
     }
     END {
         for (i = 1; i <= n; i++)
             printf fmt, t[i], s[i], k[i], el[i], sprintf("%.1f", e0[i] / 1024), sprintf("%.1f", e1[i] / 1024),
                 sprintf("%.1f", b[i]), sprintf("%.0f", b[i] * el[i] / k[i]),
-                (rb[t[i]] > 0) ? sprintf("%.2f", b[i] / rb[t[i]]) : "-", ms[i], enc[i]
+                (rb[t[i]] > 0) ? sprintf("%.2f", b[i] / rb[t[i]]) : "-",
+                (a[i] >= 0) ? sprintf("%.1f", a[i]) : "-", (a[i] >= 0 && ra[t[i]] > 0) ? sprintf("%.2f", a[i] / ra[t[i]]) : "-",
+                ms[i], enc[i]
     }'
 echo
 echo "bytes/elem = (rss_loaded - rss_empty) / elements, so key overhead is spread over the elements;"
 echo "bytes/key = the same delta per key. encoding = OBJECT ENCODING of the first key."
+echo "alloc_b/el = the same from INFO used_memory (bytes the allocator handed out; redis-shard's"
+echo "receive ring, 8 MB per shard allocated at startup and first touched by the load, shows in"
+echo "the RSS columns only)."
