@@ -13,12 +13,19 @@
 #include <string.h>
 
 #define IO_BGID 1
+/* Receive buffers handed to the kernel at first; more are added, doubling,
+ * each time a receive finds the ring empty (io_bufs_grow). The buffer area
+ * is reserved for all nbufs up front but a page costs memory only once a
+ * receive writes to it, and the kernel takes buffers in ring order, so a
+ * quiet shard keeps 256 KB resident instead of nbufs x bufsize. */
+#define IO_BUFS_INITIAL 16
 
 struct io {
     struct io_uring ring;
     struct io_uring_buf_ring *br;
     char *bufs;
     unsigned nbufs, bufsize;
+    unsigned provided; /* buffers 0..provided-1 circulate; <= nbufs */
     unsigned returned; /* buffers added since the last publish */
     int fast;
     struct __kernel_timespec ts; /* the one armed timer's interval */
@@ -82,12 +89,22 @@ struct io *io_create(unsigned entries, unsigned nbufs, unsigned bufsize, const c
         free(io);
         return NULL;
     }
-    unsigned mask = io_uring_buf_ring_mask(nbufs);
-    for (unsigned i = 0; i < nbufs; i++)
-        io_uring_buf_ring_add(io->br, io->bufs + (size_t)i * bufsize, bufsize, (unsigned short)i,
-                              mask, (int)i);
-    io_uring_buf_ring_advance(io->br, (int)nbufs);
+    io_bufs_grow(io);
     return io;
+}
+
+void io_bufs_grow(struct io *io) {
+    if (io->provided >= io->nbufs) return;
+    unsigned add = io->provided ? io->provided : IO_BUFS_INITIAL;
+    if (add > io->nbufs - io->provided) add = io->nbufs - io->provided;
+    unsigned mask = io_uring_buf_ring_mask(io->nbufs);
+    for (unsigned i = 0; i < add; i++) {
+        unsigned bid = io->provided + i;
+        io_uring_buf_ring_add(io->br, io_buf(io, bid), io->bufsize, (unsigned short)bid, mask,
+                              (int)(io->returned + i));
+    }
+    io->provided += add;
+    io->returned += add;
 }
 
 void io_destroy(struct io *io) {

@@ -46,6 +46,9 @@ int io_is_fast_mode(const struct io *io);
 char *io_buf(struct io *io, unsigned bid);
 /* Give a provided buffer back to the ring (published at the next io_wait). */
 void io_buf_return(struct io *io, unsigned bid);
+/* A receive found no buffer: put more of the nbufs into circulation
+ * (doubling; published with the returned ones). No-op once all are. */
+void io_bufs_grow(struct io *io);
 
 void io_accept(struct io *io, int lfd, uint64_t tag);        /* multishot */
 void io_recv(struct io *io, int fd, uint64_t tag);           /* multishot, buffer ring */

@@ -368,7 +368,9 @@ void conn_on_sent(struct conn *c, int res) {
 void conn_on_recv_end(struct conn *c, int res) {
     c->recv_armed = 0;
     if (!c->closing && res == -ENOBUFS) {
-        /* out of receive buffers: re-arm once some come back */
+        /* out of receive buffers: re-arm once some come back, and put
+         * more of them into circulation */
+        io_bufs_grow(c->sh->io);
         c->inflight++;
         c->recv_armed = 1;
         c->rearm_next = c->sh->rearm_head;
