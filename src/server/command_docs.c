@@ -364,6 +364,24 @@ struct command_doc {
         "O(1) for every call. O(N) for a complete iteration, including "       \
         "enough command calls for the cursor to return back to 0. N is the "   \
         "number of elements inside the collection..")                        \
+    /* sets */ \
+    DOC("sadd", "Adds members to a set, creating it if missing.", "1.0.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.") \
+    DOC("srem", "Removes members from a set, and the set when it empties.", "1.0.0", "O(N) where N is the number of members to be removed.") \
+    DOC("scard", "Returns the number of members of a set.", "1.0.0", "O(1)") \
+    DOC("sismember", "Tells whether a value is a member of a set.", "1.0.0", "O(1)") \
+    DOC("smismember", "Tells for each of several values whether it is a member of a set.", "6.2.0", "O(N) where N is the number of elements being checked for membership") \
+    DOC("smembers", "Returns every member of a set.", "1.0.0", "O(N) where N is the set cardinality.") \
+    DOC("srandmember", "Returns one or more random members of a set.", "1.0.0", "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.") \
+    DOC("spop", "Removes and returns one or more random members of a set.", "1.0.0", "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.") \
+    DOC("smove", "Moves a member from one set to another.", "1.0.0", "O(1)") \
+    DOC("sinter", "Returns the intersection of several sets.", "1.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.") \
+    DOC("sintercard", "Returns the number of members in the intersection of several sets.", "7.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.") \
+    DOC("sinterstore", "Stores the intersection of several sets in a key.", "1.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.") \
+    DOC("sunion", "Returns the union of several sets.", "1.0.0", "O(N) where N is the total number of elements in all given sets.") \
+    DOC("sunionstore", "Stores the union of several sets in a key.", "1.0.0", "O(N) where N is the total number of elements in all given sets.") \
+    DOC("sdiff", "Returns the members of the first set missing from the others.", "1.0.0", "O(N) where N is the total number of elements in all given sets.") \
+    DOC("sdiffstore", "Stores the members of the first set missing from the others in a key.", "1.0.0", "O(N) where N is the total number of elements in all given sets.") \
+    DOC("sscan", "Iterates over the members of a set.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..") \
     /* sorted sets */ \
     DOC("zadd", "Adds members with scores to a sorted set, or updates the " "scores of existing ones.", "1.2.0", "O(log(N)) for each item added, where N is the number of " "elements in the sorted set") \
     DOC("zincrby", "Adds an increment to the score of a sorted-set member.", "1.2.0", "O(log(N)) where N is the number of elements in the sorted " "set") \
@@ -1019,6 +1037,44 @@ static const struct cmd_arg hscan_args[] = {
     A("count", INTEGER, TOK("COUNT"), FLAGS(OPT)),
 };
 
+/* sets */
+static const struct cmd_arg key_members[] = {
+    KEY("key", 0),
+    A("member", STRING, FLAGS(MULTI)),
+};
+
+static const struct cmd_arg key_member[] = {
+    KEY("key", 0),
+    A("member", STRING),
+};
+
+static const struct cmd_arg srandmember_args[] = {
+    KEY("key", 0),
+    A("count", INTEGER, SINCE("2.6.0"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg spop_args[] = {
+    KEY("key", 0),
+    A("count", INTEGER, SINCE("3.2.0"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg smove_args[] = {
+    KEY("source", 0),
+    KEY("destination", 1),
+    A("member", STRING),
+};
+
+static const struct cmd_arg sintercard_args[] = {
+    A("numkeys", INTEGER),
+    KEY("key", 0, FLAGS(MULTI)),
+    A("limit", INTEGER, TOK("LIMIT"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg dest_keys[] = {
+    KEY("destination", 0),
+    KEY("key", 1, FLAGS(MULTI)),
+};
+
 /* sorted sets */
 static const struct cmd_arg zadd_args_condition[] = {
     A("nx", PURE_TOKEN, TOK("NX")),
@@ -1451,6 +1507,23 @@ static const struct command_args command_args[] = {
     ARGS("hincrbyfloat", hincrbyfloat_args),
     ARGS("hrandfield", hrandfield_args),
     ARGS("hscan", hscan_args),
+    ARGS("sadd", key_members),
+    ARGS("srem", key_members),
+    ARGS("scard", one_key),
+    ARGS("sismember", key_member),
+    ARGS("smismember", key_members),
+    ARGS("smembers", one_key),
+    ARGS("srandmember", srandmember_args),
+    ARGS("spop", spop_args),
+    ARGS("smove", smove_args),
+    ARGS("sinter", many_keys),
+    ARGS("sintercard", sintercard_args),
+    ARGS("sinterstore", dest_keys),
+    ARGS("sunion", many_keys),
+    ARGS("sunionstore", dest_keys),
+    ARGS("sdiff", many_keys),
+    ARGS("sdiffstore", dest_keys),
+    ARGS("sscan", hscan_args),
     ARGS("zadd", zadd_args),
     ARGS("zincrby", zincrby_args),
     ARGS("zrem", zrem_args),

@@ -85,6 +85,28 @@ start_server {tags {server}} {
         assert_equal {} [r command docs nosuchcmd]
     }
 
+    test "COMMAND DOCS of every list, hash, set and sorted-set command" {
+        # as redis-server: summary, since, complexity and the argument tree
+        set seen 0
+        foreach cmd [r command list] {
+            set d [dict get [r command docs $cmd] $cmd]
+            if {[dict get $d group] ni {list hash set sorted-set}} continue
+            incr seen
+            foreach f {summary since complexity} {
+                assert {[dict get $d $f] ne ""}
+            }
+            assert {[llength [dict get $d arguments]] > 0}
+        }
+        assert {$seen >= 80}
+        set d [dict get [r command docs sadd] sadd]
+        assert_equal 1.0.0 [dict get $d since]
+        assert_equal {{name key type key key_spec_index 0} {name member type string flags multiple}} [dict get $d arguments]
+        set d [dict get [r command docs smove] smove]
+        assert_equal {source destination member} [lmap a [dict get $d arguments] {dict get $a name}]
+        set d [dict get [r command docs spop] spop]
+        assert_equal {name count type integer since 3.2.0 flags optional} [lindex [dict get $d arguments] 1]
+    }
+
     test "COMMAND DOCS in RESP3 is a map" {
         set c [redis_deferring_client]
         $c hello 3
