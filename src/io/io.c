@@ -14,7 +14,7 @@
 
 #define IO_BGID 1
 /* Receive buffers handed to the kernel at first; more are added, doubling,
- * each time a receive finds the ring empty (io_bufs_grow). The buffer area
+ * when receives of several connections find the ring empty (io_bufs_grow). The buffer area
  * is reserved for all nbufs up front but a page costs memory only once a
  * receive writes to it, and the kernel takes buffers in ring order, so a
  * quiet shard keeps 256 KB resident instead of nbufs x bufsize. */

@@ -368,9 +368,11 @@ void conn_on_sent(struct conn *c, int res) {
 void conn_on_recv_end(struct conn *c, int res) {
     c->recv_armed = 0;
     if (!c->closing && res == -ENOBUFS) {
-        /* out of receive buffers: re-arm once some come back, and put
-         * more of them into circulation */
-        io_bufs_grow(c->sh->io);
+        /* out of receive buffers: re-arm once some come back. When a
+         * second connection starves before the next re-arm pass, put more
+         * buffers into circulation; one fast sender alone is just
+         * flow-controlled (it gets every buffer each iteration). */
+        if (c->sh->rearm_head) io_bufs_grow(c->sh->io);
         c->inflight++;
         c->recv_armed = 1;
         c->rearm_next = c->sh->rearm_head;
