@@ -11,6 +11,7 @@
  */
 #include "test.h"
 
+#include <malloc.h>
 #include <stdint.h>
 
 #include "db/quicklist.h"
@@ -191,6 +192,9 @@ static void test_push_fills_nodes(void) {
     for (const struct ql_node *n = ql->head; n; n = n->next) {
         ASSERT(lp_bytes(n->lp) <= 8192);
         if (n->next) ASSERT(lp_bytes(n->lp) > 8192 - 40);
+        /* no growth slack: a full node sits in the 8 KB allocation class */
+        ASSERT(malloc_usable_size(n->lp) - lp_bytes(n->lp) < 16 + lp_bytes(n->lp) / 4);
+        if (n->next) ASSERT(malloc_usable_size(n->lp) <= 8192 + 16);
     }
     struct ql_pos p;
     char tmp[24];
