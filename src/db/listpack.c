@@ -28,10 +28,10 @@
  * backwards (lp_prev, lp_last, negative lp_seek) scans from the front, so it
  * is for small hashes, sets and sorted sets, which are read forwards.
  *
- * Allocations follow the allocator's size classes: a pack grows to the
- * exact bytes it needs only when it outgrows its allocation (a class is
- * about 1/4 larger than the one below it, so growth stays amortized O(1))
- * and is never left with more than one class of slack.
+ * Allocations follow the allocator's size classes: a pack grows only when
+ * it outgrows its allocation, to the next class that holds it (classes are
+ * at most 1/4 apart, so growth stays amortized O(1)), and a shrinking pack
+ * is moved down once a smaller class would hold it.
  */
 #include "listpack.h"
 
@@ -379,10 +379,19 @@ size_t lp_find(const lp_t *lp, size_t pos, const char *s, size_t len, unsigned s
 /* Changes. */
 
 /* lp with room for `need` bytes. Growth asks for the exact size, so the
- * allocation ends in the smallest size class that holds it. */
+ * allocation ends in the smallest size class that holds it; from 4 KB on it
+ * asks for at least the next class of an allocator with four classes per
+ * doubling (jemalloc's spacing), so that allocators which round less
+ * (glibc, the sanitizers') still grow a big pack geometrically. */
 static lp_t *reserve(lp_t *lp, size_t need) {
     if (need > UINT32_MAX) abort();
-    return need > malloc_usable_size(lp) ? xrealloc(lp, need) : lp;
+    size_t have = malloc_usable_size(lp);
+    if (need <= have) return lp;
+    if (have >= 4096) {
+        size_t next = have + ((size_t)1 << (63 - __builtin_clzll((unsigned long long)have))) / 4;
+        if (need < next) need = next;
+    }
+    return xrealloc(lp, need);
 }
 
 /* Give back the slack after shrinking to `total` bytes: realloc only when
