@@ -841,6 +841,26 @@ start_server {tags {zset}} {
         zset_encoding listpack
     }
 
+    test "Listpack zsets move between shards intact and read backwards" {
+        zset_encoding listpack
+        r del k1 k2 k3 k4
+        for {set i 0} {$i < 100} {incr i} { r zadd k1 [expr {$i % 9}] m$i }
+        set fwd [r zrange k1 0 -1 withscores]
+        # k2..k4 land on other shards with 4 shards: each move ships the pack
+        r rename k1 k2
+        assert_equal 1 [r copy k2 k3]
+        r rename k3 k4
+        foreach k {k2 k4} {
+            assert_equal listpack [r object encoding $k]
+            assert_equal $fwd [r zrange $k 0 -1 withscores]
+            assert_equal [lreverse [r zrange $k 0 -1]] [r zrevrange $k 0 -1]
+            assert_equal 99 [r zrevrank $k [lindex $fwd 0]]
+        }
+        assert_equal 1 [r zadd k4 9 extra]
+        assert_equal extra [lindex [r zrevrange k4 0 0] 0]
+        r del k2 k4
+    }
+
     # ------------------------------------------------------- big sets
     test "Big zset (100,000 members) as a skiplist" {
         zset_encoding listpack
