@@ -145,7 +145,7 @@ static int del(struct dict *d, struct model *m, unsigned id) {
     if (found != m->present[id]) return 0;
     if (!found) return 1;
     struct kv *o = dict_unlink(d, &pos);
-    if (key_id(o) != id || !value_is(o, id, m->ver[id]) || o->next != NULL) return 0;
+    if (key_id(o) != id || !value_is(o, id, m->ver[id])) return 0;
     kv_free(o);
     model_del(m, id);
     return 1;
@@ -155,34 +155,65 @@ static int lookup(struct dict *d, struct model *m, unsigned id) {
     struct dict_pos pos;
     int found = find_id(d, id, &pos);
     if (found != m->present[id]) return 0;
-    return !found || (key_id(*pos.link) == id && value_is(*pos.link, id, m->ver[id]));
+    return !found || (key_id(dict_pos_kv(&pos)) == id && value_is(dict_pos_kv(&pos), id, m->ver[id]));
 }
 
-/* Walk both tables: every entry is in the model, in the bucket its hash
- * selects, counted in its table's `used`, and seen once. */
+/* Walk both tables: every entry is in the model, in the chain of the bucket
+ * its hash selects, with its hash's tag, counted in its table's `used`, and
+ * seen once; chains are dense (no empty slot before an entry, a link only in
+ * the last slot of a full bucket) and a child holds at least two entries;
+ * the child count matches. */
 static int consistent(struct dict *d, struct model *m) {
     static unsigned char seen[UNIVERSE];
     memset(seen, 0, sizeof(seen));
-    size_t total = 0;
+    size_t total = 0, children = 0;
     for (int t = 0; t < 2; t++) {
         size_t n = 0;
         if (d->size[t] && (d->size[t] & (d->size[t] - 1))) return 0;
         for (size_t b = 0; b < d->size[t]; b++) {
-            for (struct kv *o = d->t[t][b]; o; o = o->next) {
-                unsigned id = key_id(o);
-                if (id == UINT32_MAX || !m->present[id] || seen[id]) return 0;
-                seen[id] = 1;
-                size_t kl;
-                const char *k = kv_key(o, &kl);
-                if ((dict_hash(k, kl) & (d->size[t] - 1)) != b) return 0;
-                /* buckets of t[0] below the rehash index were moved already */
-                if (t == 0 && d->rehash >= 0 && (long long)b < d->rehash) return 0;
-                n++;
+            const struct dbucket *bk = &d->t[t][b];
+            int is_child = 0;
+            while (bk) {
+                const struct dbucket *next = NULL;
+                int items = 0, ended = 0;
+                for (int i = 0; i < DICT_SLOTS; i++) {
+                    uint64_t w = bk->s[i];
+                    if (w == 0) {
+                        ended = 1;
+                        continue;
+                    }
+                    if (ended) return 0; /* a hole before an entry */
+                    if (w & 1) {
+                        if (i != DICT_SLOTS - 1) return 0;
+                        next = (const struct dbucket *)(uintptr_t)(w & ~1ULL);
+                        continue;
+                    }
+                    struct kv *o = (struct kv *)(uintptr_t)(w & DICT_PTR_MASK);
+                    unsigned id = key_id(o);
+                    if (id == UINT32_MAX || !m->present[id] || seen[id]) return 0;
+                    seen[id] = 1;
+                    size_t kl;
+                    const char *k = kv_key(o, &kl);
+                    uint64_t h = dict_hash(k, kl);
+                    if ((h & (d->size[t] - 1)) != b) return 0;
+                    if ((h >> 48) != (w >> 48)) return 0;
+                    /* buckets of t[0] below the rehash index were moved already */
+                    if (t == 0 && d->rehash >= 0 && (long long)b < d->rehash) return 0;
+                    n++;
+                    items++;
+                }
+                if (is_child && items < 2) return 0;
+                if (next) {
+                    children++;
+                    is_child = 1;
+                }
+                bk = next;
             }
         }
         if (n != d->used[t]) return 0;
         total += n;
     }
+    if (children != d->children) return 0;
     if (d->rehash < 0 && (d->t[1] || d->size[1])) return 0;
     return total == m->count && dict_count(d) == m->count;
 }
@@ -303,7 +334,7 @@ static void test_random_against_model(void) {
         for (unsigned id = 0; id < UNIVERSE; id += 3) ASSERT(lookup(&d, &m, id));
     }
     ASSERT(s.ops > 100000);
-    ASSERT(s.max_size >= 65536);
+    ASSERT(s.max_size >= 40000 / DICT_SLOTS);
     ASSERT(s.shrinks >= 2 * MODEL_CYCLES);
     ASSERT(s.grows >= 10);
     ASSERT(s.rehash_ops > 1000);
