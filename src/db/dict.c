@@ -2,11 +2,13 @@
  * dict.c - bucketed hash table with tagged slots, child-bucket chains and
  * incremental rehash (see dict.h for the layout and its guarantees).
  *
- * A table grows (doubles) when it holds 8 entries per bucket on average, so
- * between resizes it costs 8 to 16 bytes per key including child buckets,
- * and shrinks when under 0.8 per bucket. While a rehash runs, the pages of the
- * old bucket array already moved are handed back to the kernel, so the old
- * table's memory goes away as the move progresses instead of lingering in the
+ * A table grows (doubles) when it holds 8 entries per bucket on average and
+ * shrinks under 0.8. Overflow goes to 32-byte child buckets (3 entries and
+ * a link, or 4 at the end of a chain), so just before growing the table
+ * costs about 10.5 bytes per key (8 for the array, the rest children) and
+ * just after about 19. While a rehash runs, the pages of the old bucket
+ * array already moved are handed back to the kernel, so the old table's
+ * memory goes away as the move progresses instead of lingering in the
  * allocator's dirty pages.
  */
 #include "dict.h"
@@ -21,7 +23,7 @@
 #define DICT_MIN_SIZE 2
 #define TAG_MASK 0xffff000000000000ULL
 #define LINK_BIT 1ULL
-#define LAST (DICT_SLOTS - 1)
+#define CHILD_BYTES (DICT_CHILD_SLOTS * sizeof(uint64_t))
 /* Old-table pages are released in runs of at least this many bytes. */
 #define RELEASE_CHUNK (256 * 1024)
 
@@ -33,9 +35,7 @@ void dict_init(struct dict *d) {
 uint64_t dict_hash(const char *key, size_t len) { return hash_bytes(key, len); }
 
 static inline int is_link(uint64_t w) { return (w & LINK_BIT) != 0; }
-static inline struct dbucket *link_of(uint64_t w) {
-    return (struct dbucket *)(uintptr_t)(w & ~LINK_BIT);
-}
+static inline uint64_t *link_of(uint64_t w) { return (uint64_t *)(uintptr_t)(w & ~LINK_BIT); }
 static inline struct kv *kv_of(uint64_t w) { return (struct kv *)(uintptr_t)(w & DICT_PTR_MASK); }
 static inline uint64_t make_slot(struct kv *o, uint64_t h) {
     uint64_t p = (uint64_t)(uintptr_t)o;
@@ -49,14 +49,14 @@ static struct dbucket *alloc_table(size_t n) {
     return t;
 }
 
-static struct dbucket *alloc_child(struct dict *d) {
-    struct dbucket *b = calloc(1, sizeof(*b));
+static uint64_t *alloc_child(struct dict *d) {
+    uint64_t *b = calloc(DICT_CHILD_SLOTS, sizeof(*b));
     if (!b) abort();
     d->children++;
     return b;
 }
 
-static void free_child(struct dict *d, struct dbucket *b) {
+static void free_child(struct dict *d, uint64_t *b) {
     free(b);
     d->children--;
 }
@@ -79,37 +79,46 @@ static uint64_t kv_hash(const struct kv *o) {
     return hash_bytes(k, kl);
 }
 
-/* Append slot word w at the end of head's chain (entries stay dense). */
-static void chain_append(struct dict *d, struct dbucket *head, uint64_t w) {
-    struct dbucket *b = head;
-    while (is_link(b->s[LAST])) b = link_of(b->s[LAST]);
-    for (int i = 0; i < DICT_SLOTS; i++) {
-        if (b->s[i] == 0) {
-            b->s[i] = w;
+/*
+ * A chain is walked as (b, n): the slots of one bucket and their count,
+ * DICT_SLOTS for the head, DICT_CHILD_SLOTS for children. Entries are dense:
+ * a bucket's last slot is a link only when all its other slots hold entries.
+ */
+#define CHAIN_NEXT(b, n) ((b) = link_of((b)[(n)-1]), (n) = DICT_CHILD_SLOTS)
+
+/* Append slot word w at the end of head's chain. */
+static void chain_append(struct dict *d, uint64_t *head, uint64_t w) {
+    uint64_t *b = head;
+    int n = DICT_SLOTS;
+    while (is_link(b[n - 1])) CHAIN_NEXT(b, n);
+    for (int i = 0; i < n; i++) {
+        if (b[i] == 0) {
+            b[i] = w;
             return;
         }
     }
-    struct dbucket *c = alloc_child(d);
-    c->s[0] = b->s[LAST];
-    c->s[1] = w;
-    b->s[LAST] = (uint64_t)(uintptr_t)c | LINK_BIT;
+    uint64_t *c = alloc_child(d);
+    c[0] = b[n - 1];
+    c[1] = w;
+    b[n - 1] = (uint64_t)(uintptr_t)c | LINK_BIT;
 }
 
 /* Remove the entry at `slot` in head's chain: the chain's last entry takes
  * its place, and a child left with one entry is folded into its parent. */
-static void chain_remove(struct dict *d, struct dbucket *head, uint64_t *slot) {
-    struct dbucket *prev = NULL, *b = head;
-    while (is_link(b->s[LAST])) {
-        prev = b;
-        b = link_of(b->s[LAST]);
+static void chain_remove(struct dict *d, uint64_t *head, uint64_t *slot) {
+    uint64_t *b = head, *parent_link = NULL;
+    int n = DICT_SLOTS;
+    while (is_link(b[n - 1])) {
+        parent_link = &b[n - 1];
+        CHAIN_NEXT(b, n);
     }
-    int j = LAST;
-    while (j > 0 && b->s[j] == 0) j--;
-    uint64_t w = b->s[j];
-    b->s[j] = 0;
-    if (slot != &b->s[j]) *slot = w;
-    if (prev && j <= 1) {
-        prev->s[LAST] = b->s[0];
+    int j = n - 1;
+    while (j > 0 && b[j] == 0) j--;
+    uint64_t w = b[j];
+    b[j] = 0;
+    if (slot != &b[j]) *slot = w;
+    if (parent_link && j <= 1) {
+        *parent_link = b[0];
         free_child(d, b);
     }
 }
@@ -148,24 +157,26 @@ static int rehash_step(struct dict *d, int n) {
             d->rehash++;
             if (--empty_visits == 0) goto out;
         }
-        struct dbucket *head = &d->t[0][d->rehash], *b = head;
+        uint64_t *head = d->t[0][d->rehash].s, *b = head;
+        int bn = DICT_SLOTS;
         for (;;) {
-            struct dbucket *next = NULL;
-            for (int i = 0; i < DICT_SLOTS && b->s[i]; i++) {
-                uint64_t w = b->s[i];
+            uint64_t *next = NULL;
+            for (int i = 0; i < bn && b[i]; i++) {
+                uint64_t w = b[i];
                 if (is_link(w)) {
                     next = link_of(w);
                     break;
                 }
-                chain_append(d, &d->t[1][kv_hash(kv_of(w)) & m1], w);
+                chain_append(d, d->t[1][kv_hash(kv_of(w)) & m1].s, w);
                 d->used[0]--;
                 d->used[1]++;
             }
             if (b != head) free_child(d, b);
             if (!next) break;
             b = next;
+            bn = DICT_CHILD_SLOTS;
         }
-        memset(head, 0, sizeof(*head));
+        memset(head, 0, sizeof(struct dbucket));
         d->rehash++;
     }
 out:
@@ -179,26 +190,27 @@ out:
 }
 
 /* Find key in head's chain; on success fill pos. */
-static int chain_find(struct dbucket *head, const char *key, size_t klen, uint64_t h,
+static int chain_find(uint64_t *head, const char *key, size_t klen, uint64_t h,
                       struct dict_pos *pos) {
-    struct dbucket *b = head;
+    uint64_t *b = head;
+    int n = DICT_SLOTS;
     for (;;) {
-        for (int i = 0; i < DICT_SLOTS; i++) {
-            uint64_t w = b->s[i];
+        for (int i = 0; i < n; i++) {
+            uint64_t w = b[i];
             if (w == 0) return 0;
             if (is_link(w)) break;
             if (((w ^ h) & TAG_MASK) == 0) {
                 size_t kl;
                 const char *k = kv_key(kv_of(w), &kl);
                 if (kl == klen && memcmp(k, key, klen) == 0) {
-                    pos->slot = &b->s[i];
+                    pos->slot = &b[i];
                     pos->head = head;
                     return 1;
                 }
             }
         }
-        if (!is_link(b->s[LAST])) return 0;
-        b = link_of(b->s[LAST]);
+        if (!is_link(b[n - 1])) return 0;
+        CHAIN_NEXT(b, n);
     }
 }
 
@@ -206,7 +218,7 @@ int dict_find(struct dict *d, const char *key, size_t klen, uint64_t h, struct d
     if (d->rehash >= 0) rehash_step(d, 1);
     for (int t = 0; t < 2; t++) {
         if (d->size[t] == 0) break;
-        if (chain_find(&d->t[t][h & (d->size[t] - 1)], key, klen, h, pos)) {
+        if (chain_find(d->t[t][h & (d->size[t] - 1)].s, key, klen, h, pos)) {
             pos->table = t;
             return 1;
         }
@@ -221,7 +233,7 @@ void dict_add(struct dict *d, struct kv *o, uint64_t h) {
     else if (d->rehash < 0 && d->used[0] >= d->size[0] * DICT_SLOTS)
         start_resize(d, d->size[0] * 2);
     int t = d->rehash >= 0 ? 1 : 0;
-    chain_append(d, &d->t[t][h & (d->size[t] - 1)], make_slot(o, h));
+    chain_append(d, d->t[t][h & (d->size[t] - 1)].s, make_slot(o, h));
     d->used[t]++;
 }
 
@@ -249,14 +261,15 @@ static unsigned long long rev_bits(unsigned long long v) {
 
 /* Call fn on every entry of head's chain. The entries are collected first,
  * so fn may unlink (and the chain be rearranged) while we go. */
-static void visit_chain(struct dbucket *head, void (*fn)(void *, struct kv *), void *ctx) {
+static void visit_chain(uint64_t *head, void (*fn)(void *, struct kv *), void *ctx) {
     struct kv *local[64], **all = local;
     size_t n = 0, cap = 64;
-    for (struct dbucket *b = head; b;) {
-        struct dbucket *next = NULL;
-        for (int i = 0; i < DICT_SLOTS && b->s[i]; i++) {
-            if (is_link(b->s[i])) {
-                next = link_of(b->s[i]);
+    int bn = DICT_SLOTS;
+    for (uint64_t *b = head; b; bn = DICT_CHILD_SLOTS) {
+        uint64_t *next = NULL;
+        for (int i = 0; i < bn && b[i]; i++) {
+            if (is_link(b[i])) {
+                next = link_of(b[i]);
                 break;
             }
             if (n == cap) {
@@ -267,7 +280,7 @@ static void visit_chain(struct dbucket *head, void (*fn)(void *, struct kv *), v
                 all = bigger;
                 cap *= 2;
             }
-            all[n++] = kv_of(b->s[i]);
+            all[n++] = kv_of(b[i]);
         }
         b = next;
     }
@@ -280,16 +293,16 @@ unsigned long long dict_scan(struct dict *d, unsigned long long v,
     if (dict_count(d) == 0 || d->size[0] == 0) return 0;
     if (d->rehash < 0) {
         unsigned long long m0 = d->size[0] - 1;
-        visit_chain(&d->t[0][v & m0], fn, ctx);
+        visit_chain(d->t[0][v & m0].s, fn, ctx);
         v |= ~m0;
         v = rev_bits(rev_bits(v) + 1);
         return v;
     }
     int small = d->size[0] <= d->size[1] ? 0 : 1, large = 1 - small;
     unsigned long long m0 = d->size[small] - 1, m1 = d->size[large] - 1;
-    visit_chain(&d->t[small][v & m0], fn, ctx);
+    visit_chain(d->t[small][v & m0].s, fn, ctx);
     do {
-        visit_chain(&d->t[large][v & m1], fn, ctx);
+        visit_chain(d->t[large][v & m1].s, fn, ctx);
         v |= ~m1;
         v = rev_bits(rev_bits(v) + 1);
     } while (v & (m0 ^ m1));
@@ -297,40 +310,42 @@ unsigned long long dict_scan(struct dict *d, unsigned long long v,
 }
 
 /* Entries in head's chain. */
-static size_t chain_len(const struct dbucket *b) {
-    size_t n = 0;
+static size_t chain_len(const uint64_t *b) {
+    size_t count = 0;
+    int n = DICT_SLOTS;
     for (;;) {
         int i = 0;
-        while (i < DICT_SLOTS && b->s[i] && !is_link(b->s[i])) i++;
-        n += (size_t)i;
-        if (i == DICT_SLOTS || !is_link(b->s[LAST])) return n;
-        b = link_of(b->s[LAST]);
+        while (i < n && b[i] && !is_link(b[i])) i++;
+        count += (size_t)i;
+        if (i == n || !is_link(b[n - 1])) return count;
+        CHAIN_NEXT(b, n);
     }
 }
 
 /* The k-th entry of a chain holding more than k. */
-static struct kv *chain_nth(const struct dbucket *b, size_t k) {
-    while (k >= LAST && is_link(b->s[LAST])) {
-        k -= LAST;
-        b = link_of(b->s[LAST]);
+static struct kv *chain_nth(const uint64_t *b, size_t k) {
+    int n = DICT_SLOTS;
+    while (k >= (size_t)(n - 1) && is_link(b[n - 1])) {
+        k -= (size_t)(n - 1);
+        CHAIN_NEXT(b, n);
     }
-    return kv_of(b->s[k]);
+    return kv_of(b[k]);
 }
 
 struct kv *dict_random(struct dict *d) {
     if (dict_count(d) == 0) return NULL;
     if (d->rehash >= 0) rehash_step(d, 1);
     for (int tries = 0; tries <= 1000000; tries++) {
-        const struct dbucket *head;
+        const uint64_t *head;
         if (d->rehash >= 0) {
             /* buckets below rehash in t[0] are empty */
             size_t span = d->size[0] + d->size[1] - (size_t)d->rehash;
             size_t i = (size_t)d->rehash + (size_t)random() % span;
-            head = i >= d->size[0] ? &d->t[1][i - d->size[0]] : &d->t[0][i];
+            head = i >= d->size[0] ? d->t[1][i - d->size[0]].s : d->t[0][i].s;
         } else {
-            head = &d->t[0][(size_t)random() & (d->size[0] - 1)];
+            head = d->t[0][(size_t)random() & (d->size[0] - 1)].s;
         }
-        if (head->s[0] == 0) continue;
+        if (head[0] == 0) continue;
         return chain_nth(head, (size_t)random() % chain_len(head));
     }
     return NULL;
@@ -355,13 +370,13 @@ void dict_maybe_shrink(struct dict *d) {
 void dict_clear(struct dict *d) {
     for (int t = 0; t < 2; t++) {
         for (size_t i = 0; i < d->size[t]; i++) {
-            struct dbucket *head = &d->t[t][i];
-            if (head->s[0] == 0) continue;
-            for (struct dbucket *b = head; b;) {
-                struct dbucket *next = NULL;
-                for (int j = 0; j < DICT_SLOTS && b->s[j]; j++) {
-                    if (is_link(b->s[j])) next = link_of(b->s[j]);
-                    else kv_free(kv_of(b->s[j]));
+            uint64_t *head = d->t[t][i].s;
+            int bn = DICT_SLOTS;
+            for (uint64_t *b = head; b; bn = DICT_CHILD_SLOTS) {
+                uint64_t *next = NULL;
+                for (int j = 0; j < bn && b[j]; j++) {
+                    if (is_link(b[j])) next = link_of(b[j]);
+                    else kv_free(kv_of(b[j]));
                 }
                 if (b != head) free_child(d, b);
                 b = next;
@@ -373,5 +388,5 @@ void dict_clear(struct dict *d) {
 }
 
 size_t dict_bucket_bytes(const struct dict *d) {
-    return (d->size[0] + d->size[1] + d->children) * sizeof(struct dbucket);
+    return (d->size[0] + d->size[1]) * sizeof(struct dbucket) + d->children * CHILD_BYTES;
 }

@@ -8,7 +8,7 @@
  * A slot holds a struct kv pointer with the top 16 bits of the key's hash in
  * the pointer's unused high bits (a tag: most non-matching slots are skipped
  * without touching the object). A bucket that overflows turns its last slot
- * into a link to a child bucket (low bit set), so an entry always lives in
+ * into a link to a 32-byte child bucket (low bit set), so an entry always lives in
  * the chain of the bucket its hash selects; that is what SCAN's guarantee
  * needs. Entries of a chain are kept dense (no holes before the last one),
  * so a key costs its object plus 8 bytes / fill of the bucket array, and the
@@ -25,11 +25,14 @@
 
 #include "object.h"
 
-#define DICT_SLOTS 8
+#define DICT_SLOTS 8       /* slots of a bucket in the array */
+#define DICT_CHILD_SLOTS 4 /* slots of a child bucket */
 
 struct dbucket {
     uint64_t s[DICT_SLOTS]; /* 0 = empty; bit 0 set = child link (last slot only) */
 };
+/* A child bucket is a separately allocated uint64_t[DICT_CHILD_SLOTS]: most
+ * overflowing buckets need one or two more slots, not eight. */
 
 struct dict {
     struct dbucket *t[2];
@@ -44,7 +47,7 @@ struct dict {
  * until the dict is next changed (any add, unlink or rehash step). */
 struct dict_pos {
     uint64_t *slot;
-    struct dbucket *head;
+    uint64_t *head; /* the chain's bucket in the array */
     int table;
 };
 

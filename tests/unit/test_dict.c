@@ -171,21 +171,21 @@ static int consistent(struct dict *d, struct model *m) {
         size_t n = 0;
         if (d->size[t] && (d->size[t] & (d->size[t] - 1))) return 0;
         for (size_t b = 0; b < d->size[t]; b++) {
-            const struct dbucket *bk = &d->t[t][b];
-            int is_child = 0;
+            const uint64_t *bk = d->t[t][b].s;
+            int slots = DICT_SLOTS, is_child = 0;
             while (bk) {
-                const struct dbucket *next = NULL;
+                const uint64_t *next = NULL;
                 int items = 0, ended = 0;
-                for (int i = 0; i < DICT_SLOTS; i++) {
-                    uint64_t w = bk->s[i];
+                for (int i = 0; i < slots; i++) {
+                    uint64_t w = bk[i];
                     if (w == 0) {
                         ended = 1;
                         continue;
                     }
                     if (ended) return 0; /* a hole before an entry */
                     if (w & 1) {
-                        if (i != DICT_SLOTS - 1) return 0;
-                        next = (const struct dbucket *)(uintptr_t)(w & ~1ULL);
+                        if (i != slots - 1) return 0;
+                        next = (const uint64_t *)(uintptr_t)(w & ~1ULL);
                         continue;
                     }
                     struct kv *o = (struct kv *)(uintptr_t)(w & DICT_PTR_MASK);
@@ -206,6 +206,7 @@ static int consistent(struct dict *d, struct model *m) {
                 if (next) {
                     children++;
                     is_child = 1;
+                    slots = DICT_CHILD_SLOTS;
                 }
                 bk = next;
             }
@@ -506,5 +507,56 @@ static void test_scan_exact_when_static(void) {
     dict_clear(&d);
 }
 
+static void count_cb(void *ctx, struct kv *o) {
+    size_t kl;
+    kv_key(o, &kl);
+    if (kl > 4) (*(size_t *)ctx)++;
+}
+
+/* A table big enough that rehash gives moved pages of the old bucket array
+ * back to the kernel while lookups, inserts and scans keep running; the
+ * bucket memory stays within 16 bytes per key, and every key stays found. */
+static void test_big_table(void) {
+    hash_seed_init();
+    enum { N = 150000 };
+    struct dict d;
+    dict_init(&d);
+    char k[32];
+    size_t rehashing_inserts = 0;
+    for (unsigned i = 0; i < N; i++) {
+        size_t kl = (size_t)sprintf(k, "big:%u", i);
+        if (d.rehash >= 0) rehashing_inserts++;
+        dict_add(&d, kv_new_string(k, kl, "v", 1, -1), dict_hash(k, kl));
+        if (i % 97 == 0) { /* an earlier key, possibly in a moved bucket */
+            unsigned j = (unsigned)rnd_below(i + 1);
+            struct dict_pos pos;
+            kl = (size_t)sprintf(k, "big:%u", j);
+            ASSERT(dict_find(&d, k, kl, dict_hash(k, kl), &pos));
+            size_t gl;
+            const char *g = kv_key(dict_pos_kv(&pos), &gl);
+            ASSERT(gl == kl && memcmp(g, k, kl) == 0);
+        }
+        if (i % 500 == 0) { /* scan steps read buckets of both tables mid-rehash */
+            size_t seen = 0;
+            dict_scan(&d, rnd(), count_cb, &seen);
+        }
+    }
+    ASSERT(rehashing_inserts > 1000);
+    ASSERT(d.size[0] + d.size[1] >= N / DICT_SLOTS);
+    ASSERT(dict_bucket_bytes(&d) <= (size_t)N * 16 + (d.size[1] ? d.size[0] * 64 : 0));
+    while (dict_rehash_for(&d, 1000)) {
+    }
+    ASSERT(dict_bucket_bytes(&d) <= (size_t)N * 16);
+    for (unsigned i = 0; i < N; i++) {
+        struct dict_pos pos;
+        size_t kl = (size_t)sprintf(k, "big:%u", i);
+        ASSERT(dict_find(&d, k, kl, dict_hash(k, kl), &pos));
+        if (i % 2) kv_free(dict_unlink(&d, &pos));
+    }
+    ASSERT(dict_count(&d) == N / 2);
+    dict_clear(&d);
+    ASSERT(dict_count(&d) == 0 && dict_bucket_bytes(&d) == 0);
+}
+
 TEST_MAIN(test_empty_dict, test_basic_ops, test_random_against_model, test_random_entries,
-          test_scan_guarantee, test_scan_exact_when_static)
+          test_scan_guarantee, test_scan_exact_when_static, test_big_table)
