@@ -34,7 +34,7 @@ Environment (defaults in brackets):
   VALUE            value size in bytes                 [100]
   CONNS            connections (client threads)        [4]
   PIPELINE         GETs in flight per connection       [16]
-  WARMUP           warm-up seconds (fills memory)      [40; --quick: 5]
+  WARMUP           warm-up seconds (fills memory)      [30; --quick: 5]
   TIME             measured seconds                    [30; --quick: 5]
   BENCH_CPU        CPU list for the load tool          [0]
   SERVER_CPU       CPU list for redis and shard1       [1]
@@ -75,7 +75,7 @@ ZIPF=${ZIPF:-0.99}
 VALUE=${VALUE:-100}
 CONNS=${CONNS:-4}
 PIPELINE=${PIPELINE:-16}
-WARMUP=${WARMUP:-40}
+WARMUP=${WARMUP:-30}
 TIME=${TIME:-30}
 BENCH_CPU=${BENCH_CPU:-0}
 SERVER_CPU=${SERVER_CPU:-1}
