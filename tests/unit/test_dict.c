@@ -24,7 +24,7 @@
 /* Sanitizer builds run fewer rounds to stay within a few seconds. */
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
 #define MODEL_CYCLES 1
-#define SCAN_ROUNDS 6
+#define SCAN_ROUNDS 8
 #else
 #define MODEL_CYCLES 3
 #define SCAN_ROUNDS 24
@@ -404,7 +404,7 @@ static int churn(struct dict *d, struct model *m, unsigned step, unsigned burst_
         unsigned id = STABLE + rnd_below(VOLATILE);
         if (!(m->present[id] ? del(d, m, id) : put(d, m, id))) return 0;
     }
-    if (rnd_below(4) == 0) dict_rehash_for(d, 0);
+    if (rnd_below(16) == 0) dict_rehash_for(d, 0); /* 100 buckets */
     if (rnd_below(8) == 0) dict_maybe_shrink(d);
     if (step % burst_every == burst_every - 1) {
         if (m->count < 6000 || rnd_below(3) == 0) {
@@ -441,7 +441,7 @@ static void test_scan_guarantee(void) {
         for (unsigned i = 0; i < extra; i++) ASSERT(put(&d, &m, STABLE + rnd_below(VOLATILE)));
         struct scan_ctx ctx = {.seen = seen};
         unsigned long long cursor = 0;
-        unsigned step = 0, burst_every = 32 + rnd_below(200);
+        unsigned step = 0, burst_every = 8 + rnd_below(50);
         size_t prev_size = d.size[0];
         do {
             if (d.rehash >= 0) rehash_calls++;
