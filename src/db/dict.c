@@ -125,13 +125,12 @@ static void chain_remove(struct dict *d, uint64_t *head, uint64_t *slot) {
 
 /* Give back to the kernel the whole pages of t[0] below bucket `upto`
  * (already moved, so all zero) that were not released yet. */
-static void release_moved(struct dict *d, size_t upto, int all) {
-    static size_t page;
-    if (!page) page = (size_t)sysconf(_SC_PAGESIZE);
+static void release_moved(struct dict *d, size_t upto) {
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
     uintptr_t base = (uintptr_t)d->t[0];
-    uintptr_t from = (base + d->released + page - 1) & ~(uintptr_t)(page - 1);
-    uintptr_t to = (base + upto * sizeof(struct dbucket)) & ~(uintptr_t)(page - 1);
-    if (to <= from || (!all && to - from < RELEASE_CHUNK)) return;
+    uintptr_t from = (base + d->released + page - 1) & ~(page - 1);
+    uintptr_t to = (base + upto * sizeof(struct dbucket)) & ~(page - 1);
+    if (to <= from || to - from < RELEASE_CHUNK) return;
     madvise((void *)from, to - from, MADV_DONTNEED);
     d->released = to - base;
 }
@@ -185,7 +184,7 @@ out:
         return 0;
     }
     if (d->size[0] * sizeof(struct dbucket) >= 4 * RELEASE_CHUNK)
-        release_moved(d, (size_t)d->rehash, 0);
+        release_moved(d, (size_t)d->rehash);
     return 1;
 }
 
