@@ -163,8 +163,9 @@ run_one() {
     out=$("${tool[@]}" -t "$TIME" --csv 2> "$TMPD/$key.err")
     local rc=$?
     t1=$(cpu_ticks "$pid")
-    local used evicted
+    local used evicted nkeys
     used=$(info_field "$key" memory used_memory)
+    nkeys=$(cli "$key" dbsize)
     evicted=$(info_field "$key" stats evicted_keys)
     bench_cleanup_extra
     local rss_max; rss_max=$(< "$rss_f")
@@ -180,12 +181,12 @@ run_one() {
     fi
     # out: hit_ratio,gets_per_s,reqs_per_s,p50_ms,p99_ms,p999_ms,gets,sets,errors
     awk -F, -v p="$policy" -v s="$s" -v ticks=$(( t1 - t0 )) -v tck="$CLK_TCK" \
-        -v rss="$rss_max" -v maxmem="$MAXMEM_BYTES" -v used="${used:-0}" -v ev="${evicted:--}" '{
+        -v rss="$rss_max" -v maxmem="$MAXMEM_BYTES" -v used="${used:-0}" -v ev="${evicted:--}" -v nk="${nkeys:--}" '{
         reqs = $7 + $8
         cpu = reqs > 0 ? ticks / tck * 1e6 / reqs : 0
-        printf "%-12s %-7s %9.4f %10.0f %10.0f %8.3f %8.3f %10.2f %11.1f %8.2f %9.1f %10s %7s\n",
+        printf "%-12s %-7s %9.4f %10.0f %10.0f %8.3f %8.3f %10.2f %11.1f %8.2f %9.1f %9s %10s %7s\n",
             p, s, $1, $2, $3, $4, $5, cpu, rss / 1024, rss * 1024 / maxmem,
-            used / 1048576, ev, $9
+            used / 1048576, nk, ev, $9
     }' <<< "$out"
 }
 
@@ -198,9 +199,9 @@ echo "maxmemory:   $MAXMEMORY ($MAXMEM_BYTES bytes), set with CONFIG SET on a fr
 echo "runs:        warm-up ${WARMUP}s then ${TIME}s measured; rss_max sampled every 0.2 s over both"
 echo "pinning:     redis, shard1 -> CPU $SERVER_CPU; shard2 -> CPUs $SHARD2_CPUS"
 echo
-fmt='%-12s %-7s %9s %10s %10s %8s %8s %10s %11s %8s %9s %10s %7s\n'
-printf "$fmt" policy server hit_ratio gets/s reqs/s p50_ms p99_ms cpu_us/req rss_max_MB rss/max used_MB evicted errors
-printf "$fmt" ------------ ------- --------- ---------- ---------- -------- -------- ---------- ----------- -------- --------- ---------- -------
+fmt='%-12s %-7s %9s %10s %10s %8s %8s %10s %11s %8s %9s %9s %10s %7s\n'
+printf "$fmt" policy server hit_ratio gets/s reqs/s p50_ms p99_ms cpu_us/req rss_max_MB rss/max used_MB keys evicted errors
+printf "$fmt" ------------ ------- --------- ---------- ---------- -------- -------- ---------- ----------- -------- --------- --------- ---------- -------
 for policy in $POLICIES; do
     i=0
     for s in $SERVERS; do
@@ -210,4 +211,4 @@ for policy in $POLICIES; do
 done
 echo
 echo "cpu_us/req: server utime+stime over the measured run / (GETs + SETs); rss/max: rss_max / maxmemory;"
-echo "used_MB and evicted: INFO at the end; a server name ending in ! did not evict (used_memory > 1.5 x maxmemory)."
+echo "used_MB, keys and evicted: INFO / DBSIZE at the end; a server name ending in ! did not evict (used_memory > 1.5 x maxmemory)."
