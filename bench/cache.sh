@@ -156,11 +156,13 @@ run_one() {
                    -k "$KEYS" -s "$ZIPF" -d "$VALUE" -w 0)
     log "  $policy $s: warm-up ${WARMUP}s"
     if (( WARMUP > 0 )); then
-        "${tool[@]}" -t "$WARMUP" > "$TMPD/$key.warmup" 2>&1 || warn "$s: warm-up run failed: $(tail -n 1 "$TMPD/$key.warmup")"
+        "${tool[@]}" -r 1 -t "$WARMUP" > "$TMPD/$key.warmup" 2>&1 || warn "$s: warm-up run failed: $(tail -n 1 "$TMPD/$key.warmup")"
     fi
     log "  $policy $s: measuring ${TIME}s"
     t0=$(cpu_ticks "$pid")
-    out=$("${tool[@]}" -t "$TIME" --csv 2> "$TMPD/$key.err")
+    # another seed: replaying the warm-up's key sequence would hit keys
+    # only because they were just requested in the same order
+    out=$("${tool[@]}" -r 2 -t "$TIME" --csv 2> "$TMPD/$key.err")
     local rc=$?
     t1=$(cpu_ticks "$pid")
     local used evicted nkeys
