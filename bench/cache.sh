@@ -34,7 +34,9 @@ Environment (defaults in brackets):
   VALUE            value size in bytes                 [100]
   CONNS            connections (client threads)        [4]
   PIPELINE         GETs in flight per connection       [16]
-  WARMUP           warm-up seconds (fills memory)      [30; --quick: 5]
+  WARMUP           minimum warm-up seconds             [30; --quick: 5]
+  WARMUP_MAX       warm-up goes on until the server evicts, at most this long
+                                                       [180; --quick: 30]
   TIME             measured seconds                    [30; --quick: 5]
   BENCH_CPU        CPU list for the load tool          [0]
   SERVER_CPU       CPU list for redis and shard1       [1]
@@ -62,7 +64,7 @@ PROG=cache.sh
 . "$SCRIPT_DIR/lib.sh"
 
 if [[ $QUICK == 1 ]]; then
-    : "${MAXMEMORY:=20mb}" "${KEYS:=1000000}" "${WARMUP:=5}" "${TIME:=5}"
+    : "${MAXMEMORY:=20mb}" "${KEYS:=1000000}" "${WARMUP:=5}" "${WARMUP_MAX:=30}" "${TIME:=5}"
 fi
 SHARD_BIN=${SHARD_BIN:-$REPO_ROOT/src/redis-shard}
 REDIS_BIN=${REDIS_BIN:-/usr/bin/redis-server}
@@ -76,6 +78,7 @@ VALUE=${VALUE:-100}
 CONNS=${CONNS:-4}
 PIPELINE=${PIPELINE:-16}
 WARMUP=${WARMUP:-30}
+WARMUP_MAX=${WARMUP_MAX:-180}
 TIME=${TIME:-30}
 BENCH_CPU=${BENCH_CPU:-0}
 SERVER_CPU=${SERVER_CPU:-1}
@@ -85,7 +88,7 @@ BASE_PORT=${BASE_PORT:-7351}
 SERVER_TIMEOUT=${SERVER_TIMEOUT:-3600}
 KEEP_TMP=${KEEP_TMP:-0}
 
-for v in KEYS VALUE CONNS PIPELINE WARMUP TIME BASE_PORT SERVER_TIMEOUT; do
+for v in KEYS VALUE CONNS PIPELINE WARMUP WARMUP_MAX TIME BASE_PORT SERVER_TIMEOUT; do
     is_uint "${!v}" || die "$v must be a non-negative integer (got '${!v}')"
 done
 (( TIME >= 1 )) || die "TIME must be >= 1"
@@ -154,15 +157,23 @@ run_one() {
     start_sampler "$pid" "$rss_f"
     local -a tool=(taskset -c "$BENCH_CPU" "$CACHE_BENCH" -p "$port" -c "$CONNS" -P "$PIPELINE"
                    -k "$KEYS" -s "$ZIPF" -d "$VALUE" -w 0)
-    log "  $policy $s: warm-up ${WARMUP}s"
-    if (( WARMUP > 0 )); then
-        "${tool[@]}" -r 1 -t "$WARMUP" > "$TMPD/$key.warmup" 2>&1 || warn "$s: warm-up run failed: $(tail -n 1 "$TMPD/$key.warmup")"
-    fi
+    # warm-up: at least WARMUP seconds, then on until the server has started
+    # evicting (memory full), at most WARMUP_MAX seconds; each 10 s chunk and
+    # the measured run draw their own key sequence (seed)
+    local warm=0 seed=1 chunk
+    while (( warm < WARMUP_MAX )); do
+        if (( warm >= WARMUP )); then
+            [[ $(info_field "$key" stats evicted_keys) =~ ^[1-9] ]] && break
+        fi
+        chunk=$(( WARMUP_MAX - warm < 10 ? WARMUP_MAX - warm : 10 ))
+        log "  $policy $s: warm-up ${warm}s..$(( warm + chunk ))s"
+        "${tool[@]}" -r "$seed" -t "$chunk" > "$TMPD/$key.warmup" 2>&1 \
+            || { warn "$s: warm-up run failed: $(tail -n 1 "$TMPD/$key.warmup")"; break; }
+        warm=$(( warm + chunk )); seed=$(( seed + 1 ))
+    done
     log "  $policy $s: measuring ${TIME}s"
     t0=$(cpu_ticks "$pid")
-    # another seed: replaying the warm-up's key sequence would hit keys
-    # only because they were just requested in the same order
-    out=$("${tool[@]}" -r 2 -t "$TIME" --csv 2> "$TMPD/$key.err")
+    out=$("${tool[@]}" -r 1000 -t "$TIME" --csv 2> "$TMPD/$key.err")
     local rc=$?
     t1=$(cpu_ticks "$pid")
     local used evicted nkeys
@@ -198,7 +209,8 @@ echo "host:        $(uname -sr), $(nproc) CPUs, $(awk -F': ' '/^model name/ {pri
 print_binaries
 echo "load:        $CACHE_BENCH -c $CONNS -P $PIPELINE -k $KEYS -s $ZIPF -d $VALUE (GET, SET on miss), pinned to CPU $BENCH_CPU"
 echo "maxmemory:   $MAXMEMORY ($MAXMEM_BYTES bytes), set with CONFIG SET on a fresh server; policies: $POLICIES"
-echo "runs:        warm-up ${WARMUP}s then ${TIME}s measured; rss_max sampled every 0.2 s over both"
+echo "runs:        warm-up ${WARMUP}s or until evicting (at most ${WARMUP_MAX}s), then ${TIME}s measured;"
+echo "             each run its own key sequence; rss_max sampled every 0.2 s over both"
 echo "pinning:     redis, shard1 -> CPU $SERVER_CPU; shard2 -> CPUs $SHARD2_CPUS"
 echo
 fmt='%-12s %-7s %9s %10s %10s %8s %8s %10s %11s %8s %9s %9s %10s %7s\n'

@@ -160,7 +160,9 @@ static void *worker_main(void *arg) {
         return NULL;
     }
     redisSetTimeout(c, tv);
-    uint64_t rng = opt_seed * 0x9e3779b97f4a7c15ULL + (uint64_t)w->id * 7919 + 1;
+    /* independent streams: splitmix64 states that differ by a multiple of
+     * its increment would replay each other's draws shifted */
+    uint64_t rng = mix64(mix64(opt_seed + 1) ^ ((uint64_t)w->id + 1) * 0xd1b54a32d192ed03ULL);
     int P = opt_pipeline;
     char (*keys)[80] = malloc((size_t)P * sizeof(*keys));
     size_t *klen = malloc((size_t)P * sizeof(*klen));
