@@ -57,6 +57,7 @@ Environment (defaults in brackets):
   SKIP_BENCH=1     only run the memory test
   SKIP_MEMORY=1    skip the memory test
   MEM_KEYS         keys loaded for the memory test     [1000000]
+  MEM_TTL          if > 0, the memory test's keys are SET with EX MEM_TTL  [0]
   LOADER           how keys are loaded: auto, pipe (redis-cli --pipe, needs
                    ECHO) or raw (RESP over /dev/tcp)   [auto]
   RAW_CSV          also copy the per-run results to this file
@@ -122,13 +123,14 @@ PREFILL=${PREFILL:-1}
 SKIP_BENCH=${SKIP_BENCH:-0}
 SKIP_MEMORY=${SKIP_MEMORY:-0}
 MEM_KEYS=${MEM_KEYS:-1000000}
+MEM_TTL=${MEM_TTL:-0}
 KEEP_TMP=${KEEP_TMP:-0}
 LOADER=${LOADER:-auto}
 RAW_CSV=${RAW_CSV:-}
 
 # ---------------------------------------------------------------- checks
 
-for v in REPEAT CLIENTS KEYSPACE DATASIZE BASE_PORT SERVER_TIMEOUT BENCH_TIMEOUT LOAD_TIMEOUT MEM_KEYS \
+for v in REPEAT CLIENTS KEYSPACE DATASIZE BASE_PORT SERVER_TIMEOUT BENCH_TIMEOUT LOAD_TIMEOUT MEM_KEYS MEM_TTL \
          N_COLL N_COLL_P1 N_LRANGE LRANGE_LIST_LEN; do
     is_uint "${!v}" || die "$v must be a non-negative integer (got '${!v}')"
 done
@@ -149,24 +151,27 @@ bench_setup "$BENCH_CPU"
 declare -A IDLE_TICKS=() IDLE_NS=() UNSUPPORTED=()
 
 
-# RESP file with COUNT distinct keys key:%012d (16 bytes), 16-byte values.
-# The key names are the same ones redis-benchmark -r generates, so the
-# prefill makes every GET a hit.
+# RESP file with COUNT distinct keys key:%012d (16 bytes), 16-byte values,
+# with "EX TTL" when a second argument > 0 is given. The key names are the
+# same ones redis-benchmark -r generates, so the prefill makes every GET a hit.
 gen_keys() {
-    local count=$1 f="$TMPD/keys.$1.resp"
+    local count=$1 ttl=${2:-0} f="$TMPD/keys.$1.${2:-0}.resp"
     if [[ ! -s $f ]]; then
-        awk -v n="$count" 'BEGIN {
+        awk -v n="$count" -v ttl="$ttl" 'BEGIN {
+            ex = (ttl > 0) ? sprintf("$2\r\nEX\r\n$%d\r\n%d\r\n", length(ttl ""), ttl) : ""
             for (i = 0; i < n; i++)
-                printf "*3\r\n$3\r\nSET\r\n$16\r\nkey:%012d\r\n$16\r\nval:%012d\r\n", i, i
+                printf "*%d\r\n$3\r\nSET\r\n$16\r\nkey:%012d\r\n$16\r\nval:%012d\r\n%s",
+                    (ttl > 0 ? 5 : 3), i, i, ex
         }' > "$f" || die "generating $f failed"
     fi
     echo "$f"
 }
 
-# load_keys KEY COUNT: SET COUNT distinct keys, then check DBSIZE == COUNT.
+# load_keys KEY COUNT [TTL]: SET COUNT distinct keys (with EX TTL if > 0),
+# then check DBSIZE == COUNT.
 load_keys() {
     local key=$1 count=$2 f port=${PORT[$1]} out n
-    f=$(gen_keys "$count") || exit 1
+    f=$(gen_keys "$count" "${3:-0}") || exit 1
     local mode=$LOADER
     if [[ $mode == auto ]]; then
         # redis-cli --pipe ends with an ECHO to detect completion
@@ -458,20 +463,20 @@ run_memory() {
     local s key i=0 rss0 rss1
     local -a rows=()
     log "memory test: $MEM_KEYS keys per fresh server"
-    gen_keys "$MEM_KEYS" > /dev/null
+    gen_keys "$MEM_KEYS" "$MEM_TTL" > /dev/null
     for s in $SERVERS; do
         key="mem_$s"
         start_server "$key" "$s" $(( BASE_PORT + 10 + i ))
         i=$(( i + 1 ))
         sleep 0.5
         rss0=$(rss_kb "${SPID[$key]}")
-        load_keys "$key" "$MEM_KEYS"
+        load_keys "$key" "$MEM_KEYS" "$MEM_TTL"
         sleep 1
         rss1=$(rss_kb "${SPID[$key]}")
         rows+=("$s $rss0 $rss1")
         stop_server "$key"
     done
-    echo "== memory: $MEM_KEYS keys (16-byte keys key:%012d, 16-byte values), RSS delta =="
+    echo "== memory: $MEM_KEYS keys (16-byte keys key:%012d, 16-byte values$( (( MEM_TTL > 0 )) && echo ", EX $MEM_TTL")), RSS delta =="
     printf '%s\n' "${rows[@]}" | awk -v keys="$MEM_KEYS" '
         { s[NR] = $1; e[NR] = $2; l[NR] = $3; b[NR] = ($3 - $2) * 1024 / keys; if ($1 == "redis") rb = b[NR] }
         END {

@@ -29,7 +29,7 @@ static void unlink_free(struct db *db, struct dict_pos *pos) {
 struct kv *db_find_pos(struct db *db, const char *key, size_t klen, struct dict_pos *pos) {
     uint64_t h = dict_hash(key, klen);
     if (!dict_find(&db->keys, key, klen, h, pos)) return NULL;
-    struct kv *o = *pos->link;
+    struct kv *o = dict_pos_kv(pos);
     if (kv_expired(o)) {
         unlink_free(db, pos);
         if (db->expired_stat) (*db->expired_stat)++;
@@ -111,10 +111,10 @@ int db_delete(struct db *db, const char *key, size_t klen) {
 void db_delete_at(struct db *db, struct dict_pos *pos) { unlink_free(db, pos); }
 
 struct kv *db_set_expire(struct db *db, struct dict_pos *pos, long long expire) {
-    struct kv *o = *pos->link;
+    struct kv *o = dict_pos_kv(pos);
     int had = kv_has_expire(o);
     struct kv *n = kv_with_expire(o, expire);
-    if (n != o) *pos->link = n;
+    if (n != o) dict_swap(pos, n);
     db->expires += (size_t)(expire >= 0) - (size_t)(had != 0);
     return n;
 }

@@ -22,7 +22,6 @@ struct kv *kv_alloc(const char *key, size_t klen, int type, int enc, size_t vbyt
                     long long expire) {
     size_t hdr = KV_HDR + (expire >= 0 ? 8 : 0);
     struct kv *o = xmalloc(hdr + varint_len(klen) + klen + vbytes);
-    o->next = NULL;
     o->type_enc = (uint8_t)(type | (enc << 4));
     o->flags = 0;
     kv_set_lru(o, lru_clock());
@@ -179,7 +178,6 @@ struct kv *kv_with_expire(struct kv *o, long long expire) {
     }
     size_t total = body + vbytes;
     struct kv *n = xmalloc(KV_HDR + (expire >= 0 ? 8 : 0) + total);
-    n->next = o->next;
     n->type_enc = o->type_enc;
     n->flags = (uint8_t)((o->flags & ~KV_EXPIRE) | (expire >= 0 ? KV_EXPIRE : 0));
     memcpy(n->lru, o->lru, 3);

@@ -24,7 +24,7 @@
 /* Sanitizer builds run fewer rounds to stay within a few seconds. */
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
 #define MODEL_CYCLES 1
-#define SCAN_ROUNDS 6
+#define SCAN_ROUNDS 8
 #else
 #define MODEL_CYCLES 3
 #define SCAN_ROUNDS 24
@@ -145,7 +145,7 @@ static int del(struct dict *d, struct model *m, unsigned id) {
     if (found != m->present[id]) return 0;
     if (!found) return 1;
     struct kv *o = dict_unlink(d, &pos);
-    if (key_id(o) != id || !value_is(o, id, m->ver[id]) || o->next != NULL) return 0;
+    if (key_id(o) != id || !value_is(o, id, m->ver[id])) return 0;
     kv_free(o);
     model_del(m, id);
     return 1;
@@ -155,34 +155,66 @@ static int lookup(struct dict *d, struct model *m, unsigned id) {
     struct dict_pos pos;
     int found = find_id(d, id, &pos);
     if (found != m->present[id]) return 0;
-    return !found || (key_id(*pos.link) == id && value_is(*pos.link, id, m->ver[id]));
+    return !found || (key_id(dict_pos_kv(&pos)) == id && value_is(dict_pos_kv(&pos), id, m->ver[id]));
 }
 
-/* Walk both tables: every entry is in the model, in the bucket its hash
- * selects, counted in its table's `used`, and seen once. */
+/* Walk both tables: every entry is in the model, in the chain of the bucket
+ * its hash selects, with its hash's tag, counted in its table's `used`, and
+ * seen once; chains are dense (no empty slot before an entry, a link only in
+ * the last slot of a full bucket) and a child holds at least two entries;
+ * the child count matches. */
 static int consistent(struct dict *d, struct model *m) {
     static unsigned char seen[UNIVERSE];
     memset(seen, 0, sizeof(seen));
-    size_t total = 0;
+    size_t total = 0, children = 0;
     for (int t = 0; t < 2; t++) {
         size_t n = 0;
         if (d->size[t] && (d->size[t] & (d->size[t] - 1))) return 0;
         for (size_t b = 0; b < d->size[t]; b++) {
-            for (struct kv *o = d->t[t][b]; o; o = o->next) {
-                unsigned id = key_id(o);
-                if (id == UINT32_MAX || !m->present[id] || seen[id]) return 0;
-                seen[id] = 1;
-                size_t kl;
-                const char *k = kv_key(o, &kl);
-                if ((dict_hash(k, kl) & (d->size[t] - 1)) != b) return 0;
-                /* buckets of t[0] below the rehash index were moved already */
-                if (t == 0 && d->rehash >= 0 && (long long)b < d->rehash) return 0;
-                n++;
+            const uint64_t *bk = d->t[t][b].s;
+            int slots = DICT_SLOTS, is_child = 0;
+            while (bk) {
+                const uint64_t *next = NULL;
+                int items = 0, ended = 0;
+                for (int i = 0; i < slots; i++) {
+                    uint64_t w = bk[i];
+                    if (w == 0) {
+                        ended = 1;
+                        continue;
+                    }
+                    if (ended) return 0; /* a hole before an entry */
+                    if (w & 1) {
+                        if (i != slots - 1) return 0;
+                        next = (const uint64_t *)(uintptr_t)(w & ~1ULL);
+                        continue;
+                    }
+                    struct kv *o = (struct kv *)(uintptr_t)(w & DICT_PTR_MASK);
+                    unsigned id = key_id(o);
+                    if (id == UINT32_MAX || !m->present[id] || seen[id]) return 0;
+                    seen[id] = 1;
+                    size_t kl;
+                    const char *k = kv_key(o, &kl);
+                    uint64_t h = dict_hash(k, kl);
+                    if ((h & (d->size[t] - 1)) != b) return 0;
+                    if ((h >> 48) != (w >> 48)) return 0;
+                    /* buckets of t[0] below the rehash index were moved already */
+                    if (t == 0 && d->rehash >= 0 && (long long)b < d->rehash) return 0;
+                    n++;
+                    items++;
+                }
+                if (is_child && items < 2) return 0;
+                if (next) {
+                    children++;
+                    is_child = 1;
+                    slots = DICT_CHILD_SLOTS;
+                }
+                bk = next;
             }
         }
         if (n != d->used[t]) return 0;
         total += n;
     }
+    if (children != d->children) return 0;
     if (d->rehash < 0 && (d->t[1] || d->size[1])) return 0;
     return total == m->count && dict_count(d) == m->count;
 }
@@ -303,7 +335,7 @@ static void test_random_against_model(void) {
         for (unsigned id = 0; id < UNIVERSE; id += 3) ASSERT(lookup(&d, &m, id));
     }
     ASSERT(s.ops > 100000);
-    ASSERT(s.max_size >= 65536);
+    ASSERT(s.max_size >= 40000 / DICT_SLOTS);
     ASSERT(s.shrinks >= 2 * MODEL_CYCLES);
     ASSERT(s.grows >= 10);
     ASSERT(s.rehash_ops > 1000);
@@ -372,7 +404,7 @@ static int churn(struct dict *d, struct model *m, unsigned step, unsigned burst_
         unsigned id = STABLE + rnd_below(VOLATILE);
         if (!(m->present[id] ? del(d, m, id) : put(d, m, id))) return 0;
     }
-    if (rnd_below(4) == 0) dict_rehash_for(d, 0);
+    if (rnd_below(16) == 0) dict_rehash_for(d, 0); /* 100 buckets */
     if (rnd_below(8) == 0) dict_maybe_shrink(d);
     if (step % burst_every == burst_every - 1) {
         if (m->count < 6000 || rnd_below(3) == 0) {
@@ -409,7 +441,7 @@ static void test_scan_guarantee(void) {
         for (unsigned i = 0; i < extra; i++) ASSERT(put(&d, &m, STABLE + rnd_below(VOLATILE)));
         struct scan_ctx ctx = {.seen = seen};
         unsigned long long cursor = 0;
-        unsigned step = 0, burst_every = 32 + rnd_below(200);
+        unsigned step = 0, burst_every = 8 + rnd_below(50);
         size_t prev_size = d.size[0];
         do {
             if (d.rehash >= 0) rehash_calls++;
@@ -475,5 +507,56 @@ static void test_scan_exact_when_static(void) {
     dict_clear(&d);
 }
 
+static void count_cb(void *ctx, struct kv *o) {
+    size_t kl;
+    kv_key(o, &kl);
+    if (kl > 4) (*(size_t *)ctx)++;
+}
+
+/* A table big enough that rehash gives moved pages of the old bucket array
+ * back to the kernel while lookups, inserts and scans keep running; the
+ * bucket memory stays within 16 bytes per key, and every key stays found. */
+static void test_big_table(void) {
+    hash_seed_init();
+    enum { N = 150000 };
+    struct dict d;
+    dict_init(&d);
+    char k[32];
+    size_t rehashing_inserts = 0;
+    for (unsigned i = 0; i < N; i++) {
+        size_t kl = (size_t)sprintf(k, "big:%u", i);
+        if (d.rehash >= 0) rehashing_inserts++;
+        dict_add(&d, kv_new_string(k, kl, "v", 1, -1), dict_hash(k, kl));
+        if (i % 97 == 0) { /* an earlier key, possibly in a moved bucket */
+            unsigned j = (unsigned)rnd_below(i + 1);
+            struct dict_pos pos;
+            kl = (size_t)sprintf(k, "big:%u", j);
+            ASSERT(dict_find(&d, k, kl, dict_hash(k, kl), &pos));
+            size_t gl;
+            const char *g = kv_key(dict_pos_kv(&pos), &gl);
+            ASSERT(gl == kl && memcmp(g, k, kl) == 0);
+        }
+        if (i % 500 == 0) { /* scan steps read buckets of both tables mid-rehash */
+            size_t seen = 0;
+            dict_scan(&d, rnd(), count_cb, &seen);
+        }
+    }
+    ASSERT(rehashing_inserts > 1000);
+    ASSERT(d.size[0] + d.size[1] >= N / DICT_SLOTS);
+    ASSERT(dict_bucket_bytes(&d) <= (size_t)N * 16 + (d.size[1] ? d.size[0] * 64 : 0));
+    while (dict_rehash_for(&d, 1000)) {
+    }
+    ASSERT(dict_bucket_bytes(&d) <= (size_t)N * 16);
+    for (unsigned i = 0; i < N; i++) {
+        struct dict_pos pos;
+        size_t kl = (size_t)sprintf(k, "big:%u", i);
+        ASSERT(dict_find(&d, k, kl, dict_hash(k, kl), &pos));
+        if (i % 2) kv_free(dict_unlink(&d, &pos));
+    }
+    ASSERT(dict_count(&d) == N / 2);
+    dict_clear(&d);
+    ASSERT(dict_count(&d) == 0 && dict_bucket_bytes(&d) == 0);
+}
+
 TEST_MAIN(test_empty_dict, test_basic_ops, test_random_against_model, test_random_entries,
-          test_scan_guarantee, test_scan_exact_when_static)
+          test_scan_guarantee, test_scan_exact_when_static, test_big_table)
