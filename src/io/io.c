@@ -75,10 +75,6 @@ struct io *io_create(unsigned entries, unsigned nbufs, unsigned bufsize, const c
         free(io);
         return NULL;
     }
-    /* The kernel fills the ring's buffers in FIFO order, so any sustained
-     * traffic soon touches all of them: fault them in now, so this fixed
-     * per-shard cost shows in the RSS at startup and not as growth later. */
-    memset(io->bufs, 0, (size_t)nbufs * bufsize);
     io_uring_buf_ring_init(io->br);
     struct io_uring_buf_reg reg;
     memset(&reg, 0, sizeof(reg));
