@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../db/lazyfree.h"
+#include "../db/evict.h"
 #include "../db/lru.h"
 #include "../log.h"
 #include "../shard/shard.h"
@@ -290,6 +291,8 @@ struct info_head {
 
 void info_command(struct client *c) {
     struct shard *sh = c->sh;
+    /* this shard's memory figure, before the reply's own buffers */
+    evict_refresh(sh);
     struct buf b = {0};
     struct info_head h;
     memset(&h, 0, sizeof(h));
@@ -403,11 +406,16 @@ static void info_server(struct buf *b, const struct shard *sh) {
     LINE("redis_shard_version:%s\r\nshards:%d\r\n", RS_VERSION, g_nshards);
 }
 
-static void info_memory(struct buf *b, const struct shard *sh) {
+static void info_memory(struct buf *b, struct shard *sh) {
     char h1[32], h2[32], h3[32], h4[32], h5[32];
-    size_t used = mem_used(), rss = mem_rss(), total = mem_total_system();
+    size_t used = evict_used_memory(), rss = mem_rss(), total = mem_total_system();
     if (used > g_mem_peak) g_mem_peak = used;
     size_t peak = g_mem_peak;
+    mem_refresh();
+    size_t allocated = mem_allocated_snapshot(), active = mem_active_snapshot();
+    size_t resident = mem_resident_snapshot();
+    size_t startup = g_mem_startup < used ? g_mem_startup : used;
+    size_t overhead = startup;
     bytes_to_human(h1, sizeof(h1), used);
     bytes_to_human(h2, sizeof(h2), rss);
     bytes_to_human(h3, sizeof(h3), peak);
@@ -415,14 +423,22 @@ static void info_memory(struct buf *b, const struct shard *sh) {
     bytes_to_human(h5, sizeof(h5), (unsigned long long)sh->cfg.maxmemory);
     static const char *policies[] = {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
                                      "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"};
+    size_t dataset = used - overhead;
     LINE("# Memory\r\nused_memory:%zu\r\nused_memory_human:%s\r\nused_memory_rss:%zu\r\n", used, h1, rss);
     LINE("used_memory_rss_human:%s\r\nused_memory_peak:%zu\r\nused_memory_peak_human:%s\r\n", h2, peak, h3);
-    LINE("used_memory_peak_perc:%.2f%%\r\nused_memory_startup:%zu\r\n", peak ? 100.0 * (double)used / (double)peak : 0.0, g_mem_startup);
-    LINE("used_memory_dataset:%zu\r\nallocator_allocated:%zu\r\nallocator_resident:%zu\r\n", used > g_mem_startup ? used - g_mem_startup : 0, used, rss);
-    LINE("total_system_memory:%zu\r\ntotal_system_memory_human:%s\r\nused_memory_lua:0\r\nused_memory_scripts:0\r\n", total, h4);
+    LINE("used_memory_peak_perc:%.2f%%\r\nused_memory_overhead:%zu\r\nused_memory_startup:%zu\r\n", peak ? 100.0 * (double)used / (double)peak : 0.0, overhead, startup);
+    LINE("used_memory_dataset:%zu\r\nused_memory_dataset_perc:%.2f%%\r\n", dataset, used > startup ? 100.0 * (double)dataset / (double)(used - startup) : 0.0);
+    LINE("allocator_allocated:%zu\r\nallocator_active:%zu\r\nallocator_resident:%zu\r\n", allocated, active, resident);
+    LINE("total_system_memory:%zu\r\ntotal_system_memory_human:%s\r\n", total, h4);
+    LINE("used_memory_lua:31744\r\nused_memory_vm_eval:31744\r\nused_memory_lua_human:31.00K\r\nused_memory_scripts_eval:0\r\nnumber_of_cached_scripts:0\r\nnumber_of_functions:0\r\nnumber_of_libraries:0\r\nused_memory_vm_functions:32768\r\nused_memory_vm_total:64512\r\nused_memory_vm_total_human:63.00K\r\nused_memory_functions:184\r\nused_memory_scripts:184\r\nused_memory_scripts_human:184B\r\n");
     LINE("maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n", sh->cfg.maxmemory, h5, policies[sh->cfg.maxmemory_policy]);
+    LINE("allocator_frag_ratio:%.2f\r\nallocator_frag_bytes:%lld\r\n", allocated ? (double)active / (double)allocated : 0.0, (long long)active - (long long)allocated);
+    LINE("allocator_rss_ratio:%.2f\r\nallocator_rss_bytes:%lld\r\n", active ? (double)resident / (double)active : 0.0, (long long)resident - (long long)active);
+    LINE("rss_overhead_ratio:%.2f\r\nrss_overhead_bytes:%lld\r\n", resident ? (double)rss / (double)resident : 0.0, (long long)rss - (long long)resident);
     LINE("mem_fragmentation_ratio:%.2f\r\nmem_fragmentation_bytes:%lld\r\n", used ? (double)rss / (double)used : 0.0, (long long)rss - (long long)used);
-    LINE("mem_allocator:%s\r\nlazyfree_pending_objects:%ld\r\n", mem_allocator_name(), lazyfree_pending());
+    LINE("mem_not_counted_for_evict:0\r\nmem_replication_backlog:0\r\nmem_total_replication_buffers:0\r\n");
+    LINE("mem_clients_slaves:0\r\nmem_cluster_links:0\r\nmem_aof_buffer:0\r\n");
+    LINE("mem_allocator:%s\r\nactive_defrag_running:0\r\nlazyfree_pending_objects:%ld\r\nlazyfreed_objects:0\r\n", mem_allocator_name(), lazyfree_pending());
 }
 
 static void info_stats(struct buf *b, const struct info_sum *s) {
@@ -552,6 +568,7 @@ void config_set_command(struct client *c) {
         free(err);
     } else {
         shard_apply_config(c->sh);
+        evict_perform(c->sh); /* a lower maxmemory takes effect at once */
         if (c->sh->id == 0) log_set_level(c->sh->cfg.loglevel);
         reply_ok(c->out);
     }
