@@ -8,7 +8,6 @@
 #include <math.h>
 #include <stdatomic.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +38,7 @@ struct evict_slot {
     _Atomic size_t keys;  /* key count (the sanitizer-build split) */
     _Atomic int stuck;    /* its last attempt found nothing to evict */
     _Atomic size_t remote_freed; /* bytes of ours other shards freed, ever */
+    _Atomic int candidates;      /* it holds keys the policy may evict */
     char pad[64];
     /* the owning shard's own */
     int arena;
@@ -120,8 +120,14 @@ static size_t estimate(struct evict_slot *s, const struct shard *sh) {
     return (size_t)((double)data * (double)(keys + 1) / (double)(sum + (size_t)g_nshards));
 }
 
+static int policy_volatile(int p);
+
 static size_t publish(struct evict_slot *s, const struct shard *sh) {
     size_t v = estimate(s, sh);
+    int vol = policy_volatile(sh->cfg.maxmemory_policy), any = 0;
+    for (int i = 0; i < sh->ndb && !any; i++)
+        any = vol ? sh->dbs[i].expires > 0 : db_size(&sh->dbs[i]) > 0;
+    atomic_store_explicit(&s->candidates, any, memory_order_relaxed);
     atomic_store_explicit(&s->used, v, memory_order_relaxed);
     return v;
 }
@@ -161,9 +167,7 @@ size_t evict_shard_used(int id) {
 size_t evict_refresh(struct shard *sh) {
     struct evict_slot *s = slots[sh->id];
     if (!s) return 0;
-    size_t est = estimate(s, sh);
     sync_slot(s, sh->id);
-    if (getenv("EVICT_DEBUG")) fprintf(stderr, "refresh shard %d: est %zu exact %zu other %zu\n", sh->id, est, s->synced, atomic_load(&g_other));
     return publish(s, sh);
 }
 
@@ -294,7 +298,8 @@ static int pick_from_pool(struct shard *sh, struct evict_slot *s, int policy,
             pool_populate(sh, s, d, policy);
         }
         if (!any) return 0;
-        for (int k = POOL_SIZE - 1; k >= 0; k--) {
+        int visits = 0;
+        for (int k = POOL_SIZE - 1; k >= 0 && visits < 4 * POOL_SIZE; k--, visits++) {
             struct pool_entry *e = &s->pool[k];
             if (e->dbid < 0) continue;
             *picked = *e;
@@ -304,7 +309,13 @@ static int pick_from_pool(struct shard *sh, struct evict_slot *s, int policy,
             struct dict_pos pos;
             struct db *x = picked->dbid < sh->ndb ? &sh->dbs[picked->dbid] : NULL;
             struct kv *o = x ? db_find_pos(x, pool_key(picked), picked->klen, &pos) : NULL;
-            if (o && (!vol || kv_has_expire(o))) return 1;
+            if (o && (!vol || kv_has_expire(o))) {
+                /* accessed since it was sampled: back in, at its true rank */
+                unsigned long long now = score_of(sh, o, policy);
+                if (now >= picked->score) return 1;
+                pool_insert(s->pool, now, picked->dbid, pool_key(picked), picked->klen);
+                k = POOL_SIZE;
+            }
             if (picked->klen > POOL_KEY_INLINE) free(picked->heap);
             picked->klen = 0;
         }
@@ -363,27 +374,26 @@ static long long time_limit_us(int tenacity) {
     return LLONG_MAX;
 }
 
-/* The bytes this shard should free out of the excess (see evict.h). */
+/* The bytes this shard should free out of the excess (see evict.h): its
+ * part in proportion to its size; all of it when the excess has grown past
+ * maxmemory/16 or another shard found nothing to evict; a part smaller
+ * than a key is left to the biggest shard. */
+#define SHARE_MIN 64
 static size_t share_to_free(const struct shard *sh, size_t mine, size_t total, size_t max) {
     size_t need = total - max;
     if (g_nshards == 1) return need;
     size_t other = atomic_load_explicit(&g_other, memory_order_relaxed);
     size_t in_shards = total > other ? total - other : 0;
-    size_t budget = max > other ? max - other : 0, fair = budget / (size_t)g_nshards;
-    size_t sum_over = 0;
-    int others_stuck = 0;
+    int others_stuck = 0, biggest = 1;
     for (int j = 0; j < g_nshards; j++) {
-        if (!slots[j]) continue;
-        size_t u = atomic_load_explicit(&slots[j]->used, memory_order_relaxed);
-        if (u > fair) sum_over += u - fair;
-        if (j != sh->id && atomic_load_explicit(&slots[j]->stuck, memory_order_relaxed)) others_stuck = 1;
+        if (!slots[j] || j == sh->id) continue;
+        if (atomic_load_explicit(&slots[j]->used, memory_order_relaxed) > mine) biggest = 0;
+        if (atomic_load_explicit(&slots[j]->stuck, memory_order_relaxed)) others_stuck = 1;
     }
-    if (others_stuck || need > max / 16 || sum_over == 0) {
-        if (in_shards == 0) return need;
-        return (size_t)((double)need * (double)mine / (double)in_shards) + 1;
-    }
-    if (mine <= fair) return 0;
-    return (size_t)((double)need * (double)(mine - fair) / (double)sum_over) + 1;
+    if (others_stuck || need > max / 16 || in_shards == 0) return need;
+    size_t share = (size_t)((double)need * (double)mine / (double)in_shards);
+    if (share >= SHARE_MIN) return share;
+    return biggest ? need : 0;
 }
 
 int evict_perform(struct shard *sh) {
@@ -409,6 +419,10 @@ int evict_perform(struct shard *sh) {
     }
     int policy = sh->cfg.maxmemory_policy;
     if (policy == CONFIG_MAXMEMORY_NOEVICTION) return EVICT_FAIL;
+    int candidates = 0;
+    for (int j = 0; j < g_nshards && !candidates; j++)
+        candidates = slots[j] && atomic_load_explicit(&slots[j]->candidates, memory_order_relaxed);
+    if (!candidates) return EVICT_FAIL; /* e.g. volatile-* without a key with a TTL */
     size_t to_free = share_to_free(sh, mine, total, max);
     if (to_free == 0) return EVICT_OK;
     long long start = mono_us(), limit = time_limit_us(sh->cfg.maxmemory_eviction_tenacity);
@@ -452,6 +466,5 @@ void evict_cron(struct shard *sh) {
     if (t > g_mem_peak) g_mem_peak = t;
     /* the first complete figure, once every shard and the rest are counted */
     if (sh->id == 0 && !g_mem_startup) g_mem_startup = t;
-    if (getenv("EVICT_DEBUG")) fprintf(stderr, "cron shard %d: mine %zu total %zu other %zu max %lld\n", sh->id, atomic_load(&s->used), t, atomic_load(&g_other), sh->cfg.maxmemory);
     if (sh->cfg.maxmemory > 0) evict_perform(sh);
 }

@@ -676,13 +676,186 @@ void memory_usage_command(struct client *c) {
     else reply_int(c->out, (long long)kv_mem_usage(o));
 }
 
+/* One shard's part of MEMORY STATS / DOCTOR: its memory figure refreshed
+ * first, then per database its key count and table bytes. */
+void memory_stats_command(struct client *c) {
+    struct shard *sh = c->sh;
+    evict_refresh(sh);
+    struct buf b = {0};
+    long long n = sh->ndb;
+    buf_put(&b, &n, sizeof(n));
+    for (int i = 0; i < sh->ndb; i++) {
+        long long v[2] = {(long long)db_size(&sh->dbs[i]), (long long)dict_bucket_bytes(&sh->dbs[i].keys)};
+        buf_put(&b, v, sizeof(v));
+    }
+    reply_bulk(c->out, b.p, b.len);
+    buf_free(&b);
+}
+
+void memory_doctor_command(struct client *c) { memory_stats_command(c); }
+
+/* The figures MEMORY STATS and DOCTOR report, over every shard. */
+struct mem_overview {
+    size_t used, peak, startup, allocated, active, resident, rss;
+    long long keys, ndb;
+    long long db_keys[256], db_table[256];
+};
+
+static void mem_overview(struct gather *g, struct mem_overview *m) {
+    memset(m, 0, sizeof(*m));
+    for (int i = 0; i < g_nshards; i++) {
+        const struct buf *r = &g->parts[i].reply;
+        const char *cr = r->len ? memchr(r->p, '\r', r->len) : NULL;
+        if (!cr || r->p[0] != '$') continue;
+        const char *p = cr + 2;
+        long long n;
+        memcpy(&n, p, sizeof(n));
+        p += sizeof(n);
+        for (long long d = 0; d < n && d < 256; d++) {
+            long long v[2];
+            memcpy(v, p, sizeof(v));
+            p += sizeof(v);
+            m->db_keys[d] += v[0];
+            m->db_table[d] += v[1];
+            m->keys += v[0];
+        }
+        if (n > m->ndb) m->ndb = n < 256 ? n : 256;
+    }
+    m->used = evict_used_memory();
+    m->peak = g_mem_peak > m->used ? g_mem_peak : m->used;
+    m->startup = g_mem_startup < m->used ? g_mem_startup : m->used;
+    mem_refresh();
+    m->allocated = mem_allocated_snapshot();
+    m->active = mem_active_snapshot();
+    m->resident = mem_resident_snapshot();
+    m->rss = mem_rss();
+}
+
+static void map_int(struct buf *b, const char *k, long long v) {
+    reply_bulkc(b, k);
+    reply_int(b, v);
+}
+
+static void map_double(struct buf *b, int resp, const char *k, double v) {
+    reply_bulkc(b, k);
+    reply_double(b, resp, v);
+}
+
+void memory_stats_combine(struct gather *g, struct buf *out, int resp) {
+    struct mem_overview m;
+    mem_overview(g, &m);
+    int dbs = 0;
+    for (long long d = 0; d < m.ndb; d++) dbs += m.db_keys[d] > 0;
+    size_t table = 0;
+    for (long long d = 0; d < m.ndb; d++) table += (size_t)m.db_table[d];
+    size_t overhead = m.startup + table;
+    if (overhead > m.used) overhead = m.used;
+    size_t dataset = m.used - overhead;
+    size_t net = m.used > m.startup ? m.used - m.startup : 0;
+    reply_map(out, resp, 27 + dbs);
+    map_int(out, "peak.allocated", (long long)m.peak);
+    map_int(out, "total.allocated", (long long)m.used);
+    map_int(out, "startup.allocated", (long long)m.startup);
+    map_int(out, "replication.backlog", 0);
+    map_int(out, "clients.slaves", 0);
+    map_int(out, "clients.normal", 0);
+    map_int(out, "cluster.links", 0);
+    map_int(out, "aof.buffer", 0);
+    map_int(out, "lua.caches", 0);
+    map_int(out, "functions.caches", 0);
+    for (long long d = 0; d < m.ndb; d++) {
+        if (!m.db_keys[d]) continue;
+        char name[32];
+        snprintf(name, sizeof(name), "db.%lld", d);
+        reply_bulkc(out, name);
+        reply_map(out, resp, 2);
+        map_int(out, "overhead.hashtable.main", m.db_table[d]);
+        map_int(out, "overhead.hashtable.expires", 0);
+    }
+    map_int(out, "overhead.total", (long long)overhead);
+    map_int(out, "keys.count", m.keys);
+    map_int(out, "keys.bytes-per-key", m.keys ? (long long)(net / (size_t)m.keys) : 0);
+    map_int(out, "dataset.bytes", (long long)dataset);
+    map_double(out, resp, "dataset.percentage", net ? 100.0 * (double)dataset / (double)net : 0.0);
+    map_double(out, resp, "peak.percentage", m.peak ? 100.0 * (double)m.used / (double)m.peak : 0.0);
+    map_int(out, "allocator.allocated", (long long)m.allocated);
+    map_int(out, "allocator.active", (long long)m.active);
+    map_int(out, "allocator.resident", (long long)m.resident);
+    map_double(out, resp, "allocator-fragmentation.ratio", m.allocated ? (double)m.active / (double)m.allocated : 0.0);
+    map_int(out, "allocator-fragmentation.bytes", (long long)m.active - (long long)m.allocated);
+    map_double(out, resp, "allocator.rss-ratio", m.active ? (double)m.resident / (double)m.active : 0.0);
+    map_int(out, "allocator.rss-bytes", (long long)m.resident - (long long)m.active);
+    map_double(out, resp, "rss-overhead.ratio", m.resident ? (double)m.rss / (double)m.resident : 0.0);
+    map_int(out, "rss-overhead.bytes", (long long)m.rss - (long long)m.resident);
+    map_double(out, resp, "fragmentation", m.used ? (double)m.rss / (double)m.used : 0.0);
+    map_int(out, "fragmentation.bytes", (long long)m.rss - (long long)m.used);
+}
+
+/* Redis's memory doctor, with the checks that apply here: an instance
+ * under 5 MB is "empty"; a peak over 150% of the current use is reported. */
+void memory_doctor_combine(struct gather *g, struct buf *out, int resp) {
+    struct mem_overview m;
+    mem_overview(g, &m);
+    int empty = m.used < 5 * 1024 * 1024;
+    int big_peak = !empty && (double)m.peak / (double)m.used > 1.5;
+    const char *text;
+    char report[1024];
+    if (empty) {
+        text = "Hi Sam, this instance is empty or is using very little memory, my issues detector "
+               "can't be used in these conditions. Please, leave for your mission on Earth and fill "
+               "it with some data. The new Sam and I will be back to our programming as soon as I "
+               "finished rebooting.\n";
+    } else if (!big_peak) {
+        text = "Hi Sam, I can't find any memory issue in your instance. I can only account for what "
+               "occurs on this base.\n";
+    } else {
+        snprintf(report, sizeof(report), "%s%s%s",
+                 "Sam, I detected a few issues in this Redis instance memory implants:\n\n",
+                 " * Peak memory: In the past this instance used more than 150% the memory that is "
+                 "currently using. The allocator is normally not able to release memory after a "
+                 "peak, so you can expect to see a big fragmentation ratio, however this is actually "
+                 "harmless and is only due to the memory peak, and if the Redis instance Resident Set "
+                 "Size (RSS) is currently bigger than expected, the memory will be used as soon as "
+                 "you fill the Redis instance with more data. If the memory peak was only occasional "
+                 "and you want to try to reclaim memory, please try the MEMORY PURGE command, "
+                 "otherwise the only other option is to shutdown and restart the instance.\n\n",
+                 "I'm here to keep you safe, Sam. I want to help you.\n");
+        text = report;
+    }
+    reply_verbatim(out, resp, "txt", text, strlen(text));
+}
+
+void memory_purge_command(struct client *c) {
+    mem_purge();
+    reply_ok(c->out);
+}
+
+static void malloc_stats_write(void *ctx, const char *s) { buf_puts(ctx, s); }
+
+void memory_malloc_stats_command(struct client *c) {
+    struct buf b = {0};
+    if (!mem_stats_print(malloc_stats_write, &b))
+        buf_puts(&b, "Stats not supported for the current allocator");
+    reply_verbatim(c->out, c->resp, "txt", b.p ? b.p : "", b.len);
+    buf_free(&b);
+}
+
 void memory_help_command(struct client *c) {
     static const char *const lines[] = {
         "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "DOCTOR",
+        "    Return memory problems reports.",
+        "MALLOC-STATS",
+        "    Return internal statistics report from the memory allocator.",
+        "PURGE",
+        "    Attempt to purge dirty pages for reclamation by the allocator.",
+        "STATS",
+        "    Return information about the memory usage of the server.",
         "USAGE <key> [SAMPLES <count>]",
-        "    Return memory in bytes used by <key> and its value.",
+        "    Return memory in bytes used by <key> and its value. Nested values are",
+        "    sampled up to <count> times (default: 5, 0 means sample all).",
         "HELP",
-        "    Print this help.",
+        "    Prints this help.",
         NULL};
     reply_help_lines(c, lines);
 }

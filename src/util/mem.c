@@ -79,6 +79,11 @@ size_t mem_allocated_snapshot(void) { return read_size("stats.allocated"); }
 size_t mem_active_snapshot(void) { return read_size("stats.active"); }
 size_t mem_resident_snapshot(void) { return read_size("stats.resident"); }
 
+int mem_stats_print(void (*write)(void *ctx, const char *s), void *ctx) {
+    malloc_stats_print(write, ctx, NULL);
+    return 1;
+}
+
 void mem_free_foreign(void *p) {
     if (p) dallocx(p, MALLOCX_TCACHE_NONE);
 }
@@ -120,6 +125,11 @@ size_t mem_active_snapshot(void) { return mem_used(); }
 size_t mem_resident_snapshot(void) { return mem_rss(); }
 void mem_purge(void) { malloc_trim(0); }
 void mem_free_foreign(void *p) { free(p); }
+int mem_stats_print(void (*write)(void *ctx, const char *s), void *ctx) {
+    (void)write;
+    (void)ctx;
+    return 0;
+}
 void mem_thread_no_tcache(void) {}
 #endif
 

@@ -51,6 +51,9 @@ size_t mem_usable(void *p);
 /* Turn the calling thread's cache off (threads that only free others'
  * memory, such as the lazyfree thread). */
 void mem_thread_no_tcache(void);
+/* The allocator's statistics report, written in pieces through `write`;
+ * returns 0 when the allocator has none. */
+int mem_stats_print(void (*write)(void *ctx, const char *s), void *ctx);
 /* Give unused dirty pages of every arena back to the kernel (MEMORY PURGE). */
 void mem_purge(void);
 
