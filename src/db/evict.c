@@ -21,7 +21,7 @@
 #define POOL_KEY_INLINE 48
 #define SAMPLES_MAX 64
 /* while over the limit, the exact figure is re-read at most this often */
-#define RESYNC_US 1000
+#define RESYNC_US 10000
 
 /* A candidate for eviction: the best (highest score) is at the end. */
 struct pool_entry {
@@ -35,7 +35,7 @@ struct pool_entry {
 struct evict_slot {
     /* read by every shard */
     _Atomic size_t used;  /* this shard's bytes, published after each command */
-    _Atomic size_t keys;  /* key count (the sanitizer-build split) */
+    _Atomic size_t keys;  /* key count: splits the excess between shards */
     _Atomic int stuck;    /* its last attempt found nothing to evict */
     _Atomic size_t remote_freed; /* bytes of ours other shards freed, ever */
     _Atomic int candidates;      /* it holds keys the policy may evict */
@@ -58,6 +58,7 @@ struct evict_slot {
 static struct evict_slot *slots[MAX_SHARDS];
 static _Atomic size_t g_other;       /* bytes outside the shard arenas, less the rings */
 static _Atomic size_t g_fixed_total; /* every shard's receive ring */
+static _Atomic size_t g_startup;     /* used_memory after startup */
 
 static uint64_t next_rand(struct evict_slot *s) {
     uint64_t x = s->rnd;
@@ -112,7 +113,6 @@ static size_t estimate(struct evict_slot *s, const struct shard *sh) {
     }
     /* no arenas: split the process total by key counts */
     size_t keys = shard_keys(sh);
-    atomic_store_explicit(&s->keys, keys, memory_order_relaxed);
     size_t all = mem_used(), fixed = atomic_load_explicit(&g_fixed_total, memory_order_relaxed);
     size_t data = all > fixed ? all - fixed : 0, sum = 0;
     for (int j = 0; j < g_nshards; j++)
@@ -125,9 +125,13 @@ static int policy_volatile(int p);
 static size_t publish(struct evict_slot *s, const struct shard *sh) {
     size_t v = estimate(s, sh);
     int vol = policy_volatile(sh->cfg.maxmemory_policy), any = 0;
-    for (int i = 0; i < sh->ndb && !any; i++)
-        any = vol ? sh->dbs[i].expires > 0 : db_size(&sh->dbs[i]) > 0;
+    size_t keys = 0;
+    for (int i = 0; i < sh->ndb; i++) {
+        keys += db_size(&sh->dbs[i]);
+        any |= vol ? sh->dbs[i].expires > 0 : db_size(&sh->dbs[i]) > 0;
+    }
     atomic_store_explicit(&s->candidates, any, memory_order_relaxed);
+    atomic_store_explicit(&s->keys, keys, memory_order_relaxed);
     atomic_store_explicit(&s->used, v, memory_order_relaxed);
     return v;
 }
@@ -159,6 +163,8 @@ void evict_foreign_free(struct shard *sh, int owner, size_t bytes) {
     s->foreign += bytes;
     atomic_fetch_add_explicit(&o->remote_freed, bytes, memory_order_relaxed);
 }
+
+size_t evict_startup_memory(void) { return atomic_load_explicit(&g_startup, memory_order_relaxed); }
 
 size_t evict_shard_used(int id) {
     return slots[id] ? atomic_load_explicit(&slots[id]->used, memory_order_relaxed) : 0;
@@ -375,23 +381,25 @@ static long long time_limit_us(int tenacity) {
 }
 
 /* The bytes this shard should free out of the excess (see evict.h): its
- * part in proportion to its size; all of it when the excess has grown past
- * maxmemory/16 or another shard found nothing to evict; a part smaller
- * than a key is left to the biggest shard. */
+ * part in proportion to its key count; all of it when the excess has grown
+ * past maxmemory/16 or another shard found nothing to evict; a part smaller
+ * than a key is left to the shard with the most keys. */
 #define SHARE_MIN 64
-static size_t share_to_free(const struct shard *sh, size_t mine, size_t total, size_t max) {
+static size_t share_to_free(const struct shard *sh, size_t total, size_t max) {
     size_t need = total - max;
     if (g_nshards == 1) return need;
-    size_t other = atomic_load_explicit(&g_other, memory_order_relaxed);
-    size_t in_shards = total > other ? total - other : 0;
+    size_t mine = atomic_load_explicit(&slots[sh->id]->keys, memory_order_relaxed), all = 0;
     int others_stuck = 0, biggest = 1;
     for (int j = 0; j < g_nshards; j++) {
-        if (!slots[j] || j == sh->id) continue;
-        if (atomic_load_explicit(&slots[j]->used, memory_order_relaxed) > mine) biggest = 0;
+        if (!slots[j]) continue;
+        size_t k = atomic_load_explicit(&slots[j]->keys, memory_order_relaxed);
+        all += k;
+        if (j == sh->id) continue;
+        if (k > mine) biggest = 0;
         if (atomic_load_explicit(&slots[j]->stuck, memory_order_relaxed)) others_stuck = 1;
     }
-    if (others_stuck || need > max / 16 || in_shards == 0) return need;
-    size_t share = (size_t)((double)need * (double)mine / (double)in_shards);
+    if (others_stuck || need > max / 16 || all == 0) return need;
+    size_t share = (size_t)((double)need * (double)mine / (double)all);
     if (share >= SHARE_MIN) return share;
     return biggest ? need : 0;
 }
@@ -406,11 +414,12 @@ int evict_perform(struct shard *sh) {
         return EVICT_OK;
     }
     size_t max = (size_t)maxl;
-    size_t mine = publish(s, sh), total = total_used();
+    publish(s, sh);
+    size_t total = total_used();
     if (total > max && mem_has_arenas() && mono_us() - s->sync_us >= RESYNC_US) {
         /* act on exact figures: the estimate drifts with cross-thread frees */
         sync_slot(s, sh->id);
-        mine = publish(s, sh);
+        publish(s, sh);
         total = total_used();
     }
     if (total <= max) {
@@ -423,7 +432,7 @@ int evict_perform(struct shard *sh) {
     for (int j = 0; j < g_nshards && !candidates; j++)
         candidates = slots[j] && atomic_load_explicit(&slots[j]->candidates, memory_order_relaxed);
     if (!candidates) return EVICT_FAIL; /* e.g. volatile-* without a key with a TTL */
-    size_t to_free = share_to_free(sh, mine, total, max);
+    size_t to_free = share_to_free(sh, total, max);
     if (to_free == 0) return EVICT_OK;
     long long start = mono_us(), limit = time_limit_us(sh->cfg.maxmemory_eviction_tenacity);
     size_t freed = 0;
@@ -465,6 +474,7 @@ void evict_cron(struct shard *sh) {
     t = total_used();
     if (t > g_mem_peak) g_mem_peak = t;
     /* the first complete figure, once every shard and the rest are counted */
-    if (sh->id == 0 && !g_mem_startup) g_mem_startup = t;
+    if (sh->id == 0 && !atomic_load_explicit(&g_startup, memory_order_relaxed))
+        atomic_store_explicit(&g_startup, t, memory_order_relaxed);
     if (sh->cfg.maxmemory > 0) evict_perform(sh);
 }

@@ -8,20 +8,25 @@
  * tcache flush and an "epoch" refresh) is read in the cron and, while over
  * the limit, at most once a millisecond; in between the shard adds what its
  * thread allocated and freed since (jemalloc's per-thread counters, one load
- * each). Each shard publishes its figure in a relaxed atomic after every
- * command. used_memory = the sum over shards + what the rest of the process
+ * each). Each shard publishes its figure in a relaxed atomic before every
+ * command while maxmemory is set, in its cron, and for INFO. used_memory = the sum over shards + what the rest of the process
  * holds (other threads, startup structures), less the fixed receive rings.
  *
  * The budget across shards. A shard evicts only when the published sum
  * exceeds maxmemory, so a skewed key distribution never makes a shard evict
  * while the server as a whole is under the limit. The excess is then split
- * between the shards above their fair share (maxmemory / shards), in
- * proportion to how far above it each is: with every key on one shard, that
- * shard evicts alone; with an even spread, all evict alike. Two fallbacks
- * keep the total from running over: when the excess passes maxmemory/16
- * (shards over their share are not keeping up, e.g. they are idle between
- * crons) or a shard reports that it found nothing to evict, every shard
- * frees its share in proportion to its size.
+ * between the shards in proportion to their key counts: with every key on
+ * one shard, that shard frees nearly all of it; with an even spread, all
+ * evict alike, so each shard's LRU/LFU/TTL order stays close to a global one
+ * (weighting by bytes instead made the shard with the most fixed overhead,
+ * such as a grown hash table, run through its cold keys first). A part
+ * smaller than a key (64 bytes) is left to the shard with the most keys, so
+ * small shards do not lose keys to rounding. Two fallbacks keep the total from
+ * running over: when the excess passes maxmemory/16 (other shards are not
+ * keeping up, e.g. idle until their cron) or another shard reported that it
+ * found nothing to evict, the shard running a command frees all of it.
+ * Byte figures of other shards are at most one command old (each shard
+ * publishes before every command and in its cron).
  *
  * Eviction itself is Redis's: before every command (performEvictions), keys
  * are sampled (maxmemory-samples per database, through dict_scan from a
@@ -30,8 +35,14 @@
  * shard's share is freed or the time limit derived from
  * maxmemory-eviction-tenacity runs out (then the shard's loop carries on
  * without sleeping, as Redis's eviction timer does). Under noeviction, or
- * when nothing can be evicted, evict_perform returns EVICT_FAIL and the
- * caller rejects commands flagged denyoom.
+ * when no shard holds a key the policy may evict (each publishes whether
+ * it does), evict_perform returns EVICT_FAIL and the caller rejects
+ * commands flagged denyoom.
+ *
+ * Messages between shards are freed by the receiver: xmsg frees them
+ * straight into the sender's arena (no thread cache) and moves their bytes
+ * from the receiver's running figure to the sender's (evict_foreign_free),
+ * so the running figures stay exact between re-reads.
  *
  * Sanitizer builds have no arenas: the process total is split between
  * shards by their key counts.
@@ -71,6 +82,8 @@ size_t evict_used_memory(void);
 /* This shard freed `bytes` that shard `owner` allocated (a message): moves
  * them from this shard's running figure to the owner's. */
 void evict_foreign_free(struct shard *sh, int owner, size_t bytes);
+/* used_memory_startup: the figure of shard 0's first cron (any thread). */
+size_t evict_startup_memory(void);
 /* One shard's published figure (any thread). */
 size_t evict_shard_used(int id);
 

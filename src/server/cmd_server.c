@@ -414,7 +414,7 @@ static void info_memory(struct buf *b, struct shard *sh) {
     mem_refresh();
     size_t allocated = mem_allocated_snapshot(), active = mem_active_snapshot();
     size_t resident = mem_resident_snapshot();
-    size_t startup = g_mem_startup < used ? g_mem_startup : used;
+    size_t startup = evict_startup_memory() < used ? evict_startup_memory() : used;
     size_t overhead = startup;
     bytes_to_human(h1, sizeof(h1), used);
     bytes_to_human(h2, sizeof(h2), rss);
@@ -723,7 +723,7 @@ static void mem_overview(struct gather *g, struct mem_overview *m) {
     }
     m->used = evict_used_memory();
     m->peak = g_mem_peak > m->used ? g_mem_peak : m->used;
-    m->startup = g_mem_startup < m->used ? g_mem_startup : m->used;
+    m->startup = evict_startup_memory() < m->used ? evict_startup_memory() : m->used;
     mem_refresh();
     m->allocated = mem_allocated_snapshot();
     m->active = mem_active_snapshot();
