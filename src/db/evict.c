@@ -137,6 +137,12 @@ static size_t publish(struct evict_slot *s, const struct shard *sh) {
 }
 
 static size_t total_used(void) {
+    if (!mem_has_arenas()) {
+        /* one process-wide figure: read it now rather than add up shares
+         * computed at different times */
+        size_t all = mem_used(), fixed = atomic_load_explicit(&g_fixed_total, memory_order_relaxed);
+        return all > fixed ? all - fixed : 0;
+    }
     size_t t = atomic_load_explicit(&g_other, memory_order_relaxed);
     for (int j = 0; j < g_nshards; j++)
         if (slots[j]) t += atomic_load_explicit(&slots[j]->used, memory_order_relaxed);

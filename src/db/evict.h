@@ -44,8 +44,9 @@
  * from the receiver's running figure to the sender's (evict_foreign_free),
  * so the running figures stay exact between re-reads.
  *
- * Sanitizer builds have no arenas: the process total is split between
- * shards by their key counts.
+ * Sanitizer builds have no arenas: used_memory is the process total (less
+ * the receive rings), read when needed, and a shard's own figure is that
+ * total split by key counts. INFO's own buffers then show in used_memory.
  *
  * All functions run on the shard's own thread unless said otherwise.
  */

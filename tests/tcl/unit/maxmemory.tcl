@@ -54,6 +54,31 @@ proc write_until_evicted {count script} {
     return $n
 }
 
+# How far over the limit used_memory may be read. Sanitizer builds run on
+# the sanitizer's allocator: no arenas, so the per-shard figures are the
+# process total split by key counts, and INFO's own buffers show in it.
+proc slack {} {
+    if {[string match jemalloc* [info_field [r info memory] mem_allocator]] || !$::is_redis_shard} {
+        return 4096
+    }
+    return [expr {65536 * $::shards}]
+}
+
+# The room given above used_memory in the Redis-style limit tests: more
+# where INFO's own buffers show in used_memory (see slack).
+proc headroom {} {
+    if {[slack] == 4096} { return [expr {100 * 1024}] }
+    return [expr {400 * 1024}]
+}
+
+# Eviction order across shards needs each shard's own figure (jemalloc).
+proc skip_without_arenas {} {
+    if {$::is_redis_shard && $::shards > 1 &&
+        ![string match jemalloc* [info_field [r info memory] mem_allocator]]} {
+        skip_test "needs per-shard accounting (jemalloc arenas)"
+    }
+}
+
 proc randkey {} { return "key:[expr {int(rand() * 100000000)}]" }
 
 start_server {tags {maxmemory}} {
@@ -138,14 +163,14 @@ start_server {tags {maxmemory}} {
         test "maxmemory - is the memory limit honoured? (policy $policy)" {
             r config set maxmemory 0
             flush_settled
-            set limit [expr {[used_memory] + 100 * 1024}]
+            set limit [expr {[used_memory] + [headroom]}]
             r config set maxmemory $limit
             r config set maxmemory-policy $policy
             set numkeys [fill_to_limit $limit {r setex [randkey] 10000 x}]
             assert {$numkeys > 10}
             # as many keys again: still under the limit
             for {set j 0} {$j < $numkeys} {incr j} { r setex [randkey] 10000 x }
-            assert_lessthan [used_memory] [expr {$limit + 4096}]
+            assert_lessthan [used_memory] [expr {$limit + [slack]}]
             assert_morethan [mm_stat evicted_keys] 0
             r config set maxmemory 0
         }
@@ -155,7 +180,7 @@ start_server {tags {maxmemory}} {
         test "maxmemory - only allkeys-* should remove non-volatile keys ($policy)" {
             r config set maxmemory 0
             flush_settled
-            set limit [expr {[used_memory] + 100 * 1024}]
+            set limit [expr {[used_memory] + [headroom]}]
             r config set maxmemory $limit
             r config set maxmemory-policy $policy
             set numkeys [fill_to_limit $limit {r set [randkey] x}]
@@ -167,7 +192,7 @@ start_server {tags {maxmemory}} {
                 }
             }
             if {[string match allkeys-* $policy]} {
-                assert_lessthan [used_memory] [expr {$limit + 4096}]
+                assert_lessthan [used_memory] [expr {$limit + [slack]}]
             } else {
                 assert_equal 1 $err
             }
@@ -179,7 +204,7 @@ start_server {tags {maxmemory}} {
         test "maxmemory - policy $policy should only remove volatile keys" {
             r config set maxmemory 0
             flush_settled
-            set limit [expr {[used_memory] + 100 * 1024}]
+            set limit [expr {[used_memory] + [headroom]}]
             r config set maxmemory $limit
             r config set maxmemory-policy $policy
             # odd keys volatile, even keys not
@@ -188,7 +213,7 @@ start_server {tags {maxmemory}} {
             }]
             assert {$numkeys > 10}
             for {set j 0} {$j < $numkeys} {incr j} { catch {r setex "foo:$j" 10000 x} }
-            assert_lessthan [used_memory] [expr {$limit + 4096}]
+            assert_lessthan [used_memory] [expr {$limit + [slack]}]
             for {set j 0} {$j < $numkeys} {incr j 2} {
                 assert_equal 1 [r exists "key:$j"] "key:$j"
             }
@@ -197,6 +222,7 @@ start_server {tags {maxmemory}} {
     }
 
     test "allkeys-lru: the keys touched most recently survive" {
+        skip_without_arenas
         r config set maxmemory 0
         flush_settled
         r config set maxmemory-samples 10
@@ -231,6 +257,7 @@ start_server {tags {maxmemory}} {
     }
 
     test "allkeys-lfu: frequently used keys survive, OBJECT FREQ counts" {
+        skip_without_arenas
         r config set maxmemory 0
         flush_settled
         r config set maxmemory-policy allkeys-lfu
@@ -260,6 +287,7 @@ start_server {tags {maxmemory}} {
     }
 
     test "volatile-ttl: the keys closest to expiring go first" {
+        skip_without_arenas
         r config set maxmemory 0
         flush_settled
         r config set maxmemory-samples 10
@@ -299,7 +327,7 @@ start_server {tags {maxmemory}} {
         set full [used_memory]
         set limit [expr {$base + ($full - $base) / 2}]
         r config set maxmemory $limit
-        wait_for_condition 100 20 {[used_memory] <= $limit + 4096} else {
+        wait_for_condition 100 20 {[used_memory] <= $limit + [slack]} else {
             fail "used_memory [used_memory] stays above $limit"
         }
         set left [r dbsize]
@@ -329,8 +357,8 @@ start_server {tags {maxmemory}} {
         set n $j
         for {set i 0} {$i < 2 * $n} {incr i} { r set "{skew}:$j" [string repeat v 20]; incr j }
         assert_morethan [mm_stat evicted_keys] $evicted0
-        assert_lessthan [used_memory] [expr {$limit + 8192}]
-        if {$::is_redis_shard && $::shards > 1} {
+        assert_lessthan [used_memory] [expr {$limit + [slack] * 2}]
+        if {$::is_redis_shard && $::shards > 1 && [slack] == 4096} {
             # the other shards hold less than their share: their keys stay
             set kept 0
             for {set i 0} {$i < 200} {incr i} {
