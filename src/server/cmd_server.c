@@ -563,11 +563,19 @@ void config_set_command(struct client *c) {
         vals[i] = strndup(c->argv[3 + 2 * i].p, c->argv[3 + 2 * i].len);
     }
     char *err = NULL;
+    long long old_max = c->sh->cfg.maxmemory;
     if (config_set(&c->sh->cfg, np, names, vals, &err) != 0) {
         reply_err(c, err);
         free(err);
     } else {
         shard_apply_config(c->sh);
+        size_t used = evict_used_memory();
+        if (c->sh->id == 0 && c->sh->cfg.maxmemory != old_max && c->sh->cfg.maxmemory > 0 &&
+            (size_t)c->sh->cfg.maxmemory < used)
+            log_warning("WARNING: the new maxmemory value set via CONFIG SET (%lld) is smaller than the "
+                        "current memory usage (%zu). This will result in key eviction and/or the "
+                        "inability to accept new write commands depending on the maxmemory-policy.",
+                        c->sh->cfg.maxmemory, used);
         evict_perform(c->sh); /* a lower maxmemory takes effect at once */
         if (c->sh->id == 0) log_set_level(c->sh->cfg.loglevel);
         reply_ok(c->out);
