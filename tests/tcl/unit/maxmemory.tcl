@@ -249,9 +249,10 @@ start_server {tags {maxmemory}} {
         set lost_cold 0
         foreach k $touched { if {![r exists $k]} { incr lost_touched } }
         foreach k $cold { if {![r exists $k]} { incr lost_cold } }
-        # the victims are the cold keys (Redis: > 99% of them)
+        # the victims are the cold keys (Redis: > 99% of them; across shards,
+        # each shard ranks its own keys: allow 10%)
         assert_morethan $lost_cold [expr {$n / 8}]
-        assert_lessthan $lost_touched [expr {($lost_cold + $lost_touched) / 20 + 2}]
+        assert_lessthan $lost_touched [expr {($lost_cold + $lost_touched) / 10 + 2}]
         r config set maxmemory 0
         r config set maxmemory-samples 5
     }
