@@ -162,6 +162,40 @@ unsigned long long dict_scan(struct dict *d, unsigned long long v,
     return v;
 }
 
+int dict_sample(const struct dict *d, uint64_t rnd, struct kv **out, int max, size_t steps,
+                int (*keep)(const struct kv *o)) {
+    if (dict_count(d) == 0 || max <= 0) return 0;
+    int tables = d->rehash >= 0 ? 2 : 1;
+    size_t span = d->size[0];
+    if (tables == 2 && d->size[1] > span) span = d->size[1];
+    size_t i = (size_t)rnd & (span - 1), empty = 0;
+    int n = 0;
+    while (n < max && steps--) {
+        int found = 0;
+        for (int t = 0; t < tables; t++) {
+            /* buckets of t[0] below the rehash index are empty */
+            if (i >= d->size[t] || (t == 0 && tables == 2 && i < (size_t)d->rehash)) continue;
+            for (const struct kv *o = d->t[t][i]; o && n < max; o = o->next) {
+                found = 1;
+                if (!keep || keep(o)) out[n++] = (struct kv *)o;
+            }
+        }
+        /* a run of empty buckets (such as the unfilled half of a growing
+         * table): jump elsewhere, as Redis does */
+        if (!found && ++empty >= 5 && empty > (size_t)max) {
+            rnd ^= rnd << 13;
+            rnd ^= rnd >> 7;
+            rnd ^= rnd << 17;
+            i = (size_t)rnd & (span - 1);
+            empty = 0;
+        } else {
+            if (found) empty = 0;
+            i = (i + 1) & (span - 1);
+        }
+    }
+    return n;
+}
+
 struct kv *dict_random(struct dict *d) {
     if (dict_count(d) == 0) return NULL;
     if (d->rehash >= 0) rehash_step(d, 1);
