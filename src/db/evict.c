@@ -191,18 +191,10 @@ size_t evict_used_memory(void) {
 
 /* ---- sampling and the pool ---- */
 
-struct sample_ctx {
-    struct kv **out;
-    int n, max, volatile_only;
-};
+static int has_ttl(const struct kv *o) { return kv_has_expire(o); }
 
-static void sample_one(void *ctx, struct kv *o) {
-    struct sample_ctx *c = ctx;
-    if (c->n < c->max && (!c->volatile_only || kv_has_expire(o))) c->out[c->n++] = o;
-}
-
-/* Up to `max` keys of db (only keys with a TTL if volatile_only), taken
- * from consecutive scan steps starting at a random cursor. */
+/* Up to `max` keys of db (only keys with a TTL if volatile_only), from
+ * consecutive buckets at a random place (dict_sample). */
 static int sample_keys(struct evict_slot *s, struct db *db, struct kv **out, int max,
                        int volatile_only) {
     size_t total = db_size(db), pool = volatile_only ? db->expires : total;
@@ -211,10 +203,7 @@ static int sample_keys(struct evict_slot *s, struct db *db, struct kv **out, int
     size_t steps = (size_t)max * 4 + 32;
     if (volatile_only && pool < total) steps = (size_t)((double)steps * (double)total / (double)pool);
     if (steps > 16384) steps = 16384;
-    struct sample_ctx c = {out, 0, max, volatile_only};
-    unsigned long long cur = next_rand(s);
-    while (c.n < max && steps--) cur = dict_scan(&db->keys, cur, sample_one, &c);
-    return c.n;
+    return dict_sample(&db->keys, next_rand(s), out, max, steps, volatile_only ? has_ttl : NULL);
 }
 
 static const char *pool_key(const struct pool_entry *e) {

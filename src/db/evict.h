@@ -29,9 +29,9 @@
  * publishes before every command and in its cron).
  *
  * Eviction itself is Redis's: before every command (performEvictions), keys
- * are sampled (maxmemory-samples per database, through dict_scan from a
- * random cursor), scored by idle time, LFU counter or TTL, and kept in a
- * 16-entry pool of the best candidates; the best is deleted, until the
+ * are sampled (maxmemory-samples per database, from consecutive buckets at
+ * a random place: dict_sample), scored by idle time, LFU counter or TTL,
+ * and kept in a 16-entry pool of the best candidates; the best is deleted, until the
  * shard's share is freed or the time limit derived from
  * maxmemory-eviction-tenacity runs out (then the shard's loop carries on
  * without sleeping, as Redis's eviction timer does). Under noeviction, or
