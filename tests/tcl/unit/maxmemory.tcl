@@ -185,8 +185,10 @@ start_server {tags {maxmemory}} {
             r config set maxmemory-policy $policy
             set numkeys [fill_to_limit $limit {r set [randkey] x}]
             assert {$numkeys > 10}
+            # as many keys again (and some more: a growing table may have
+            # stopped the filling early with a passing OOM)
             set err 0
-            for {set j 0} {$j < $numkeys} {incr j} {
+            for {set j 0} {$j < $numkeys + 2000 && !$err} {incr j} {
                 if {[catch {r set [randkey] x} e]} {
                     if {[string match {*used memory*} $e]} { set err 1 }
                 }
@@ -332,7 +334,8 @@ start_server {tags {maxmemory}} {
             fail "used_memory [used_memory] stays above $limit"
         }
         set left [r dbsize]
-        assert_range $left 1000 3000
+        # the hash table keeps its size: a little more than half goes
+        assert_range $left 500 3000
         assert_morethan [mm_stat evicted_keys] 999
         r config set maxmemory 0
         r config set maxmemory-policy noeviction
