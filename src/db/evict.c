@@ -34,7 +34,7 @@ struct pool_entry {
 
 struct evict_slot {
     /* read by every shard */
-    _Atomic size_t used;  /* this shard's bytes, published after each command */
+    _Atomic size_t used;  /* this shard's bytes (published: see evict.h) */
     _Atomic size_t keys;  /* key count: splits the excess between shards */
     _Atomic int stuck;    /* its last attempt found nothing to evict */
     _Atomic size_t remote_freed; /* bytes of ours other shards freed, ever */
@@ -48,7 +48,6 @@ struct evict_slot {
     size_t r0;          /* remote_freed at the sync */
     size_t credit;    /* bytes handed to the lazyfree thread since the sync */
     long long sync_us;
-    size_t fixed;
     uint64_t rnd;
     int running;
     int next_db; /* random policies: the database to sample next */
@@ -153,7 +152,6 @@ void evict_shard_init(struct shard *sh, size_t fixed_bytes) {
     struct evict_slot *s = calloc(1, sizeof(*s));
     if (!s) abort();
     s->arena = mem_thread_arena();
-    s->fixed = fixed_bytes;
     s->rnd = 0x9e3779b97f4a7c15ull ^ ((uint64_t)sh->id * 0xbf58476d1ce4e5b9ull) ^ (uint64_t)mono_us();
     if (!s->rnd) s->rnd = 1;
     for (int i = 0; i < POOL_SIZE; i++) s->pool[i].dbid = -1;
