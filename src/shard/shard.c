@@ -20,10 +20,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../db/evict.h"
 #include "../io/io.h"
 #include "../log.h"
 #include "../server/conn.h"
-#include "../db/evict.h"
 #include "../server/dispatch.h"
 #include "../util/crc16.h"
 #include "../util/util.h"

@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/evict.h"
 #include "../io/io.h"
 #include "../server/conn.h"
 #include "../server/dispatch.h"
 #include "../util/mem.h"
-#include "../db/evict.h"
 #include "xring.h"
 
 enum { E_REQ = 1, E_REP = 2 };
