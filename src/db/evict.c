@@ -148,15 +148,23 @@ static size_t total_used(void) {
     return t;
 }
 
+void evict_setup(int nshards) {
+    for (int i = 0; i < nshards; i++) {
+        struct evict_slot *s = calloc(1, sizeof(*s));
+        if (!s) abort();
+        s->arena = -1;
+        for (int k = 0; k < POOL_SIZE; k++) s->pool[k].dbid = -1;
+        slots[i] = s;
+    }
+}
+
 void evict_shard_init(struct shard *sh, size_t fixed_bytes) {
-    struct evict_slot *s = calloc(1, sizeof(*s));
-    if (!s) abort();
+    struct evict_slot *s = slots[sh->id];
+    if (!s) return;
     s->arena = mem_thread_arena();
     s->rnd = 0x9e3779b97f4a7c15ull ^ ((uint64_t)sh->id * 0xbf58476d1ce4e5b9ull) ^ (uint64_t)mono_us();
     if (!s->rnd) s->rnd = 1;
-    for (int i = 0; i < POOL_SIZE; i++) s->pool[i].dbid = -1;
     atomic_fetch_add(&g_fixed_total, fixed_bytes);
-    slots[sh->id] = s;
     sync_slot(s, -1);
     publish(s, sh);
 }

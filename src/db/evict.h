@@ -63,6 +63,8 @@ enum evict_result {
     EVICT_FAIL,    /* over the limit and nothing (more) can be evicted */
 };
 
+/* Main thread, once, before the shard threads start: the per-shard state. */
+void evict_setup(int nshards);
 /* On the shard thread before its loop starts: create and bind its arena.
  * `fixed_bytes` is what the shard allocated before (its receive ring),
  * left out of used_memory. */

@@ -67,6 +67,7 @@ int shards_create(int n, const struct config *cfg, int listen_fds[][16], int nli
     g_shards = calloc((size_t)n, sizeof(*g_shards));
     if (!g_shards) return -1;
     slots_assign(n);
+    evict_setup(n);
     for (int i = 0; i < n; i++) {
         struct shard *sh = calloc(1, sizeof(*sh));
         if (!sh) return -1;
