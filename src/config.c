@@ -102,6 +102,8 @@ static const char *const *const config_enum_sets[] = {
       E_POLICY, 0, 0) \
     X("maxmemory-samples", NULL, T_INT, OFF(maxmemory_samples), "5", 1, \
       INT_MAX, 0) \
+    X("maxmemory-eviction-tenacity", NULL, T_INT, \
+      OFF(maxmemory_eviction_tenacity), "10", 0, 100, 0) \
     X("lfu-log-factor", NULL, T_INT, OFF(lfu_log_factor), "10", 0, INT_MAX, 0) \
     X("lfu-decay-time", NULL, T_INT, OFF(lfu_decay_time), "1", 0, INT_MAX, 0) \
     X("save", NULL, T_SAVE, OFF(save), "3600 1 300 100 60 10000", 0, 0, \
@@ -191,7 +193,6 @@ static const char *const *const config_enum_sets[] = {
     X("masterauth", NULL, T_IGN, NOFF, "", 0, 0, 0) \
     X("masteruser", NULL, T_IGN, NOFF, "", 0, 0, 0) \
     X("maxmemory-clients", NULL, T_IGN, NOFF, "0", 0, 0, 0) \
-    X("maxmemory-eviction-tenacity", NULL, T_IGN, NOFF, "10", 0, 0, 0) \
     X("min-replicas-max-lag", "min-slaves-max-lag", T_IGN, NOFF, "10", 0, 0, 0) \
     X("min-replicas-to-write", "min-slaves-to-write", T_IGN, NOFF, "0", 0, 0, 0) \
     X("no-appendfsync-on-rewrite", NULL, T_IGN, NOFF, "no", 0, 0, 0) \

@@ -100,6 +100,7 @@ struct config {
     long long maxmemory; /* 0 = unlimited */
     int maxmemory_policy; /* enum config_maxmemory_policy */
     int maxmemory_samples;
+    int maxmemory_eviction_tenacity; /* 0..100, see db/evict.c */
     int lfu_log_factor;
     int lfu_decay_time;
 

@@ -235,7 +235,6 @@ int main(int argc, char **argv) {
         log_warning("Out of memory creating the shards");
         return 1;
     }
-    g_mem_startup = mem_used();
     lazyfree_start();
     if (shards_start() != 0) {
         log_warning("Failed to start the shard threads, aborting.");

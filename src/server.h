@@ -192,7 +192,6 @@ extern char g_executable[4096];
 extern _Atomic long long g_lastsave;
 extern char g_run_id[41];
 extern _Atomic size_t g_mem_peak;
-extern size_t g_mem_startup;
 
 /* Slot -> shard: each shard owns a contiguous slot range. */
 extern uint16_t g_slot_shard[16384];

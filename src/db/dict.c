@@ -331,6 +331,58 @@ static struct kv *chain_nth(const uint64_t *b, size_t k) {
     return kv_of(b[k]);
 }
 
+/* Append to out (up to max) the entries of head's chain that keep() accepts;
+ * returns how many entries the chain holds. */
+static int chain_sample(const uint64_t *b, struct kv **out, int *n, int max,
+                        int (*keep)(const struct kv *o)) {
+    int seen = 0, bn = DICT_SLOTS;
+    for (;;) {
+        int i = 0;
+        for (; i < bn && b[i] && !is_link(b[i]); i++) {
+            seen++;
+            struct kv *o = kv_of(b[i]);
+            if (*n < max && (!keep || keep(o))) out[(*n)++] = o;
+        }
+        if (i < bn && b[i] && is_link(b[i])) {
+            b = link_of(b[i]);
+            bn = DICT_CHILD_SLOTS;
+            continue;
+        }
+        return seen;
+    }
+}
+
+int dict_sample(const struct dict *d, uint64_t rnd, struct kv **out, int max, size_t steps,
+                int (*keep)(const struct kv *o)) {
+    if (dict_count(d) == 0 || max <= 0) return 0;
+    int tables = d->rehash >= 0 ? 2 : 1;
+    size_t span = d->size[0];
+    if (tables == 2 && d->size[1] > span) span = d->size[1];
+    size_t i = (size_t)rnd & (span - 1), empty = 0;
+    int n = 0;
+    while (n < max && steps--) {
+        int found = 0;
+        for (int t = 0; t < tables; t++) {
+            /* buckets of t[0] below the rehash index are empty */
+            if (i >= d->size[t] || (t == 0 && tables == 2 && i < (size_t)d->rehash)) continue;
+            found |= chain_sample(d->t[t][i].s, out, &n, max, keep) > 0;
+        }
+        /* a run of empty buckets (such as the unfilled half of a growing
+         * table): jump elsewhere, as Redis does */
+        if (!found && ++empty >= 5 && empty > (size_t)max) {
+            rnd ^= rnd << 13;
+            rnd ^= rnd >> 7;
+            rnd ^= rnd << 17;
+            i = (size_t)rnd & (span - 1);
+            empty = 0;
+        } else {
+            if (found) empty = 0;
+            i = (i + 1) & (span - 1);
+        }
+    }
+    return n;
+}
+
 struct kv *dict_random(struct dict *d) {
     if (dict_count(d) == 0) return NULL;
     if (d->rehash >= 0) rehash_step(d, 1);

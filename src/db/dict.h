@@ -74,6 +74,12 @@ struct kv *dict_swap(struct dict_pos *pos, struct kv *n);
  * unlink and free the object it is given. */
 unsigned long long dict_scan(struct dict *d, unsigned long long cursor,
                              void (*fn)(void *ctx, struct kv *o), void *ctx);
+/* Eviction sampling, as Redis's dictGetSomeKeys: up to `max` entries for
+ * which keep() is true (NULL: all), from consecutive buckets starting at
+ * the one `rnd` picks, visiting at most `steps` buckets. Returns the count.
+ * Does not rehash; the entries stay in the table. */
+int dict_sample(const struct dict *d, uint64_t rnd, struct kv **out, int max, size_t steps,
+                int (*keep)(const struct kv *o));
 /* A random entry or NULL when empty. */
 struct kv *dict_random(struct dict *d);
 /* Rehash for about `us` microseconds; returns 1 if more work remains. */

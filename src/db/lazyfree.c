@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include "../util/mem.h"
 #include "object.h"
 
 struct lf_job {
@@ -25,6 +26,9 @@ static _Atomic long lf_pending;
 
 static void *lf_main(void *arg) {
     (void)arg;
+    /* it frees shards' memory: straight back to their arenas, so that their
+     * used_memory drops as soon as it is freed (see db/evict.h) */
+    mem_thread_no_tcache();
     pthread_mutex_lock(&lf_lock);
     for (;;) {
         while (!lf_head && !lf_stopping) pthread_cond_wait(&lf_cond, &lf_lock);

@@ -331,6 +331,12 @@ struct command_doc {
         "Estimates the bytes of memory a key and its value occupy.",           \
         "4.0.0", "O(N) where N is the number of samples")                      \
     DOC("memory|help", "Describes the MEMORY subcommands.", "4.0.0", "O(1)") \
+    DOC("memory|stats", "Returns details about memory usage.", "4.0.0", "O(1)") \
+    DOC("memory|doctor", "Outputs a memory problems report.", "4.0.0", "O(1)") \
+    DOC("memory|purge", "Asks the allocator to release memory.", "4.0.0",    \
+        "Depends on how much memory is allocated, could be slow")             \
+    DOC("memory|malloc-stats", "Returns the allocator statistics.", "4.0.0", \
+        "Depends on how much memory is allocated, could be slow")             \
     /* hashes */                                                               \
     DOC("hset", "Sets one or more fields of a hash.", "2.0.0",                 \
         "O(1) for each field/value pair added, so O(N) to add N field/value "  \

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/evict.h"
 #include "../shard/xmsg.h"
 #include "../util/crc16.h"
 #include "../util/util.h"
@@ -154,8 +155,21 @@ static void reject(struct conn *c, const struct command *cmd, const char *msg) {
     reply_error(&c->out, msg);
 }
 
+static const char ERR_OOM[] = "OOM command not allowed when used memory > 'maxmemory'.";
+
 void exec_command(struct client *cl) {
     struct shard *sh = cl->sh;
+    /* Redis's performEvictions before every command; commands that may grow
+     * memory are refused when nothing more can be freed */
+    if (sh->cfg.maxmemory > 0 && evict_perform(sh) == EVICT_FAIL &&
+        (cl->cmd->flags & CMD_DENYOOM)) {
+        if (!cl->part) {
+            stats_count_error(sh, ERR_OOM);
+            sh->cmdstat[cl->cmd->id].rejected++;
+        }
+        reply_error(cl->out, ERR_OOM);
+        return;
+    }
     unsigned long long t0 = ticks_now();
     cl->cmd->proc(cl);
     struct cmd_stat *cs = &sh->cmdstat[cl->cmd->id];

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../db/evict.h"
 #include "../io/io.h"
 #include "../log.h"
 #include "../server/conn.h"
@@ -66,6 +67,7 @@ int shards_create(int n, const struct config *cfg, int listen_fds[][16], int nli
     g_shards = calloc((size_t)n, sizeof(*g_shards));
     if (!g_shards) return -1;
     slots_assign(n);
+    evict_setup(n);
     for (int i = 0; i < n; i++) {
         struct shard *sh = calloc(1, sizeof(*sh));
         if (!sh) return -1;
@@ -249,6 +251,7 @@ static void cron(struct shard *sh) {
         }
     }
     check_output_limits(sh);
+    evict_cron(sh);
 }
 
 static void loop(struct shard *sh) {
@@ -269,10 +272,12 @@ static void loop(struct shard *sh) {
         rearm_receives(sh);
         flush_conns(sh);
         xmsg_flush(sh);
+        /* eviction cut short by its time limit carries on between iterations */
+        if (evict_running(sh)) evict_perform(sh);
         /* Announce sleep, then look once more: a producer that pushed before
          * seeing the flag has made its message visible to this check. */
         wait_nr = 1;
-        if (xmsg_backlogged(sh) || sh->flush_head || sh->rearm_head) {
+        if (xmsg_backlogged(sh) || sh->flush_head || sh->rearm_head || evict_running(sh)) {
             wait_nr = 0;
         } else {
             atomic_store_explicit(&sh->sleeping, 1, memory_order_seq_cst);
@@ -312,6 +317,9 @@ static void *shard_main(void *arg) {
         return NULL;
     }
     sh->ring_fd = io_ring_fd(sh->io);
+    /* from here on the shard allocates from its own arena; the receive ring
+     * above is fixed and left out of used_memory */
+    evict_shard_init(sh, (size_t)nbufs * (RECV_BUF_SIZE + 16));
     if (sh->id == 0 && !io_is_fast_mode(sh->io))
         log_notice("io_uring SINGLE_ISSUER/DEFER_TASKRUN unavailable; using the plain ring setup");
     pthread_barrier_wait(&start_barrier);

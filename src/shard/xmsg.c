@@ -13,9 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/evict.h"
 #include "../io/io.h"
 #include "../server/conn.h"
 #include "../server/dispatch.h"
+#include "../util/mem.h"
 #include "xring.h"
 
 enum { E_REQ = 1, E_REP = 2 };
@@ -57,6 +59,13 @@ void xmsg_send_cmd(struct shard *sh, int dst, uint64_t cookie, const struct comm
 
 void xmsg_unref(struct xmsg *m) {
     if (--m->refs == 0) {
+        if (tl_shard && m->src != tl_shard->id) {
+            /* back to the sender's arena at once: its memory figure drops */
+            evict_foreign_free(tl_shard, m->src, mem_usable(m->body.p) + mem_usable(m));
+            mem_free_foreign(m->body.p);
+            mem_free_foreign(m);
+            return;
+        }
         buf_free(&m->body);
         free(m);
     }

@@ -378,6 +378,44 @@ static void test_random_entries(void) {
     dict_clear(&d);
 }
 
+/* dict_sample: only entries of the table, only those keep() accepts, at
+ * most max of them, and over many calls a good part of the keys, with the
+ * table both still and in the middle of a rehash. */
+static int keep_even(const struct kv *o) { return key_id(o) % 2 == 0; }
+
+static void test_sample(void) {
+    hash_seed_init();
+    static struct model m;
+    memset(&m, 0, sizeof(m));
+    static unsigned char hit[UNIVERSE];
+    memset(hit, 0, sizeof(hit));
+    struct dict d;
+    dict_init(&d);
+    struct kv *out[16];
+    ASSERT(dict_sample(&d, rnd(), out, 16, 100, NULL) == 0);
+    for (unsigned id = 0; id < 4000; id++) ASSERT(put(&d, &m, id));
+    int rehashing_seen = 0;
+    for (int i = 0; i < 20000; i++) {
+        if (i == 10000)
+            for (unsigned id = 4000; id < 8400; id++) ASSERT(put(&d, &m, id)); /* grow: a rehash is left under way */
+        if (d.rehash >= 0) rehashing_seen = 1;
+        int even = i % 2;
+        int n = dict_sample(&d, rnd(), out, 5, 64, even ? keep_even : NULL);
+        ASSERT(n >= 1 && n <= 5);
+        for (int k = 0; k < n; k++) {
+            unsigned id = key_id(out[k]);
+            ASSERT(id != UINT32_MAX && m.present[id]);
+            if (even) ASSERT(id % 2 == 0);
+            hit[id] = 1;
+        }
+    }
+    size_t reached = 0;
+    for (size_t i = 0; i < m.count; i++) reached += hit[m.dense[i]];
+    ASSERT(reached * 2 > m.count);
+    ASSERT(rehashing_seen);
+    dict_clear(&d);
+}
+
 /* ------------------------------------------------------------------------ */
 /* SCAN */
 
@@ -559,4 +597,4 @@ static void test_big_table(void) {
 }
 
 TEST_MAIN(test_empty_dict, test_basic_ops, test_random_against_model, test_random_entries,
-          test_scan_guarantee, test_scan_exact_when_static, test_big_table)
+          test_sample, test_scan_guarantee, test_scan_exact_when_static, test_big_table)
