@@ -11,14 +11,23 @@
 #include "cmdutil.h"
 #include "commands.h"
 #include "conn.h"
+#include "pubsub.h"
 
 void ping_command(struct client *c) {
     if (c->argc > 2) {
         reply_errf(c, "ERR wrong number of arguments for '%s' command", c->cmd->name);
         return;
     }
-    if (c->argc == 2) reply_bulk(c->out, c->argv[1].p, c->argv[1].len);
-    else buf_puts(c->out, "+PONG\r\n");
+    if (c->conn && c->resp == 2 && pubsub_subscribed(c->conn)) {
+        /* a subscribed RESP2 client gets a message-shaped reply */
+        reply_array(c->out, 2);
+        reply_bulkc(c->out, "pong");
+        reply_bulk(c->out, c->argc == 2 ? c->argv[1].p : "", c->argc == 2 ? c->argv[1].len : 0);
+    } else if (c->argc == 2) {
+        reply_bulk(c->out, c->argv[1].p, c->argv[1].len);
+    } else {
+        buf_puts(c->out, "+PONG\r\n");
+    }
 }
 
 void echo_command(struct client *c) { reply_bulk(c->out, c->argv[1].p, c->argv[1].len); }
@@ -29,6 +38,7 @@ void quit_command(struct client *c) {
 }
 
 static void reset_conn(struct conn *k) {
+    pubsub_conn_gone(k);
     k->dbid = 0;
     k->resp = 2;
     k->reply_mode = REPLY_ON;

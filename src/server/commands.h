@@ -22,6 +22,9 @@ void randomkey_combine(struct gather *g, struct buf *out, int resp);
 void client_list_combine(struct gather *g, struct buf *out, int resp);
 void client_kill_combine(struct gather *g, struct buf *out, int resp);
 void info_combine(struct gather *g, struct buf *out, int resp);
+void pubsub_names_combine(struct gather *g, struct buf *out, int resp);
+void pubsub_numpat_combine(struct gather *g, struct buf *out, int resp);
+void pubsub_numsub_combine(struct gather *g, struct buf *out, int resp);
 
 /* COMMAND DOCS text (command_docs.c); "" for unknown commands. */
 const char *command_summary(const struct command *cmd);

@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "conn.h"
 #include "coord.h"
+#include "pubsub.h"
 
 const char *ERR_SYNTAX = "ERR syntax error";
 const char *ERR_NOT_INT = "ERR value is not an integer or out of range";
@@ -300,6 +301,10 @@ static void run_local_part(struct conn *c, struct gpart *p, const struct command
 static void gather_start(struct gather *g, struct conn *c, struct arg *argv_all, int argc_all) {
     struct shard *sh = c->sh;
     g->argc = argc_all;
+    /* PUBLISH: this shard's deliveries (to the publisher itself, in RESP3)
+     * go before the reply, as in Redis */
+    int early = (g->cmd->flags & CMD_PUBSUB) && g->parts[sh->id].active && !g->parts[sh->id].args.len;
+    if (early) run_local_part(c, &g->parts[sh->id], g->cmd, argv_all, argc_all);
     g->hole = conn_add_hole(c);
     int local = -1;
     for (int i = 0; i < g_nshards; i++) {
@@ -329,7 +334,7 @@ static void gather_start(struct gather *g, struct conn *c, struct arg *argv_all,
         struct gpart *p = &g->parts[local];
         struct arg *argv = p->args.len ? (struct arg *)(void *)p->args.p : argv_all;
         int argc = p->args.len ? (int)(p->args.len / sizeof(struct arg)) : argc_all;
-        run_local_part(c, p, g->cmd, argv, argc);
+        if (!early) run_local_part(c, p, g->cmd, argv, argc);
         if (--g->pending == 0) {
             if (g->done) g->done(g);
             else gather_finish(g);
@@ -499,6 +504,16 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
     if (!c->authenticated && !(cmd->flags & CMD_NOAUTH) && sh->cfg.requirepass &&
         sh->cfg.requirepass[0]) {
         reject(c, cmd, "NOAUTH Authentication required.");
+        if (mode != REPLY_ON) apply_reply_mode(c, mode, mark);
+        return;
+    }
+    if (c->resp == 2 && !(cmd->flags & CMD_SUBCTX) && pubsub_subscribed(c)) {
+        char msg[256];
+        snprintf(msg, sizeof(msg),
+                 "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / "
+                 "RESET are allowed in this context",
+                 cmd->name);
+        reject(c, cmd, msg);
         if (mode != REPLY_ON) apply_reply_mode(c, mode, mark);
         return;
     }

@@ -24,6 +24,7 @@
 #include "../log.h"
 #include "../server/conn.h"
 #include "../server/dispatch.h"
+#include "../server/pubsub.h"
 #include "../util/crc16.h"
 #include "../util/util.h"
 #include "xmsg.h"
@@ -194,11 +195,14 @@ static void flush_conns(struct shard *sh) {
 }
 
 static void check_output_limits(struct shard *sh) {
-    const struct config_obuf_limit *lim = &sh->cfg.obuf[CONFIG_OBUF_NORMAL];
-    long long hard = lim->hard, soft = lim->soft, secs = lim->soft_seconds;
-    if (!hard && !soft) return;
+    const struct config_obuf_limit *lims = sh->cfg.obuf;
+    if (!lims[CONFIG_OBUF_NORMAL].hard && !lims[CONFIG_OBUF_NORMAL].soft &&
+        !lims[CONFIG_OBUF_PUBSUB].hard && !lims[CONFIG_OBUF_PUBSUB].soft)
+        return;
     for (struct conn *c = sh->conns, *n; c; c = n) {
         n = c->next;
+        const struct config_obuf_limit *lim = &lims[pubsub_obuf_class(c)];
+        long long hard = lim->hard, soft = lim->soft, secs = lim->soft_seconds;
         size_t used = conn_output_bytes(c);
         int close_it = hard && used >= (size_t)hard;
         if (soft && used >= (size_t)soft) {
