@@ -81,6 +81,7 @@ struct pubsub {
     struct ps_table t[K_N];
     struct buf enc;        /* the message being delivered, RESP2 form */
     struct xmsg *shared[2]; /* enc (RESP2, RESP3 form) as shared buffers */
+    struct buf notify_q;   /* notifications for other shards: (u32 len, bytes) x 2 each */
     struct conn **doomed;  /* over the hard output limit: closed after delivery */
     size_t ndoomed, doomed_cap;
 };
@@ -413,17 +414,51 @@ void publish_part_command(struct client *c) {
 
 /* ---- keyspace notifications ---- */
 
+_Static_assert(DB_EV_EXPIRED == NOTIFY_EXPIRED && DB_EV_KEYMISS == NOTIFY_KEY_MISS &&
+                   DB_EV_NEW == NOTIFY_NEW,
+               "the database layer's event classes are notify-keyspace-events bits");
+
+/* Deliver here now; queue for the other shards until pubsub_flush (the
+ * event may come from a request whose reply is being written into the very
+ * batch the notification would go to). */
 static void notify_publish(struct shard *sh, const char *chan, size_t clen, const char *msg,
                            size_t mlen) {
-    struct arg a[3] = {{"__publish", 9}, {chan, clen}, {msg, mlen}};
-    if (atomic_load_explicit(&ps_live[sh->id], memory_order_acquire))
-        publish_local(sh, 0, &a[1], &a[2]);
-    const struct command *cmd = NULL;
+    struct arg ch = {chan, clen}, m = {msg, mlen};
+    if (atomic_load_explicit(&ps_live[sh->id], memory_order_acquire)) publish_local(sh, 0, &ch, &m);
+    if (g_nshards == 1) return;
+    struct buf *q = &shard_ps(sh)->notify_q;
+    uint32_t l = (uint32_t)clen;
+    buf_put(q, &l, 4);
+    buf_put(q, chan, clen);
+    l = (uint32_t)mlen;
+    buf_put(q, &l, 4);
+    buf_put(q, msg, mlen);
+}
+
+void pubsub_flush(struct shard *sh) {
+    struct pubsub *ps = sh->pubsub;
+    if (!ps || !ps->notify_q.len) return;
+    const struct command *cmd = command_lookup("__publish", 9);
+    int live[MAX_SHARDS], any = 0;
     for (int d = 0; d < g_nshards; d++) {
-        if (d == sh->id || !atomic_load_explicit(&ps_live[d], memory_order_acquire)) continue;
-        if (!cmd) cmd = command_lookup("__publish", 9);
-        xmsg_send_cmd(sh, d, XC_MAKE(NULL, XC_SINK), cmd, 0, 2, 3, a);
+        live[d] = d != sh->id && atomic_load_explicit(&ps_live[d], memory_order_acquire);
+        any |= live[d];
     }
+    const char *p = ps->notify_q.p, *end = p + ps->notify_q.len;
+    while (any && p < end) {
+        struct arg a[3] = {{"__publish", 9}};
+        for (int i = 1; i <= 2; i++) {
+            uint32_t l;
+            memcpy(&l, p, 4);
+            a[i].p = p + 4;
+            a[i].len = l;
+            p += 4 + l;
+        }
+        for (int d = 0; d < g_nshards; d++)
+            if (live[d]) xmsg_send_cmd(sh, d, XC_MAKE(NULL, XC_SINK), cmd, 0, 2, 3, a);
+    }
+    ps->notify_q.len = 0;
+    if (ps->notify_q.cap > 64 * 1024) buf_free(&ps->notify_q);
 }
 
 void notify_keyspace_event(int type, const char *event, const char *key, size_t klen, int dbid) {

@@ -31,4 +31,8 @@ int pubsub_obuf_class(const struct conn *c);
  * the shard owning the key; subscribers on every shard receive it. */
 void notify_keyspace_event(int type, const char *event, const char *key, size_t klen, int dbid);
 
+/* Send the keyspace notifications queued in this loop iteration to the
+ * shards that have subscribers (before the iteration's batches go out). */
+void pubsub_flush(struct shard *sh);
+
 #endif

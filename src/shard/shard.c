@@ -64,6 +64,7 @@ int shard_for_key(const char *key, size_t len) {
 
 int shards_create(int n, const struct config *cfg, int listen_fds[][16], int nlisten) {
     g_nshards = n;
+    db_event_hook = notify_keyspace_event;
     g_shards = calloc((size_t)n, sizeof(*g_shards));
     if (!g_shards) return -1;
     slots_assign(n);
@@ -272,6 +273,7 @@ static void loop(struct shard *sh) {
         xmsg_drain(sh);
         rearm_receives(sh);
         flush_conns(sh);
+        pubsub_flush(sh);
         xmsg_flush(sh);
         /* Announce sleep, then look once more: a producer that pushed before
          * seeing the flag has made its message visible to this check. */
