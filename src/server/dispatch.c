@@ -379,7 +379,10 @@ static void fan_out_all(struct conn *c, const struct command *cmd, struct arg *a
             buf_put(&g->orig_bytes, argv[i].p, argv[i].len);
         }
     }
-    for (int i = 0; i < g_nshards; i++) g->parts[i].active = 1;
+    /* PUBLISH skips shards without subscribers (they would answer 0) */
+    int publish = (cmd->flags & CMD_PUBSUB) && cmd->combine == C_SUM;
+    for (int i = 0; i < g_nshards; i++)
+        g->parts[i].active = !publish || i == c->sh->id || pubsub_shard_live(i);
     gather_start(g, c, argv, argc);
 }
 
@@ -542,6 +545,14 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
             route_keys(c, cmd, argv, argc);
             break;
         case R_ALL:
+            if ((cmd->flags & CMD_PUBSUB) && cmd->combine == C_SUM && !pubsub_others_live(sh->id)) {
+                /* PUBLISH with subscribers on this shard only: no gather */
+                struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
+                                    .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
+                                    .cmd = cmd};
+                exec_command(&cl);
+                break;
+            }
             fan_out_all(c, cmd, argv, argc);
             break;
         }

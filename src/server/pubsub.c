@@ -167,6 +167,16 @@ void pubsub_counts(const struct conn *c, int *sub, int *psub, int *ssub) {
     *ssub = conn_count(c, K_SCHAN);
 }
 
+int pubsub_shard_live(int shard) {
+    return atomic_load_explicit(&ps_live[shard], memory_order_acquire) != 0;
+}
+
+int pubsub_others_live(int self) {
+    for (int d = 0; d < g_nshards; d++)
+        if (d != self && pubsub_shard_live(d)) return 1;
+    return 0;
+}
+
 int pubsub_obuf_class(const struct conn *c) {
     return pubsub_subscribed(c) ? CONFIG_OBUF_PUBSUB : CONFIG_OBUF_NORMAL;
 }

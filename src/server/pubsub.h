@@ -22,6 +22,11 @@ int pubsub_subscribed(const struct conn *c);
 void pubsub_counts(const struct conn *c, int *sub, int *psub, int *ssub);
 /* Drop every subscription of c without replying (RESET, connection close). */
 void pubsub_conn_gone(struct conn *c);
+/* Has shard `shard` any subscription (channel, pattern or shard channel)?
+ * Any thread may ask; a subscription confirmed to its client is seen. */
+int pubsub_shard_live(int shard);
+/* Has any shard other than `self` a subscription? */
+int pubsub_others_live(int self);
 /* Which client-output-buffer-limit class applies to c (CONFIG_OBUF_*). */
 int pubsub_obuf_class(const struct conn *c);
 
