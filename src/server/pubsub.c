@@ -355,21 +355,30 @@ static void enc_message(struct buf *b, const char *kind, const struct arg *pat, 
     reply_bulk(b, msg->p, msg->len);
 }
 
-static void end_delivery(struct shard *sh, struct pubsub *ps) {
+/* One encoding is delivered: drop our reference to its shared buffers. */
+static void end_encoding(struct pubsub *ps) {
     for (int i = 0; i < 2; i++) {
         if (ps->shared[i]) xmsg_unref(ps->shared[i]);
         ps->shared[i] = NULL;
     }
+}
+
+/* After a whole publish: close the subscribers that went over the hard
+ * limit (closing changes the tables, so never while walking them). A
+ * connection may be listed twice (several patterns): closed once, and never
+ * looked at after it may have been freed. */
+static void close_doomed(struct pubsub *ps) {
     for (size_t i = 0; i < ps->ndoomed; i++) {
         struct conn *c = ps->doomed[i];
-        if (c->closing) continue;
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++) seen = ps->doomed[j] == c;
+        if (seen || c->closing) continue;
         log_warning("Client id=%lld addr=%s scheduled to be closed ASAP for overcoming of output "
                     "buffer limits.",
                     c->id, c->addr);
         conn_close(c);
     }
     ps->ndoomed = 0;
-    (void)sh;
 }
 
 /* Deliver to this shard's subscribers; returns how many received it. */
@@ -384,8 +393,9 @@ static long long publish_local(struct shard *sh, int schan, const struct arg *ch
             enc_message(&ps->enc, "smessage", NULL, ch, msg);
             for (uint32_t i = 0; i < c->n; i++) deliver(ps, c->subs[i]->c);
             receivers += c->n;
+            end_encoding(ps);
         }
-        end_delivery(sh, ps);
+        close_doomed(ps);
         return receivers;
     }
     struct ps_chan *c = table_find(&ps->t[K_CHAN], ch->p, ch->len, name_hash(ch->p, ch->len));
@@ -393,7 +403,7 @@ static long long publish_local(struct shard *sh, int schan, const struct arg *ch
         enc_message(&ps->enc, "message", NULL, ch, msg);
         for (uint32_t i = 0; i < c->n; i++) deliver(ps, c->subs[i]->c);
         receivers += c->n;
-        end_delivery(sh, ps);
+        end_encoding(ps);
     }
     struct ps_table *t = &ps->t[K_PAT];
     for (size_t b = 0; t->n && b < t->nb; b++) {
@@ -403,9 +413,10 @@ static long long publish_local(struct shard *sh, int schan, const struct arg *ch
             enc_message(&ps->enc, "pmessage", &pat, ch, msg);
             for (uint32_t i = 0; i < p->n; i++) deliver(ps, p->subs[i]->c);
             receivers += p->n;
-            end_delivery(sh, ps); /* may close connections: ends this pattern's use */
+            end_encoding(ps);
         }
     }
+    close_doomed(ps);
     return receivers;
 }
 

@@ -571,6 +571,24 @@ start_server {tags {pubsub}} {
         r config set client-output-buffer-limit "pubsub 32mb 8mb 60"
     }
 
+    test "client-output-buffer-limit pubsub: a subscriber matching several ways is closed once" {
+        r config set client-output-buffer-limit "pubsub 100000 0 0"
+        set rd [redis_deferring_client]
+        subscribe $rd {many}
+        psubscribe $rd {ma* m?ny *}
+        set payload [string repeat x 10000]
+        set closed 0
+        for {set i 0} {$i < 2000 && !$closed} {incr i} {
+            set n [r publish many $payload]
+            set closed [expr {$n == 0}]
+        }
+        assert_equal 1 $closed
+        assert_equal 0 [r pubsub numpat]
+        assert_equal PONG [r ping]
+        $rd close
+        r config set client-output-buffer-limit "pubsub 32mb 8mb 60"
+    }
+
     test "client-output-buffer-limit pubsub: soft limit with seconds" {
         settle
         r config set client-output-buffer-limit "pubsub 0 100000 1"
