@@ -346,6 +346,23 @@ start_server {tags {pubsub}} {
         $rd close
     }
 
+    test "CLIENT LIST / CLIENT KILL TYPE pubsub select subscribed clients" {
+        settle
+        set rd [redis_deferring_client]
+        subscribe $rd {typed}
+        set rd3 [resp3_client]
+        psubscribe $rd3 {typ*}
+        set lines [split [string trim [r client list type pubsub]] "\n"]
+        assert_equal 2 [llength $lines]
+        foreach l $lines { assert_match "*flags=P *" $l }
+        foreach l [split [string trim [r client list type normal]] "\n"] {
+            assert_no_match "*flags=P *" $l
+        }
+        assert_equal 2 [r client kill type pubsub]
+        wait_for_condition 50 20 {[r publish typed x] == 0} else { fail "pubsub clients not killed" }
+        assert_equal PONG [r ping]
+    }
+
     test "RESP3: subscription replies and messages are pushes" {
         settle
         set rd [resp3_client]
