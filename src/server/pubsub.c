@@ -671,6 +671,56 @@ void pubsub_numsub_combine(struct gather *g, struct buf *out, int resp) {
     }
 }
 
+/* ---- INFO ---- */
+
+void pubsub_info_part(struct shard *sh, struct buf *b) {
+    for (int k = 0; k < K_N; k++) {
+        const struct ps_table *t = sh->pubsub ? &sh->pubsub->t[k] : NULL;
+        uint32_t n = t ? (uint32_t)t->n : 0;
+        buf_put(b, &n, 4);
+        for (size_t i = 0; t && i < t->nb; i++) {
+            for (const struct ps_chan *ch = t->b[i]; ch; ch = ch->next) {
+                uint32_t l = (uint32_t)ch->len;
+                buf_put(b, &l, 4);
+                buf_put(b, ch->name, ch->len);
+            }
+        }
+    }
+}
+
+void pubsub_info_distinct(const char *const *parts, const size_t *lens, int nparts, long long out[3]) {
+    const char *at[MAX_SHARDS];
+    for (int i = 0; i < nparts; i++) at[i] = parts[i];
+    for (int k = 0; k < K_N; k++) {
+        size_t n = 0, cap = 0;
+        struct arg *v = NULL;
+        for (int i = 0; i < nparts; i++) {
+            if (!at[i]) continue;
+            const char *end = parts[i] + lens[i];
+            if (at[i] + 4 > end) continue;
+            uint32_t cnt, l;
+            memcpy(&cnt, at[i], 4);
+            at[i] += 4;
+            for (uint32_t j = 0; j < cnt && at[i] + 4 <= end; j++) {
+                memcpy(&l, at[i], 4);
+                if (n == cap) {
+                    cap = cap ? cap * 2 : 16;
+                    v = realloc(v, sizeof(*v) * cap);
+                    if (!v) abort();
+                }
+                v[n].p = at[i] + 4;
+                v[n++].len = l;
+                at[i] += 4 + l;
+            }
+        }
+        if (n) qsort(v, n, sizeof(*v), arg_cmp);
+        long long u = 0;
+        for (size_t i = 0; i < n; i++) u += i == 0 || arg_cmp(&v[i - 1], &v[i]) != 0;
+        out[k] = u;
+        free(v);
+    }
+}
+
 void pubsub_help_command(struct client *c) {
     static const char *const lines[] = {
         "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",

@@ -36,6 +36,12 @@ int pubsub_obuf_class(const struct conn *c);
  * the shard owning the key; subscribers on every shard receive it. */
 void notify_keyspace_event(int type, const char *event, const char *key, size_t klen, int dbid);
 
+/* INFO: append this shard's channel, pattern and shard-channel names to b;
+ * pubsub_info_distinct counts, from every shard's appended bytes, the
+ * distinct channels, patterns and shard channels (out[0..2]). */
+void pubsub_info_part(struct shard *sh, struct buf *b);
+void pubsub_info_distinct(const char *const *parts, const size_t *lens, int nparts, long long out[3]);
+
 /* Send the keyspace notifications queued in this loop iteration to the
  * shards that have subscribers (before the iteration's batches go out). */
 void pubsub_flush(struct shard *sh);

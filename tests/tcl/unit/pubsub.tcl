@@ -262,6 +262,29 @@ start_server {tags {pubsub}} {
         }
     }
 
+    test "INFO counts distinct channels, patterns and shard channels" {
+        settle
+        set clients {}
+        for {set i 0} {$i < 6} {incr i} {
+            set c [redis_deferring_client]
+            subscribe $c {info.a info.b}
+            psubscribe $c {info.*}
+            ssubscribe $c [list info.s$i]
+            lappend clients $c
+        }
+        set info [r info stats]
+        assert_equal 2 [info_field $info pubsub_channels]
+        assert_equal 1 [info_field $info pubsub_patterns]
+        assert_equal 6 [info_field $info pubsubshard_channels]
+        foreach c $clients { $c close }
+        wait_for_condition 50 20 {[info_field [r info stats] pubsub_channels] == 0} else {
+            fail "channels still counted"
+        }
+        set info [r info]
+        assert_equal 0 [info_field $info pubsub_patterns]
+        assert_equal 0 [info_field $info pubsubshard_channels]
+    }
+
     test "PUBSUB errors and HELP" {
         settle
         assert_error "ERR wrong number of arguments for 'pubsub' command" {r pubsub}
