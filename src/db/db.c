@@ -39,9 +39,10 @@ struct kv *db_find_pos(struct db *db, const char *key, size_t klen, struct dict_
     if (!dict_find(&db->keys, key, klen, h, pos)) return NULL;
     struct kv *o = *pos->link;
     if (kv_expired(o)) {
+        /* first: `key` may point into o (RANDOMKEY) */
+        db_event(db, DB_EV_EXPIRED, "expired", key, klen);
         unlink_free(db, pos);
         if (db->expired_stat) (*db->expired_stat)++;
-        db_event(db, DB_EV_EXPIRED, "expired", key, klen);
         return NULL;
     }
     return o;
