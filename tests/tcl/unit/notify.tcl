@@ -342,6 +342,17 @@ start_server {tags {notify}} {
         $rd close
     }
 
+    test "Keyspace notifications: RANDOMKEY meeting an expired key" {
+        r config set notify-keyspace-events Ex
+        r flushall
+        set rd [event_client]
+        r psetex "{t}gone" 20 v
+        after 60
+        assert_equal {} [r randomkey]
+        assert_equal [list "expired {t}gone"] [kevents $rd 1]
+        $rd close
+    }
+
     test "Keyspace notifications: keymiss events" {
         r config set notify-keyspace-events Em
         r flushall
