@@ -3,7 +3,8 @@
 #   make run          install missing packages, build, run with redis-shard.conf
 #   make test         install, build, run every test
 #   make test SANITIZE=address   (ASan + UBSan)    make test SANITIZE=thread
-#   make format       apply .clang-format
+#   make format       apply .clang-format to the lines changed since HEAD
+#   make format-all   apply .clang-format to every source file
 
 CC ?= gcc
 SANITIZE ?=
@@ -35,7 +36,7 @@ LIB_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps run test unit tcl integration bench-smoke clean format src/redis-shard
+.PHONY: all deps run test unit tcl integration bench-smoke clean format format-all src/redis-shard
 
 all: src/redis-shard
 
@@ -94,6 +95,9 @@ test: deps
 	$(MAKE) integration
 
 format:
+	git clang-format --force --extensions c,h -q || true
+
+format-all:
 	clang-format -i $(SRCS) $(wildcard src/*.h src/*/*.h) $(UNIT_SRCS) tests/c/*.c
 
 clean:

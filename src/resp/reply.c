@@ -143,3 +143,50 @@ void reply_verbatim(struct buf *b, int resp, const char *fmt, const char *p, siz
     buf_put(b, p, n);
     buf_puts(b, "\r\n");
 }
+
+/* Length of the value at p and, in *n, its count or length; 0 if incomplete. */
+static size_t resp3_header(const char *p, size_t len, long long *n) {
+    const char *cr = len > 1 ? memchr(p, '\r', len) : NULL;
+    if (!cr || (size_t)(cr - p) + 2 > len) return 0;
+    *n = 0;
+    if (strchr("*~%$:", p[0]) && !str_to_ll(p + 1, (size_t)(cr - p - 1), n)) return 0;
+    return (size_t)(cr - p) + 2;
+}
+
+size_t reply_resp3_value(struct buf *b, int resp, const char *p, size_t len) {
+    long long n;
+    size_t h = resp3_header(p, len, &n);
+    if (!h) return 0;
+    size_t start = b->len, used = h;
+    switch (p[0]) {
+    case '+':
+    case ':':
+        buf_put(b, p, h);
+        return h;
+    case '$':
+        if (n < 0 || (size_t)n + 2 > len - h) return 0;
+        buf_put(b, p, h + (size_t)n + 2);
+        return h + (size_t)n + 2;
+    case '*':
+    case '~':
+    case '%': {
+        long long items = p[0] == '%' ? 2 * n : n;
+        if (n < 0) return 0;
+        if (resp == 3)
+            buf_put(b, p, h);
+        else
+            reply_array(b, items);
+        for (long long i = 0; i < items; i++) {
+            size_t e = reply_resp3_value(b, resp, p + used, len - used);
+            if (!e) {
+                b->len = start;
+                return 0;
+            }
+            used += e;
+        }
+        return used;
+    }
+    default:
+        return 0;
+    }
+}

@@ -38,6 +38,11 @@ void reply_bignum(struct buf *b, int resp, const char *p, size_t n);
 void reply_verbatim(struct buf *b, int resp, const char *fmt, const char *p, size_t n);
 
 /* Format a double the way Redis does for replies ("inf", "-inf", %.17g). */
+/* Append a RESP3 value given as bytes (aggregates * ~ % and simple, number
+ * and bulk strings), rewritten for RESP2 when resp is 2: sets become arrays
+ * and maps flat arrays. Returns the bytes consumed, 0 if p is not one
+ * complete value of those types (nothing is appended then). */
+size_t reply_resp3_value(struct buf *b, int resp, const char *p, size_t len);
 int fmt_double(char *dst, size_t cap, double d);
 
 #endif

@@ -94,17 +94,60 @@ static void reply_key_specs(struct client *c, const struct command *cmd) {
     reply_int(c->out, 0);
 }
 
+/* What redis-server says of a command in COMMAND INFO's descriptive fields,
+ * generated from it by command_meta.py; sorted by name. */
+struct cmd_meta {
+    const char *name;
+    int first_key, last_key, key_step;
+    const char *flags, *acl, *tips, *specs;
+};
+
+static const struct cmd_meta cmd_metas[] = {
+#define META(name, first, last, step, flags, acl, tips, specs)                                               \
+    {name, first, last, step, flags, acl, tips, specs},
+#include "command_meta.def"
+#undef META
+};
+
+static const struct cmd_meta *meta_for(const char *name) {
+    size_t lo = 0, hi = sizeof(cmd_metas) / sizeof(cmd_metas[0]);
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int r = strcmp(cmd_metas[mid].name, name);
+        if (r == 0) return &cmd_metas[mid];
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static void reply_meta_field(struct client *c, const char *resp3) {
+    reply_resp3_value(c->out, c->resp, resp3, strlen(resp3));
+}
+
 static void reply_command_info(struct client *c, const struct command *cmd) {
+    const struct cmd_meta *m = meta_for(cmd->name);
     reply_array(c->out, 10);
     reply_bulkc(c->out, cmd->name);
     reply_int(c->out, cmd->arity);
-    reply_flags(c, cmd);
-    reply_int(c->out, cmd->first_key);
-    reply_int(c->out, cmd->last_key);
-    reply_int(c->out, cmd->key_step);
-    reply_acl_cats(c, cmd);
-    reply_set(c->out, c->resp, 0);
-    reply_key_specs(c, cmd);
+    if (m)
+        reply_meta_field(c, m->flags);
+    else
+        reply_flags(c, cmd);
+    reply_int(c->out, m ? m->first_key : cmd->first_key);
+    reply_int(c->out, m ? m->last_key : cmd->last_key);
+    reply_int(c->out, m ? m->key_step : cmd->key_step);
+    if (m) {
+        reply_meta_field(c, m->acl);
+        reply_meta_field(c, m->tips);
+        reply_meta_field(c, m->specs);
+    } else {
+        reply_acl_cats(c, cmd);
+        reply_set(c->out, c->resp, 0);
+        reply_key_specs(c, cmd);
+    }
     reply_array(c->out, cmd->nsub);
     for (int i = 0; i < cmd->nsub; i++) reply_command_info(c, cmd->subs[i]);
 }

@@ -30,6 +30,7 @@ struct coord {
     struct buf fetched;
     size_t *foff, *flen;
     char *fpresent;
+    struct buf out; /* the command's reply, held until every write-back is acknowledged */
 };
 
 static struct db *tmp_db(struct coord *k, int id) {
@@ -60,6 +61,7 @@ static void coord_free(struct coord *k) {
     free(k->fpresent);
     buf_free(&k->fetched);
     buf_free(&k->argbytes);
+    buf_free(&k->out);
     free(k);
 }
 
@@ -118,9 +120,12 @@ static const char *db_str(int id, size_t *len) {
     return tab[slot];
 }
 
-/* Send __store for every key the command may have changed. */
-static void write_back(struct shard *sh, struct coord *k, int dbid_default) {
-    UNUSED(dbid_default);
+/* Send __store for every key the command changed; stores for this shard
+ * happen at once, the others go out as parts of g. Returns how many remote
+ * shards will acknowledge. */
+static int write_back(struct shard *sh, struct coord *k, struct gather *g) {
+    int remote = 0;
+    for (int s = 0; s < g_nshards; s++) g->parts[s].reply.len = 0;
     const struct command *store = command_lookup("__store", 7);
     struct buf args[MAX_SHARDS];
     struct buf blobs = {0};
@@ -163,8 +168,10 @@ static void write_back(struct shard *sh, struct coord *k, int dbid_default) {
                 store_one(sh, (int)dbid, &av[i + 1], &av[i + 2]);
             }
         } else {
-            /* nobody waits for this reply */
-            xmsg_send_cmd(sh, s, XC_MAKE(NULL, XC_SINK), store, 0, 2, ac, av);
+            /* the client's reply waits for this acknowledgement, so no other
+             * client can read the old value after this one saw the result */
+            xmsg_send_cmd(sh, s, XC_MAKE(&g->parts[s], XC_PART), store, 0, 2, ac, av);
+            remote++;
         }
         for (int i = 1; i < ac; i += 3) free((void *)av[i].p);
         buf_free(&args[s]);
@@ -172,6 +179,26 @@ static void write_back(struct shard *sh, struct coord *k, int dbid_default) {
     free(off);
     free(len);
     buf_free(&blobs);
+    return remote;
+}
+
+/* The command ran and every write-back landed: release the reply. */
+static void coord_finish(struct gather *g) {
+    struct coord *k = g->priv;
+    struct conn *c = g->conn;
+    c->barrier--;
+    struct oseg *hole = g->hole;
+    struct buf b = buf_take(&k->out);
+    coord_free(k);
+    for (int s = 0; s < g_nshards; s++) {
+        buf_free(&g->parts[s].reply);
+        buf_free(&g->parts[s].args);
+    }
+    free(g->key_part);
+    free(g);
+    int closing = c->closing;
+    conn_fill_hole(hole, b.p, b.len, NULL);
+    if (!closing) conn_resume(c);
 }
 
 /* Every fetch answered: load the copies, run the command, write back. */
@@ -204,25 +231,25 @@ static void coord_fetched(struct gather *g) {
         struct kv *o = kv_deserialize(key->p, key->len, data, dlen);
         if (o) db_set(tmp_db(k, k->key_db[i]), o);
     }
-    struct buf out = {0};
-    struct client cl = {.sh = sh, .conn = c, .db = tmp_db(k, g->dbid), .dbid = g->dbid,
-                        .resp = g->resp, .argc = k->argc, .argv = k->argv, .out = &out,
-                        .cmd = g->cmd, .db_for = coord_db_for, .ctx = k};
+    struct client cl = {.sh = sh,
+                        .conn = c,
+                        .db = tmp_db(k, g->dbid),
+                        .dbid = g->dbid,
+                        .resp = g->resp,
+                        .argc = k->argc,
+                        .argv = k->argv,
+                        .out = &k->out,
+                        .cmd = g->cmd,
+                        .db_for = coord_db_for,
+                        .ctx = k};
     exec_command(&cl);
-    if (g->cmd->flags & CMD_WRITE) write_back(sh, k, g->dbid);
-    c->barrier--;
-    struct oseg *hole = g->hole;
-    coord_free(k);
-    for (int s = 0; s < g_nshards; s++) {
-        buf_free(&g->parts[s].reply);
-        buf_free(&g->parts[s].args);
+    int remote = (g->cmd->flags & CMD_WRITE) ? write_back(sh, k, g) : 0;
+    if (remote) {
+        g->pending = remote;
+        g->done = coord_finish;
+        return;
     }
-    free(g->key_part);
-    free(g);
-    struct buf b = buf_take(&out);
-    int closing = c->closing;
-    conn_fill_hole(hole, b.p, b.len, NULL);
-    if (!closing) conn_resume(c);
+    coord_finish(g);
 }
 
 /* The keys of the command and their databases. */

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "resp/parse.h"
+#include "resp/reply.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -807,9 +808,38 @@ static void test_reply_len_malformed(void) {
     ASSERT(resp_reply_len("", 0) == 0);
 }
 
-TEST_MAIN(test_pipeline_whole, test_pipeline_every_split, test_pipeline_bytewise,
-          test_pipeline_random_pieces, test_many_arguments, test_huge_argument, test_resume_state,
-          test_err_multibulk_length, test_err_expected_dollar, test_err_bulk_length,
-          test_err_count_string_too_big, test_err_inline_too_big, test_err_unbalanced_quotes,
-          test_reply_len_complete, test_reply_len_every_truncation, test_reply_len_gathered,
-          test_reply_len_large_bulk, test_reply_len_malformed)
+/* RESP3 bytes replayed as they are for RESP3 and rewritten for RESP2. */
+static void test_resp3_value(void) {
+    const char *v = "~2\r\n%1\r\n$5\r\nflags\r\n~2\r\n+RO\r\n+access\r\n:-7\r\n";
+    size_t n = strlen(v);
+    struct buf b = {0};
+    ASSERT(reply_resp3_value(&b, 3, v, n) == n);
+    ASSERT(b.len == n && !memcmp(b.p, v, n));
+    b.len = 0;
+    ASSERT(reply_resp3_value(&b, 2, v, n) == n);
+    const char *want = "*2\r\n*2\r\n$5\r\nflags\r\n*2\r\n+RO\r\n+access\r\n:-7\r\n";
+    ASSERT(b.len == strlen(want) && !memcmp(b.p, want, b.len));
+    /* the RESP2 form is one complete reply */
+    ASSERT(resp_reply_len(b.p, b.len) == (long)b.len);
+    /* every truncation is refused and appends nothing */
+    for (size_t cut = 0; cut < n; cut++) {
+        b.len = 0;
+        ASSERT(reply_resp3_value(&b, 2, v, cut) == 0);
+        ASSERT(b.len == 0);
+    }
+    /* a value followed by more bytes: only the first is consumed */
+    b.len = 0;
+    ASSERT(reply_resp3_value(&b, 2, "+OK\r\n:1\r\n", 9) == 5);
+    /* unknown types and bad counts */
+    ASSERT(reply_resp3_value(&b, 2, ",1.5\r\n", 7) == 0);
+    ASSERT(reply_resp3_value(&b, 2, "*-1\r\n", 5) == 0);
+    ASSERT(reply_resp3_value(&b, 2, "$9\r\nabc\r\n", 10) == 0);
+    buf_free(&b);
+}
+
+TEST_MAIN(test_pipeline_whole, test_pipeline_every_split, test_pipeline_bytewise, test_pipeline_random_pieces,
+          test_many_arguments, test_huge_argument, test_resume_state, test_err_multibulk_length,
+          test_err_expected_dollar, test_err_bulk_length, test_err_count_string_too_big,
+          test_err_inline_too_big, test_err_unbalanced_quotes, test_reply_len_complete,
+          test_reply_len_every_truncation, test_reply_len_gathered, test_reply_len_large_bulk,
+          test_reply_len_malformed, test_resp3_value)

@@ -190,6 +190,30 @@ start_server {tags {multishard}} {
         assert_equal 0 $bad
     }
 
+    test "Other connections see a cross-shard RENAME once its reply arrived" {
+        # The reply of a coordinated command waits until its write-back
+        # reached every shard; readers on other connections (spread over
+        # the shards) then never see the old state.
+        r flushall
+        set readers {}
+        for {set j 0} {$j < 8} {incr j} { lappend readers [redis_client] }
+        set stale 0
+        for {set i 0} {$i < 300} {incr i} {
+            r set src:$i val:$i
+            r rename src:$i dst:$i
+            foreach c $readers {
+                if {[$c get dst:$i] ne "val:$i"} { incr stale }
+            }
+            r set dst:$i new:$i
+            r copy dst:$i cp:$i
+            foreach c $readers {
+                if {[$c get cp:$i] ne "new:$i"} { incr stale }
+            }
+        }
+        foreach c $readers { $c close }
+        assert_equal 0 $stale
+    }
+
     test "RENAME onto existing keys and RENAMENX across keys" {
         r flushall
         for {set i 0} {$i < 100} {incr i} {

@@ -62,6 +62,23 @@ start_server {tags {server}} {
         }
     }
 
+    test "COMMAND INFO key specs, tips and ACL categories as Redis has them" {
+        set get [lindex [r command info get] 0]
+        assert_equal {@read @string @fast} [lindex $get 6]
+        assert_equal {{flags {RO access} begin_search {type index spec {index 1}} find_keys {type range spec {lastkey 0 keystep 1 limit 0}}}} [lindex $get 8]
+        set mset [lindex [r command info mset] 0]
+        assert_equal {request_policy:multi_shard response_policy:all_succeeded} [lindex $mset 7]
+        assert_equal {OW update} [dict get [lindex [lindex $mset 8] 0] flags]
+        # SORT: keys found by a keys function, one spec per key role
+        set sort [lindex [r command info sort] 0]
+        assert {"movablekeys" in [lindex $sort 2]}
+        assert_equal {@write @set @sortedset @list @slow @dangerous} [lindex $sort 6]
+        assert_equal 3 [llength [lindex $sort 8]]
+        set lmpop [lindex [r command info lmpop] 0]
+        assert_equal {0 0 0} [lrange $lmpop 3 5]
+        assert_equal keynum [dict get [lindex [lindex $lmpop 8] 0] find_keys type]
+    }
+
     test "COMMAND INFO is case insensitive" {
         assert_equal get [lindex [lindex [r command info GET] 0] 0]
     }
