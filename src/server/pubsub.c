@@ -80,10 +80,10 @@ struct ps_conn {
 /* A shard's tables, created on the first subscription. */
 struct pubsub {
     struct ps_table t[K_N];
-    struct buf enc;        /* the message being delivered, RESP2 form */
+    struct buf enc;         /* the message being delivered, RESP2 form */
     struct xmsg *shared[2]; /* enc (RESP2, RESP3 form) as shared buffers */
-    struct buf notify_q;   /* notifications for other shards: (u32 len, bytes) x 2 each */
-    struct conn **doomed;  /* over the hard output limit: closed after delivery */
+    struct buf notify_q;    /* notifications for other shards: (u32 len, bytes) x 2 each */
+    struct conn **doomed;   /* over the hard output limit: closed after delivery */
     size_t ndoomed, doomed_cap;
 };
 
@@ -168,9 +168,7 @@ void pubsub_counts(const struct conn *c, int *sub, int *psub, int *ssub) {
     *ssub = conn_count(c, K_SCHAN);
 }
 
-int pubsub_shard_live(int shard) {
-    return atomic_load_explicit(&ps_live[shard], memory_order_acquire) != 0;
-}
+int pubsub_shard_live(int shard) { return atomic_load_explicit(&ps_live[shard], memory_order_acquire) != 0; }
 
 int pubsub_others_live(int self) {
     for (int d = 0; d < g_nshards; d++)
@@ -189,12 +187,14 @@ static long long reply_count(const struct conn *c, int kind) {
     return conn_count(c, K_CHAN) + conn_count(c, K_PAT);
 }
 
-static void reply_sub_event(struct conn *c, struct buf *out, const char *what, const char *p,
-                            size_t n, int kind) {
+static void reply_sub_event(struct conn *c, struct buf *out, const char *what, const char *p, size_t n,
+                            int kind) {
     reply_push(out, c->resp, 3);
     reply_bulkc(out, what);
-    if (p) reply_bulk(out, p, n);
-    else reply_null(out, c->resp);
+    if (p)
+        reply_bulk(out, p, n);
+    else
+        reply_null(out, c->resp);
     reply_int(out, reply_count(c, kind));
 }
 
@@ -390,8 +390,7 @@ static void close_doomed(struct pubsub *ps) {
 }
 
 /* Deliver to this shard's subscribers; returns how many received it. */
-static long long publish_local(struct shard *sh, int schan, const struct arg *ch,
-                               const struct arg *msg) {
+static long long publish_local(struct shard *sh, int schan, const struct arg *ch, const struct arg *msg) {
     struct pubsub *ps = sh->pubsub;
     if (!ps) return 0;
     long long receivers = 0;
@@ -443,15 +442,13 @@ void publish_part_command(struct client *c) {
 
 /* ---- keyspace notifications ---- */
 
-_Static_assert(DB_EV_EXPIRED == NOTIFY_EXPIRED && DB_EV_KEYMISS == NOTIFY_KEY_MISS &&
-                   DB_EV_NEW == NOTIFY_NEW,
+_Static_assert(DB_EV_EXPIRED == NOTIFY_EXPIRED && DB_EV_KEYMISS == NOTIFY_KEY_MISS && DB_EV_NEW == NOTIFY_NEW,
                "the database layer's event classes are notify-keyspace-events bits");
 
 /* Deliver here now; queue for the other shards until pubsub_flush (the
  * event may come from a request whose reply is being written into the very
  * batch the notification would go to). */
-static void notify_publish(struct shard *sh, const char *chan, size_t clen, const char *msg,
-                           size_t mlen) {
+static void notify_publish(struct shard *sh, const char *chan, size_t clen, const char *msg, size_t mlen) {
     struct arg ch = {chan, clen}, m = {msg, mlen};
     if (atomic_load_explicit(&ps_live[sh->id], memory_order_acquire)) publish_local(sh, 0, &ch, &m);
     if (g_nshards == 1) return;
@@ -600,8 +597,7 @@ static void list_names(struct client *c, int kind, const struct arg *pat) {
 
 void pubsub_channels_command(struct client *c) {
     if (c->argc > 3) {
-        reply_errf(c,
-                   "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try PUBSUB HELP.",
+        reply_errf(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try PUBSUB HELP.",
                    (int)(c->argv[1].len < 128 ? c->argv[1].len : 128), c->argv[1].p);
         return;
     }
@@ -610,8 +606,7 @@ void pubsub_channels_command(struct client *c) {
 
 void pubsub_shardchannels_command(struct client *c) {
     if (c->argc > 3) {
-        reply_errf(c,
-                   "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try PUBSUB HELP.",
+        reply_errf(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try PUBSUB HELP.",
                    (int)(c->argv[1].len < 128 ? c->argv[1].len : 128), c->argv[1].p);
         return;
     }
@@ -625,7 +620,8 @@ static void numsub_generic(struct client *c, int kind) {
     reply_array(c->out, (long long)(c->argc - 2) * 2);
     for (int i = 2; i < c->argc; i++) {
         const struct arg *a = &c->argv[i];
-        const struct ps_chan *ch = ps ? table_find(&ps->t[kind], a->p, a->len, name_hash(a->p, a->len)) : NULL;
+        const struct ps_chan *ch =
+            ps ? table_find(&ps->t[kind], a->p, a->len, name_hash(a->p, a->len)) : NULL;
         reply_bulk(c->out, a->p, a->len);
         reply_int(c->out, ch ? ch->n : 0);
     }

@@ -90,8 +90,7 @@ static void take_message(struct sub *s, redisReply *r) {
         return;
     }
     int p, seq;
-    if (sscanf(r->element[n - 1]->str, "%d:%d", &p, &seq) != 2 || p < 0 || p >= NPUB ||
-        seq != s->next[p]) {
+    if (sscanf(r->element[n - 1]->str, "%d:%d", &p, &seq) != 2 || p < 0 || p >= NPUB || seq != s->next[p]) {
         s->bad++;
         return;
     }
@@ -119,8 +118,8 @@ int main(int argc, char **argv) {
     int confirmed = 0;
     for (int i = 0; i < NSUB; i++) {
         redisReply *r = NULL;
-        if (redisGetReply(subs[i].c, (void **)&r) == REDIS_OK && r &&
-            r->elements == 3 && r->element[2]->integer == 1)
+        if (redisGetReply(subs[i].c, (void **)&r) == REDIS_OK && r && r->elements == 3 &&
+            r->element[2]->integer == 1)
             confirmed++;
         if (r) freeReplyObject(r);
     }
@@ -151,8 +150,7 @@ int main(int argc, char **argv) {
         for (int p = 0; p < NPUB; p++) {
             for (int k = base; k < base + CHUNK && k < PER_PUB; k++) {
                 redisReply *pr = NULL;
-                if (redisGetReply(pubs[p], (void **)&pr) != REDIS_OK || !pr ||
-                    pr->integer != NSUB)
+                if (redisGetReply(pubs[p], (void **)&pr) != REDIS_OK || !pr || pr->integer != NSUB)
                     wrong_count++;
                 if (pr) freeReplyObject(pr);
             }
@@ -216,8 +214,7 @@ int main(int argc, char **argv) {
     }
     check(bad == 0, "messages in order per publisher, nothing unexpected");
     check(complete == NSUB, "every subscriber got every message");
-    if (complete != NSUB || bad)
-        printf("  complete: %d of %d, with errors: %d\n", complete, NSUB, bad);
+    if (complete != NSUB || bad) printf("  complete: %d of %d, with errors: %d\n", complete, NSUB, bad);
 
     /* the server keeps count once everyone has gone */
     for (int i = 0; i < NSUB; i++) redisFree(subs[i].c);
@@ -231,8 +228,7 @@ int main(int argc, char **argv) {
     check(gone, "subscriptions dropped when the subscribers disconnect");
     for (int p = 0; p < NPUB; p++) redisFree(pubs[p]);
     redisFree(ctl);
-    printf("%d subscribers x %d messages from %d publishers in %.2f s\n", NSUB, NMSG, NPUB,
-           now_s() - t0);
+    printf("%d subscribers x %d messages from %d publishers in %.2f s\n", NSUB, NMSG, NPUB, now_s() - t0);
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed ? 1 : 0;
 }
