@@ -58,6 +58,10 @@ $(BUILD)/tests/test_pipeline: tests/c/test_pipeline.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lhiredis
 
+$(BUILD)/tests/test_pubsub: tests/c/test_pubsub.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lhiredis
+
 deps:
 	@deps/install.sh
 
@@ -71,7 +75,7 @@ tcl: all
 	tclsh tests/tcl/run.tcl --shards 1
 	tclsh tests/tcl/run.tcl --shards 4
 
-integration: all $(BUILD)/tests/test_pipeline
+integration: all $(BUILD)/tests/test_pipeline $(BUILD)/tests/test_pubsub
 	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 1
 	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 2
 	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 4
@@ -80,6 +84,9 @@ integration: all $(BUILD)/tests/test_pipeline
 	# the ring setup kernels without SINGLE_ISSUER/DEFER_TASKRUN get
 	REDIS_SHARD_TEST_PLAIN_RING=1 TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 2
 	tests/benchmark_smoke.sh src/redis-shard 2
+	# pub/sub fan-out: 1,000 subscribers, 4 publishers (run_pipeline.sh runs any test binary)
+	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pubsub tests/c/run_pipeline.sh src/redis-shard 1
+	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pubsub tests/c/run_pipeline.sh src/redis-shard 4
 
 test: deps
 	$(MAKE) all

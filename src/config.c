@@ -41,6 +41,7 @@ enum config_type {
     T_BIND,    /* bind[] + bind_count */
     T_SAVE,    /* char *save, normalised "secs changes ..." */
     T_OBUF,    /* obuf[] */
+    T_NOTIFY,  /* int, NOTIFY_* flags from a class string ("KEA") */
     T_INCLUDE, /* the include directive */
     T_IGN      /* known to Redis, not implemented: raw value kept */
 };
@@ -109,6 +110,8 @@ static const char *const *const config_enum_sets[] = {
     X("save", NULL, T_SAVE, OFF(save), "3600 1 300 100 60 10000", 0, 0, \
       F_MULTI) \
     X("appendonly", NULL, T_BOOL, OFF(appendonly), "no", 0, 0, 0) \
+    X("notify-keyspace-events", NULL, T_NOTIFY, OFF(notify_keyspace_events), \
+      "", 0, 0, 0) \
     X("include", NULL, T_INCLUDE, NOFF, "", 0, 0, F_NOGET) \
     X("rename-command", NULL, T_IGN, NOFF, "", 0, 0, F_NOGET) \
     X("user", NULL, T_IGN, NOFF, "", 0, 0, F_NOGET) \
@@ -196,7 +199,6 @@ static const char *const *const config_enum_sets[] = {
     X("min-replicas-max-lag", "min-slaves-max-lag", T_IGN, NOFF, "10", 0, 0, 0) \
     X("min-replicas-to-write", "min-slaves-to-write", T_IGN, NOFF, "0", 0, 0, 0) \
     X("no-appendfsync-on-rewrite", NULL, T_IGN, NOFF, "no", 0, 0, 0) \
-    X("notify-keyspace-events", NULL, T_IGN, NOFF, "", 0, 0, 0) \
     X("oom-score-adj", NULL, T_IGN, NOFF, "no", 0, 0, 0) \
     X("oom-score-adj-values", NULL, T_IGN, NOFF, "0 200 800", 0, 0, 0) \
     X("proc-title-template", NULL, T_IGN, NOFF, "{title} {listen-addr} {server-mode}", 0, 0, 0) \
@@ -670,6 +672,47 @@ static int config_set_obuf(struct config *c, int argc, char **argv,
     return 0;
 }
 
+/* Redis's event class letters, in the order keyspaceEventsFlagsToString
+ * writes them. */
+static const struct {
+    char ch;
+    int flag;
+} config_notify_letters[] = {
+    {'g', NOTIFY_GENERIC}, {'$', NOTIFY_STRING}, {'l', NOTIFY_LIST},
+    {'s', NOTIFY_SET},     {'h', NOTIFY_HASH},   {'z', NOTIFY_ZSET},
+    {'x', NOTIFY_EXPIRED}, {'e', NOTIFY_EVICTED}, {'t', NOTIFY_STREAM},
+    {'d', NOTIFY_MODULE},  {'n', NOTIFY_NEW},    {'K', NOTIFY_KEYSPACE},
+    {'E', NOTIFY_KEYEVENT}, {'m', NOTIFY_KEY_MISS}};
+
+int config_notify_parse(const char *s) {
+    int flags = 0;
+    for (; *s; s++) {
+        int f = *s == 'A' ? NOTIFY_ALL : 0;
+        for (size_t i = 0; !f && i < sizeof(config_notify_letters) /
+                                             sizeof(config_notify_letters[0]); i++)
+            if (config_notify_letters[i].ch == *s) f = config_notify_letters[i].flag;
+        if (!f) return -1;
+        flags |= f;
+    }
+    return flags;
+}
+
+/* As Redis: "A" stands for g$lshzxetd when all are set (and then hides n). */
+static char *config_notify_format(int flags) {
+    char out[32];
+    size_t n = 0;
+    int all = (flags & NOTIFY_ALL) == NOTIFY_ALL;
+    if (all) out[n++] = 'A';
+    for (size_t i = 0; i < sizeof(config_notify_letters) / sizeof(config_notify_letters[0]); i++) {
+        int f = config_notify_letters[i].flag;
+        int classbit = !(f & (NOTIFY_KEYSPACE | NOTIFY_KEYEVENT | NOTIFY_KEY_MISS));
+        if (all && classbit) continue;
+        if (flags & f) out[n++] = config_notify_letters[i].ch;
+    }
+    out[n] = '\0';
+    return config_xstrdup(out);
+}
+
 static void config_set_ignored(struct config *c, int idx, int argc,
                                char **argv) {
     struct config_sb sb = {0};
@@ -699,6 +742,16 @@ static int config_apply(struct config *c, int idx, int argc, char **argv,
     case T_BIND: return config_set_bind(c, argc, argv, why);
     case T_SAVE: return config_set_save(c, argc, argv, loading, why);
     case T_OBUF: return config_set_obuf(c, argc, argv, why);
+    case T_NOTIFY: {
+        int f = config_notify_parse(argv[0]);
+        if (f < 0) {
+            snprintf(why, CONFIG_WHY, "Invalid event class character. Use "
+                     "'Ag$lshzxeKEtmdn'.");
+            return -1;
+        }
+        *(int *)config_field(c, e) = f;
+        return 0;
+    }
     case T_IGN: config_set_ignored(c, idx, argc, argv); return 0;
     case T_INCLUDE: break;
     }
@@ -741,6 +794,7 @@ static char *config_format(const struct config *c, int idx) {
             config_sb_printf(&sb, "%s%s", i ? " " : "", c->bind[i]);
         break;
     case T_OBUF: return config_format_obuf(c);
+    case T_NOTIFY: return config_notify_format(*(const int *)f);
     case T_IGN:
         return config_xstrdup(c->ignored_values[idx] ? c->ignored_values[idx]
                                                      : e->def);

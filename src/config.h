@@ -58,6 +58,28 @@ enum config_obuf_class {
     CONFIG_OBUF_CLASSES
 };
 
+/* notify-keyspace-events classes (Redis's NOTIFY_* values). */
+#define NOTIFY_KEYSPACE (1 << 0) /* K */
+#define NOTIFY_KEYEVENT (1 << 1) /* E */
+#define NOTIFY_GENERIC (1 << 2)  /* g */
+#define NOTIFY_STRING (1 << 3)   /* $ */
+#define NOTIFY_LIST (1 << 4)     /* l */
+#define NOTIFY_SET (1 << 5)      /* s */
+#define NOTIFY_HASH (1 << 6)     /* h */
+#define NOTIFY_ZSET (1 << 7)     /* z */
+#define NOTIFY_EXPIRED (1 << 8)  /* x */
+#define NOTIFY_EVICTED (1 << 9)  /* e */
+#define NOTIFY_STREAM (1 << 10)  /* t */
+#define NOTIFY_KEY_MISS (1 << 11) /* m */
+#define NOTIFY_MODULE (1 << 12)  /* d */
+#define NOTIFY_NEW (1 << 13)     /* n */
+#define NOTIFY_ALL                                                                             \
+    (NOTIFY_GENERIC | NOTIFY_STRING | NOTIFY_LIST | NOTIFY_SET | NOTIFY_HASH | NOTIFY_ZSET |   \
+     NOTIFY_EXPIRED | NOTIFY_EVICTED | NOTIFY_STREAM | NOTIFY_MODULE) /* A */
+
+/* Parse a notify-keyspace-events class string; -1 on an unknown letter. */
+int config_notify_parse(const char *s);
+
 struct config_obuf_limit {
     long long hard;         /* bytes; 0 = no hard limit */
     long long soft;         /* bytes; 0 = no soft limit */
@@ -115,6 +137,8 @@ struct config {
      * normalised schedule ("3600 1 300 100"), "" when disabled. */
     char *save;
     int appendonly;
+
+    int notify_keyspace_events; /* NOTIFY_* flags */
 
     /* Private to config.c. */
     int save_loaded;       /* a loader already replaced the default save */

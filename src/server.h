@@ -71,6 +71,7 @@ struct client {
 #define CMD_RANDOM 0x1000    /* nondeterministic output */
 #define CMD_SORT 0x2000      /* to_sort_for_scripts */
 #define CMD_MULTIKEY_COORD 0x4000 /* keys may be in another db (COPY DB) */
+#define CMD_SUBCTX 0x8000 /* allowed while a RESP2 client is subscribed */
 
 /* Where a command runs. */
 enum route {
@@ -163,6 +164,7 @@ struct shard {
     struct oseg *seg_pool;   /* free output segments */
     int seg_pool_n;
     long nconns;
+    struct pubsub *pubsub;   /* subscriptions of this shard's connections */
 
     /* scratch for parsing */
     struct resp_spans spans;

@@ -11,6 +11,14 @@
 
 _Thread_local long long db_now_ms;
 
+void (*db_event_hook)(int type, const char *event, const char *key, size_t klen, int dbid);
+
+/* Keyspace events of the database layer (expired, new, keymiss); temporary
+ * databases (no stats attached) have none. */
+static inline void db_event(struct db *db, int type, const char *event, const char *key, size_t klen) {
+    if (db_event_hook && db->expired_stat) db_event_hook(type, event, key, klen, db->id);
+}
+
 void db_init(struct db *db, int id, long long *expired_stat, long long *hits, long long *misses) {
     dict_init(&db->keys);
     db->expires = 0;
@@ -31,6 +39,8 @@ struct kv *db_find_pos(struct db *db, const char *key, size_t klen, struct dict_
     if (!dict_find(&db->keys, key, klen, h, pos)) return NULL;
     struct kv *o = dict_pos_kv(pos);
     if (kv_expired(o)) {
+        /* first: `key` may point into o (RANDOMKEY) */
+        db_event(db, DB_EV_EXPIRED, "expired", key, klen);
         unlink_free(db, pos);
         if (db->expired_stat) (*db->expired_stat)++;
         return NULL;
@@ -67,6 +77,7 @@ struct kv *db_find(struct db *db, const char *key, size_t klen, int touch) {
             if (db->hits) (*db->hits)++;
         } else if (db->misses) {
             (*db->misses)++;
+            db_event(db, DB_EV_KEYMISS, "keymiss", key, klen);
         }
     }
     return o;
@@ -91,6 +102,7 @@ void db_set(struct db *db, struct kv *o) {
     dict_add(&db->keys, o, h);
     stamp_new(db, o);
     if (kv_has_expire(o)) db->expires++;
+    db_event(db, DB_EV_NEW, "new", key, klen);
 }
 
 void db_add_new(struct db *db, struct kv *o) {
@@ -99,6 +111,7 @@ void db_add_new(struct db *db, struct kv *o) {
     dict_add(&db->keys, o, dict_hash(key, klen));
     stamp_new(db, o);
     if (kv_has_expire(o)) db->expires++;
+    db_event(db, DB_EV_NEW, "new", key, klen);
 }
 
 int db_delete(struct db *db, const char *key, size_t klen) {
@@ -159,6 +172,7 @@ long db_active_expire(struct db *db, unsigned long long *cursor, long long budge
             const char *k = kv_key(e.found[i], &kl);
             struct dict_pos pos;
             if (dict_find(&db->keys, k, kl, dict_hash(k, kl), &pos)) {
+                db_event(db, DB_EV_EXPIRED, "expired", k, kl);
                 unlink_free(db, &pos);
                 removed++;
             }

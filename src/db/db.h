@@ -26,6 +26,15 @@ struct db {
 
 extern _Thread_local long long db_now_ms;
 
+/* Keyspace events raised by this layer, with notify-keyspace-events'
+ * class bits (config.h NOTIFY_*): called on the owning shard's thread, for
+ * real databases only. Set once at startup (NULL: no events). */
+#define DB_EV_EXPIRED (1 << 8)
+#define DB_EV_EVICTED (1 << 9)
+#define DB_EV_KEYMISS (1 << 11)
+#define DB_EV_NEW (1 << 13)
+extern void (*db_event_hook)(int type, const char *event, const char *key, size_t klen, int dbid);
+
 void db_init(struct db *db, int id, long long *expired_stat, long long *hits, long long *misses);
 static inline size_t db_size(const struct db *db) { return dict_count(&db->keys); }
 

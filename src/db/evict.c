@@ -363,6 +363,8 @@ static int evict_one(struct shard *sh, struct evict_slot *s, int policy, size_t 
         const struct type_ops *ops = kv_type(o) != OBJ_STRING ? g_type_ops[kv_type(o)] : NULL;
         if (ops && ops->cost && ops->cost(kv_ptr(o), kv_enc(o)) > LAZYFREE_THRESHOLD)
             s->credit += usage; /* the lazyfree thread frees it later */
+        /* first: `key` may point into o */
+        if (db_event_hook && db->expired_stat) db_event_hook(DB_EV_EVICTED, "evicted", key, klen, db->id);
         db_delete_at(db, &pos);
         sh->st.evicted_keys++;
     }

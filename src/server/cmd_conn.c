@@ -11,14 +11,23 @@
 #include "cmdutil.h"
 #include "commands.h"
 #include "conn.h"
+#include "pubsub.h"
 
 void ping_command(struct client *c) {
     if (c->argc > 2) {
         reply_errf(c, "ERR wrong number of arguments for '%s' command", c->cmd->name);
         return;
     }
-    if (c->argc == 2) reply_bulk(c->out, c->argv[1].p, c->argv[1].len);
-    else buf_puts(c->out, "+PONG\r\n");
+    if (c->conn && c->resp == 2 && pubsub_subscribed(c->conn)) {
+        /* a subscribed RESP2 client gets a message-shaped reply */
+        reply_array(c->out, 2);
+        reply_bulkc(c->out, "pong");
+        reply_bulk(c->out, c->argc == 2 ? c->argv[1].p : "", c->argc == 2 ? c->argv[1].len : 0);
+    } else if (c->argc == 2) {
+        reply_bulk(c->out, c->argv[1].p, c->argv[1].len);
+    } else {
+        buf_puts(c->out, "+PONG\r\n");
+    }
 }
 
 void echo_command(struct client *c) { reply_bulk(c->out, c->argv[1].p, c->argv[1].len); }
@@ -29,6 +38,7 @@ void quit_command(struct client *c) {
 }
 
 static void reset_conn(struct conn *k) {
+    pubsub_conn_gone(k);
     k->dbid = 0;
     k->resp = 2;
     k->reply_mode = REPLY_ON;
@@ -176,13 +186,14 @@ void client_info_command(struct client *c) {
 
 /* CLIENT LIST part: this shard's lines, as one bulk string. */
 void client_list_command(struct client *c) {
-    int type_ok = 1;
+    int type = -1; /* -1 any, else the pubsub_obuf_class a client must have (-2: none) */
     struct buf ids = {0};
     for (int j = 2; j < c->argc; j++) {
         if (ARG_IS(c->argv[j], "type") && j + 1 < c->argc) {
             const struct arg *t = &c->argv[++j];
-            if (ARG_IS(*t, "normal")) type_ok = 1;
-            else if (ARG_IS(*t, "master") || ARG_IS(*t, "replica") || ARG_IS(*t, "slave") || ARG_IS(*t, "pubsub")) type_ok = 0;
+            if (ARG_IS(*t, "normal")) type = CONFIG_OBUF_NORMAL;
+            else if (ARG_IS(*t, "pubsub")) type = CONFIG_OBUF_PUBSUB;
+            else if (ARG_IS(*t, "master") || ARG_IS(*t, "replica") || ARG_IS(*t, "slave")) type = -2;
             else {
                 reply_errf(c, "ERR Unknown client type '%.*s'", (int)t->len, t->p);
                 buf_free(&ids);
@@ -205,8 +216,8 @@ void client_list_command(struct client *c) {
         }
     }
     struct buf b = {0};
-    for (struct conn *k = c->sh->conns; k && type_ok; k = k->next) {
-        if (k->closing) continue;
+    for (struct conn *k = c->sh->conns; k && type != -2; k = k->next) {
+        if (k->closing || (type >= 0 && pubsub_obuf_class(k) != type)) continue;
         if (ids.len) {
             int found = 0;
             for (size_t i = 0; i < ids.len / sizeof(long long); i++)
@@ -243,7 +254,7 @@ void client_list_combine(struct gather *g, struct buf *out, int resp) {
 struct kill_filter {
     long long id;
     const struct arg *addr, *laddr, *user;
-    int skipme, type_normal, type_set;
+    int skipme, type_set, type; /* type: a pubsub_obuf_class, -2 none */
     long long my_id;
 };
 
@@ -252,7 +263,7 @@ static int kill_matches(const struct kill_filter *f, const struct conn *k) {
     if (f->addr && !str_ieq(f->addr->p, f->addr->len, k->addr)) return 0;
     if (f->laddr && !str_ieq(f->laddr->p, f->laddr->len, k->laddr)) return 0;
     if (f->user && !str_ieq(f->user->p, f->user->len, "default")) return 0;
-    if (f->type_set && !f->type_normal) return 0;
+    if (f->type_set && (f->type < 0 || pubsub_obuf_class(k) != f->type)) return 0;
     if (f->skipme && k->id == f->my_id) return 0;
     return 1;
 }
@@ -290,8 +301,10 @@ void client_kill_command(struct client *c) {
             }
             else if (ARG_IS(*o, "type")) {
                 f.type_set = 1;
-                if (ARG_IS(*v, "normal")) f.type_normal = 1;
-                else if (!ARG_IS(*v, "master") && !ARG_IS(*v, "replica") && !ARG_IS(*v, "slave") && !ARG_IS(*v, "pubsub")) {
+                f.type = -2;
+                if (ARG_IS(*v, "normal")) f.type = CONFIG_OBUF_NORMAL;
+                else if (ARG_IS(*v, "pubsub")) f.type = CONFIG_OBUF_PUBSUB;
+                else if (!ARG_IS(*v, "master") && !ARG_IS(*v, "replica") && !ARG_IS(*v, "slave")) {
                     reply_errf(c, "ERR Unknown client type '%.*s'", (int)v->len, v->p);
                     return;
                 }

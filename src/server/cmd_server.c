@@ -26,6 +26,7 @@
 #include "cmdutil.h"
 #include "commands.h"
 #include "conn.h"
+#include "pubsub.h"
 
 /* ---- COMMAND ---- */
 
@@ -354,6 +355,7 @@ void info_command(struct client *c) {
         buf_put(&b, kv, sizeof(kv));
     }
     buf_put(&b, sh->cmdstat, sizeof(struct cmd_stat) * (size_t)g_ncommands);
+    pubsub_info_part(sh, &b);
     reply_bulk(c->out, b.p, b.len);
     buf_free(&b);
 }
@@ -364,6 +366,7 @@ struct info_sum {
     long long *keys, *expires;
     struct cmd_stat *cs;
     int ndb;
+    long long pubsub[3]; /* distinct channels, patterns, shard channels */
 };
 
 static int want(const struct gather *g, const char *section, int in_default) {
@@ -383,6 +386,9 @@ static int want(const struct gather *g, const char *section, int in_default) {
 static void sum_parts(struct gather *g, struct info_sum *s) {
     memset(s, 0, sizeof(*s));
     s->cs = calloc((size_t)g_ncommands, sizeof(struct cmd_stat));
+    const char **ps_at = calloc((size_t)g_nshards, sizeof(*ps_at));
+    size_t *ps_len = calloc((size_t)g_nshards, sizeof(*ps_len));
+    if (!s->cs || !ps_at || !ps_len) abort();
     for (int i = 0; i < g_nshards; i++) {
         const struct buf *r = &g->parts[i].reply;
         const char *cr = memchr(r->p, '\r', r->len);
@@ -431,7 +437,13 @@ static void sum_parts(struct gather *g, struct info_sum *s) {
             s->cs[k].rejected += cs.rejected;
             s->cs[k].failed += cs.failed;
         }
+        /* then the pub/sub names, up to the bulk's trailing CRLF */
+        ps_at[i] = p;
+        ps_len[i] = (size_t)(r->p + r->len - 2 - p);
     }
+    pubsub_info_distinct(ps_at, ps_len, g_nshards, s->pubsub);
+    free(ps_at);
+    free(ps_len);
 }
 
 static void info_server(struct buf *b, const struct shard *sh) {
@@ -492,7 +504,8 @@ static void info_stats(struct buf *b, const struct info_sum *s) {
     LINE("rejected_connections:%lld\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n", s->st.rejected_conn);
     LINE("expired_keys:%lld\r\nexpired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\n", s->st.expired_keys);
     LINE("evicted_keys:%lld\r\nevicted_clients:0\r\nkeyspace_hits:%lld\r\nkeyspace_misses:%lld\r\n", s->st.evicted_keys, s->st.keyspace_hits, s->st.keyspace_misses);
-    LINE("pubsub_channels:0\r\npubsub_patterns:0\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\n");
+    LINE("pubsub_channels:%lld\r\npubsub_patterns:%lld\r\npubsubshard_channels:%lld\r\n", s->pubsub[0], s->pubsub[1], s->pubsub[2]);
+    LINE("latest_fork_usec:0\r\ntotal_forks:0\r\n");
     LINE("unexpected_error_replies:0\r\ntotal_error_replies:%lld\r\ndump_payload_sanitizations:0\r\n", s->st.total_error_replies);
 }
 

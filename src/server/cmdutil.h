@@ -8,6 +8,10 @@
 #include "../server.h"
 #include "../util/util.h"
 #include "dispatch.h"
+#include "pubsub.h"
+
+/* A keyspace event for key `k` (const struct arg *) in the handler's db. */
+#define NOTIFY(c, type, event, k) notify_keyspace_event((type), (event), (k)->p, (k)->len, (c)->db->id)
 
 #define ARG_IS(a, lit) str_ieq((a).p, (a).len, (lit))
 

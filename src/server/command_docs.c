@@ -423,7 +423,23 @@ struct command_doc {
     DOC("zscan", "Iterates over the members and scores of a sorted set.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, " "including enough command calls for the cursor to return " "back to 0. N is the number of elements inside the collection") \
     /* sort */ \
     DOC("sort", "Sorts the elements of a list, set or sorted set, or stores " "them sorted in a list.", "1.0.0", "O(N+M*log(M)) where N is the number of elements in the list or " "set to sort, and M the number of returned elements. When the " "elements are not sorted, complexity is O(N).") \
-    DOC("sort_ro", "Sorts the elements of a list, set or sorted set (the " "read-only SORT).", "7.0.0", "O(N+M*log(M)) where N is the number of elements in the list or " "set to sort, and M the number of returned elements. When the " "elements are not sorted, complexity is O(N).")
+    DOC("sort_ro", "Sorts the elements of a list, set or sorted set (the " "read-only SORT).", "7.0.0", "O(N+M*log(M)) where N is the number of elements in the list or " "set to sort, and M the number of returned elements. When the " "elements are not sorted, complexity is O(N).") \
+    /* pub/sub */ \
+    DOC("subscribe", "Listens for messages published to channels.", "2.0.0", "O(N) where N is the number of channels to subscribe to.") \
+    DOC("unsubscribe", "Stops listening to channels.", "2.0.0", "O(N) where N is the number of clients already subscribed to a channel.") \
+    DOC("psubscribe", "Listens for messages published to channels matching patterns.", "2.0.0", "O(N) where N is the number of patterns the client is already subscribed to.") \
+    DOC("punsubscribe", "Stops listening to channel patterns.", "2.0.0", "O(N+M) where N is the number of patterns the client is already " "subscribed and M is the number of total patterns subscribed in the " "system (by any client).") \
+    DOC("ssubscribe", "Listens for messages published to shard channels.", "7.0.0", "O(N) where N is the number of shard channels to subscribe to.") \
+    DOC("sunsubscribe", "Stops listening to shard channels.", "7.0.0", "O(N) where N is the number of clients already subscribed to a shard channel.") \
+    DOC("publish", "Posts a message to a channel.", "2.0.0", "O(N+M) where N is the number of clients subscribed to the receiving " "channel and M is the total number of subscribed patterns (by any client).") \
+    DOC("spublish", "Posts a message to a shard channel.", "7.0.0", "O(N) where N is the number of clients subscribed to the receiving shard channel.") \
+    DOC("pubsub", "A container for Pub/Sub introspection commands.", "2.8.0", "Depends on subcommand.") \
+    DOC("pubsub|channels", "Lists the channels that have subscribers.", "2.8.0", "O(N) where N is the number of active channels, and assuming constant " "time pattern matching (relatively short channels and patterns)") \
+    DOC("pubsub|numpat", "Returns the number of unique subscribed patterns.", "2.8.0", "O(1)") \
+    DOC("pubsub|numsub", "Returns the subscriber count of channels.", "2.8.0", "O(N) for the NUMSUB subcommand, where N is the number of requested channels") \
+    DOC("pubsub|shardchannels", "Lists the shard channels that have subscribers.", "7.0.0", "O(N) where N is the number of active shard channels, and assuming " "constant time pattern matching (relatively short shard channels).") \
+    DOC("pubsub|shardnumsub", "Returns the subscriber count of shard channels.", "7.0.0", "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels") \
+    DOC("pubsub|help", "Describes the PUBSUB subcommands.", "6.2.0", "O(1)")
 
 #define DOC_ENTRY(n, s, v, c) {n, s, v, c},
 static const struct command_doc command_docs[] = {COMMAND_DOCS(DOC_ENTRY)};
@@ -1223,6 +1239,52 @@ static const struct cmd_arg sort_ro_args[] = {
     A("sorting", PURE_TOKEN, TOK("ALPHA"), FLAGS(OPT)),
 };
 
+static const struct cmd_arg subscribe_args[] = {
+    A("channel", STRING, FLAGS(MULTI)),
+};
+
+static const struct cmd_arg unsubscribe_args[] = {
+    A("channel", STRING, FLAGS(OPT | MULTI)),
+};
+
+static const struct cmd_arg psubscribe_args[] = {
+    A("pattern", PATTERN, FLAGS(MULTI)),
+};
+
+static const struct cmd_arg punsubscribe_args[] = {
+    A("pattern", PATTERN, FLAGS(OPT | MULTI)),
+};
+
+static const struct cmd_arg ssubscribe_args[] = {
+    A("shardchannel", STRING, FLAGS(MULTI)),
+};
+
+static const struct cmd_arg sunsubscribe_args[] = {
+    A("shardchannel", STRING, FLAGS(OPT | MULTI)),
+};
+
+static const struct cmd_arg publish_args[] = {
+    A("channel", STRING),
+    A("message", STRING),
+};
+
+static const struct cmd_arg spublish_args[] = {
+    A("shardchannel", STRING),
+    A("message", STRING),
+};
+
+static const struct cmd_arg pubsub_channels_args[] = {
+    A("pattern", PATTERN, FLAGS(OPT)),
+};
+
+static const struct cmd_arg pubsub_numsub_args[] = {
+    A("channel", STRING, FLAGS(OPT | MULTI)),
+};
+
+static const struct cmd_arg pubsub_shardnumsub_args[] = {
+    A("shardchannel", STRING, FLAGS(OPT | MULTI)),
+};
+
 static const struct cmd_arg zrangebyscore_args_offset_count[] = {
     A("offset", INTEGER),
     A("count", INTEGER),
@@ -1564,6 +1626,18 @@ static const struct command_args command_args[] = {
     ARGS("zscan", zscan_args),
     ARGS("sort", sort_args),
     ARGS("sort_ro", sort_ro_args),
+    ARGS("subscribe", subscribe_args),
+    ARGS("unsubscribe", unsubscribe_args),
+    ARGS("psubscribe", psubscribe_args),
+    ARGS("punsubscribe", punsubscribe_args),
+    ARGS("ssubscribe", ssubscribe_args),
+    ARGS("sunsubscribe", sunsubscribe_args),
+    ARGS("publish", publish_args),
+    ARGS("spublish", spublish_args),
+    ARGS("pubsub|channels", pubsub_channels_args),
+    ARGS("pubsub|shardchannels", pubsub_channels_args),
+    ARGS("pubsub|numsub", pubsub_numsub_args),
+    ARGS("pubsub|shardnumsub", pubsub_shardnumsub_args),
 };
 
 #undef A

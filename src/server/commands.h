@@ -24,6 +24,9 @@ void client_kill_combine(struct gather *g, struct buf *out, int resp);
 void info_combine(struct gather *g, struct buf *out, int resp);
 void memory_stats_combine(struct gather *g, struct buf *out, int resp);
 void memory_doctor_combine(struct gather *g, struct buf *out, int resp);
+void pubsub_names_combine(struct gather *g, struct buf *out, int resp);
+void pubsub_numpat_combine(struct gather *g, struct buf *out, int resp);
+void pubsub_numsub_combine(struct gather *g, struct buf *out, int resp);
 
 /* COMMAND DOCS text (command_docs.c); "" for unknown commands. */
 const char *command_summary(const struct command *cmd);

@@ -18,6 +18,7 @@
 #include "../shard/xmsg.h"
 #include "../util/util.h"
 #include "dispatch.h"
+#include "pubsub.h"
 
 #define MAX_IOV 64
 
@@ -136,6 +137,7 @@ void conn_unref(struct conn *c) {
 void conn_close(struct conn *c) {
     if (c->closing) return;
     c->closing = 1;
+    pubsub_conn_gone(c);
     /* Shutting the socket down ends the armed multishot recv and any send,
      * whose completions then drop their references. */
     shutdown(c->fd, SHUT_RDWR);
@@ -286,6 +288,18 @@ void conn_fill_hole(struct oseg *s, char *p, size_t len, struct xmsg *ref) {
     if (keep) merge_around(c, s);
     conn_want_flush(c);
     conn_unref(c);
+}
+
+void conn_add_shared(struct conn *c, const char *p, size_t len, struct xmsg *ref) {
+    seal_out(c);
+    struct oseg *s = seg_new(c);
+    s->p = (char *)p;
+    s->len = len;
+    s->ref = ref;
+    ref->refs++;
+    s->ready = 1;
+    c->qbytes += len;
+    conn_want_flush(c);
 }
 
 size_t conn_output_bytes(const struct conn *c) { return c->qbytes + c->out.len; }
@@ -507,13 +521,21 @@ void conn_resume(struct conn *c) {
 void conn_describe(const struct conn *c, struct buf *b) {
     const char *cmdname = c->last_cmd ? c->last_cmd->name : "NULL";
     long long age = (db_now_ms - c->ctime_ms) / 1000, idle = (db_now_ms - c->last_ms) / 1000;
+    int sub, psub, ssub;
+    pubsub_counts(c, &sub, &psub, &ssub);
+    char flags[4];
+    size_t nf = 0;
+    if (sub + psub + ssub) flags[nf++] = 'P';
+    if (c->no_evict) flags[nf++] = 'e';
+    if (!nf) flags[nf++] = 'N';
+    flags[nf] = '\0';
     buf_printf(b,
                "id=%lld addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d "
-               "sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=0 "
+               "sub=%d psub=%d ssub=%d multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=0 "
                "multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=%d omem=%zu tot-mem=%zu events=r "
                "cmd=%s user=default redir=-1 resp=%d lib-name=%s lib-ver=%s",
                c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "", age, idle,
-               c->no_evict ? "e" : "N", c->dbid, c->in.len, c->in.cap - c->in.len, c->in.cap,
+               flags, c->dbid, sub, psub, ssub, c->in.len, c->in.cap - c->in.len, c->in.cap,
                c->out.len, c->qh ? 1 : 0, c->qbytes,
                sizeof(*c) + c->in.cap + c->out.cap + c->qbytes, cmdname, c->resp,
                c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");

@@ -72,6 +72,7 @@ struct conn {
     const struct command *last_cmd;
     char last_cmd_name[15]; /* as the client spelled it, for a fast lookup */
     uint8_t last_cmd_len;
+    struct ps_conn *subs; /* subscriptions (pubsub.c), NULL when never subscribed */
 };
 
 /* Create a connection for an accepted socket on shard sh. */
@@ -98,6 +99,9 @@ struct oseg *conn_add_hole(struct conn *c);
  * until sent) or, with ref NULL, a malloc'd buffer the segment takes over.
  * Replies up to OSEG_INLINE bytes are copied into the segment instead. */
 void conn_fill_hole(struct oseg *s, char *p, size_t len, struct xmsg *ref);
+/* Queue len bytes at p, inside the reference-counted buffer `ref` (a
+ * reference is taken until they are sent), after everything queued so far. */
+void conn_add_shared(struct conn *c, const char *p, size_t len, struct xmsg *ref);
 /* Bytes of output this connection holds. */
 size_t conn_output_bytes(const struct conn *c);
 /* Describe the connection like a CLIENT LIST line (no trailing newline). */

@@ -22,6 +22,7 @@
 #include "commands.h"
 #include "conn.h"
 #include "coord.h"
+#include "pubsub.h"
 
 const char *ERR_SYNTAX = "ERR syntax error";
 const char *ERR_NOT_INT = "ERR value is not an integer or out of range";
@@ -314,6 +315,10 @@ static void run_local_part(struct conn *c, struct gpart *p, const struct command
 static void gather_start(struct gather *g, struct conn *c, struct arg *argv_all, int argc_all) {
     struct shard *sh = c->sh;
     g->argc = argc_all;
+    /* PUBLISH: this shard's deliveries (to the publisher itself, in RESP3)
+     * go before the reply, as in Redis */
+    int early = (g->cmd->flags & CMD_PUBSUB) && g->parts[sh->id].active && !g->parts[sh->id].args.len;
+    if (early) run_local_part(c, &g->parts[sh->id], g->cmd, argv_all, argc_all);
     g->hole = conn_add_hole(c);
     int local = -1;
     for (int i = 0; i < g_nshards; i++) {
@@ -343,7 +348,7 @@ static void gather_start(struct gather *g, struct conn *c, struct arg *argv_all,
         struct gpart *p = &g->parts[local];
         struct arg *argv = p->args.len ? (struct arg *)(void *)p->args.p : argv_all;
         int argc = p->args.len ? (int)(p->args.len / sizeof(struct arg)) : argc_all;
-        run_local_part(c, p, g->cmd, argv, argc);
+        if (!early) run_local_part(c, p, g->cmd, argv, argc);
         if (--g->pending == 0) {
             if (g->done) g->done(g);
             else gather_finish(g);
@@ -388,7 +393,10 @@ static void fan_out_all(struct conn *c, const struct command *cmd, struct arg *a
             buf_put(&g->orig_bytes, argv[i].p, argv[i].len);
         }
     }
-    for (int i = 0; i < g_nshards; i++) g->parts[i].active = 1;
+    /* PUBLISH skips shards without subscribers (they would answer 0) */
+    int publish = (cmd->flags & CMD_PUBSUB) && cmd->combine == C_SUM;
+    for (int i = 0; i < g_nshards; i++)
+        g->parts[i].active = !publish || i == c->sh->id || pubsub_shard_live(i);
     gather_start(g, c, argv, argc);
 }
 
@@ -516,6 +524,16 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
         if (mode != REPLY_ON) apply_reply_mode(c, mode, mark);
         return;
     }
+    if (c->resp == 2 && !(cmd->flags & CMD_SUBCTX) && pubsub_subscribed(c)) {
+        char msg[256];
+        snprintf(msg, sizeof(msg),
+                 "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / "
+                 "RESET are allowed in this context",
+                 cmd->name);
+        reject(c, cmd, msg);
+        if (mode != REPLY_ON) apply_reply_mode(c, mode, mark);
+        return;
+    }
     c->last_cmd = cmd;
     if (argv[0].len <= sizeof(c->last_cmd_name)) {
         memcpy(c->last_cmd_name, argv[0].p, argv[0].len);
@@ -541,6 +559,14 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
             route_keys(c, cmd, argv, argc);
             break;
         case R_ALL:
+            if ((cmd->flags & CMD_PUBSUB) && cmd->combine == C_SUM && !pubsub_others_live(sh->id)) {
+                /* PUBLISH with subscribers on this shard only: no gather */
+                struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
+                                    .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
+                                    .cmd = cmd};
+                exec_command(&cl);
+                break;
+            }
             fan_out_all(c, cmd, argv, argc);
             break;
         }

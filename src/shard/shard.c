@@ -25,6 +25,7 @@
 #include "../log.h"
 #include "../server/conn.h"
 #include "../server/dispatch.h"
+#include "../server/pubsub.h"
 #include "../util/crc16.h"
 #include "../util/util.h"
 #include "xmsg.h"
@@ -64,6 +65,7 @@ int shard_for_key(const char *key, size_t len) {
 
 int shards_create(int n, const struct config *cfg, int listen_fds[][16], int nlisten) {
     g_nshards = n;
+    db_event_hook = notify_keyspace_event;
     g_shards = calloc((size_t)n, sizeof(*g_shards));
     if (!g_shards) return -1;
     slots_assign(n);
@@ -196,11 +198,14 @@ static void flush_conns(struct shard *sh) {
 }
 
 static void check_output_limits(struct shard *sh) {
-    const struct config_obuf_limit *lim = &sh->cfg.obuf[CONFIG_OBUF_NORMAL];
-    long long hard = lim->hard, soft = lim->soft, secs = lim->soft_seconds;
-    if (!hard && !soft) return;
+    const struct config_obuf_limit *lims = sh->cfg.obuf;
+    if (!lims[CONFIG_OBUF_NORMAL].hard && !lims[CONFIG_OBUF_NORMAL].soft &&
+        !lims[CONFIG_OBUF_PUBSUB].hard && !lims[CONFIG_OBUF_PUBSUB].soft)
+        return;
     for (struct conn *c = sh->conns, *n; c; c = n) {
         n = c->next;
+        const struct config_obuf_limit *lim = &lims[pubsub_obuf_class(c)];
+        long long hard = lim->hard, soft = lim->soft, secs = lim->soft_seconds;
         size_t used = conn_output_bytes(c);
         int close_it = hard && used >= (size_t)hard;
         if (soft && used >= (size_t)soft) {
@@ -271,6 +276,7 @@ static void loop(struct shard *sh) {
         xmsg_drain(sh);
         rearm_receives(sh);
         flush_conns(sh);
+        pubsub_flush(sh);
         xmsg_flush(sh);
         /* eviction cut short by its time limit carries on between iterations */
         if (evict_running(sh)) evict_perform(sh);

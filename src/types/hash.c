@@ -438,7 +438,9 @@ static struct kv *hash_lookup_read(struct client *c, int *bad) {
 }
 
 static void delete_if_empty(struct client *c, struct kv *o) {
-    if (hash_len(o) == 0) db_delete(c->db, c->argv[1].p, c->argv[1].len);
+    if (hash_len(o) > 0) return;
+    db_delete(c->db, c->argv[1].p, c->argv[1].len);
+    NOTIFY(c, NOTIFY_GENERIC, "del", &c->argv[1]);
 }
 
 /* ---- writes ---- */
@@ -454,6 +456,7 @@ static void hset_generic(struct client *c, int is_hmset) {
     long long created = 0;
     for (int j = 2; j < c->argc; j += 2)
         created += hash_set(c, o, c->argv[j].p, c->argv[j].len, c->argv[j + 1].p, c->argv[j + 1].len);
+    NOTIFY(c, NOTIFY_HASH, "hset", &c->argv[1]);
     if (is_hmset) reply_ok(c->out);
     else reply_int(c->out, created);
 }
@@ -471,6 +474,7 @@ void hsetnx_command(struct client *c) {
     }
     hash_try_convert(c, o, 2, 3);
     hash_set(c, o, c->argv[2].p, c->argv[2].len, c->argv[3].p, c->argv[3].len);
+    NOTIFY(c, NOTIFY_HASH, "hset", &c->argv[1]);
     reply_int(c->out, 1);
 }
 
@@ -486,6 +490,7 @@ void hdel_command(struct client *c) {
         deleted += hash_del(o, c->argv[j].p, c->argv[j].len);
         if (hash_len(o) == 0) break;
     }
+    if (deleted) NOTIFY(c, NOTIFY_HASH, "hdel", &c->argv[1]);
     delete_if_empty(c, o);
     reply_int(c->out, deleted);
 }
@@ -510,6 +515,7 @@ void hincrby_command(struct client *c) {
     char buf[24];
     int n = ll_to_str(buf, value);
     hash_set(c, o, f->p, f->len, buf, (size_t)n);
+    NOTIFY(c, NOTIFY_HASH, "hincrby", &c->argv[1]);
     reply_int(c->out, value);
 }
 
@@ -543,6 +549,7 @@ void hincrbyfloat_command(struct client *c) {
         return;
     }
     hash_set(c, o, f->p, f->len, buf, (size_t)n);
+    NOTIFY(c, NOTIFY_HASH, "hincrbyfloat", &c->argv[1]);
     reply_bulk(c->out, buf, (size_t)n);
 }
 

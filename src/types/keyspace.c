@@ -24,7 +24,11 @@ static const char *type_name(const struct kv *o) { return kv_type_name(o); }
 
 void del_command(struct client *c) {
     long long n = 0;
-    for (int i = 1; i < c->argc; i++) n += db_delete(c->db, c->argv[i].p, c->argv[i].len);
+    for (int i = 1; i < c->argc; i++) {
+        if (!db_delete(c->db, c->argv[i].p, c->argv[i].len)) continue;
+        n++;
+        NOTIFY(c, NOTIFY_GENERIC, "del", &c->argv[i]);
+    }
     reply_int(c->out, n);
 }
 
@@ -106,8 +110,13 @@ static void expire_generic(struct client *c, long long base, int seconds) {
         reply_int(c->out, 0);
         return;
     }
-    if (when <= db_now_ms) db_delete_at(c->db, &pos);
-    else db_set_expire(c->db, &pos, when);
+    if (when <= db_now_ms) {
+        db_delete_at(c->db, &pos);
+        NOTIFY(c, NOTIFY_GENERIC, "del", &c->argv[1]);
+    } else {
+        db_set_expire(c->db, &pos, when);
+        NOTIFY(c, NOTIFY_GENERIC, "expire", &c->argv[1]);
+    }
     reply_int(c->out, 1);
 }
 
@@ -151,6 +160,7 @@ void persist_command(struct client *c) {
         return;
     }
     db_set_expire(c->db, &pos, -1);
+    NOTIFY(c, NOTIFY_GENERIC, "persist", &c->argv[1]);
     reply_int(c->out, 1);
 }
 
@@ -352,7 +362,10 @@ static void rename_generic(struct client *c, int nx) {
     }
     struct kv *n = kv_dup(o, dst->p, dst->len, kv_expire(o));
     db_delete(c->db, src->p, src->len);
+    db_delete(c->db, dst->p, dst->len); /* as Redis: the new key is added ("new") */
     db_set(c->db, n);
+    NOTIFY(c, NOTIFY_GENERIC, "rename_from", src);
+    NOTIFY(c, NOTIFY_GENERIC, "rename_to", dst);
     if (nx) reply_int(c->out, 1);
     else reply_ok(c->out);
 }
@@ -410,6 +423,7 @@ void copy_command(struct client *c) {
         db_delete(to, dst->p, dst->len);
     }
     db_set(to, kv_dup(o, dst->p, dst->len, kv_expire(o)));
+    notify_keyspace_event(NOTIFY_GENERIC, "copy_to", dst->p, dst->len, to->id);
     reply_int(c->out, 1);
 }
 
@@ -446,6 +460,8 @@ void move_command(struct client *c) {
     o = dict_unlink(&c->db->keys, &pos);
     if (kv_has_expire(o)) c->db->expires--;
     db_set(to, o);
+    NOTIFY(c, NOTIFY_GENERIC, "move_from", key);
+    notify_keyspace_event(NOTIFY_GENERIC, "move_to", key->p, key->len, dbid);
     reply_int(c->out, 1);
 }
 

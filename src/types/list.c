@@ -64,6 +64,7 @@ static struct quicklist *list_open(struct client *c, struct kv *o) {
 static int list_done(struct client *c, struct kv *o, const struct arg *key) {
     if (list_len(o) == 0) {
         db_delete(c->db, key->p, key->len);
+        NOTIFY(c, NOTIFY_GENERIC, "del", key);
         return 1;
     }
     if (kv_enc(o) == ENC_QUICKLIST && ((struct quicklist *)kv_ptr(o))->len == 1) {
@@ -268,6 +269,7 @@ static void push_generic(struct client *c, int where, int only_existing) {
         o = list_create(c, key);
     }
     for (int j = 2; j < c->argc; j++) list_push(c, o, c->argv[j].p, c->argv[j].len, where);
+    NOTIFY(c, NOTIFY_LIST, where == HEAD ? "lpush" : "rpush", key);
     reply_int(c->out, (long long)list_len(o));
 }
 
@@ -283,6 +285,7 @@ static void pop_count_reply(struct client *c, struct kv *o, const struct arg *ke
     unsigned long n = list_len(o);
     if ((unsigned long long)count < n) n = (unsigned long)count;
     reply_array(c->out, (long long)n);
+    if (n) NOTIFY(c, NOTIFY_LIST, where == HEAD ? "lpop" : "rpop", key);
     while (n--) list_pop(c, o, where, NULL);
     list_done(c, o, key);
 }
@@ -310,6 +313,7 @@ static void pop_generic(struct client *c, int where) {
     }
     if (!has_count) {
         list_pop(c, o, where, NULL);
+        NOTIFY(c, NOTIFY_LIST, where == HEAD ? "lpop" : "rpop", key);
         list_done(c, o, key);
         return;
     }
@@ -494,6 +498,7 @@ void lset_command(struct client *c) {
         ql_replace_at(ql, &p, val->p, val->len);
         list_done(c, o, key);
     }
+    NOTIFY(c, NOTIFY_LIST, "lset", key);
     reply_ok(c->out);
 }
 
@@ -538,6 +543,7 @@ void linsert_command(struct client *c) {
         ql_insert_at(ql, &p, val->p, val->len, after);
         list_done(c, o, key);
     }
+    NOTIFY(c, NOTIFY_LIST, "linsert", key);
     reply_int(c->out, (long long)list_len(o));
 }
 
@@ -568,6 +574,7 @@ void lrem_command(struct client *c) {
             ql_prev(&p);
         }
     }
+    if (removed) NOTIFY(c, NOTIFY_LIST, "lrem", key);
     list_done(c, o, key);
     reply_int(c->out, removed);
 }
@@ -584,8 +591,10 @@ void ltrim_command(struct client *c) {
         return;
     }
     long long len = (long long)list_len(o);
+    NOTIFY(c, NOTIFY_LIST, "ltrim", key);
     if (!clamp_range(start, end, len, &s, &e)) {
         db_delete(c->db, key->p, key->len);
+        NOTIFY(c, NOTIFY_GENERIC, "del", key);
         reply_ok(c->out);
         return;
     }
@@ -623,9 +632,11 @@ static void lmove_generic(struct client *c, int from, int to) {
     if (!dst) dst = list_create(c, dkey);
     const char *v = val.p ? val.p : ""; /* an empty element allocates nothing */
     list_push(c, dst, v, val.len, to);
+    NOTIFY(c, NOTIFY_LIST, to == HEAD ? "lpush" : "rpush", dkey);
     reply_bulk(c->out, v, val.len);
     buf_free(&val);
     if (dst != src) list_done(c, dst, dkey);
+    NOTIFY(c, NOTIFY_LIST, from == HEAD ? "lpop" : "rpop", skey);
     list_done(c, src, skey);
 }
 

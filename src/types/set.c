@@ -537,6 +537,7 @@ void sadd_command(struct client *c) {
     long long added = 0;
     for (int j = 2; j < c->argc; j++) added += sobj_add(&s, cfg, c->argv[j].p, c->argv[j].len);
     sobj_store(o, &s);
+    if (added) NOTIFY(c, NOTIFY_SET, "sadd", &c->argv[1]);
     reply_int(c->out, added);
 }
 
@@ -557,7 +558,9 @@ void srem_command(struct client *c) {
         }
     }
     sobj_store(o, &s);
-    if (sobj_card(&s) == 0) db_delete(c->db, c->argv[1].p, c->argv[1].len);
+    if (deleted) NOTIFY(c, NOTIFY_SET, "srem", &c->argv[1]);
+    if (sobj_card(&s) == 0 && db_delete(c->db, c->argv[1].p, c->argv[1].len))
+        NOTIFY(c, NOTIFY_GENERIC, "del", &c->argv[1]);
     reply_int(c->out, deleted);
 }
 
@@ -624,7 +627,8 @@ void smove_command(struct client *c) {
         return;
     }
     sobj_store(so, &s);
-    if (sobj_card(&s) == 0) db_delete(c->db, src->p, src->len);
+    NOTIFY(c, NOTIFY_SET, "srem", src);
+    if (sobj_card(&s) == 0 && db_delete(c->db, src->p, src->len)) NOTIFY(c, NOTIFY_GENERIC, "del", src);
     const struct config *cfg = cfg_of(c);
     struct sobj d;
     if (!dobj) {
@@ -633,7 +637,7 @@ void smove_command(struct client *c) {
         db_add_new(c->db, dobj);
     }
     d = sobj_of(dobj);
-    sobj_add(&d, cfg, m->p, m->len);
+    if (sobj_add(&d, cfg, m->p, m->len)) NOTIFY(c, NOTIFY_SET, "sadd", dst);
     sobj_store(dobj, &d);
     reply_int(c->out, 1);
 }
@@ -772,6 +776,7 @@ static void spop_count(struct client *c) {
     size_t size = sobj_card(&s);
     const struct config *cfg = cfg_of(c);
     struct elem e;
+    NOTIFY(c, NOTIFY_SET, "spop", &c->argv[1]);
     if (count >= size) {
         /* the whole set, as Redis's SUNION of it would list it */
         struct sobj u = sobj_new_intset();
@@ -782,6 +787,7 @@ static void spop_count(struct client *c) {
         reply_members(c, &u);
         sobj_free(&u);
         db_delete(c->db, c->argv[1].p, c->argv[1].len);
+        NOTIFY(c, NOTIFY_GENERIC, "del", &c->argv[1]);
         return;
     }
     reply_set(c->out, c->resp, (long long)count);
@@ -858,7 +864,9 @@ void spop_command(struct client *c) {
         sobj_rem_elem(&s, &e);
     }
     sobj_store(o, &s);
-    if (sobj_card(&s) == 0) db_delete(c->db, c->argv[1].p, c->argv[1].len);
+    NOTIFY(c, NOTIFY_SET, "spop", &c->argv[1]);
+    if (sobj_card(&s) == 0 && db_delete(c->db, c->argv[1].p, c->argv[1].len))
+        NOTIFY(c, NOTIFY_GENERIC, "del", &c->argv[1]);
 }
 
 /* ---- SINTER SINTERCARD SINTERSTORE ---- */
@@ -891,7 +899,7 @@ static void sinter_generic(struct client *c, const struct arg *keys, int n, cons
     for (int j = 0; j < n; j++) empty |= sets[j] == NULL;
     if (empty) {
         if (mode == 2) {
-            db_delete(c->db, dst->p, dst->len);
+            if (db_delete(c->db, dst->p, dst->len)) NOTIFY(c, NOTIFY_GENERIC, "del", dst);
             reply_int(c->out, 0);
         } else if (mode == 1) {
             reply_int(c->out, 0);
@@ -938,10 +946,11 @@ static void sinter_generic(struct client *c, const struct arg *keys, int n, cons
     } else if (sobj_card(&dset) > 0) {
         size_t k = sobj_card(&dset);
         store_set(c, dst, &dset);
+        NOTIFY(c, NOTIFY_SET, "sinterstore", dst);
         reply_int(c->out, (long long)k);
     } else {
         sobj_free(&dset);
-        db_delete(c->db, dst->p, dst->len);
+        if (db_delete(c->db, dst->p, dst->len)) NOTIFY(c, NOTIFY_GENERIC, "del", dst);
         reply_int(c->out, 0);
     }
 done:
@@ -1061,10 +1070,11 @@ static void sunion_diff_generic(struct client *c, const struct arg *keys, int n,
         sobj_free(&r);
     } else if (card > 0) {
         store_set(c, dst, &r);
+        NOTIFY(c, NOTIFY_SET, op == SET_UNION ? "sunionstore" : "sdiffstore", dst);
         reply_int(c->out, (long long)card);
     } else {
         sobj_free(&r);
-        db_delete(c->db, dst->p, dst->len);
+        if (db_delete(c->db, dst->p, dst->len)) NOTIFY(c, NOTIFY_GENERIC, "del", dst);
         reply_int(c->out, 0);
     }
 done:

@@ -415,12 +415,14 @@ static void sort_output(struct client *c, const struct sort_opts *so,
                          : kv_new_ptr(so->store->p, so->store->len, OBJ_LIST,
                                       ENC_LISTPACK, lo.lp, -1);
     db_set(c->db, o);
+    NOTIFY(c, NOTIFY_LIST, "sortstore", so->store);
   } else {
     if (lo.ql)
       ql_free(lo.ql);
     else
       lp_free(lo.lp);
-    db_delete(c->db, so->store->p, so->store->len);
+    if (db_delete(c->db, so->store->p, so->store->len))
+      NOTIFY(c, NOTIFY_GENERIC, "del", so->store);
   }
   reply_int(c->out, outputlen);
 }

@@ -141,6 +141,8 @@ static void set_generic(struct client *c, int flags, const struct arg *key, cons
         return;
     }
     set_value_at(c, cur, &pos, key, val, (flags & O_KEEPTTL) ? -2 : expire);
+    NOTIFY(c, NOTIFY_STRING, "set", key);
+    if (expire >= 0 && !(flags & O_KEEPTTL)) NOTIFY(c, NOTIFY_GENERIC, "expire", key);
     if (!(flags & O_GET)) {
         if (ok_is_one) reply_int(c->out, 1);
         else reply_ok(c->out);
@@ -170,11 +172,12 @@ void psetex_command(struct client *c) { setex_generic(c, 0); }
 void getset_command(struct client *c) {
     if (!get_generic(c, &c->argv[1])) return;
     set_value(c, &c->argv[1], &c->argv[2], -1);
+    NOTIFY(c, NOTIFY_STRING, "set", &c->argv[1]);
 }
 
 void getdel_command(struct client *c) {
     if (!get_generic(c, &c->argv[1])) return;
-    db_delete(c->db, c->argv[1].p, c->argv[1].len);
+    if (db_delete(c->db, c->argv[1].p, c->argv[1].len)) NOTIFY(c, NOTIFY_GENERIC, "del", &c->argv[1]);
 }
 
 void getex_command(struct client *c) {
@@ -187,6 +190,7 @@ void getex_command(struct client *c) {
     struct kv *o = db_find_pos(c->db, c->argv[1].p, c->argv[1].len, &pos);
     if (!o) {
         if (c->db->misses) (*c->db->misses)++;
+        NOTIFY(c, NOTIFY_KEY_MISS, "keymiss", &c->argv[1]);
         reply_null(c->out, c->resp);
         return;
     }
@@ -195,9 +199,16 @@ void getex_command(struct client *c) {
         return;
     }
     reply_string_value(c, o);
-    if (ms >= 0 && ms <= db_now_ms && (flags & (O_EXAT | O_PXAT))) db_delete_at(c->db, &pos);
-    else if (ms >= 0) db_set_expire(c->db, &pos, ms);
-    else if (flags & O_PERSIST) db_set_expire(c->db, &pos, -1);
+    if (ms >= 0 && ms <= db_now_ms && (flags & (O_EXAT | O_PXAT))) {
+        db_delete_at(c->db, &pos);
+        NOTIFY(c, NOTIFY_GENERIC, "del", &c->argv[1]);
+    } else if (ms >= 0) {
+        db_set_expire(c->db, &pos, ms);
+        NOTIFY(c, NOTIFY_GENERIC, "expire", &c->argv[1]);
+    } else if ((flags & O_PERSIST) && kv_has_expire(o)) {
+        db_set_expire(c->db, &pos, -1);
+        NOTIFY(c, NOTIFY_GENERIC, "persist", &c->argv[1]);
+    }
 }
 
 void mget_command(struct client *c) {
@@ -214,7 +225,10 @@ void mset_command(struct client *c) {
         reply_errf(c, "ERR wrong number of arguments for '%s' command", c->cmd->name);
         return;
     }
-    for (int i = 1; i < c->argc; i += 2) set_value(c, &c->argv[i], &c->argv[i + 1], -1);
+    for (int i = 1; i < c->argc; i += 2) {
+        set_value(c, &c->argv[i], &c->argv[i + 1], -1);
+        NOTIFY(c, NOTIFY_STRING, "set", &c->argv[i]);
+    }
     reply_ok(c->out);
 }
 
@@ -229,7 +243,10 @@ void msetnx_command(struct client *c) {
             return;
         }
     }
-    for (int i = 1; i < c->argc; i += 2) set_value(c, &c->argv[i], &c->argv[i + 1], -1);
+    for (int i = 1; i < c->argc; i += 2) {
+        set_value(c, &c->argv[i], &c->argv[i + 1], -1);
+        NOTIFY(c, NOTIFY_STRING, "set", &c->argv[i]);
+    }
     reply_int(c->out, 1);
 }
 
@@ -258,6 +275,7 @@ static void incr_generic(struct client *c, long long by) {
         if (o) db_replace(c->db, &pos, n);
         else db_set(c->db, n);
     }
+    NOTIFY(c, NOTIFY_STRING, "incrby", key);
     reply_int(c->out, v);
 }
 
@@ -315,6 +333,7 @@ void incrbyfloat_command(struct client *c) {
     struct kv *nw = kv_new_string(key->p, key->len, out, (size_t)n, o ? kv_expire(o) : -1);
     if (o) db_replace(c->db, &pos, nw);
     else db_set(c->db, nw);
+    NOTIFY(c, NOTIFY_STRING, "incrbyfloat", key);
     reply_bulk(c->out, out, (size_t)n);
 }
 
@@ -342,6 +361,7 @@ void append_command(struct client *c) {
     struct kv *o = db_find_pos(c->db, key->p, key->len, &pos);
     if (!o) {
         db_set(c->db, kv_new_raw(key->p, key->len, rstr_new(val->p, val->len, val->len), -1));
+        NOTIFY(c, NOTIFY_STRING, "append", key);
         reply_int(c->out, (long long)val->len);
         return;
     }
@@ -357,6 +377,7 @@ void append_command(struct client *c) {
     struct rstr *s = kv_ptr(o);
     memcpy(s->p + s->len, val->p, val->len);
     s->len += val->len;
+    NOTIFY(c, NOTIFY_STRING, "append", key);
     reply_int(c->out, (long long)s->len);
 }
 
@@ -422,6 +443,7 @@ void setrange_command(struct client *c) {
         s->len = need;
         memcpy(s->p + off, val->p, val->len);
         db_set(c->db, kv_new_raw(key->p, key->len, s, -1));
+        NOTIFY(c, NOTIFY_STRING, "setrange", key);
         reply_int(c->out, (long long)need);
         return;
     }
@@ -432,6 +454,7 @@ void setrange_command(struct client *c) {
         s->len = need;
     }
     memcpy(s->p + off, val->p, val->len);
+    NOTIFY(c, NOTIFY_STRING, "setrange", key);
     reply_int(c->out, (long long)s->len);
 }
 

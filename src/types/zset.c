@@ -322,7 +322,7 @@ static struct kv *zset_lookup(struct client *c, const struct arg *key, int *bad)
 
 /* Delete the key when its zset became empty. */
 static void zs_drop_if_empty(struct client *c, struct kv *o, const struct arg *key) {
-    if (zs_len(o) == 0) db_delete(c->db, key->p, key->len);
+    if (zs_len(o) == 0 && db_delete(c->db, key->p, key->len)) NOTIFY(c, NOTIFY_GENERIC, "del", key);
 }
 
 /* -------------------------------------------------------------- iterators */
@@ -526,9 +526,13 @@ static struct kv *zitems_to_kv(struct client *c, const struct zitems *r, const s
 
 /* Store the items under key (replacing it, TTL dropped) or delete the key if
  * there are none; replies with the count. */
-static void store_items(struct client *c, const struct zitems *r, const struct arg *key) {
-    if (r->n == 0) db_delete(c->db, key->p, key->len);
-    else db_set(c->db, zitems_to_kv(c, r, key));
+static void store_items(struct client *c, const struct zitems *r, const struct arg *key, const char *event) {
+    if (r->n == 0) {
+        if (db_delete(c->db, key->p, key->len)) NOTIFY(c, NOTIFY_GENERIC, "del", key);
+    } else {
+        db_set(c->db, zitems_to_kv(c, r, key));
+        NOTIFY(c, NOTIFY_ZSET, event, key);
+    }
     reply_int(c->out, (long long)r->n);
 }
 
@@ -602,6 +606,7 @@ static void zadd_generic(struct client *c, int in) {
         if (!(out & ZO_NOP)) processed++;
     }
 reply:
+    if (added || updated) NOTIFY(c, NOTIFY_ZSET, (in & ZI_INCR) ? "zincr" : "zadd", key);
     if (in & ZI_INCR) {
         if (processed) reply_double(c->out, c->resp, score);
         else reply_null(c->out, c->resp);
@@ -629,6 +634,7 @@ void zrem_command(struct client *c) {
         deleted += zs_del(o, c->argv[j].p, c->argv[j].len);
         if (zs_len(o) == 0) break;
     }
+    if (deleted) NOTIFY(c, NOTIFY_ZSET, "zrem", &c->argv[1]);
     zs_drop_if_empty(c, o, &c->argv[1]);
     reply_int(c->out, deleted);
 }
@@ -846,7 +852,7 @@ static void zrange_generic(struct client *c, int start, int store, int rangetype
         else if (rangetype == RT_SCORE) collect_score(o, &sr, rev, offset, limit, &r);
         else collect_lex(o, &lr, rev, offset, limit, &r);
     }
-    if (store) store_items(c, &r, &c->argv[1]);
+    if (store) store_items(c, &r, &c->argv[1], "zrangestore");
     else reply_items(c, &r, withscores);
     zitems_free(&r);
 }
@@ -918,6 +924,9 @@ static void zremrange_generic(struct client *c, int rangetype) {
         }
         kv_set_ptr(o, lp);
     }
+    static const char *const ev[] = {[RT_RANK] = "zremrangebyrank", [RT_SCORE] = "zremrangebyscore",
+                                     [RT_LEX] = "zremrangebylex"};
+    if (deleted) NOTIFY(c, NOTIFY_ZSET, ev[rangetype], &c->argv[1]);
     zs_drop_if_empty(c, o, &c->argv[1]);
     reply_int(c->out, deleted);
 }
@@ -971,6 +980,7 @@ static void zpop_generic(struct client *c, const struct arg *keys, int nkeys, in
             zsl_delete(kv_ptr(o), it.ele, it.len);
         }
     }
+    NOTIFY(c, NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", key);
     zs_drop_if_empty(c, o, key);
 }
 
@@ -1265,7 +1275,9 @@ static void setop_generic(struct client *c, int nk, int store, int op, int cardo
     } else {
         struct zitems r = {0};
         zitems_from_zsl(acc, &r);
-        if (store) store_items(c, &r, &c->argv[1]);
+        static const char *const ev[] = {[SETOP_UNION] = "zunionstore", [SETOP_INTER] = "zinterstore",
+                                         [SETOP_DIFF] = "zdiffstore"};
+        if (store) store_items(c, &r, &c->argv[1], ev[op]);
         else reply_items(c, &r, so.withscores);
         zitems_free(&r);
     }

@@ -1,0 +1,748 @@
+/*
+ * pubsub.c - SUBSCRIBE / PSUBSCRIBE / SSUBSCRIBE and their UNSUBSCRIBEs,
+ * PUBLISH / SPUBLISH, PUBSUB, and keyspace notifications.
+ *
+ * Every shard holds three tables (channels, patterns, shard channels) that
+ * map a name to the connections *of this shard* subscribed to it; a
+ * connection keeps the list of its own subscriptions (struct ps_conn).
+ * Nothing here is shared between threads except `ps_live`, one counter per
+ * shard that other shards read to skip notifications nobody can receive.
+ *
+ * PUBLISH and SPUBLISH are R_ALL / C_SUM commands: every shard runs the
+ * handler for its own subscribers and the origin adds up the counts, so the
+ * reply is exact and comes back in request order through the gather hole.
+ * A publisher's messages reach each other shard over that pair's FIFO ring,
+ * in publish order. The handler encodes the message once; each subscriber
+ * gets those bytes appended to its output (RESP3 subscribers get the same
+ * bytes behind a '>' instead of '*'). Messages above SHARE_MIN bytes are not
+ * copied at all: every subscriber's queue refers to one reference-counted
+ * buffer, freed after the last subscriber's send.
+ *
+ * Shard channels live in their own namespace but are otherwise delivered
+ * like channels: with every shard holding its own subscribers, routing by
+ * the channel's slot would only add a hop (non-cluster Redis has no
+ * CROSSSLOT rule for them either).
+ */
+#include "pubsub.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../log.h"
+#include "../shard/xmsg.h"
+#include "../util/glob.h"
+#include "../util/util.h"
+#include "cmdutil.h"
+#include "commands.h"
+#include "conn.h"
+#include "dispatch.h"
+
+enum { K_CHAN = 0, K_PAT = 1, K_SCHAN = 2, K_N = 3 };
+
+/* Messages at least this long are shared between subscribers instead of
+ * copied into each one's output buffer (below it, a copy costs less than
+ * a queue segment of its own). */
+#define SHARE_MIN 512
+
+struct ps_sub;
+
+/* One channel (or pattern) with subscribers on this shard. */
+struct ps_chan {
+    struct ps_chan *next; /* bucket chain */
+    uint64_t hash;
+    struct ps_sub **subs; /* unordered; subs[i]->idx == i */
+    uint32_t n, cap;
+    size_t len;
+    char name[];
+};
+
+/* One connection's subscription to one channel. */
+struct ps_sub {
+    struct ps_chan *ch;
+    struct conn *c;
+    uint32_t idx;  /* in ch->subs */
+    uint32_t cidx; /* in the connection's list */
+};
+
+struct ps_table {
+    struct ps_chan **b;
+    size_t nb, n;
+};
+
+/* What a connection is subscribed to, per kind (unordered). */
+struct ps_conn {
+    struct ps_sub **v[K_N];
+    uint32_t n[K_N], cap[K_N];
+};
+
+/* A shard's tables, created on the first subscription. */
+struct pubsub {
+    struct ps_table t[K_N];
+    struct buf enc;         /* the message being delivered, RESP2 form */
+    struct xmsg *shared[2]; /* enc (RESP2, RESP3 form) as shared buffers */
+    struct buf notify_q;    /* notifications for other shards: (u32 len, bytes) x 2 each */
+    struct conn **doomed;   /* over the hard output limit: closed after delivery */
+    size_t ndoomed, doomed_cap;
+};
+
+/* Subscriptions (channels + patterns) per shard, read by other shards. */
+static _Atomic long ps_live[MAX_SHARDS];
+
+static const char *const kind_sub[K_N] = {"subscribe", "psubscribe", "ssubscribe"};
+static const char *const kind_unsub[K_N] = {"unsubscribe", "punsubscribe", "sunsubscribe"};
+
+/* ---- the name tables ---- */
+
+static uint64_t name_hash(const char *p, size_t n) {
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+    return h;
+}
+
+static struct ps_chan *table_find(const struct ps_table *t, const char *p, size_t n, uint64_t h) {
+    if (!t->nb) return NULL;
+    for (struct ps_chan *ch = t->b[h & (t->nb - 1)]; ch; ch = ch->next)
+        if (ch->hash == h && ch->len == n && !memcmp(ch->name, p, n)) return ch;
+    return NULL;
+}
+
+static void table_grow(struct ps_table *t) {
+    size_t nb = t->nb ? t->nb * 2 : 16;
+    struct ps_chan **b = calloc(nb, sizeof(*b));
+    if (!b) abort();
+    for (size_t i = 0; i < t->nb; i++) {
+        for (struct ps_chan *ch = t->b[i], *next; ch; ch = next) {
+            next = ch->next;
+            ch->next = b[ch->hash & (nb - 1)];
+            b[ch->hash & (nb - 1)] = ch;
+        }
+    }
+    free(t->b);
+    t->b = b;
+    t->nb = nb;
+}
+
+static struct ps_chan *table_add(struct ps_table *t, const char *p, size_t n, uint64_t h) {
+    if (t->n >= t->nb) table_grow(t);
+    struct ps_chan *ch = calloc(1, sizeof(*ch) + n + 1);
+    if (!ch) abort();
+    ch->hash = h;
+    ch->len = n;
+    memcpy(ch->name, p, n);
+    ch->next = t->b[h & (t->nb - 1)];
+    t->b[h & (t->nb - 1)] = ch;
+    t->n++;
+    return ch;
+}
+
+static void table_del(struct ps_table *t, struct ps_chan *ch) {
+    struct ps_chan **pp = &t->b[ch->hash & (t->nb - 1)];
+    while (*pp != ch) pp = &(*pp)->next;
+    *pp = ch->next;
+    t->n--;
+    free(ch->subs);
+    free(ch);
+}
+
+/* ---- subscribing ---- */
+
+static struct pubsub *shard_ps(struct shard *sh) {
+    if (!sh->pubsub) {
+        sh->pubsub = calloc(1, sizeof(struct pubsub));
+        if (!sh->pubsub) abort();
+    }
+    return sh->pubsub;
+}
+
+static int conn_count(const struct conn *c, int kind) { return c->subs ? (int)c->subs->n[kind] : 0; }
+
+int pubsub_subscribed(const struct conn *c) {
+    return c->subs && (c->subs->n[K_CHAN] || c->subs->n[K_PAT] || c->subs->n[K_SCHAN]);
+}
+
+void pubsub_counts(const struct conn *c, int *sub, int *psub, int *ssub) {
+    *sub = conn_count(c, K_CHAN);
+    *psub = conn_count(c, K_PAT);
+    *ssub = conn_count(c, K_SCHAN);
+}
+
+int pubsub_shard_live(int shard) { return atomic_load_explicit(&ps_live[shard], memory_order_acquire) != 0; }
+
+int pubsub_others_live(int self) {
+    for (int d = 0; d < g_nshards; d++)
+        if (d != self && pubsub_shard_live(d)) return 1;
+    return 0;
+}
+
+int pubsub_obuf_class(const struct conn *c) {
+    return pubsub_subscribed(c) ? CONFIG_OBUF_PUBSUB : CONFIG_OBUF_NORMAL;
+}
+
+/* The count Redis reports after a (un)subscription of this kind: channels
+ * and patterns together, shard channels apart. */
+static long long reply_count(const struct conn *c, int kind) {
+    if (kind == K_SCHAN) return conn_count(c, K_SCHAN);
+    return conn_count(c, K_CHAN) + conn_count(c, K_PAT);
+}
+
+static void reply_sub_event(struct conn *c, struct buf *out, const char *what, const char *p, size_t n,
+                            int kind) {
+    reply_push(out, c->resp, 3);
+    reply_bulkc(out, what);
+    if (p)
+        reply_bulk(out, p, n);
+    else
+        reply_null(out, c->resp);
+    reply_int(out, reply_count(c, kind));
+}
+
+/* The connection's subscription to name p (of this kind), or NULL. Costs
+ * the smaller of the connection's subscription count and the channel's
+ * subscriber count, so neither a client with 100,000 channels nor a
+ * channel with 100,000 subscribers makes (un)subscribing slow. */
+static struct ps_sub *conn_find(const struct conn *c, int kind, const char *p, size_t n) {
+    const struct ps_conn *pc = c->subs;
+    if (!pc || !pc->n[kind]) return NULL;
+    struct ps_chan *ch = table_find(&c->sh->pubsub->t[kind], p, n, name_hash(p, n));
+    if (!ch) return NULL;
+    if (ch->n <= pc->n[kind]) {
+        for (uint32_t i = 0; i < ch->n; i++)
+            if (ch->subs[i]->c == c) return ch->subs[i];
+    } else {
+        for (uint32_t i = 0; i < pc->n[kind]; i++)
+            if (pc->v[kind][i]->ch == ch) return pc->v[kind][i];
+    }
+    return NULL;
+}
+
+static void subscribe_one(struct conn *c, int kind, const char *p, size_t n) {
+    if (conn_find(c, kind, p, n)) return;
+    struct shard *sh = c->sh;
+    struct ps_table *t = &shard_ps(sh)->t[kind];
+    uint64_t h = name_hash(p, n);
+    struct ps_chan *ch = table_find(t, p, n, h);
+    if (!ch) ch = table_add(t, p, n, h);
+    struct ps_sub *s = malloc(sizeof(*s));
+    if (!s) abort();
+    s->ch = ch;
+    s->c = c;
+    if (ch->n == ch->cap) {
+        ch->cap = ch->cap ? ch->cap * 2 : 4;
+        ch->subs = realloc(ch->subs, sizeof(*ch->subs) * ch->cap);
+        if (!ch->subs) abort();
+    }
+    s->idx = ch->n;
+    ch->subs[ch->n++] = s;
+    if (!c->subs) {
+        c->subs = calloc(1, sizeof(*c->subs));
+        if (!c->subs) abort();
+    }
+    struct ps_conn *pc = c->subs;
+    if (pc->n[kind] == pc->cap[kind]) {
+        pc->cap[kind] = pc->cap[kind] ? pc->cap[kind] * 2 : 4;
+        pc->v[kind] = realloc(pc->v[kind], sizeof(*pc->v[kind]) * pc->cap[kind]);
+        if (!pc->v[kind]) abort();
+    }
+    s->cidx = pc->n[kind];
+    pc->v[kind][pc->n[kind]++] = s;
+    atomic_fetch_add_explicit(&ps_live[sh->id], 1, memory_order_release);
+}
+
+/* Remove subscription s (of this kind) of connection c. */
+static void unsubscribe_one(struct conn *c, int kind, struct ps_sub *s) {
+    struct ps_conn *pc = c->subs;
+    pc->v[kind][s->cidx] = pc->v[kind][--pc->n[kind]];
+    pc->v[kind][s->cidx]->cidx = s->cidx;
+    struct ps_chan *ch = s->ch;
+    ch->subs[s->idx] = ch->subs[--ch->n];
+    ch->subs[s->idx]->idx = s->idx;
+    if (ch->n == 0) table_del(&c->sh->pubsub->t[kind], ch);
+    free(s);
+    atomic_fetch_sub_explicit(&ps_live[c->sh->id], 1, memory_order_release);
+}
+
+void pubsub_conn_gone(struct conn *c) {
+    if (!c->subs) return;
+    for (int k = 0; k < K_N; k++) {
+        while (c->subs->n[k]) unsubscribe_one(c, k, c->subs->v[k][c->subs->n[k] - 1]);
+        free(c->subs->v[k]);
+    }
+    free(c->subs);
+    c->subs = NULL;
+}
+
+static void subscribe_generic(struct client *c, int kind) {
+    struct conn *k = c->conn;
+    if (!k) return;
+    for (int i = 1; i < c->argc; i++) {
+        subscribe_one(k, kind, c->argv[i].p, c->argv[i].len);
+        reply_sub_event(k, c->out, kind_sub[kind], c->argv[i].p, c->argv[i].len, kind);
+    }
+}
+
+static void unsubscribe_generic(struct client *c, int kind) {
+    struct conn *k = c->conn;
+    if (!k) return;
+    if (c->argc == 1) {
+        if (!conn_count(k, kind)) {
+            reply_sub_event(k, c->out, kind_unsub[kind], NULL, 0, kind);
+            return;
+        }
+        while (k->subs->n[kind]) {
+            struct ps_sub *s = k->subs->v[kind][k->subs->n[kind] - 1];
+            size_t n = s->ch->len;
+            char *name = malloc(n + 1);
+            if (!name) abort();
+            memcpy(name, s->ch->name, n);
+            unsubscribe_one(k, kind, s);
+            reply_sub_event(k, c->out, kind_unsub[kind], name, n, kind);
+            free(name);
+        }
+        return;
+    }
+    for (int i = 1; i < c->argc; i++) {
+        struct ps_sub *s = conn_find(k, kind, c->argv[i].p, c->argv[i].len);
+        if (s) unsubscribe_one(k, kind, s);
+        reply_sub_event(k, c->out, kind_unsub[kind], c->argv[i].p, c->argv[i].len, kind);
+    }
+}
+
+void subscribe_command(struct client *c) { subscribe_generic(c, K_CHAN); }
+void psubscribe_command(struct client *c) { subscribe_generic(c, K_PAT); }
+void ssubscribe_command(struct client *c) { subscribe_generic(c, K_SCHAN); }
+void unsubscribe_command(struct client *c) { unsubscribe_generic(c, K_CHAN); }
+void punsubscribe_command(struct client *c) { unsubscribe_generic(c, K_PAT); }
+void sunsubscribe_command(struct client *c) { unsubscribe_generic(c, K_SCHAN); }
+
+/* ---- delivery ---- */
+
+/* Append the encoded message (ps->enc) to one subscriber's output. */
+static void deliver(struct pubsub *ps, struct conn *c) {
+    if (c->closing) return;
+    int r3 = c->resp == 3;
+    const char *p = ps->enc.p;
+    size_t n = ps->enc.len;
+    if (n >= SHARE_MIN) {
+        struct xmsg *m = ps->shared[r3];
+        if (!m) {
+            m = calloc(1, sizeof(*m));
+            if (!m) abort();
+            m->refs = 1; /* ours until the delivery ends */
+            buf_put(&m->body, p, n);
+            if (r3) m->body.p[0] = '>';
+            ps->shared[r3] = m;
+        }
+        conn_add_shared(c, m->body.p, n, m);
+    } else {
+        buf_reserve(&c->out, n);
+        buf_putc(&c->out, r3 ? '>' : '*');
+        buf_put(&c->out, p + 1, n - 1);
+        conn_want_flush(c);
+    }
+    long long hard = c->sh->cfg.obuf[CONFIG_OBUF_PUBSUB].hard;
+    if (hard && conn_output_bytes(c) >= (size_t)hard) {
+        /* closing now would change the subscriber lists being walked */
+        if (ps->ndoomed == ps->doomed_cap) {
+            ps->doomed_cap = ps->doomed_cap ? ps->doomed_cap * 2 : 8;
+            ps->doomed = realloc(ps->doomed, sizeof(*ps->doomed) * ps->doomed_cap);
+            if (!ps->doomed) abort();
+        }
+        ps->doomed[ps->ndoomed++] = c;
+    }
+}
+
+static void enc_message(struct buf *b, const char *kind, const struct arg *pat, const struct arg *ch,
+                        const struct arg *msg) {
+    b->len = 0;
+    reply_array(b, pat ? 4 : 3);
+    reply_bulkc(b, kind);
+    if (pat) reply_bulk(b, pat->p, pat->len);
+    reply_bulk(b, ch->p, ch->len);
+    reply_bulk(b, msg->p, msg->len);
+}
+
+/* One encoding is delivered: drop our reference to its shared buffers. */
+static void end_encoding(struct pubsub *ps) {
+    for (int i = 0; i < 2; i++) {
+        if (ps->shared[i]) xmsg_unref(ps->shared[i]);
+        ps->shared[i] = NULL;
+    }
+}
+
+/* After a whole publish: close the subscribers that went over the hard
+ * limit (closing changes the tables, so never while walking them). A
+ * connection may be listed twice (several patterns): closed once, and never
+ * looked at after it may have been freed. */
+static void close_doomed(struct pubsub *ps) {
+    for (size_t i = 0; i < ps->ndoomed; i++) {
+        struct conn *c = ps->doomed[i];
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++) seen = ps->doomed[j] == c;
+        if (seen || c->closing) continue;
+        log_warning("Client id=%lld addr=%s scheduled to be closed ASAP for overcoming of output "
+                    "buffer limits.",
+                    c->id, c->addr);
+        conn_close(c);
+    }
+    ps->ndoomed = 0;
+}
+
+/* Deliver to this shard's subscribers; returns how many received it. */
+static long long publish_local(struct shard *sh, int schan, const struct arg *ch, const struct arg *msg) {
+    struct pubsub *ps = sh->pubsub;
+    if (!ps) return 0;
+    long long receivers = 0;
+    if (schan) {
+        struct ps_chan *c = table_find(&ps->t[K_SCHAN], ch->p, ch->len, name_hash(ch->p, ch->len));
+        if (c) {
+            enc_message(&ps->enc, "smessage", NULL, ch, msg);
+            for (uint32_t i = 0; i < c->n; i++) deliver(ps, c->subs[i]->c);
+            receivers += c->n;
+            end_encoding(ps);
+        }
+        close_doomed(ps);
+        return receivers;
+    }
+    struct ps_chan *c = table_find(&ps->t[K_CHAN], ch->p, ch->len, name_hash(ch->p, ch->len));
+    if (c) {
+        enc_message(&ps->enc, "message", NULL, ch, msg);
+        for (uint32_t i = 0; i < c->n; i++) deliver(ps, c->subs[i]->c);
+        receivers += c->n;
+        end_encoding(ps);
+    }
+    struct ps_table *t = &ps->t[K_PAT];
+    for (size_t b = 0; t->n && b < t->nb; b++) {
+        for (struct ps_chan *p = t->b[b]; p; p = p->next) {
+            if (!glob_match(p->name, p->len, ch->p, ch->len, 0)) continue;
+            struct arg pat = {p->name, p->len};
+            enc_message(&ps->enc, "pmessage", &pat, ch, msg);
+            for (uint32_t i = 0; i < p->n; i++) deliver(ps, p->subs[i]->c);
+            receivers += p->n;
+            end_encoding(ps);
+        }
+    }
+    close_doomed(ps);
+    return receivers;
+}
+
+void publish_command(struct client *c) {
+    reply_int(c->out, publish_local(c->sh, 0, &c->argv[1], &c->argv[2]));
+}
+
+void spublish_command(struct client *c) {
+    reply_int(c->out, publish_local(c->sh, 1, &c->argv[1], &c->argv[2]));
+}
+
+/* __publish channel message: a keyspace notification from another shard. */
+void publish_part_command(struct client *c) {
+    reply_int(c->out, publish_local(c->sh, 0, &c->argv[1], &c->argv[2]));
+}
+
+/* ---- keyspace notifications ---- */
+
+_Static_assert(DB_EV_EXPIRED == NOTIFY_EXPIRED && DB_EV_KEYMISS == NOTIFY_KEY_MISS && DB_EV_NEW == NOTIFY_NEW,
+               "the database layer's event classes are notify-keyspace-events bits");
+
+/* Deliver here now; queue for the other shards until pubsub_flush (the
+ * event may come from a request whose reply is being written into the very
+ * batch the notification would go to). */
+static void notify_publish(struct shard *sh, const char *chan, size_t clen, const char *msg, size_t mlen) {
+    struct arg ch = {chan, clen}, m = {msg, mlen};
+    if (atomic_load_explicit(&ps_live[sh->id], memory_order_acquire)) publish_local(sh, 0, &ch, &m);
+    if (g_nshards == 1) return;
+    struct buf *q = &shard_ps(sh)->notify_q;
+    uint32_t l = (uint32_t)clen;
+    buf_put(q, &l, 4);
+    buf_put(q, chan, clen);
+    l = (uint32_t)mlen;
+    buf_put(q, &l, 4);
+    buf_put(q, msg, mlen);
+}
+
+void pubsub_flush(struct shard *sh) {
+    struct pubsub *ps = sh->pubsub;
+    if (!ps || !ps->notify_q.len) return;
+    const struct command *cmd = command_lookup("__publish", 9);
+    int live[MAX_SHARDS], any = 0;
+    for (int d = 0; d < g_nshards; d++) {
+        live[d] = d != sh->id && atomic_load_explicit(&ps_live[d], memory_order_acquire);
+        any |= live[d];
+    }
+    const char *p = ps->notify_q.p, *end = p + ps->notify_q.len;
+    while (any && p < end) {
+        struct arg a[3] = {{"__publish", 9}};
+        for (int i = 1; i <= 2; i++) {
+            uint32_t l;
+            memcpy(&l, p, 4);
+            a[i].p = p + 4;
+            a[i].len = l;
+            p += 4 + l;
+        }
+        for (int d = 0; d < g_nshards; d++)
+            if (live[d]) xmsg_send_cmd(sh, d, XC_MAKE(NULL, XC_SINK), cmd, 0, 2, 3, a);
+    }
+    ps->notify_q.len = 0;
+    if (ps->notify_q.cap > 64 * 1024) buf_free(&ps->notify_q);
+}
+
+void notify_keyspace_event(int type, const char *event, const char *key, size_t klen, int dbid) {
+    struct shard *sh = tl_shard;
+    int flags = sh ? sh->cfg.notify_keyspace_events : 0;
+    if (!(flags & type)) return;
+    char small[256];
+    size_t elen = strlen(event);
+    size_t cap = 32 + (klen > elen ? klen : elen);
+    char *chan = cap <= sizeof(small) ? small : malloc(cap);
+    if (!chan) abort();
+    if (flags & NOTIFY_KEYSPACE) {
+        int n = snprintf(chan, cap, "__keyspace@%d__:", dbid);
+        memcpy(chan + n, key, klen);
+        notify_publish(sh, chan, (size_t)n + klen, event, elen);
+    }
+    if (flags & NOTIFY_KEYEVENT) {
+        int n = snprintf(chan, cap, "__keyevent@%d__:%s", dbid, event);
+        notify_publish(sh, chan, (size_t)n, key, klen);
+    }
+    if (chan != small) free(chan);
+}
+
+/* ---- PUBSUB ---- */
+
+/* The elements of a flat array reply of bulks and integers, in place. */
+struct elems {
+    const char *p, *end;
+};
+
+static long long elems_open(struct elems *e, const struct buf *r) {
+    long long n = 0;
+    e->p = e->end = r->p;
+    if (r->len < 4 || r->p[0] != '*') return 0;
+    const char *cr = memchr(r->p, '\r', r->len);
+    if (!cr) return 0;
+    str_to_ll(r->p + 1, (size_t)(cr - r->p - 1), &n);
+    e->p = cr + 2;
+    e->end = r->p + r->len;
+    return n;
+}
+
+/* Next element: a bulk (*p, *len) or an integer (*v); 0 at the end. */
+static int elems_next(struct elems *e, struct arg *a, long long *v) {
+    if (e->p >= e->end) return 0;
+    const char *cr = memchr(e->p, '\r', (size_t)(e->end - e->p));
+    if (!cr) return 0;
+    long long n = 0;
+    str_to_ll(e->p + 1, (size_t)(cr - e->p - 1), &n);
+    if (e->p[0] == ':') {
+        *v = n;
+        e->p = cr + 2;
+        return 1;
+    }
+    a->p = cr + 2;
+    a->len = (size_t)n;
+    e->p = cr + 2 + n + 2;
+    return 1;
+}
+
+static int arg_cmp(const void *x, const void *y) {
+    const struct arg *a = x, *b = y;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int r = memcmp(a->p, b->p, n);
+    return r ? r : (a->len > b->len) - (a->len < b->len);
+}
+
+/* Every shard's names, each once. The caller frees the array. */
+static size_t union_names(struct gather *g, struct arg **out) {
+    size_t n = 0, cap = 0;
+    struct arg *v = NULL;
+    for (int i = 0; i < g_nshards; i++) {
+        struct elems e;
+        elems_open(&e, &g->parts[i].reply);
+        struct arg a;
+        long long dummy;
+        while (elems_next(&e, &a, &dummy)) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 16;
+                v = realloc(v, sizeof(*v) * cap);
+                if (!v) abort();
+            }
+            v[n++] = a;
+        }
+    }
+    if (n) qsort(v, n, sizeof(*v), arg_cmp);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || arg_cmp(&v[u - 1], &v[i])) v[u++] = v[i];
+    *out = v;
+    return u;
+}
+
+static void list_names(struct client *c, int kind, const struct arg *pat) {
+    struct pubsub *ps = c->sh->pubsub;
+    const struct ps_table *t = ps ? &ps->t[kind] : NULL;
+    struct buf tmp = {0};
+    long long n = 0;
+    for (size_t b = 0; t && b < t->nb; b++) {
+        for (const struct ps_chan *ch = t->b[b]; ch; ch = ch->next) {
+            if (pat && !glob_match(pat->p, pat->len, ch->name, ch->len, 0)) continue;
+            reply_bulk(&tmp, ch->name, ch->len);
+            n++;
+        }
+    }
+    reply_array(c->out, n);
+    buf_put(c->out, tmp.p, tmp.len);
+    buf_free(&tmp);
+}
+
+void pubsub_channels_command(struct client *c) {
+    if (c->argc > 3) {
+        reply_errf(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try PUBSUB HELP.",
+                   (int)(c->argv[1].len < 128 ? c->argv[1].len : 128), c->argv[1].p);
+        return;
+    }
+    list_names(c, K_CHAN, c->argc == 3 ? &c->argv[2] : NULL);
+}
+
+void pubsub_shardchannels_command(struct client *c) {
+    if (c->argc > 3) {
+        reply_errf(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try PUBSUB HELP.",
+                   (int)(c->argv[1].len < 128 ? c->argv[1].len : 128), c->argv[1].p);
+        return;
+    }
+    list_names(c, K_SCHAN, c->argc == 3 ? &c->argv[2] : NULL);
+}
+
+void pubsub_numpat_command(struct client *c) { list_names(c, K_PAT, NULL); }
+
+static void numsub_generic(struct client *c, int kind) {
+    struct pubsub *ps = c->sh->pubsub;
+    reply_array(c->out, (long long)(c->argc - 2) * 2);
+    for (int i = 2; i < c->argc; i++) {
+        const struct arg *a = &c->argv[i];
+        const struct ps_chan *ch =
+            ps ? table_find(&ps->t[kind], a->p, a->len, name_hash(a->p, a->len)) : NULL;
+        reply_bulk(c->out, a->p, a->len);
+        reply_int(c->out, ch ? ch->n : 0);
+    }
+}
+
+void pubsub_numsub_command(struct client *c) { numsub_generic(c, K_CHAN); }
+void pubsub_shardnumsub_command(struct client *c) { numsub_generic(c, K_SCHAN); }
+
+/* Combine for CHANNELS / SHARDCHANNELS: the union of names. */
+void pubsub_names_combine(struct gather *g, struct buf *out, int resp) {
+    for (int i = 0; i < g_nshards; i++) {
+        const struct buf *r = &g->parts[i].reply;
+        if (r->len && r->p[0] == '-') {
+            buf_put(out, r->p, r->len);
+            return;
+        }
+    }
+    struct arg *v;
+    size_t n = union_names(g, &v);
+    reply_array(out, (long long)n);
+    for (size_t i = 0; i < n; i++) reply_bulk(out, v[i].p, v[i].len);
+    free(v);
+}
+
+/* Combine for NUMPAT: patterns subscribed anywhere, each counted once. */
+void pubsub_numpat_combine(struct gather *g, struct buf *out, int resp) {
+    struct arg *v;
+    size_t n = union_names(g, &v);
+    reply_int(out, (long long)n);
+    free(v);
+}
+
+/* Combine for NUMSUB / SHARDNUMSUB: every part lists the same channels in
+ * argument order; their counts are added. */
+void pubsub_numsub_combine(struct gather *g, struct buf *out, int resp) {
+    struct elems e[MAX_SHARDS];
+    long long n = 0;
+    for (int i = 0; i < g_nshards; i++) n = elems_open(&e[i], &g->parts[i].reply);
+    reply_array(out, n);
+    for (long long k = 0; k < n / 2; k++) {
+        struct arg name = {"", 0}, a;
+        long long sum = 0, v;
+        for (int i = 0; i < g_nshards; i++) {
+            v = 0;
+            if (!elems_next(&e[i], &a, &v)) continue;
+            if (i == 0) name = a;
+            if (elems_next(&e[i], &a, &v)) sum += v;
+        }
+        reply_bulk(out, name.p, name.len);
+        reply_int(out, sum);
+    }
+}
+
+/* ---- INFO ---- */
+
+void pubsub_info_part(struct shard *sh, struct buf *b) {
+    for (int k = 0; k < K_N; k++) {
+        const struct ps_table *t = sh->pubsub ? &sh->pubsub->t[k] : NULL;
+        uint32_t n = t ? (uint32_t)t->n : 0;
+        buf_put(b, &n, 4);
+        for (size_t i = 0; t && i < t->nb; i++) {
+            for (const struct ps_chan *ch = t->b[i]; ch; ch = ch->next) {
+                uint32_t l = (uint32_t)ch->len;
+                buf_put(b, &l, 4);
+                buf_put(b, ch->name, ch->len);
+            }
+        }
+    }
+}
+
+void pubsub_info_distinct(const char *const *parts, const size_t *lens, int nparts, long long out[3]) {
+    const char *at[MAX_SHARDS];
+    for (int i = 0; i < nparts; i++) at[i] = parts[i];
+    for (int k = 0; k < K_N; k++) {
+        size_t n = 0, cap = 0;
+        struct arg *v = NULL;
+        for (int i = 0; i < nparts; i++) {
+            if (!at[i]) continue;
+            const char *end = parts[i] + lens[i];
+            if (at[i] + 4 > end) continue;
+            uint32_t cnt, l;
+            memcpy(&cnt, at[i], 4);
+            at[i] += 4;
+            for (uint32_t j = 0; j < cnt && at[i] + 4 <= end; j++) {
+                memcpy(&l, at[i], 4);
+                if (n == cap) {
+                    cap = cap ? cap * 2 : 16;
+                    v = realloc(v, sizeof(*v) * cap);
+                    if (!v) abort();
+                }
+                v[n].p = at[i] + 4;
+                v[n++].len = l;
+                at[i] += 4 + l;
+            }
+        }
+        if (n) qsort(v, n, sizeof(*v), arg_cmp);
+        long long u = 0;
+        for (size_t i = 0; i < n; i++) u += i == 0 || arg_cmp(&v[i - 1], &v[i]) != 0;
+        out[k] = u;
+        free(v);
+    }
+}
+
+void pubsub_help_command(struct client *c) {
+    static const char *const lines[] = {
+        "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "CHANNELS [<pattern>]",
+        "    Return the currently active channels matching a <pattern> (default: '*').",
+        "NUMPAT",
+        "    Return number of subscriptions to patterns.",
+        "NUMSUB [<channel> ...]",
+        "    Return the number of subscribers for the specified channels, excluding",
+        "    pattern subscriptions(default: no channels).",
+        "SHARDCHANNELS [<pattern>]",
+        "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+        "SHARDNUMSUB [<shardchannel> ...]",
+        "    Return the number of subscribers for the specified shard level channel(s)",
+        "HELP",
+        "    Prints this help.",
+    };
+    size_t n = sizeof(lines) / sizeof(lines[0]);
+    reply_array(c->out, (long long)n);
+    for (size_t i = 0; i < n; i++) reply_simple(c->out, lines[i]);
+}
