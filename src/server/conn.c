@@ -19,24 +19,73 @@
 #include "../util/util.h"
 #include "dispatch.h"
 
-#define MAX_IOV 64
+#define MAX_IOV ((int)(sizeof(((struct conn_sendv *)0)->iov) / sizeof(struct iovec)))
 
-static void fmt_addr(const struct sockaddr_storage *ss, char *dst, size_t cap) {
-    char ip[INET6_ADDRSTRLEN] = "?";
+static const char *fmt_sockaddr(const struct sockaddr_storage *ss, int ok, char *dst) {
+    char ip[INET6_ADDRSTRLEN];
     int port = 0;
-    if (ss->ss_family == AF_INET) {
-        const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
-        inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
-        port = ntohs(a->sin_port);
-        snprintf(dst, cap, "%s:%d", ip, port);
-    } else if (ss->ss_family == AF_INET6) {
-        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
-        inet_ntop(AF_INET6, &a->sin6_addr, ip, sizeof(ip));
-        port = ntohs(a->sin6_port);
-        snprintf(dst, cap, "%s:%d", ip, port);
-    } else {
-        snprintf(dst, cap, "?:0");
+    const void *a = NULL;
+    if (ok && ss->ss_family == AF_INET) {
+        a = &((const struct sockaddr_in *)ss)->sin_addr;
+        port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
+    } else if (ok && ss->ss_family == AF_INET6) {
+        a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+        port = ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
     }
+    if (a && inet_ntop(ss->ss_family, a, ip, sizeof(ip))) snprintf(dst, CONN_ADDR_LEN, "%s:%d", ip, port);
+    else snprintf(dst, CONN_ADDR_LEN, "?:0");
+    return dst;
+}
+
+const char *conn_addr(const struct conn *c, char *dst) {
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    return fmt_sockaddr(&ss, c->fd >= 0 && getpeername(c->fd, (struct sockaddr *)&ss, &sl) == 0, dst);
+}
+
+const char *conn_laddr(const struct conn *c, char *dst) {
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    return fmt_sockaddr(&ss, c->fd >= 0 && getsockname(c->fd, (struct sockaddr *)&ss, &sl) == 0, dst);
+}
+
+int addr_is_loopback(const struct sockaddr_storage *ss) {
+    if (ss->ss_family == AF_INET)
+        return ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) == INADDR_LOOPBACK;
+    if (ss->ss_family == AF_INET6)
+        return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)ss)->sin6_addr);
+    return 0;
+}
+
+struct conn_meta *conn_meta(struct conn *c) {
+    if (!c->meta) {
+        c->meta = calloc(1, sizeof(*c->meta));
+        if (!c->meta) abort();
+    }
+    return c->meta;
+}
+
+static void list_unlink(struct shard *sh, struct conn *c) {
+    if (c->prev) c->prev->next = c->next;
+    else sh->conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    else sh->conns_tail = c->prev;
+    c->prev = c->next = NULL;
+}
+
+static void list_append(struct shard *sh, struct conn *c) {
+    c->prev = sh->conns_tail;
+    c->next = NULL;
+    if (sh->conns_tail) sh->conns_tail->next = c;
+    else sh->conns = c;
+    sh->conns_tail = c;
+}
+
+void conn_touch(struct conn *c) {
+    c->last_ms = db_now_ms;
+    if (c->sh->conns_tail == c) return;
+    list_unlink(c->sh, c);
+    list_append(c->sh, c);
 }
 
 struct conn *conn_new(struct shard *sh, int fd) {
@@ -49,19 +98,34 @@ struct conn *conn_new(struct shard *sh, int fd) {
     c->authenticated = !(sh->cfg.requirepass && sh->cfg.requirepass[0]);
     resp_state_reset(&c->ps);
     c->ctime_ms = c->last_ms = db_now_ms;
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof(ss);
-    if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0) fmt_addr(&ss, c->addr, sizeof(c->addr));
-    sl = sizeof(ss);
-    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) fmt_addr(&ss, c->laddr, sizeof(c->laddr));
-    c->next = sh->conns;
-    if (sh->conns) sh->conns->prev = c;
-    sh->conns = c;
+    list_append(sh, c);
     sh->nconns++;
     c->recv_armed = 1;
     c->inflight = 1; /* the armed receive */
     io_recv(sh->io, fd, IO_TAG(IO_RECV, c));
     return c;
+}
+
+/* Give c's empty output buffer to the shard's pool (or free it), so that an
+ * idle connection holds none. */
+static void out_release(struct conn *c) {
+    struct shard *sh = c->sh;
+    if (!c->out.cap || c->out.len) return;
+    if (sh->obuf_pool_n < OBUF_POOL_MAX && sh->obuf_pool_bytes + c->out.cap <= OBUF_POOL_BYTES) {
+        sh->obuf_pool_bytes += c->out.cap;
+        sh->obuf_pool[sh->obuf_pool_n++] = buf_take(&c->out);
+    } else {
+        buf_free(&c->out);
+    }
+}
+
+/* Give c an output buffer from the pool, if it has none. */
+static void out_acquire(struct conn *c) {
+    struct shard *sh = c->sh;
+    if (c->out.cap || !sh->obuf_pool_n) return;
+    c->out = sh->obuf_pool[--sh->obuf_pool_n];
+    sh->obuf_pool_bytes -= c->out.cap;
+    c->out.len = 0;
 }
 
 #define SEG_POOL_MAX 4096
@@ -83,11 +147,10 @@ static void seg_release(struct shard *sh, struct conn *c, struct oseg *s) {
     if (s->ref) {
         xmsg_unref(s->ref);
     } else if (s->owned) {
-        /* keep one buffer's capacity around for the next replies */
-        if (c && c->out.cap == 0 && s->cap <= 64 * 1024) {
-            c->out.p = s->p;
-            c->out.cap = s->cap;
-            c->out.len = 0;
+        /* keep the buffer for the next replies (this client's or another's) */
+        if (sh->obuf_pool_n < OBUF_POOL_MAX && sh->obuf_pool_bytes + s->cap <= OBUF_POOL_BYTES) {
+            sh->obuf_pool_bytes += s->cap;
+            sh->obuf_pool[sh->obuf_pool_n++] = (struct buf){s->p, 0, s->cap};
         } else {
             free(s->p);
         }
@@ -114,18 +177,19 @@ static void conn_free(struct conn *c) {
         seg_release(sh, NULL, s);
         s = n;
     }
-    if (c->prev) c->prev->next = c->next;
-    else sh->conns = c->next;
-    if (c->next) c->next->prev = c->prev;
+    list_unlink(sh, c);
     sh->nconns--;
     atomic_fetch_sub(&g_clients, 1);
     buf_free(&c->in);
     buf_free(&c->out);
     free(c->own_spans.v);
-    free(c->iov);
-    free(c->name);
-    free(c->lib_name);
-    free(c->lib_ver);
+    if (c->meta) {
+        free(c->meta->sv);
+        free(c->meta->name);
+        free(c->meta->lib_name);
+        free(c->meta->lib_ver);
+        free(c->meta);
+    }
     free(c);
 }
 
@@ -309,6 +373,7 @@ void conn_flush(struct conn *c) {
         if (t->len > t->off) n++;
     if (n == 0) {
         if (c->close_after_reply && !c->qh && c->inflight == (c->recv_armed ? 1 : 0)) conn_close(c);
+        else if (!c->qh) out_release(c);
         return;
     }
     c->sending = 1;
@@ -320,22 +385,24 @@ void conn_flush(struct conn *c) {
         io_send(c->sh->io, c->fd, s->p + s->off, s->len - s->off, IO_TAG(IO_SEND, c));
         return;
     }
-    if (!c->iov) {
-        c->iov = malloc(sizeof(struct iovec) * MAX_IOV);
-        if (!c->iov) abort();
+    struct conn_meta *m = conn_meta(c);
+    if (!m->sv) {
+        m->sv = malloc(sizeof(*m->sv));
+        if (!m->sv) abort();
     }
+    struct iovec *iov = m->sv->iov;
     int i = 0;
     for (struct oseg *t = c->qh; t && t->ready && i < n; t = t->next) {
         t->inflight = 1;
         if (t->len == t->off) continue;
-        c->iov[i].iov_base = t->p + t->off;
-        c->iov[i].iov_len = t->len - t->off;
+        iov[i].iov_base = t->p + t->off;
+        iov[i].iov_len = t->len - t->off;
         i++;
     }
-    memset(&c->msg, 0, sizeof(c->msg));
-    c->msg.msg_iov = c->iov;
-    c->msg.msg_iovlen = (size_t)n;
-    io_sendmsg(c->sh->io, c->fd, &c->msg, IO_TAG(IO_SEND, c));
+    memset(&m->sv->msg, 0, sizeof(m->sv->msg));
+    m->sv->msg.msg_iov = iov;
+    m->sv->msg.msg_iovlen = (size_t)n;
+    io_sendmsg(c->sh->io, c->fd, &m->sv->msg, IO_TAG(IO_SEND, c));
 }
 
 void conn_on_sent(struct conn *c, int res) {
@@ -347,6 +414,7 @@ void conn_on_sent(struct conn *c, int res) {
         return;
     }
     c->sh->st.net_output_bytes += res;
+    if (res > 0) conn_touch(c); /* as in Redis, output counts as activity */
     size_t left = (size_t)res;
     while (c->qh && c->qh->ready) {
         struct oseg *s = c->qh;
@@ -371,13 +439,111 @@ void conn_on_recv_end(struct conn *c, int res) {
         /* out of receive buffers: re-arm once some come back */
         c->inflight++;
         c->recv_armed = 1;
-        c->rearm_next = c->sh->rearm_head;
-        c->sh->rearm_head = c;
+        struct shard *sh = c->sh;
+        if (sh->rearm_n == sh->rearm_cap) {
+            sh->rearm_cap = sh->rearm_cap ? sh->rearm_cap * 2 : 64;
+            sh->rearm = realloc(sh->rearm, sh->rearm_cap * sizeof(*sh->rearm));
+            if (!sh->rearm) abort();
+        }
+        sh->rearm[sh->rearm_n++] = c;
         conn_unref(c);
         return;
     }
     if (!c->closing) conn_close(c);
     conn_unref(c);
+}
+
+void conns_rearm(struct shard *sh) {
+    size_t n = sh->rearm_n;
+    sh->rearm_n = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct conn *c = sh->rearm[i];
+        if (c->closing) {
+            c->recv_armed = 0;
+            conn_unref(c);
+        } else {
+            io_recv(sh->io, c->fd, IO_TAG(IO_RECV, c));
+        }
+    }
+}
+
+static void ptr_push(struct conn ***v, size_t *n, size_t *cap, struct conn *c) {
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        *v = realloc(*v, *cap * sizeof(**v));
+        if (!*v) abort();
+    }
+    (*v)[(*n)++] = c;
+}
+
+int conn_pause_holds(struct conn *c, const struct command *cmd) {
+    struct shard *sh = c->sh;
+    if (sh->pause_type == PAUSE_NONE) return 0;
+    if (db_now_ms >= sh->pause_end_ms) {
+        conns_unpause(sh, 1);
+        return 0;
+    }
+    if (sh->pause_type == PAUSE_WRITE && !(cmd->flags & CMD_WRITE)) return 0;
+    c->paused = 1;
+    c->inflight++; /* the paused list's reference */
+    ptr_push(&sh->paused, &sh->paused_n, &sh->paused_cap, c);
+    return 1;
+}
+
+void conns_pause(struct shard *sh, int type, long long end_ms) {
+    conns_unpause(sh, 1); /* a pause whose time is up no longer counts */
+    if (type > sh->pause_type) sh->pause_type = type;
+    if (end_ms > sh->pause_end_ms) sh->pause_end_ms = end_ms;
+}
+
+void conns_unpause(struct shard *sh, int only_expired) {
+    if (sh->pause_type == PAUSE_NONE) return;
+    if (only_expired && db_now_ms < sh->pause_end_ms) return;
+    sh->pause_type = PAUSE_NONE;
+    sh->pause_end_ms = 0;
+}
+
+int conns_resume_paused(struct shard *sh) {
+    if (!sh->paused_n || sh->pause_type != PAUSE_NONE) return 0;
+    size_t n = sh->paused_n;
+    struct conn **v = sh->paused;
+    sh->paused = NULL;
+    sh->paused_n = sh->paused_cap = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct conn *c = v[i];
+        c->paused = 0;
+        if (!c->closing) conn_resume(c);
+        conn_unref(c);
+    }
+    free(v);
+    return 1;
+}
+
+/* Clients that never time out: Redis exempts blocked clients (here: held
+ * by CLIENT PAUSE or waiting on a coordinated operation).
+ * TODO(pubsub merge): exempt subscribed clients too (pubsub_subscribed). */
+static int timeout_exempt(const struct conn *c) { return c->paused || c->barrier; }
+
+void conns_close_idle(struct shard *sh, long long timeout_s) {
+    /* The list is in order of last activity (conn_touch), so the walk stops
+     * at the first client that is not idle for long enough. An exempt
+     * client goes to the tail (keeping its last_ms): it is seen again only
+     * after everything behind it has been idle for the timeout too. */
+    struct conn *first_moved = NULL;
+    for (struct conn *c = sh->conns, *n; c && c != first_moved; c = n) {
+        n = c->next;
+        if (db_now_ms - c->last_ms <= timeout_s * 1000) break;
+        if (c->closing) continue;
+        if (timeout_exempt(c)) {
+            if (sh->conns_tail != c) {
+                list_unlink(sh, c);
+                list_append(sh, c);
+            }
+            if (!first_moved) first_moved = c;
+            continue;
+        }
+        conn_close(c);
+    }
 }
 
 /* Copy spans used by a partial command into the connection's own array. */
@@ -409,7 +575,8 @@ static void build_argv(struct shard *sh, const char *base, struct resp_spans *sp
 static size_t process(struct conn *c, const char *buf, size_t len) {
     struct shard *sh = c->sh;
     size_t done = 0;
-    while (done < len && !c->barrier && !c->close_after_reply && !c->closing) {
+    out_acquire(c);
+    while (done < len && !c->barrier && !c->paused && !c->close_after_reply && !c->closing) {
         struct resp_spans *sp = c->own_spans.v ? &c->own_spans : &sh->spans;
         size_t used = 0;
         const char *err = NULL;
@@ -431,6 +598,16 @@ static size_t process(struct conn *c, const char *buf, size_t len) {
             const char *base = c->ps.is_inline ? sh->inline_buf.p : buf + done;
             build_argv(sh, base, sp, argc);
             dispatch_command(c, sh->argv, argc);
+            if (c->paused) {
+                /* held by CLIENT PAUSE: parse it again when the pause ends */
+                resp_state_reset(&c->ps);
+                if (sp == &c->own_spans) {
+                    free(c->own_spans.v);
+                    c->own_spans.v = NULL;
+                    c->own_spans.cap = 0;
+                }
+                break;
+            }
         }
         done += used;
         resp_state_reset(&c->ps);
@@ -446,9 +623,10 @@ static size_t process(struct conn *c, const char *buf, size_t len) {
 
 static int over_query_limit(struct conn *c) {
     if (c->in.len <= (size_t)c->sh->cfg.client_query_buffer_limit) return 0;
+    char addr[CONN_ADDR_LEN];
     log_warning("Closing client that reached max query buffer length: id=%lld addr=%s (qbuf "
                 "initial bytes: \"%.32s\")",
-                c->id, c->addr, c->in.p);
+                c->id, conn_addr(c, addr), c->in.p);
     conn_close(c);
     return 1;
 }
@@ -468,14 +646,14 @@ static void keep_tail(struct conn *c, const char *buf, size_t len, size_t done) 
         if (need > c->in.len && need <= (size_t)c->sh->cfg.client_query_buffer_limit)
             buf_reserve(&c->in, need - c->in.len);
     }
-    if (c->in.len == 0 && c->in.cap > 64 * 1024) buf_free(&c->in);
+    if (c->in.len == 0) buf_free(&c->in); /* an idle connection holds no input buffer */
 }
 
 void conn_on_data(struct conn *c, const char *data, size_t len) {
     if (c->closing) return;
     c->sh->st.net_input_bytes += (long long)len;
-    c->last_ms = db_now_ms;
-    if (c->in.len == 0 && !c->barrier && !c->close_after_reply) {
+    conn_touch(c);
+    if (c->in.len == 0 && !c->barrier && !c->paused && !c->close_after_reply) {
         size_t done = process(c, data, len);
         if (done < len && !c->closing && !c->close_after_reply) {
             keep_tail(c, data, len, done);
@@ -486,7 +664,7 @@ void conn_on_data(struct conn *c, const char *data, size_t len) {
     if (c->close_after_reply) return;
     buf_put(&c->in, data, len);
     if (over_query_limit(c)) return;
-    if (c->barrier) return;
+    if (c->barrier || c->paused) return;
     conn_resume(c);
 }
 
@@ -502,15 +680,19 @@ void conn_resume(struct conn *c) {
 
 void conn_describe(const struct conn *c, struct buf *b) {
     const char *cmdname = c->last_cmd ? c->last_cmd->name : "NULL";
+    char addr[CONN_ADDR_LEN], laddr[CONN_ADDR_LEN];
+    const char *name = c->meta && c->meta->name ? c->meta->name : "";
+    const char *lib_name = c->meta && c->meta->lib_name ? c->meta->lib_name : "";
+    const char *lib_ver = c->meta && c->meta->lib_ver ? c->meta->lib_ver : "";
     long long age = (db_now_ms - c->ctime_ms) / 1000, idle = (db_now_ms - c->last_ms) / 1000;
     buf_printf(b,
                "id=%lld addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d "
                "sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=0 "
                "multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=%d omem=%zu tot-mem=%zu events=r "
                "cmd=%s user=default redir=-1 resp=%d lib-name=%s lib-ver=%s",
-               c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "", age, idle,
+               c->id, conn_addr(c, addr), conn_laddr(c, laddr), c->fd, name, age, idle,
                c->no_evict ? "e" : "N", c->dbid, c->in.len, c->in.cap - c->in.len, c->in.cap,
                c->out.len, c->qh ? 1 : 0, c->qbytes,
                sizeof(*c) + c->in.cap + c->out.cap + c->qbytes, cmdname, c->resp,
-               c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
+               lib_name, lib_ver);
 }
