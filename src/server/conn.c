@@ -2,7 +2,8 @@
  * conn.c - connection lifecycle, input parsing and the ordered send queue.
  *
  * Input: bytes from a provided receive buffer are parsed in place; only a
- * trailing partial command is copied into `c->in`. Output: see conn.h.
+ * trailing partial command is copied into the connection's input state
+ * (`c->inp`, allocated only while it holds something). Output: see conn.h.
  */
 #include "conn.h"
 
@@ -96,7 +97,6 @@ struct conn *conn_new(struct shard *sh, int fd) {
     c->id = atomic_fetch_add(&g_next_client_id, 1);
     c->resp = 2;
     c->authenticated = !(sh->cfg.requirepass && sh->cfg.requirepass[0]);
-    resp_state_reset(&c->ps);
     c->ctime_ms = c->last_ms = db_now_ms;
     list_append(sh, c);
     sh->nconns++;
@@ -180,9 +180,12 @@ static void conn_free(struct conn *c) {
     list_unlink(sh, c);
     sh->nconns--;
     atomic_fetch_sub(&g_clients, 1);
-    buf_free(&c->in);
+    if (c->inp) {
+        buf_free(&c->inp->in);
+        free(c->inp->own_spans.v);
+        free(c->inp);
+    }
     buf_free(&c->out);
-    free(c->own_spans.v);
     if (c->meta) {
         free(c->meta->sv);
         free(c->meta->name);
@@ -546,14 +549,63 @@ void conns_close_idle(struct shard *sh, long long timeout_s) {
     }
 }
 
+/* The thread's input state for a connection that has none of its own: a
+ * connection keeps a struct conn_input only while it holds unparsed input. */
+static _Thread_local struct conn_input tl_input;
+static _Thread_local int tl_input_busy;
+
+static void input_clear(struct conn_input *x) {
+    memset(x, 0, sizeof(*x));
+    resp_state_reset(&x->ps);
+}
+
+/* The input state to parse c's input with: c's own, else the thread's
+ * (empty) one; a nested call gets a new one of c's own. Pair with
+ * input_put. */
+static struct conn_input *input_get(struct conn *c) {
+    if (c->inp) return c->inp;
+    if (!tl_input_busy) {
+        tl_input_busy = 1;
+        return &tl_input;
+    }
+    c->inp = malloc(sizeof(*c->inp));
+    if (!c->inp) abort();
+    input_clear(c->inp);
+    return c->inp;
+}
+
+/* Done with x: state left in the thread's one moves to c; c's own goes
+ * once it holds nothing. */
+static void input_put(struct conn *c, struct conn_input *x) {
+    int empty = x->in.len == 0 && !x->own_spans.v;
+    if (x == &tl_input) {
+        tl_input_busy = 0;
+        if (empty) {
+            buf_free(&x->in);
+            resp_state_reset(&x->ps);
+            return;
+        }
+        c->inp = malloc(sizeof(*c->inp));
+        if (!c->inp) abort();
+        *c->inp = *x;
+        input_clear(x);
+    } else if (empty && x == c->inp) {
+        buf_free(&x->in);
+        free(x);
+        c->inp = NULL;
+    }
+}
+
+static void resume(struct conn *c, struct conn_input *x);
+
 /* Copy spans used by a partial command into the connection's own array. */
-static void keep_spans(struct conn *c, struct resp_spans *sp) {
-    if (sp == &c->own_spans) return;
-    size_t n = (size_t)c->ps.argi;
-    c->own_spans.cap = n + 8;
-    c->own_spans.v = malloc(sizeof(struct resp_span) * c->own_spans.cap);
-    if (!c->own_spans.v) abort();
-    if (n) memcpy(c->own_spans.v, sp->v, sizeof(struct resp_span) * n);
+static void keep_spans(struct conn_input *x, struct resp_spans *sp) {
+    if (sp == &x->own_spans) return;
+    size_t n = (size_t)x->ps.argi;
+    x->own_spans.cap = n + 8;
+    x->own_spans.v = malloc(sizeof(struct resp_span) * x->own_spans.cap);
+    if (!x->own_spans.v) abort();
+    if (n) memcpy(x->own_spans.v, sp->v, sizeof(struct resp_span) * n);
 }
 
 static void build_argv(struct shard *sh, const char *base, struct resp_spans *sp, int argc) {
@@ -572,18 +624,18 @@ static void build_argv(struct shard *sh, const char *base, struct resp_spans *sp
 
 /* Parse and run the commands in buf[0..len). Returns the bytes consumed;
  * stops early when a barrier is raised or the connection must close. */
-static size_t process(struct conn *c, const char *buf, size_t len) {
+static size_t process(struct conn *c, struct conn_input *x, const char *buf, size_t len) {
     struct shard *sh = c->sh;
     size_t done = 0;
     out_acquire(c);
     while (done < len && !c->barrier && !c->paused && !c->close_after_reply && !c->closing) {
-        struct resp_spans *sp = c->own_spans.v ? &c->own_spans : &sh->spans;
+        struct resp_spans *sp = x->own_spans.v ? &x->own_spans : &sh->spans;
         size_t used = 0;
         const char *err = NULL;
-        enum resp_status st = resp_parse(&c->ps, sp, &sh->inline_buf, buf + done, len - done,
+        enum resp_status st = resp_parse(&x->ps, sp, &sh->inline_buf, buf + done, len - done,
                                          (size_t)sh->cfg.proto_max_bulk_len, &used, &err);
         if (st == RESP_MORE) {
-            keep_spans(c, sp);
+            keep_spans(x, sp);
             break;
         }
         if (st == RESP_ERR) {
@@ -594,88 +646,94 @@ static size_t process(struct conn *c, const char *buf, size_t len) {
             return len;
         }
         if (st == RESP_OK) {
-            int argc = (int)c->ps.argc;
-            const char *base = c->ps.is_inline ? sh->inline_buf.p : buf + done;
+            int argc = (int)x->ps.argc;
+            const char *base = x->ps.is_inline ? sh->inline_buf.p : buf + done;
             build_argv(sh, base, sp, argc);
             dispatch_command(c, sh->argv, argc);
             if (c->paused) {
                 /* held by CLIENT PAUSE: parse it again when the pause ends */
-                resp_state_reset(&c->ps);
-                if (sp == &c->own_spans) {
-                    free(c->own_spans.v);
-                    c->own_spans.v = NULL;
-                    c->own_spans.cap = 0;
+                resp_state_reset(&x->ps);
+                if (sp == &x->own_spans) {
+                    free(x->own_spans.v);
+                    x->own_spans.v = NULL;
+                    x->own_spans.cap = 0;
                 }
                 break;
             }
         }
         done += used;
-        resp_state_reset(&c->ps);
-        if (sp == &c->own_spans) {
-            free(c->own_spans.v);
-            c->own_spans.v = NULL;
-            c->own_spans.cap = 0;
+        resp_state_reset(&x->ps);
+        if (sp == &x->own_spans) {
+            free(x->own_spans.v);
+            x->own_spans.v = NULL;
+            x->own_spans.cap = 0;
         }
     }
     conn_want_flush(c);
     return done;
 }
 
-static int over_query_limit(struct conn *c) {
-    if (c->in.len <= (size_t)c->sh->cfg.client_query_buffer_limit) return 0;
+static int over_query_limit(struct conn *c, struct conn_input *x) {
+    if (x->in.len <= (size_t)c->sh->cfg.client_query_buffer_limit) return 0;
     char addr[CONN_ADDR_LEN];
     log_warning("Closing client that reached max query buffer length: id=%lld addr=%s (qbuf "
                 "initial bytes: \"%.32s\")",
-                c->id, conn_addr(c, addr), c->in.p);
+                c->id, conn_addr(c, addr), x->in.p);
     conn_close(c);
     return 1;
 }
 
-/* Keep buf[done..len) in c->in (it may already be there). */
-static void keep_tail(struct conn *c, const char *buf, size_t len, size_t done) {
-    if (buf == c->in.p) {
-        if (done && len > done) memmove(c->in.p, c->in.p + done, len - done);
-        c->in.len = len - done;
+/* Keep buf[done..len) in x->in (it may already be there). */
+static void keep_tail(struct conn *c, struct conn_input *x, const char *buf, size_t len, size_t done) {
+    if (buf == x->in.p) {
+        if (done && len > done) memmove(x->in.p, x->in.p + done, len - done);
+        x->in.len = len - done;
     } else {
-        c->in.len = 0;
-        buf_put(&c->in, buf + done, len - done);
+        x->in.len = 0;
+        buf_put(&x->in, buf + done, len - done);
     }
     /* a bulk being read: reserve its full size once instead of doubling */
-    if (c->ps.argc && c->ps.bulklen >= 0) {
-        size_t need = c->ps.pos + (size_t)c->ps.bulklen + 2;
-        if (need > c->in.len && need <= (size_t)c->sh->cfg.client_query_buffer_limit)
-            buf_reserve(&c->in, need - c->in.len);
+    if (x->ps.argc && x->ps.bulklen >= 0) {
+        size_t need = x->ps.pos + (size_t)x->ps.bulklen + 2;
+        if (need > x->in.len && need <= (size_t)c->sh->cfg.client_query_buffer_limit)
+            buf_reserve(&x->in, need - x->in.len);
     }
-    if (c->in.len == 0) buf_free(&c->in); /* an idle connection holds no input buffer */
+    if (x->in.len == 0) buf_free(&x->in); /* an idle connection holds no input buffer */
 }
 
 void conn_on_data(struct conn *c, const char *data, size_t len) {
     if (c->closing) return;
     c->sh->st.net_input_bytes += (long long)len;
     conn_touch(c);
-    if (c->in.len == 0 && !c->barrier && !c->paused && !c->close_after_reply) {
-        size_t done = process(c, data, len);
+    struct conn_input *x = input_get(c);
+    if (x->in.len == 0 && !c->barrier && !c->paused && !c->close_after_reply) {
+        size_t done = process(c, x, data, len);
         if (done < len && !c->closing && !c->close_after_reply) {
-            keep_tail(c, data, len, done);
-            over_query_limit(c);
+            keep_tail(c, x, data, len, done);
+            over_query_limit(c, x);
         }
-        return;
+    } else if (!c->close_after_reply) {
+        buf_put(&x->in, data, len);
+        if (!over_query_limit(c, x) && !c->barrier && !c->paused) resume(c, x);
     }
-    if (c->close_after_reply) return;
-    buf_put(&c->in, data, len);
-    if (over_query_limit(c)) return;
-    if (c->barrier || c->paused) return;
-    conn_resume(c);
+    input_put(c, x);
 }
 
-void conn_resume(struct conn *c) {
-    if (c->closing || c->in.len == 0) {
+/* Parse held input in x->in. */
+static void resume(struct conn *c, struct conn_input *x) {
+    if (c->closing || x->in.len == 0) {
         conn_want_flush(c);
         return;
     }
-    size_t done = process(c, c->in.p, c->in.len);
+    size_t done = process(c, x, x->in.p, x->in.len);
     if (c->closing) return;
-    keep_tail(c, c->in.p, c->in.len, done);
+    keep_tail(c, x, x->in.p, x->in.len, done);
+}
+
+void conn_resume(struct conn *c) {
+    struct conn_input *x = input_get(c);
+    resume(c, x);
+    input_put(c, x);
 }
 
 void conn_describe(const struct conn *c, struct buf *b) {
@@ -684,6 +742,7 @@ void conn_describe(const struct conn *c, struct buf *b) {
     const char *name = c->meta && c->meta->name ? c->meta->name : "";
     const char *lib_name = c->meta && c->meta->lib_name ? c->meta->lib_name : "";
     const char *lib_ver = c->meta && c->meta->lib_ver ? c->meta->lib_ver : "";
+    size_t qbuf = c->inp ? c->inp->in.len : 0, qcap = c->inp ? c->inp->in.cap : 0;
     long long age = (db_now_ms - c->ctime_ms) / 1000, idle = (db_now_ms - c->last_ms) / 1000;
     buf_printf(b,
                "id=%lld addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d "
@@ -691,8 +750,8 @@ void conn_describe(const struct conn *c, struct buf *b) {
                "multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=%d omem=%zu tot-mem=%zu events=r "
                "cmd=%s user=default redir=-1 resp=%d lib-name=%s lib-ver=%s",
                c->id, conn_addr(c, addr), conn_laddr(c, laddr), c->fd, name, age, idle,
-               c->no_evict ? "e" : "N", c->dbid, c->in.len, c->in.cap - c->in.len, c->in.cap,
+               c->no_evict ? "e" : "N", c->dbid, qbuf, qcap - qbuf, qcap,
                c->out.len, c->qh ? 1 : 0, c->qbytes,
-               sizeof(*c) + c->in.cap + c->out.cap + c->qbytes, cmdname, c->resp,
+               sizeof(*c) + qcap + c->out.cap + c->qbytes, cmdname, c->resp,
                lib_name, lib_ver);
 }

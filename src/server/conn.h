@@ -45,6 +45,15 @@ struct conn_sendv {
     struct iovec iov[64];
 };
 
+/* Input a connection holds between receives: a partial command, or input
+ * held back (barrier, CLIENT PAUSE). Allocated only while there is some;
+ * parsing otherwise runs on the shard thread's own copy. */
+struct conn_input {
+    struct buf in;               /* the unparsed bytes */
+    struct resp_state ps;        /* parser position in the partial command */
+    struct resp_spans own_spans; /* its arguments parsed so far */
+};
+
 /* Rarely used per-connection state, allocated on first use
  * (conn_meta()) so that an idle connection does not pay for it. */
 struct conn_meta {
@@ -54,8 +63,8 @@ struct conn_meta {
 };
 
 /* One client connection. Kept small (see bench/conns.sh): an idle
- * connection holds this struct and nothing else: no input buffer (`in` is
- * freed once empty), no output buffer (`out` goes back to the shard's pool
+ * connection holds this struct and nothing else: no input state (`inp`
+ * exists only while input is pending), no output buffer (`out` goes back to the shard's pool
  * once everything was sent), no send vector, no names. */
 struct conn {
     int fd;
@@ -75,9 +84,7 @@ struct conn {
     uint8_t paused;        /* input held by CLIENT PAUSE */
     int inflight;     /* holes, gathers, coordinated ops, sends, armed recv */
     int barrier;      /* a coordinated op runs: hold further input */
-    struct buf in;    /* unparsed input: a partial command or input held back */
-    struct resp_state ps;
-    struct resp_spans own_spans;
+    struct conn_input *inp; /* unparsed input, or NULL (see struct conn_input) */
     struct buf out;
     struct oseg *qh, *qt;
     size_t qbytes;
