@@ -106,17 +106,106 @@ struct conn *conn_new(struct shard *sh, int fd) {
     return c;
 }
 
+/* Append c to a growable array of connections. */
+static void ptr_push(struct conn ***v, size_t *n, size_t *cap, struct conn *c) {
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        *v = realloc(*v, *cap * sizeof(**v));
+        if (!*v) abort();
+    }
+    (*v)[(*n)++] = c;
+}
+
+int conn_pause_holds(struct conn *c, const struct command *cmd) {
+    struct shard *sh = c->sh;
+    if (sh->pause_type == PAUSE_NONE) return 0;
+    if (db_now_ms >= sh->pause_end_ms) {
+        conns_unpause(sh, 1);
+        return 0;
+    }
+    if (sh->pause_type == PAUSE_WRITE && !(cmd->flags & CMD_WRITE)) return 0;
+    c->paused = 1;
+    c->inflight++; /* the paused list's reference */
+    ptr_push(&sh->paused, &sh->paused_n, &sh->paused_cap, c);
+    return 1;
+}
+
+void conns_pause(struct shard *sh, int type, long long end_ms) {
+    conns_unpause(sh, 1); /* a pause whose time is up no longer counts */
+    if (type > sh->pause_type) sh->pause_type = type;
+    if (end_ms > sh->pause_end_ms) sh->pause_end_ms = end_ms;
+}
+
+void conns_unpause(struct shard *sh, int only_expired) {
+    if (sh->pause_type == PAUSE_NONE) return;
+    if (only_expired && db_now_ms < sh->pause_end_ms) return;
+    sh->pause_type = PAUSE_NONE;
+    sh->pause_end_ms = 0;
+}
+
+int conns_resume_paused(struct shard *sh) {
+    if (!sh->paused_n || sh->pause_type != PAUSE_NONE) return 0;
+    size_t n = sh->paused_n;
+    struct conn **v = sh->paused;
+    sh->paused = NULL;
+    sh->paused_n = sh->paused_cap = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct conn *c = v[i];
+        c->paused = 0;
+        if (!c->closing) conn_resume(c);
+        conn_unref(c);
+    }
+    free(v);
+    return 1;
+}
+
+/* Clients that never time out: Redis exempts blocked clients (here: held
+ * by CLIENT PAUSE or waiting on a coordinated operation).
+ * TODO(pubsub merge): exempt subscribed clients too (pubsub_subscribed). */
+static int timeout_exempt(const struct conn *c) { return c->paused || c->barrier; }
+
+void conns_close_idle(struct shard *sh, long long timeout_s) {
+    /* The list is in order of last activity (conn_touch), so the walk stops
+     * at the first client that is not idle for long enough. An exempt
+     * client goes to the tail (keeping its last_ms): it is seen again only
+     * after everything behind it has been idle for the timeout too. */
+    struct conn *first_moved = NULL;
+    for (struct conn *c = sh->conns, *n; c && c != first_moved; c = n) {
+        n = c->next;
+        if (db_now_ms - c->last_ms <= timeout_s * 1000) break;
+        if (c->closing) continue;
+        if (timeout_exempt(c)) {
+            if (sh->conns_tail != c) {
+                list_unlink(sh, c);
+                list_append(sh, c);
+            }
+            if (!first_moved) first_moved = c;
+            continue;
+        }
+        conn_close(c);
+    }
+}
+
 /* Give c's empty output buffer to the shard's pool (or free it), so that an
  * idle connection holds none. */
-static void out_release(struct conn *c) {
-    struct shard *sh = c->sh;
-    if (!c->out.cap || c->out.len) return;
-    if (sh->obuf_pool_n < OBUF_POOL_MAX && sh->obuf_pool_bytes + c->out.cap <= OBUF_POOL_BYTES) {
-        sh->obuf_pool_bytes += c->out.cap;
-        sh->obuf_pool[sh->obuf_pool_n++] = buf_take(&c->out);
+/* Largest buffer the pool keeps. */
+#define OBUF_POOL_ONE (64 * 1024)
+
+/* Keep a free output buffer (p, cap bytes) in the shard's pool, or free it. */
+static void pool_put(struct shard *sh, char *p, size_t cap) {
+    if (cap <= OBUF_POOL_ONE && sh->obuf_pool_n < OBUF_POOL_MAX &&
+        sh->obuf_pool_bytes + cap <= OBUF_POOL_BYTES) {
+        sh->obuf_pool_bytes += cap;
+        sh->obuf_pool[sh->obuf_pool_n++] = (struct buf){p, 0, cap};
     } else {
-        buf_free(&c->out);
+        free(p);
     }
+}
+
+static void out_release(struct conn *c) {
+    if (!c->out.cap || c->out.len) return;
+    struct buf b = buf_take(&c->out);
+    pool_put(c->sh, b.p, b.cap);
 }
 
 /* Give c an output buffer from the pool, if it has none. */
@@ -148,12 +237,7 @@ static void seg_release(struct shard *sh, struct conn *c, struct oseg *s) {
         xmsg_unref(s->ref);
     } else if (s->owned) {
         /* keep the buffer for the next replies (this client's or another's) */
-        if (sh->obuf_pool_n < OBUF_POOL_MAX && sh->obuf_pool_bytes + s->cap <= OBUF_POOL_BYTES) {
-            sh->obuf_pool_bytes += s->cap;
-            sh->obuf_pool[sh->obuf_pool_n++] = (struct buf){s->p, 0, s->cap};
-        } else {
-            free(s->p);
-        }
+        pool_put(sh, s->p, s->cap);
     }
     if (sh->seg_pool_n < SEG_POOL_MAX) {
         s->next = sh->seg_pool;
@@ -442,13 +526,7 @@ void conn_on_recv_end(struct conn *c, int res) {
         /* out of receive buffers: re-arm once some come back */
         c->inflight++;
         c->recv_armed = 1;
-        struct shard *sh = c->sh;
-        if (sh->rearm_n == sh->rearm_cap) {
-            sh->rearm_cap = sh->rearm_cap ? sh->rearm_cap * 2 : 64;
-            sh->rearm = realloc(sh->rearm, sh->rearm_cap * sizeof(*sh->rearm));
-            if (!sh->rearm) abort();
-        }
-        sh->rearm[sh->rearm_n++] = c;
+        ptr_push(&c->sh->rearm, &c->sh->rearm_n, &c->sh->rearm_cap, c);
         conn_unref(c);
         return;
     }
@@ -470,84 +548,6 @@ void conns_rearm(struct shard *sh) {
     }
 }
 
-static void ptr_push(struct conn ***v, size_t *n, size_t *cap, struct conn *c) {
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 64;
-        *v = realloc(*v, *cap * sizeof(**v));
-        if (!*v) abort();
-    }
-    (*v)[(*n)++] = c;
-}
-
-int conn_pause_holds(struct conn *c, const struct command *cmd) {
-    struct shard *sh = c->sh;
-    if (sh->pause_type == PAUSE_NONE) return 0;
-    if (db_now_ms >= sh->pause_end_ms) {
-        conns_unpause(sh, 1);
-        return 0;
-    }
-    if (sh->pause_type == PAUSE_WRITE && !(cmd->flags & CMD_WRITE)) return 0;
-    c->paused = 1;
-    c->inflight++; /* the paused list's reference */
-    ptr_push(&sh->paused, &sh->paused_n, &sh->paused_cap, c);
-    return 1;
-}
-
-void conns_pause(struct shard *sh, int type, long long end_ms) {
-    conns_unpause(sh, 1); /* a pause whose time is up no longer counts */
-    if (type > sh->pause_type) sh->pause_type = type;
-    if (end_ms > sh->pause_end_ms) sh->pause_end_ms = end_ms;
-}
-
-void conns_unpause(struct shard *sh, int only_expired) {
-    if (sh->pause_type == PAUSE_NONE) return;
-    if (only_expired && db_now_ms < sh->pause_end_ms) return;
-    sh->pause_type = PAUSE_NONE;
-    sh->pause_end_ms = 0;
-}
-
-int conns_resume_paused(struct shard *sh) {
-    if (!sh->paused_n || sh->pause_type != PAUSE_NONE) return 0;
-    size_t n = sh->paused_n;
-    struct conn **v = sh->paused;
-    sh->paused = NULL;
-    sh->paused_n = sh->paused_cap = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct conn *c = v[i];
-        c->paused = 0;
-        if (!c->closing) conn_resume(c);
-        conn_unref(c);
-    }
-    free(v);
-    return 1;
-}
-
-/* Clients that never time out: Redis exempts blocked clients (here: held
- * by CLIENT PAUSE or waiting on a coordinated operation).
- * TODO(pubsub merge): exempt subscribed clients too (pubsub_subscribed). */
-static int timeout_exempt(const struct conn *c) { return c->paused || c->barrier; }
-
-void conns_close_idle(struct shard *sh, long long timeout_s) {
-    /* The list is in order of last activity (conn_touch), so the walk stops
-     * at the first client that is not idle for long enough. An exempt
-     * client goes to the tail (keeping its last_ms): it is seen again only
-     * after everything behind it has been idle for the timeout too. */
-    struct conn *first_moved = NULL;
-    for (struct conn *c = sh->conns, *n; c && c != first_moved; c = n) {
-        n = c->next;
-        if (db_now_ms - c->last_ms <= timeout_s * 1000) break;
-        if (c->closing) continue;
-        if (timeout_exempt(c)) {
-            if (sh->conns_tail != c) {
-                list_unlink(sh, c);
-                list_append(sh, c);
-            }
-            if (!first_moved) first_moved = c;
-            continue;
-        }
-        conn_close(c);
-    }
-}
 
 /* The thread's input state for a connection that has none of its own: a
  * connection keeps a struct conn_input only while it holds unparsed input. */

@@ -120,6 +120,32 @@ start_server {tags {clients}} {
         $busy close
     }
 
+    tags {redis-shard-only} {
+        test "an idle client keeps no input buffer after a split command" {
+            set c [redis_deferring_client]
+            $c write "*3\r\n\$3\r\nSET\r\n\$5\r\nsplit\r\n\$1000\r\n"
+            $c write "[string repeat x 600]"
+            $c flush
+            after 100
+            # while the command is incomplete, its bytes are held
+            set line ""
+            foreach l [split [string trim [r client list]] "\n"] {
+                if {[string match "*cmd=NULL*" $l]} { set line $l }
+            }
+            assert_match "*qbuf=6* *" $line
+            $c write "[string repeat x 400]\r\n"
+            assert_equal OK [$c read]
+            $c write [::resp::encode GET split]
+            assert_equal 1000 [string length [$c read]]
+            set line ""
+            foreach l [split [string trim [r client list]] "\n"] {
+                if {[string match "*cmd=get*" $l]} { set line $l }
+            }
+            assert_match "*qbuf=0 qbuf-free=0 *rbs=0 *" $line
+            $c close
+        }
+    }
+
     test "maxclients counts the clients of every shard" {
         set n [llength [split [string trim [r client list]] "\n"]]
         r config set maxclients [expr {$n + 6}]
