@@ -3,7 +3,7 @@
 # The sourcing script sets PROG (its name, for messages) and these globals
 # before calling bench_setup:
 #   SHARD_BIN REDIS_BIN CLI_BIN SHARD_STYLE(optional) SHARD_EXTRA_ARGS SERVERS
-#   SERVER_CPU SHARD2_CPUS SERVER_TIMEOUT KEEP_TMP
+#   SERVER_CPU SHARD2_CPUS SERVER_TIMEOUT KEEP_TMP REDIS_EXTRA_ARGS(optional)
 # Servers are named redis, shard1 (--shards 1) and shard2 (--shards 2); each
 # one listens on 127.0.0.1, runs pinned with taskset under `timeout
 # SERVER_TIMEOUT`, and only PIDs started here are ever signalled.
@@ -139,8 +139,9 @@ start_server() {
 
     local -a args
     if [[ $style == redis ]]; then
+        # shellcheck disable=SC2206
         args=(--port "$port" --bind 127.0.0.1 --save '' --appendonly no
-              --daemonize no --protected-mode no --dir "$TMPD" --logfile '')
+              --daemonize no --protected-mode no --dir "$TMPD" --logfile '' ${REDIS_EXTRA_ARGS:-})
     else
         # shellcheck disable=SC2206
         args=(--port "$port" --bind 127.0.0.1 --shards "$shards" --cpu-affinity no

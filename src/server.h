@@ -136,6 +136,12 @@ struct shard_stats {
 /* Provided by src/server/conn.c */
 struct conn;
 
+enum { PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL };
+
+/* Output buffers kept for reuse by a shard (at most OBUF_POOL_BYTES). */
+#define OBUF_POOL_MAX 64
+#define OBUF_POOL_BYTES (1024 * 1024)
+
 struct shard {
     int id;
     struct config cfg; /* this shard's copy; CONFIG SET updates every copy */
@@ -159,12 +165,21 @@ struct shard {
 
     /* connections */
     struct conn *flush_head; /* connections with output to send */
-    struct conn *rearm_head; /* connections whose recv must be re-armed */
-    struct conn *conns;      /* all connections (doubly linked) */
+    struct conn **rearm;     /* connections whose recv must be re-armed */
+    size_t rearm_n, rearm_cap;
+    struct conn *conns;      /* all connections, least recently active first */
+    struct conn *conns_tail; /* most recently active */
     struct oseg *seg_pool;   /* free output segments */
     int seg_pool_n;
     long nconns;
     struct pubsub *pubsub;   /* subscriptions of this shard's connections */
+    int pause_type;          /* CLIENT PAUSE on this shard: PAUSE_NONE/WRITE/ALL */
+    long long pause_end_ms;
+    struct conn **paused;    /* connections holding a command until the pause ends */
+    size_t paused_n, paused_cap;
+    struct buf obuf_pool[OBUF_POOL_MAX]; /* output buffers of idle connections */
+    int obuf_pool_n;
+    size_t obuf_pool_bytes;
 
     /* scratch for parsing */
     struct resp_spans spans;

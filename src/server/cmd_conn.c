@@ -4,6 +4,7 @@
  * which run on every shard and are combined.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,8 +43,10 @@ static void reset_conn(struct conn *k) {
     k->dbid = 0;
     k->resp = 2;
     k->reply_mode = REPLY_ON;
-    free(k->name);
-    k->name = NULL;
+    if (k->meta) {
+        free(k->meta->name);
+        k->meta->name = NULL;
+    }
 }
 
 void reset_command(struct client *c) {
@@ -64,13 +67,15 @@ static int set_name(struct client *c, const struct arg *a) {
         return 0;
     }
     struct conn *k = c->conn;
-    free(k->name);
-    k->name = NULL;
+    if (!a->len && !k->meta) return 1;
+    struct conn_meta *m = conn_meta(k);
+    free(m->name);
+    m->name = NULL;
     if (a->len) {
-        k->name = malloc(a->len + 1);
-        if (!k->name) abort();
-        memcpy(k->name, a->p, a->len);
-        k->name[a->len] = '\0';
+        m->name = malloc(a->len + 1);
+        if (!m->name) abort();
+        memcpy(m->name, a->p, a->len);
+        m->name[a->len] = '\0';
     }
     return 1;
 }
@@ -172,7 +177,7 @@ void client_setname_command(struct client *c) {
 }
 
 void client_getname_command(struct client *c) {
-    if (c->conn->name) reply_bulkc(c->out, c->conn->name);
+    if (c->conn->meta && c->conn->meta->name) reply_bulkc(c->out, c->conn->meta->name);
     else reply_null(c->out, c->resp);
 }
 
@@ -260,8 +265,9 @@ struct kill_filter {
 
 static int kill_matches(const struct kill_filter *f, const struct conn *k) {
     if (f->id && k->id != f->id) return 0;
-    if (f->addr && !str_ieq(f->addr->p, f->addr->len, k->addr)) return 0;
-    if (f->laddr && !str_ieq(f->laddr->p, f->laddr->len, k->laddr)) return 0;
+    char a[CONN_ADDR_LEN];
+    if (f->addr && !str_ieq(f->addr->p, f->addr->len, conn_addr(k, a))) return 0;
+    if (f->laddr && !str_ieq(f->laddr->p, f->laddr->len, conn_laddr(k, a))) return 0;
     if (f->user && !str_ieq(f->user->p, f->user->len, "default")) return 0;
     if (f->type_set && (f->type < 0 || pubsub_obuf_class(k) != f->type)) return 0;
     if (f->skipme && k->id == f->my_id) return 0;
@@ -356,8 +362,8 @@ void client_kill_combine(struct gather *g, struct buf *out, int resp) {
 void client_setinfo_command(struct client *c) {
     const struct arg *attr = &c->argv[2], *val = &c->argv[3];
     char **slot;
-    if (ARG_IS(*attr, "lib-name")) slot = &c->conn->lib_name;
-    else if (ARG_IS(*attr, "lib-ver")) slot = &c->conn->lib_ver;
+    if (ARG_IS(*attr, "lib-name")) slot = &conn_meta(c->conn)->lib_name;
+    else if (ARG_IS(*attr, "lib-ver")) slot = &conn_meta(c->conn)->lib_ver;
     else {
         reply_errf(c, "ERR Unrecognized option '%.*s'", (int)attr->len, attr->p);
         return;
@@ -398,6 +404,45 @@ void client_reply_command(struct client *c) {
     }
 }
 
+/* CLIENT PAUSE timeout [WRITE|ALL]: runs on every shard (each one holds
+ * its own clients' commands), checked the same way everywhere, so every
+ * part gives the same error. */
+void client_pause_command(struct client *c) {
+    if (c->argc > 4) {
+        reply_err(c, "ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP.");
+        return;
+    }
+    int type = PAUSE_ALL;
+    if (c->argc == 4) {
+        if (ARG_IS(c->argv[3], "write")) type = PAUSE_WRITE;
+        else if (!ARG_IS(c->argv[3], "all")) {
+            reply_err(c, "ERR CLIENT PAUSE mode must be WRITE or ALL");
+            return;
+        }
+    }
+    long long ms;
+    if (!str_to_ll(c->argv[2].p, c->argv[2].len, &ms)) {
+        reply_err(c, "ERR timeout is not an integer or out of range");
+        return;
+    }
+    if (ms < 0) {
+        reply_err(c, "ERR timeout is negative");
+        return;
+    }
+    long long now = mstime();
+    if (ms > 0 && ms > LLONG_MAX - now) {
+        reply_err(c, "ERR timeout is out of range");
+        return;
+    }
+    conns_pause(c->sh, type, ms > 0 ? now + ms : 0);
+    reply_ok(c->out);
+}
+
+void client_unpause_command(struct client *c) {
+    conns_unpause(c->sh, 0);
+    reply_ok(c->out);
+}
+
 void client_help_command(struct client *c) {
     static const char *const lines[] = {
         "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -413,6 +458,10 @@ void client_help_command(struct client *c) {
         "    Kill connections. Options are: ID, ADDR, LADDR, TYPE, USER, SKIPME.",
         "LIST [options ...]",
         "    Return information about client connections. Options: TYPE, ID.",
+        "UNPAUSE",
+        "    Stop the current client pause, resuming traffic.",
+        "PAUSE <timeout> [WRITE|ALL]",
+        "    Suspend all, or just write, clients for <timeout> milliseconds.",
         "NO-EVICT (ON|OFF)",
         "    Protect current client connection from eviction.",
         "REPLY (ON|OFF|SKIP)",

@@ -285,6 +285,10 @@ struct command_doc {
     DOC("client|reply",                                                        \
         "Controls whether the server replies to the connection's commands.",   \
         "3.2.0", "O(1)")                                                       \
+    DOC("client|pause", "Suspends commands from clients for some time.",      \
+        "2.9.50", "O(1)")                                                      \
+    DOC("client|unpause", "Resumes commands from clients paused by CLIENT PAUSE.", \
+        "6.2.0", "O(N) where N is the number of paused clients")               \
     DOC("client|help", "Describes the CLIENT subcommands.", "5.0.0", "O(1)")   \
                                                                                \
     /* server */                                                               \
@@ -868,6 +872,16 @@ static const struct cmd_arg client_reply_mode[] = {
 
 static const struct cmd_arg client_reply_args[] = {
     A("on_off_skip", ONEOF, SUB(client_reply_mode)),
+};
+
+/* CLIENT PAUSE */
+static const struct cmd_arg client_pause_mode[] = {
+    A("write", PURE_TOKEN, TOK("WRITE")),
+    A("all", PURE_TOKEN, TOK("ALL")),
+};
+static const struct cmd_arg client_pause_args[] = {
+    A("timeout", INTEGER),
+    A("mode", ONEOF, SINCE("6.2.0"), FLAGS(OPT), SUB(client_pause_mode)),
 };
 
 /* COMMAND LIST */
@@ -1551,6 +1565,7 @@ static const struct command_args command_args[] = {
     ARGS("client|setinfo", client_setinfo_args),
     ARGS("client|no-evict", client_no_evict_args),
     ARGS("client|reply", client_reply_args),
+    ARGS("client|pause", client_pause_args),
     ARGS("command|info", command_names),
     ARGS("command|docs", command_names),
     ARGS("command|list", command_list_args),

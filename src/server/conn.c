@@ -2,7 +2,8 @@
  * conn.c - connection lifecycle, input parsing and the ordered send queue.
  *
  * Input: bytes from a provided receive buffer are parsed in place; only a
- * trailing partial command is copied into `c->in`. Output: see conn.h.
+ * trailing partial command is copied into the connection's input state
+ * (`c->inp`, allocated only while it holds something). Output: see conn.h.
  */
 #include "conn.h"
 
@@ -20,24 +21,73 @@
 #include "dispatch.h"
 #include "pubsub.h"
 
-#define MAX_IOV 64
+#define MAX_IOV ((int)(sizeof(((struct conn_sendv *)0)->iov) / sizeof(struct iovec)))
 
-static void fmt_addr(const struct sockaddr_storage *ss, char *dst, size_t cap) {
-    char ip[INET6_ADDRSTRLEN] = "?";
+static const char *fmt_sockaddr(const struct sockaddr_storage *ss, int ok, char *dst) {
+    char ip[INET6_ADDRSTRLEN];
     int port = 0;
-    if (ss->ss_family == AF_INET) {
-        const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
-        inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
-        port = ntohs(a->sin_port);
-        snprintf(dst, cap, "%s:%d", ip, port);
-    } else if (ss->ss_family == AF_INET6) {
-        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
-        inet_ntop(AF_INET6, &a->sin6_addr, ip, sizeof(ip));
-        port = ntohs(a->sin6_port);
-        snprintf(dst, cap, "%s:%d", ip, port);
-    } else {
-        snprintf(dst, cap, "?:0");
+    const void *a = NULL;
+    if (ok && ss->ss_family == AF_INET) {
+        a = &((const struct sockaddr_in *)ss)->sin_addr;
+        port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
+    } else if (ok && ss->ss_family == AF_INET6) {
+        a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+        port = ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
     }
+    if (a && inet_ntop(ss->ss_family, a, ip, sizeof(ip))) snprintf(dst, CONN_ADDR_LEN, "%s:%d", ip, port);
+    else snprintf(dst, CONN_ADDR_LEN, "?:0");
+    return dst;
+}
+
+const char *conn_addr(const struct conn *c, char *dst) {
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    return fmt_sockaddr(&ss, c->fd >= 0 && getpeername(c->fd, (struct sockaddr *)&ss, &sl) == 0, dst);
+}
+
+const char *conn_laddr(const struct conn *c, char *dst) {
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    return fmt_sockaddr(&ss, c->fd >= 0 && getsockname(c->fd, (struct sockaddr *)&ss, &sl) == 0, dst);
+}
+
+int addr_is_loopback(const struct sockaddr_storage *ss) {
+    if (ss->ss_family == AF_INET)
+        return ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) == INADDR_LOOPBACK;
+    if (ss->ss_family == AF_INET6)
+        return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)ss)->sin6_addr);
+    return 0;
+}
+
+struct conn_meta *conn_meta(struct conn *c) {
+    if (!c->meta) {
+        c->meta = calloc(1, sizeof(*c->meta));
+        if (!c->meta) abort();
+    }
+    return c->meta;
+}
+
+static void list_unlink(struct shard *sh, struct conn *c) {
+    if (c->prev) c->prev->next = c->next;
+    else sh->conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    else sh->conns_tail = c->prev;
+    c->prev = c->next = NULL;
+}
+
+static void list_append(struct shard *sh, struct conn *c) {
+    c->prev = sh->conns_tail;
+    c->next = NULL;
+    if (sh->conns_tail) sh->conns_tail->next = c;
+    else sh->conns = c;
+    sh->conns_tail = c;
+}
+
+void conn_touch(struct conn *c) {
+    c->last_ms = db_now_ms;
+    if (c->sh->conns_tail == c) return;
+    list_unlink(c->sh, c);
+    list_append(c->sh, c);
 }
 
 struct conn *conn_new(struct shard *sh, int fd) {
@@ -48,21 +98,123 @@ struct conn *conn_new(struct shard *sh, int fd) {
     c->id = atomic_fetch_add(&g_next_client_id, 1);
     c->resp = 2;
     c->authenticated = !(sh->cfg.requirepass && sh->cfg.requirepass[0]);
-    resp_state_reset(&c->ps);
     c->ctime_ms = c->last_ms = db_now_ms;
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof(ss);
-    if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0) fmt_addr(&ss, c->addr, sizeof(c->addr));
-    sl = sizeof(ss);
-    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) fmt_addr(&ss, c->laddr, sizeof(c->laddr));
-    c->next = sh->conns;
-    if (sh->conns) sh->conns->prev = c;
-    sh->conns = c;
+    list_append(sh, c);
     sh->nconns++;
     c->recv_armed = 1;
     c->inflight = 1; /* the armed receive */
     io_recv(sh->io, fd, IO_TAG(IO_RECV, c));
     return c;
+}
+
+/* Append c to a growable array of connections. */
+static void ptr_push(struct conn ***v, size_t *n, size_t *cap, struct conn *c) {
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        *v = realloc(*v, *cap * sizeof(**v));
+        if (!*v) abort();
+    }
+    (*v)[(*n)++] = c;
+}
+
+int conn_pause_holds(struct conn *c, const struct command *cmd) {
+    struct shard *sh = c->sh;
+    if (sh->pause_type == PAUSE_NONE) return 0;
+    if (db_now_ms >= sh->pause_end_ms) {
+        conns_unpause(sh, 1);
+        return 0;
+    }
+    if (sh->pause_type == PAUSE_WRITE && !(cmd->flags & CMD_WRITE)) return 0;
+    c->paused = 1;
+    c->inflight++; /* the paused list's reference */
+    ptr_push(&sh->paused, &sh->paused_n, &sh->paused_cap, c);
+    return 1;
+}
+
+void conns_pause(struct shard *sh, int type, long long end_ms) {
+    conns_unpause(sh, 1); /* a pause whose time is up no longer counts */
+    if (type > sh->pause_type) sh->pause_type = type;
+    if (end_ms > sh->pause_end_ms) sh->pause_end_ms = end_ms;
+}
+
+void conns_unpause(struct shard *sh, int only_expired) {
+    if (sh->pause_type == PAUSE_NONE) return;
+    if (only_expired && db_now_ms < sh->pause_end_ms) return;
+    sh->pause_type = PAUSE_NONE;
+    sh->pause_end_ms = 0;
+}
+
+int conns_resume_paused(struct shard *sh) {
+    if (!sh->paused_n || sh->pause_type != PAUSE_NONE) return 0;
+    size_t n = sh->paused_n;
+    struct conn **v = sh->paused;
+    sh->paused = NULL;
+    sh->paused_n = sh->paused_cap = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct conn *c = v[i];
+        c->paused = 0;
+        if (!c->closing) conn_resume(c);
+        conn_unref(c);
+    }
+    free(v);
+    return 1;
+}
+
+/* Clients that never time out: as Redis, subscribers and blocked clients
+ * (here: held by CLIENT PAUSE or waiting on a coordinated operation). */
+static int timeout_exempt(const struct conn *c) { return c->paused || c->barrier || pubsub_subscribed(c); }
+
+void conns_close_idle(struct shard *sh, long long timeout_s) {
+    /* The list is in order of last activity (conn_touch), so the walk stops
+     * at the first client that is not idle for long enough. An exempt
+     * client goes to the tail (keeping its last_ms): it is seen again only
+     * after everything behind it has been idle for the timeout too. */
+    struct conn *first_moved = NULL;
+    for (struct conn *c = sh->conns, *n; c && c != first_moved; c = n) {
+        n = c->next;
+        if (db_now_ms - c->last_ms <= timeout_s * 1000) break;
+        if (c->closing) continue;
+        if (timeout_exempt(c)) {
+            if (sh->conns_tail != c) {
+                list_unlink(sh, c);
+                list_append(sh, c);
+            }
+            if (!first_moved) first_moved = c;
+            continue;
+        }
+        conn_close(c);
+    }
+}
+
+/* Give c's empty output buffer to the shard's pool (or free it), so that an
+ * idle connection holds none. */
+/* Largest buffer the pool keeps. */
+#define OBUF_POOL_ONE (64 * 1024)
+
+/* Keep a free output buffer (p, cap bytes) in the shard's pool, or free it. */
+static void pool_put(struct shard *sh, char *p, size_t cap) {
+    if (cap <= OBUF_POOL_ONE && sh->obuf_pool_n < OBUF_POOL_MAX &&
+        sh->obuf_pool_bytes + cap <= OBUF_POOL_BYTES) {
+        sh->obuf_pool_bytes += cap;
+        sh->obuf_pool[sh->obuf_pool_n++] = (struct buf){p, 0, cap};
+    } else {
+        free(p);
+    }
+}
+
+static void out_release(struct conn *c) {
+    if (!c->out.cap || c->out.len) return;
+    struct buf b = buf_take(&c->out);
+    pool_put(c->sh, b.p, b.cap);
+}
+
+/* Give c an output buffer from the pool, if it has none. */
+static void out_acquire(struct conn *c) {
+    struct shard *sh = c->sh;
+    if (c->out.cap || !sh->obuf_pool_n) return;
+    c->out = sh->obuf_pool[--sh->obuf_pool_n];
+    sh->obuf_pool_bytes -= c->out.cap;
+    c->out.len = 0;
 }
 
 #define SEG_POOL_MAX 4096
@@ -84,14 +236,8 @@ static void seg_release(struct shard *sh, struct conn *c, struct oseg *s) {
     if (s->ref) {
         xmsg_unref(s->ref);
     } else if (s->owned) {
-        /* keep one buffer's capacity around for the next replies */
-        if (c && c->out.cap == 0 && s->cap <= 64 * 1024) {
-            c->out.p = s->p;
-            c->out.cap = s->cap;
-            c->out.len = 0;
-        } else {
-            free(s->p);
-        }
+        /* keep the buffer for the next replies (this client's or another's) */
+        pool_put(sh, s->p, s->cap);
     }
     if (sh->seg_pool_n < SEG_POOL_MAX) {
         s->next = sh->seg_pool;
@@ -115,18 +261,22 @@ static void conn_free(struct conn *c) {
         seg_release(sh, NULL, s);
         s = n;
     }
-    if (c->prev) c->prev->next = c->next;
-    else sh->conns = c->next;
-    if (c->next) c->next->prev = c->prev;
+    list_unlink(sh, c);
     sh->nconns--;
     atomic_fetch_sub(&g_clients, 1);
-    buf_free(&c->in);
+    if (c->inp) {
+        buf_free(&c->inp->in);
+        free(c->inp->own_spans.v);
+        free(c->inp);
+    }
     buf_free(&c->out);
-    free(c->own_spans.v);
-    free(c->iov);
-    free(c->name);
-    free(c->lib_name);
-    free(c->lib_ver);
+    if (c->meta) {
+        free(c->meta->sv);
+        free(c->meta->name);
+        free(c->meta->lib_name);
+        free(c->meta->lib_ver);
+        free(c->meta);
+    }
     free(c);
 }
 
@@ -323,6 +473,7 @@ void conn_flush(struct conn *c) {
         if (t->len > t->off) n++;
     if (n == 0) {
         if (c->close_after_reply && !c->qh && c->inflight == (c->recv_armed ? 1 : 0)) conn_close(c);
+        else if (!c->qh) out_release(c);
         return;
     }
     c->sending = 1;
@@ -334,22 +485,24 @@ void conn_flush(struct conn *c) {
         io_send(c->sh->io, c->fd, s->p + s->off, s->len - s->off, IO_TAG(IO_SEND, c));
         return;
     }
-    if (!c->iov) {
-        c->iov = malloc(sizeof(struct iovec) * MAX_IOV);
-        if (!c->iov) abort();
+    struct conn_meta *m = conn_meta(c);
+    if (!m->sv) {
+        m->sv = malloc(sizeof(*m->sv));
+        if (!m->sv) abort();
     }
+    struct iovec *iov = m->sv->iov;
     int i = 0;
     for (struct oseg *t = c->qh; t && t->ready && i < n; t = t->next) {
         t->inflight = 1;
         if (t->len == t->off) continue;
-        c->iov[i].iov_base = t->p + t->off;
-        c->iov[i].iov_len = t->len - t->off;
+        iov[i].iov_base = t->p + t->off;
+        iov[i].iov_len = t->len - t->off;
         i++;
     }
-    memset(&c->msg, 0, sizeof(c->msg));
-    c->msg.msg_iov = c->iov;
-    c->msg.msg_iovlen = (size_t)n;
-    io_sendmsg(c->sh->io, c->fd, &c->msg, IO_TAG(IO_SEND, c));
+    memset(&m->sv->msg, 0, sizeof(m->sv->msg));
+    m->sv->msg.msg_iov = iov;
+    m->sv->msg.msg_iovlen = (size_t)n;
+    io_sendmsg(c->sh->io, c->fd, &m->sv->msg, IO_TAG(IO_SEND, c));
 }
 
 void conn_on_sent(struct conn *c, int res) {
@@ -361,6 +514,7 @@ void conn_on_sent(struct conn *c, int res) {
         return;
     }
     c->sh->st.net_output_bytes += res;
+    if (res > 0) conn_touch(c); /* as in Redis, output counts as activity */
     size_t left = (size_t)res;
     while (c->qh && c->qh->ready) {
         struct oseg *s = c->qh;
@@ -386,11 +540,10 @@ void conn_on_recv_end(struct conn *c, int res) {
          * second connection starves before the next re-arm pass, put more
          * buffers into circulation; one fast sender alone is just
          * flow-controlled (it gets every buffer each iteration). */
-        if (c->sh->rearm_head) io_bufs_grow(c->sh->io);
+        if (c->sh->rearm_n) io_bufs_grow(c->sh->io);
         c->inflight++;
         c->recv_armed = 1;
-        c->rearm_next = c->sh->rearm_head;
-        c->sh->rearm_head = c;
+        ptr_push(&c->sh->rearm, &c->sh->rearm_n, &c->sh->rearm_cap, c);
         conn_unref(c);
         return;
     }
@@ -398,14 +551,78 @@ void conn_on_recv_end(struct conn *c, int res) {
     conn_unref(c);
 }
 
+void conns_rearm(struct shard *sh) {
+    size_t n = sh->rearm_n;
+    sh->rearm_n = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct conn *c = sh->rearm[i];
+        if (c->closing) {
+            c->recv_armed = 0;
+            conn_unref(c);
+        } else {
+            io_recv(sh->io, c->fd, IO_TAG(IO_RECV, c));
+        }
+    }
+}
+
+
+/* The thread's input state for a connection that has none of its own: a
+ * connection keeps a struct conn_input only while it holds unparsed input. */
+static _Thread_local struct conn_input tl_input;
+static _Thread_local int tl_input_busy;
+
+static void input_clear(struct conn_input *x) {
+    memset(x, 0, sizeof(*x));
+    resp_state_reset(&x->ps);
+}
+
+/* The input state to parse c's input with: c's own, else the thread's
+ * (empty) one; a nested call gets a new one of c's own. Pair with
+ * input_put. */
+static struct conn_input *input_get(struct conn *c) {
+    if (c->inp) return c->inp;
+    if (!tl_input_busy) {
+        tl_input_busy = 1;
+        return &tl_input;
+    }
+    c->inp = malloc(sizeof(*c->inp));
+    if (!c->inp) abort();
+    input_clear(c->inp);
+    return c->inp;
+}
+
+/* Done with x: state left in the thread's one moves to c; c's own goes
+ * once it holds nothing. */
+static void input_put(struct conn *c, struct conn_input *x) {
+    int empty = x->in.len == 0 && !x->own_spans.v;
+    if (x == &tl_input) {
+        tl_input_busy = 0;
+        if (empty) {
+            buf_free(&x->in);
+            resp_state_reset(&x->ps);
+            return;
+        }
+        c->inp = malloc(sizeof(*c->inp));
+        if (!c->inp) abort();
+        *c->inp = *x;
+        input_clear(x);
+    } else if (empty && x == c->inp) {
+        buf_free(&x->in);
+        free(x);
+        c->inp = NULL;
+    }
+}
+
+static void resume(struct conn *c, struct conn_input *x);
+
 /* Copy spans used by a partial command into the connection's own array. */
-static void keep_spans(struct conn *c, struct resp_spans *sp) {
-    if (sp == &c->own_spans) return;
-    size_t n = (size_t)c->ps.argi;
-    c->own_spans.cap = n + 8;
-    c->own_spans.v = malloc(sizeof(struct resp_span) * c->own_spans.cap);
-    if (!c->own_spans.v) abort();
-    if (n) memcpy(c->own_spans.v, sp->v, sizeof(struct resp_span) * n);
+static void keep_spans(struct conn_input *x, struct resp_spans *sp) {
+    if (sp == &x->own_spans) return;
+    size_t n = (size_t)x->ps.argi;
+    x->own_spans.cap = n + 8;
+    x->own_spans.v = malloc(sizeof(struct resp_span) * x->own_spans.cap);
+    if (!x->own_spans.v) abort();
+    if (n) memcpy(x->own_spans.v, sp->v, sizeof(struct resp_span) * n);
 }
 
 static void build_argv(struct shard *sh, const char *base, struct resp_spans *sp, int argc) {
@@ -424,17 +641,18 @@ static void build_argv(struct shard *sh, const char *base, struct resp_spans *sp
 
 /* Parse and run the commands in buf[0..len). Returns the bytes consumed;
  * stops early when a barrier is raised or the connection must close. */
-static size_t process(struct conn *c, const char *buf, size_t len) {
+static size_t process(struct conn *c, struct conn_input *x, const char *buf, size_t len) {
     struct shard *sh = c->sh;
     size_t done = 0;
-    while (done < len && !c->barrier && !c->close_after_reply && !c->closing) {
-        struct resp_spans *sp = c->own_spans.v ? &c->own_spans : &sh->spans;
+    out_acquire(c);
+    while (done < len && !c->barrier && !c->paused && !c->close_after_reply && !c->closing) {
+        struct resp_spans *sp = x->own_spans.v ? &x->own_spans : &sh->spans;
         size_t used = 0;
         const char *err = NULL;
-        enum resp_status st = resp_parse(&c->ps, sp, &sh->inline_buf, buf + done, len - done,
+        enum resp_status st = resp_parse(&x->ps, sp, &sh->inline_buf, buf + done, len - done,
                                          (size_t)sh->cfg.proto_max_bulk_len, &used, &err);
         if (st == RESP_MORE) {
-            keep_spans(c, sp);
+            keep_spans(x, sp);
             break;
         }
         if (st == RESP_ERR) {
@@ -445,81 +663,103 @@ static size_t process(struct conn *c, const char *buf, size_t len) {
             return len;
         }
         if (st == RESP_OK) {
-            int argc = (int)c->ps.argc;
-            const char *base = c->ps.is_inline ? sh->inline_buf.p : buf + done;
+            int argc = (int)x->ps.argc;
+            const char *base = x->ps.is_inline ? sh->inline_buf.p : buf + done;
             build_argv(sh, base, sp, argc);
             dispatch_command(c, sh->argv, argc);
+            if (c->paused) {
+                /* held by CLIENT PAUSE: parse it again when the pause ends */
+                resp_state_reset(&x->ps);
+                if (sp == &x->own_spans) {
+                    free(x->own_spans.v);
+                    x->own_spans.v = NULL;
+                    x->own_spans.cap = 0;
+                }
+                break;
+            }
         }
         done += used;
-        resp_state_reset(&c->ps);
-        if (sp == &c->own_spans) {
-            free(c->own_spans.v);
-            c->own_spans.v = NULL;
-            c->own_spans.cap = 0;
+        resp_state_reset(&x->ps);
+        if (sp == &x->own_spans) {
+            free(x->own_spans.v);
+            x->own_spans.v = NULL;
+            x->own_spans.cap = 0;
         }
     }
     conn_want_flush(c);
     return done;
 }
 
-static int over_query_limit(struct conn *c) {
-    if (c->in.len <= (size_t)c->sh->cfg.client_query_buffer_limit) return 0;
+static int over_query_limit(struct conn *c, struct conn_input *x) {
+    if (x->in.len <= (size_t)c->sh->cfg.client_query_buffer_limit) return 0;
+    char addr[CONN_ADDR_LEN];
     log_warning("Closing client that reached max query buffer length: id=%lld addr=%s (qbuf "
                 "initial bytes: \"%.32s\")",
-                c->id, c->addr, c->in.p);
+                c->id, conn_addr(c, addr), x->in.p);
     conn_close(c);
     return 1;
 }
 
-/* Keep buf[done..len) in c->in (it may already be there). */
-static void keep_tail(struct conn *c, const char *buf, size_t len, size_t done) {
-    if (buf == c->in.p) {
-        if (done && len > done) memmove(c->in.p, c->in.p + done, len - done);
-        c->in.len = len - done;
+/* Keep buf[done..len) in x->in (it may already be there). */
+static void keep_tail(struct conn *c, struct conn_input *x, const char *buf, size_t len, size_t done) {
+    if (buf == x->in.p) {
+        if (done && len > done) memmove(x->in.p, x->in.p + done, len - done);
+        x->in.len = len - done;
     } else {
-        c->in.len = 0;
-        buf_put(&c->in, buf + done, len - done);
+        x->in.len = 0;
+        buf_put(&x->in, buf + done, len - done);
     }
     /* a bulk being read: reserve its full size once instead of doubling */
-    if (c->ps.argc && c->ps.bulklen >= 0) {
-        size_t need = c->ps.pos + (size_t)c->ps.bulklen + 2;
-        if (need > c->in.len && need <= (size_t)c->sh->cfg.client_query_buffer_limit)
-            buf_reserve(&c->in, need - c->in.len);
+    if (x->ps.argc && x->ps.bulklen >= 0) {
+        size_t need = x->ps.pos + (size_t)x->ps.bulklen + 2;
+        if (need > x->in.len && need <= (size_t)c->sh->cfg.client_query_buffer_limit)
+            buf_reserve(&x->in, need - x->in.len);
     }
-    if (c->in.len == 0 && c->in.cap > 64 * 1024) buf_free(&c->in);
+    if (x->in.len == 0) buf_free(&x->in); /* an idle connection holds no input buffer */
 }
 
 void conn_on_data(struct conn *c, const char *data, size_t len) {
     if (c->closing) return;
     c->sh->st.net_input_bytes += (long long)len;
-    c->last_ms = db_now_ms;
-    if (c->in.len == 0 && !c->barrier && !c->close_after_reply) {
-        size_t done = process(c, data, len);
+    conn_touch(c);
+    struct conn_input *x = input_get(c);
+    if (x->in.len == 0 && !c->barrier && !c->paused && !c->close_after_reply) {
+        size_t done = process(c, x, data, len);
         if (done < len && !c->closing && !c->close_after_reply) {
-            keep_tail(c, data, len, done);
-            over_query_limit(c);
+            keep_tail(c, x, data, len, done);
+            over_query_limit(c, x);
         }
-        return;
+    } else if (!c->close_after_reply) {
+        buf_put(&x->in, data, len);
+        if (!over_query_limit(c, x) && !c->barrier && !c->paused) resume(c, x);
     }
-    if (c->close_after_reply) return;
-    buf_put(&c->in, data, len);
-    if (over_query_limit(c)) return;
-    if (c->barrier) return;
-    conn_resume(c);
+    input_put(c, x);
 }
 
-void conn_resume(struct conn *c) {
-    if (c->closing || c->in.len == 0) {
+/* Parse held input in x->in. */
+static void resume(struct conn *c, struct conn_input *x) {
+    if (c->closing || x->in.len == 0) {
         conn_want_flush(c);
         return;
     }
-    size_t done = process(c, c->in.p, c->in.len);
+    size_t done = process(c, x, x->in.p, x->in.len);
     if (c->closing) return;
-    keep_tail(c, c->in.p, c->in.len, done);
+    keep_tail(c, x, x->in.p, x->in.len, done);
+}
+
+void conn_resume(struct conn *c) {
+    struct conn_input *x = input_get(c);
+    resume(c, x);
+    input_put(c, x);
 }
 
 void conn_describe(const struct conn *c, struct buf *b) {
     const char *cmdname = c->last_cmd ? c->last_cmd->name : "NULL";
+    char addr[CONN_ADDR_LEN], laddr[CONN_ADDR_LEN];
+    const char *name = c->meta && c->meta->name ? c->meta->name : "";
+    const char *lib_name = c->meta && c->meta->lib_name ? c->meta->lib_name : "";
+    const char *lib_ver = c->meta && c->meta->lib_ver ? c->meta->lib_ver : "";
+    size_t qbuf = c->inp ? c->inp->in.len : 0, qcap = c->inp ? c->inp->in.cap : 0;
     long long age = (db_now_ms - c->ctime_ms) / 1000, idle = (db_now_ms - c->last_ms) / 1000;
     int sub, psub, ssub;
     pubsub_counts(c, &sub, &psub, &ssub);
@@ -534,9 +774,9 @@ void conn_describe(const struct conn *c, struct buf *b) {
                "sub=%d psub=%d ssub=%d multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=0 "
                "multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=%d omem=%zu tot-mem=%zu events=r "
                "cmd=%s user=default redir=-1 resp=%d lib-name=%s lib-ver=%s",
-               c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "", age, idle,
-               flags, c->dbid, sub, psub, ssub, c->in.len, c->in.cap - c->in.len, c->in.cap,
+               c->id, conn_addr(c, addr), conn_laddr(c, laddr), c->fd, name, age, idle,
+               flags, c->dbid, sub, psub, ssub, qbuf, qcap - qbuf, qcap,
                c->out.len, c->qh ? 1 : 0, c->qbytes,
-               sizeof(*c) + c->in.cap + c->out.cap + c->qbytes, cmdname, c->resp,
-               c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
+               sizeof(*c) + qcap + c->out.cap + c->qbytes, cmdname, c->resp,
+               lib_name, lib_ver);
 }

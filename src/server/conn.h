@@ -38,14 +38,42 @@ struct oseg {
 
 enum reply_mode { REPLY_ON, REPLY_OFF, REPLY_SKIP, REPLY_SKIP_NEXT };
 
+/* Scatter list for sendmsg, allocated the first time a flush has more
+ * than one ready segment. */
+struct conn_sendv {
+    struct msghdr msg;
+    struct iovec iov[64];
+};
+
+/* Input a connection holds between receives: a partial command, or input
+ * held back (barrier, CLIENT PAUSE). Allocated only while there is some;
+ * parsing otherwise runs on the shard thread's own copy. */
+struct conn_input {
+    struct buf in;               /* the unparsed bytes */
+    struct resp_state ps;        /* parser position in the partial command */
+    struct resp_spans own_spans; /* its arguments parsed so far */
+};
+
+/* Rarely used per-connection state, allocated on first use
+ * (conn_meta()) so that an idle connection does not pay for it. */
+struct conn_meta {
+    char *name;
+    char *lib_name, *lib_ver;
+    struct conn_sendv *sv;
+};
+
+/* One client connection. Kept small (see bench/conns.sh): an idle
+ * connection holds this struct and nothing else: no input state (`inp`
+ * exists only while input is pending), no output buffer (`out` goes back to the shard's pool
+ * once everything was sent), no send vector, no names. */
 struct conn {
     int fd;
+    int dbid;
     long long id;
     struct shard *sh;
-    struct conn *prev, *next;   /* shard's list of all connections */
+    struct conn *prev, *next;   /* shard's list, least recently active first */
     struct conn *flush_next;
-    struct conn *rearm_next;
-    uint8_t in_flush, in_rearm, recv_armed, sending;
+    uint8_t in_flush, recv_armed, sending;
     uint8_t closing;            /* no more input; free once nothing is in flight */
     uint8_t close_after_reply;  /* QUIT, protocol error: close once output drains */
     uint8_t free_pending;       /* freed while on the flush list */
@@ -53,20 +81,14 @@ struct conn {
     uint8_t reply_mode;
     uint8_t no_evict;
     uint8_t authenticated; /* AUTH passed, or no password when it connected */
-    int dbid;
+    uint8_t paused;        /* input held by CLIENT PAUSE */
     int inflight;     /* holes, gathers, coordinated ops, sends, armed recv */
     int barrier;      /* a coordinated op runs: hold further input */
-    struct buf in;    /* unparsed input: a partial command or input held back */
-    struct resp_state ps;
-    struct resp_spans own_spans;
+    struct conn_input *inp; /* unparsed input, or NULL (see struct conn_input) */
     struct buf out;
     struct oseg *qh, *qt;
     size_t qbytes;
-    struct iovec *iov;
-    struct msghdr msg;
-    char *name;
-    char *lib_name, *lib_ver;
-    char addr[64], laddr[64];
+    struct conn_meta *meta;
     long long ctime_ms, last_ms;
     long long soft_limit_since;
     const struct command *last_cmd;
@@ -74,6 +96,9 @@ struct conn {
     uint8_t last_cmd_len;
     struct ps_conn *subs; /* subscriptions (pubsub.c), NULL when never subscribed */
 };
+
+/* Room for a formatted address ("ip:port", IPv6 included). */
+#define CONN_ADDR_LEN 64
 
 /* Create a connection for an accepted socket on shard sh. */
 struct conn *conn_new(struct shard *sh, int fd);
@@ -89,6 +114,23 @@ void conn_on_recv_end(struct conn *c, int res);
 void conn_close(struct conn *c);
 /* Drop one in-flight reference; frees a closing connection at zero. */
 void conn_unref(struct conn *c);
+/* Re-arm receives that ended for lack of buffers (once per loop iteration). */
+void conns_rearm(struct shard *sh);
+/* CLIENT PAUSE: if this shard is paused for cmd, hold it (the command and
+ * the input after it stay unparsed in c->in) and return 1; else 0. */
+int conn_pause_holds(struct conn *c, const struct command *cmd);
+/* Pause this shard's clients until end_ms (a longer or stricter pause
+ * already in effect stays). */
+void conns_pause(struct shard *sh, int type, long long end_ms);
+/* End the pause now (or, with only_expired, if its time is up). The held
+ * clients run at the next conns_resume_paused. */
+void conns_unpause(struct shard *sh, int only_expired);
+/* Once no pause is in effect, run the held clients' input (from the loop,
+ * never inside a command). Returns 1 if it resumed any. */
+int conns_resume_paused(struct shard *sh);
+/* Close clients idle for more than `timeout` seconds (cron). Costs time in
+ * proportion to the clients it closes, not to all clients. */
+void conns_close_idle(struct shard *sh, long long timeout_s);
 /* Queue the connection for a flush at the end of this loop iteration. */
 void conn_want_flush(struct conn *c);
 /* Send what is ready (called once per connection per loop iteration). */
@@ -104,6 +146,18 @@ void conn_fill_hole(struct oseg *s, char *p, size_t len, struct xmsg *ref);
 void conn_add_shared(struct conn *c, const char *p, size_t len, struct xmsg *ref);
 /* Bytes of output this connection holds. */
 size_t conn_output_bytes(const struct conn *c);
+/* The connection's meta block, allocated on first use. */
+struct conn_meta *conn_meta(struct conn *c);
+/* The peer's "ip:port" into dst (CONN_ADDR_LEN bytes); returns dst. Asks
+ * the socket (nothing is stored per connection). */
+const char *conn_addr(const struct conn *c, char *dst);
+/* The local "ip:port" of the socket into dst (CONN_ADDR_LEN bytes). */
+const char *conn_laddr(const struct conn *c, char *dst);
+/* Is a peer address the one protected mode lets in? Like Redis 7.0: exactly
+ * 127.0.0.1 or ::1 (not the rest of 127.0.0.0/8). */
+int addr_is_loopback(const struct sockaddr_storage *ss);
+/* Move c to the tail of its shard's activity list (it just sent input). */
+void conn_touch(struct conn *c);
 /* Describe the connection like a CLIENT LIST line (no trailing newline). */
 void conn_describe(const struct conn *c, struct buf *b);
 

@@ -541,6 +541,7 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
     } else {
         c->last_cmd_len = 0;
     }
+    if (conn_pause_holds(c, cmd)) return; /* CLIENT PAUSE: runs once the pause ends */
     if (g_nshards == 1 && cmd->combine != C_FUNC) {
         struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                             .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,

@@ -381,9 +381,10 @@ static void close_doomed(struct pubsub *ps) {
         int seen = 0;
         for (size_t j = 0; j < i && !seen; j++) seen = ps->doomed[j] == c;
         if (seen || c->closing) continue;
+        char addr[CONN_ADDR_LEN];
         log_warning("Client id=%lld addr=%s scheduled to be closed ASAP for overcoming of output "
                     "buffer limits.",
-                    c->id, c->addr);
+                    c->id, conn_addr(c, addr));
         conn_close(c);
     }
     ps->ndoomed = 0;

@@ -105,6 +105,42 @@ int shards_create(int n, const struct config *cfg, int listen_fds[][16], int nli
     return 0;
 }
 
+static const char ERR_MAXCLIENTS[] = "-ERR max number of clients reached\r\n";
+static const char ERR_PROTECTED[] =
+    "-DENIED Redis is running in protected mode because protected mode is enabled and no "
+    "password is set for the default user. In this mode connections are only accepted from the "
+    "loopback interface. If you want to connect from external computers to Redis you may adopt "
+    "one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG "
+    "SET protected-mode no' from the loopback interface by connecting to Redis from the same host "
+    "the server is running, however MAKE SURE Redis is not publicly accessible from internet if "
+    "you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just "
+    "disable the protected mode by editing the Redis configuration file, and setting the "
+    "protected mode option to 'no', and then restarting the server. 3) If you started the server "
+    "manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an "
+    "authentication password for the default user. NOTE: You only need to do one of the above "
+    "things in order for the server to start accepting connections from the outside.\r\n";
+
+/* Refuse an accepted socket with `msg` (a whole RESP error line). The
+ * caller has counted it in g_clients. */
+static void reject(struct shard *sh, int fd, const char *msg) {
+    ssize_t w = write(fd, msg, strlen(msg));
+    (void)w;
+    close(fd);
+    atomic_fetch_sub(&g_clients, 1);
+    sh->st.rejected_conn++;
+}
+
+/* Redis 7.0's protected mode: with protected-mode on and no password for
+ * the default user, only peers at 127.0.0.1 or ::1 get in, whatever the
+ * bind addresses. */
+static int protected_denied(struct shard *sh, int fd) {
+    if (!sh->cfg.protected_mode || (sh->cfg.requirepass && sh->cfg.requirepass[0])) return 0;
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    if (getpeername(fd, (struct sockaddr *)&ss, &sl) != 0) return 0;
+    return !addr_is_loopback(&ss);
+}
+
 static void on_accept(struct shard *sh, const struct io_cqe *e, int lidx) {
     if (!e->more && !atomic_load(&g_shutdown))
         io_accept(sh->io, sh->listen_fd[lidx], IO_TAG(IO_ACCEPT, (uintptr_t)(lidx + 1) << 3));
@@ -114,13 +150,13 @@ static void on_accept(struct shard *sh, const struct io_cqe *e, int lidx) {
     }
     int fd = e->res;
     sh->st.connections_received++;
+    /* the count covers every shard, so maxclients is one global limit */
     if (atomic_fetch_add(&g_clients, 1) >= sh->cfg.maxclients) {
-        static const char msg[] = "-ERR max number of clients reached\r\n";
-        ssize_t w = write(fd, msg, sizeof(msg) - 1);
-        (void)w;
-        close(fd);
-        atomic_fetch_sub(&g_clients, 1);
-        sh->st.rejected_conn++;
+        reject(sh, fd, ERR_MAXCLIENTS);
+        return;
+    }
+    if (protected_denied(sh, fd)) {
+        reject(sh, fd, ERR_PROTECTED);
         return;
     }
     int one = 1;
@@ -174,21 +210,6 @@ static void on_cqe(void *ctx, const struct io_cqe *e) {
     }
 }
 
-static void rearm_receives(struct shard *sh) {
-    struct conn *c = sh->rearm_head;
-    sh->rearm_head = NULL;
-    while (c) {
-        struct conn *next = c->rearm_next;
-        if (c->closing) {
-            c->recv_armed = 0;
-            conn_unref(c);
-        } else {
-            io_recv(sh->io, c->fd, IO_TAG(IO_RECV, c));
-        }
-        c = next;
-    }
-}
-
 static void flush_conns(struct shard *sh) {
     while (sh->flush_head) {
         struct conn *c = sh->flush_head;
@@ -215,8 +236,9 @@ static void check_output_limits(struct shard *sh) {
             c->soft_limit_since = 0;
         }
         if (close_it && !c->closing) {
+            char addr[CONN_ADDR_LEN];
             log_warning("Client id=%lld addr=%s scheduled to be closed ASAP for overcoming of output "
-                        "buffer limits.", c->id, c->addr);
+                        "buffer limits.", c->id, conn_addr(c, addr));
             conn_close(c);
         }
     }
@@ -248,13 +270,8 @@ static void cron(struct shard *sh) {
     }
     /* walk one database at a time so the cursor stays meaningful */
     if (sh->expire_cursor == 0) sh->expire_db = (sh->expire_db + 1) % sh->ndb;
-    if (sh->cfg.timeout > 0) {
-        for (struct conn *c = sh->conns, *n; c; c = n) {
-            n = c->next;
-            if (!c->closing && db_now_ms - c->last_ms > (long long)sh->cfg.timeout * 1000)
-                conn_close(c);
-        }
-    }
+    conns_unpause(sh, 1); /* a CLIENT PAUSE whose time is up */
+    if (sh->cfg.timeout > 0) conns_close_idle(sh, sh->cfg.timeout);
     check_output_limits(sh);
     evict_cron(sh);
 }
@@ -274,7 +291,8 @@ static void loop(struct shard *sh) {
         if (!sh->clock_fresh) db_now_ms = mstime();
         sh->clock_fresh = 0;
         xmsg_drain(sh);
-        rearm_receives(sh);
+        conns_rearm(sh);
+        conns_resume_paused(sh);
         flush_conns(sh);
         pubsub_flush(sh);
         xmsg_flush(sh);
@@ -283,7 +301,7 @@ static void loop(struct shard *sh) {
         /* Announce sleep, then look once more: a producer that pushed before
          * seeing the flag has made its message visible to this check. */
         wait_nr = 1;
-        if (xmsg_backlogged(sh) || sh->flush_head || sh->rearm_head || evict_running(sh)) {
+        if (xmsg_backlogged(sh) || sh->flush_head || sh->rearm_n || evict_running(sh)) {
             wait_nr = 0;
         } else {
             atomic_store_explicit(&sh->sleeping, 1, memory_order_seq_cst);
