@@ -58,16 +58,17 @@ proc write_until_evicted {count script} {
 # the sanitizer's allocator: no arenas, so the per-shard figures are the
 # process total split by key counts, and INFO's own buffers show in it.
 proc slack {} {
-    if {[string match jemalloc* [info_field [r info memory] mem_allocator]] || !$::is_redis_shard} {
-        return 4096
-    }
+    if {!$::is_redis_shard} { return 4096 }
+    # INFO's reply is built on the shard's own arena, so it shows in the
+    # figure it reports (about 1-2 KB more than Redis's reading)
+    if {[string match jemalloc* [info_field [r info memory] mem_allocator]]} { return 8192 }
     return [expr {65536 * $::shards}]
 }
 
 # The room given above used_memory in the Redis-style limit tests: more
 # where INFO's own buffers show in used_memory (see slack).
 proc headroom {} {
-    if {[slack] == 4096} { return [expr {100 * 1024}] }
+    if {[slack] <= 8192} { return [expr {100 * 1024}] }
     return [expr {400 * 1024}]
 }
 
@@ -365,7 +366,7 @@ start_server {tags {maxmemory}} {
         for {set i 0} {$i < 2 * $n} {incr i} { r set "{skew}:$j" [string repeat v 20]; incr j }
         assert_morethan [mm_stat evicted_keys] $evicted0
         assert_lessthan [used_memory] [expr {$limit + [slack] * 2}]
-        if {$::is_redis_shard && $::shards > 1 && [slack] == 4096} {
+        if {$::is_redis_shard && $::shards > 1 && [slack] <= 8192} {
             # the other shards hold less than their share: their keys stay
             set kept 0
             for {set i 0} {$i < 200} {incr i} {
