@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -235,6 +236,17 @@ void command_docs_command(struct client *c) {
     }
 }
 
+/* Whether Redis puts cmd in ACL category cat ("string", any case). */
+static int in_acl_category(const struct command *cmd, const struct arg *cat) {
+    const struct cmd_meta *m = meta_for(cmd->name);
+    if (!m) return 0;
+    for (const char *p = strstr(m->acl, "+@"); p; p = strstr(p + 2, "+@")) {
+        const char *name = p + 2, *end = strchr(name, '\r');
+        if (end && (size_t)(end - name) == cat->len && !strncasecmp(cat->p, name, cat->len)) return 1;
+    }
+    return 0;
+}
+
 void command_list_command(struct client *c) {
     const struct arg *pat = NULL, *cat = NULL;
     if (c->argc == 5 && ARG_IS(c->argv[2], "filterby")) {
@@ -257,7 +269,7 @@ void command_list_command(struct client *c) {
         const struct command *cmd = g_commands[i];
         if (!visible(cmd)) continue;
         if (pat && !glob_match(pat->p, pat->len, cmd->name, strlen(cmd->name), 1)) continue;
-        if (cat && !str_ieq(cat->p, cat->len, cmd->group)) continue;
+        if (cat && !in_acl_category(cmd, cat)) continue;
         buf_put(&names, &cmd, sizeof(cmd));
         n++;
     }

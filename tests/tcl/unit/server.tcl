@@ -146,6 +146,18 @@ start_server {tags {server}} {
         assert_error "ERR syntax error" {r command list filterby foo bar}
     }
 
+    test "COMMAND LIST FILTERBY ACLCAT uses the ACL categories" {
+        set zs [r command list filterby aclcat SortedSet]
+        foreach cmd {zadd zrange zpopmin zunionstore} { assert {$cmd in $zs} }
+        assert {"get" ni $zs && "hset" ni $zs}
+        set ks [r command list filterby aclcat keyspace]
+        foreach cmd {del expire rename unlink} { assert {$cmd in $ks} }
+        assert {"get" ni $ks}
+        assert {"sort" in [r command list filterby aclcat dangerous]}
+        assert_equal {} [r command list filterby aclcat nosuchcategory]
+        assert_equal {} [r command list filterby aclcat @string]
+    }
+
     test "COMMAND GETKEYS" {
         assert_equal {a} [r command getkeys set a b]
         assert_equal {a b} [r command getkeys mset a 1 b 2]
