@@ -35,7 +35,8 @@ proc flush_settled {} {
     wait_for_condition 100 10 {[info_field [r info memory] lazyfree_pending_objects] == 0} else {
         fail "FLUSHALL never completed"
     }
-    after 50
+    # and every shard's cron has published its figure again (hz 10)
+    after 250
 }
 
 # Write keys with `script` (called with the key number in j) until `count`
@@ -60,8 +61,10 @@ proc write_until_evicted {count script} {
 proc slack {} {
     if {!$::is_redis_shard} { return 4096 }
     # INFO's reply is built on the shard's own arena, so it shows in the
-    # figure it reports (about 1-2 KB more than Redis's reading)
-    if {[string match jemalloc* [info_field [r info memory] mem_allocator]]} { return 8192 }
+    # figure it reports (about 1-2 KB more than Redis's reading). With several
+    # shards the total may run over by up to maxmemory/16 until the shards'
+    # published figures catch up (src/db/evict.h), as without arenas.
+    if {[string match jemalloc* [info_field [r info memory] mem_allocator]] && $::shards == 1} { return 8192 }
     return [expr {65536 * $::shards}]
 }
 
@@ -366,7 +369,7 @@ start_server {tags {maxmemory}} {
         for {set i 0} {$i < 2 * $n} {incr i} { r set "{skew}:$j" [string repeat v 20]; incr j }
         assert_morethan [mm_stat evicted_keys] $evicted0
         assert_lessthan [used_memory] [expr {$limit + [slack] * 2}]
-        if {$::is_redis_shard && $::shards > 1 && [slack] <= 8192} {
+        if {$::is_redis_shard && $::shards > 1 && [string match jemalloc* [info_field [r info memory] mem_allocator]]} {
             # the other shards hold less than their share: their keys stay
             set kept 0
             for {set i 0} {$i < 200} {incr i} {
