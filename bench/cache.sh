@@ -48,20 +48,12 @@ Environment (defaults in brackets):
 EOF2
 }
 
-QUICK=0
-for arg in "$@"; do
-    case "$arg" in
-        --quick) QUICK=1 ;;
-        -h|--help) usage; exit 0 ;;
-        *) echo "cache.sh: unknown argument: $arg" >&2; usage >&2; exit 2 ;;
-    esac
-done
-
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 PROG=cache.sh
 # shellcheck source=bench/lib.sh
 . "$SCRIPT_DIR/lib.sh"
+bench_args "$@"
 
 if [[ $QUICK == 1 ]]; then
     : "${MAXMEMORY:=20mb}" "${KEYS:=1000000}" "${WARMUP:=5}" "${WARMUP_MAX:=30}" "${TIME:=5}"

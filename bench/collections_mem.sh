@@ -43,20 +43,12 @@ Environment (defaults in brackets):
 EOF
 }
 
-QUICK=0
-for arg in "$@"; do
-    case "$arg" in
-        --quick) QUICK=1 ;;
-        -h|--help) usage; exit 0 ;;
-        *) echo "collections_mem.sh: unknown argument: $arg" >&2; usage >&2; exit 2 ;;
-    esac
-done
-
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 PROG=collections_mem.sh
 # shellcheck source=bench/lib.sh
 . "$SCRIPT_DIR/lib.sh"
+bench_args "$@"
 
 if [[ $QUICK == 1 ]]; then
     : "${MEM_KEYS:=20000}" "${MEM_LIST_LEN:=200000}"
@@ -240,5 +232,5 @@ echo
 echo "bytes/elem = (rss_loaded - rss_empty) / elements, so key overhead is spread over the elements;"
 echo "bytes/key = the same delta per key. encoding = OBJECT ENCODING of the first key."
 echo "alloc_b/el = the same from INFO used_memory (bytes the allocator handed out; redis-shard's"
-echo "receive ring, 8 MB per shard allocated at startup and first touched by the load, shows in"
-echo "the RSS columns only)."
+echo "receive buffers, 8 MB per shard reserved at startup and touched as they come into use, are"
+echo "not in used_memory: they show in the RSS columns only)."

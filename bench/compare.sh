@@ -65,20 +65,12 @@ Environment (defaults in brackets):
 EOF2
 }
 
-QUICK=0
-for arg in "$@"; do
-    case "$arg" in
-        --quick) QUICK=1 ;;
-        -h|--help) usage; exit 0 ;;
-        *) echo "compare.sh: unknown argument: $arg" >&2; usage >&2; exit 2 ;;
-    esac
-done
-
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 PROG=compare.sh
 # shellcheck source=bench/lib.sh
 . "$SCRIPT_DIR/lib.sh"
+bench_args "$@"
 
 if [[ $QUICK == 1 ]]; then
     : "${REPEAT:=1}" "${N_P1:=20000}" "${N_P16:=200000}" "${N_P64:=200000}"

@@ -51,20 +51,12 @@ Environment (defaults in brackets):
 EOF
 }
 
-QUICK=0
-for arg in "$@"; do
-    case "$arg" in
-        --quick) QUICK=1 ;;
-        -h|--help) usage; exit 0 ;;
-        *) echo "latency_bigkeys.sh: unknown argument: $arg" >&2; usage >&2; exit 2 ;;
-    esac
-done
-
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 PROG=latency_bigkeys.sh
 # shellcheck source=bench/lib.sh
 . "$SCRIPT_DIR/lib.sh"
+bench_args "$@"
 
 if [[ $QUICK == 1 ]]; then
     : "${BIG_KEYS:=8}" "${BIG_ELEMS:=200000}" "${BASELINE_SECS:=2}"

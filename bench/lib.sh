@@ -10,6 +10,20 @@
 
 # shellcheck shell=bash
 
+# The arguments every bench script takes: --quick (sets QUICK=1), -h/--help
+# (the script's own usage function). Anything else is an error.
+bench_args() {
+    QUICK=0
+    local arg
+    for arg in "$@"; do
+        case "$arg" in
+            --quick) QUICK=1 ;;
+            -h|--help) usage; exit 0 ;;
+            *) echo "${PROG:-bench}: unknown argument: $arg" >&2; usage >&2; exit 2 ;;
+        esac
+    done
+}
+
 die()  { echo "${PROG:-bench}: error: $*" >&2; exit 1; }
 warn() { echo "${PROG:-bench}: warning: $*" >&2; }
 log()  { echo "$*" >&2; }

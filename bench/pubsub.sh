@@ -48,20 +48,12 @@ queueing shows up as latency. Servers run with --maxclients 19000 and
 USAGE
 }
 
-QUICK=0
-for arg in "$@"; do
-    case "$arg" in
-        --quick) QUICK=1 ;;
-        -h|--help) usage; exit 0 ;;
-        *) echo "pubsub.sh: unknown argument: $arg" >&2; usage >&2; exit 2 ;;
-    esac
-done
-
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 PROG=pubsub.sh
 # shellcheck source=bench/lib.sh
 . "$SCRIPT_DIR/lib.sh"
+bench_args "$@"
 
 if [[ $QUICK == 1 ]]; then : "${SUBS:=2000}" "${CHANNELS:=200}" "${LAT_SECS:=2}"; fi
 SHARD_BIN=${SHARD_BIN:-$REPO_ROOT/src/redis-shard}
