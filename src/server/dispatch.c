@@ -150,6 +150,12 @@ void reply_errf(struct client *c, const char *fmt, ...) {
 }
 
 /* A rejection before execution: counted as rejected, not failed. */
+/* PUBLISH and SPUBLISH (shard channels are delivered like channels): pub/sub commands whose
+ * receiver counts are summed over the shards. */
+static inline int is_publish(const struct command *cmd) {
+    return (cmd->flags & CMD_PUBSUB) && cmd->combine == C_SUM;
+}
+
 static void reject(struct conn *c, const struct command *cmd, const char *msg) {
     stats_count_error(c->sh, msg);
     if (cmd) c->sh->cmdstat[cmd->id].rejected++;
@@ -394,7 +400,7 @@ static void fan_out_all(struct conn *c, const struct command *cmd, struct arg *a
         }
     }
     /* PUBLISH skips shards without subscribers (they would answer 0) */
-    int publish = (cmd->flags & CMD_PUBSUB) && cmd->combine == C_SUM;
+    int publish = is_publish(cmd);
     for (int i = 0; i < g_nshards; i++)
         g->parts[i].active = !publish || i == c->sh->id || pubsub_shard_live(i);
     gather_start(g, c, argv, argc);
@@ -560,7 +566,7 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
             route_keys(c, cmd, argv, argc);
             break;
         case R_ALL:
-            if ((cmd->flags & CMD_PUBSUB) && cmd->combine == C_SUM && !pubsub_others_live(sh->id)) {
+            if (is_publish(cmd) && !pubsub_others_live(sh->id)) {
                 /* PUBLISH with subscribers on this shard only: no gather */
                 struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                                     .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
