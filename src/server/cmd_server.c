@@ -906,7 +906,7 @@ void memory_purge_command(struct client *c) {
     reply_ok(c->out);
 }
 
-static void malloc_stats_write(void *ctx, const char *s) { buf_puts(ctx, s); }
+static void malloc_stats_write(void *ctx, const char *s) { buf_put(ctx, s, strlen(s)); }
 
 void memory_malloc_stats_command(struct client *c) {
     struct buf b = {0};

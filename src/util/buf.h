@@ -45,6 +45,7 @@ static inline void buf_putc(struct buf *b, char ch) {
     b->p[b->len++] = ch;
 }
 
-#define buf_puts(b, lit) buf_put((b), (lit), sizeof(lit) - 1)
+/* string literals only: "" lit does not compile for a pointer */
+#define buf_puts(b, lit) buf_put((b), "" lit, sizeof(lit) - 1)
 
 #endif
