@@ -171,6 +171,7 @@ struct shard {
     struct conn *conns_tail; /* most recently active */
     struct oseg *seg_pool;   /* free output segments */
     int seg_pool_n;
+    int seg_pool_low;        /* fewest free segments since the last cron tick */
     long nconns;
     struct pubsub *pubsub;   /* subscriptions of this shard's connections */
     int pause_type;          /* CLIENT PAUSE on this shard: PAUSE_NONE/WRITE/ALL */
@@ -179,6 +180,7 @@ struct shard {
     size_t paused_n, paused_cap;
     struct buf obuf_pool[OBUF_POOL_MAX]; /* output buffers of idle connections */
     int obuf_pool_n;
+    int obuf_pool_low;       /* fewest pooled buffers since the last cron tick */
     size_t obuf_pool_bytes;
 
     /* scratch for parsing */
@@ -192,6 +194,9 @@ struct shard {
     long long ops_last_count;
     long long ops_last_ms;
     int clock_fresh; /* db_now_ms was read in this loop iteration */
+    unsigned long long loops, cron_loops; /* loop iterations: now, at the last tick */
+    int quiet;        /* the last tick found nothing but itself had run */
+    int release_bufs; /* give receive buffer pages back at the end of the iteration */
     unsigned long long expire_cursor;
     int expire_db;
     pthread_t thread;

@@ -11,6 +11,7 @@
 #include <liburing.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define IO_BGID 1
 /* Receive buffers handed to the kernel at first; more are added, doubling,
@@ -27,6 +28,7 @@ struct io {
     unsigned nbufs, bufsize;
     unsigned provided; /* buffers 0..provided-1 circulate; <= nbufs */
     unsigned returned; /* buffers added since the last publish */
+    int dirty;         /* a receive used a buffer since io_bufs_release */
     int fast;
     struct __kernel_timespec ts; /* the one armed timer's interval */
 };
@@ -121,9 +123,23 @@ int io_is_fast_mode(const struct io *io) { return io->fast; }
 char *io_buf(struct io *io, unsigned bid) { return io->bufs + (size_t)bid * io->bufsize; }
 
 void io_buf_return(struct io *io, unsigned bid) {
+    io->dirty = 1;
     io_uring_buf_ring_add(io->br, io_buf(io, bid), io->bufsize, (unsigned short)bid,
                           io_uring_buf_ring_mask(io->nbufs), (int)io->returned);
     io->returned++;
+}
+
+int io_bufs_release(struct io *io) {
+    if (!io->dirty) return 1;
+    /* Only where no receive can write into a buffer behind our back: with
+     * DEFER_TASKRUN the kernel fills buffers only inside this thread's own
+     * io_uring_enter calls, and an empty CQ means every buffer it filled
+     * has been handled and returned. (Without it, task work may fill one
+     * on any return to user space.) */
+    if (!io->fast || io_uring_cq_ready(&io->ring)) return 0;
+    madvise(io->bufs, (size_t)io->provided * io->bufsize, MADV_DONTNEED);
+    io->dirty = 0;
+    return 1;
 }
 
 static void publish_bufs(struct io *io) {

@@ -215,6 +215,7 @@ static void out_acquire(struct conn *c) {
     c->out = sh->obuf_pool[--sh->obuf_pool_n];
     sh->obuf_pool_bytes -= c->out.cap;
     c->out.len = 0;
+    if (sh->obuf_pool_n < sh->obuf_pool_low) sh->obuf_pool_low = sh->obuf_pool_n;
 }
 
 #define SEG_POOL_MAX 4096
@@ -223,7 +224,7 @@ static struct oseg *seg_alloc(struct shard *sh) {
     struct oseg *s = sh->seg_pool;
     if (s) {
         sh->seg_pool = s->next;
-        sh->seg_pool_n--;
+        if (--sh->seg_pool_n < sh->seg_pool_low) sh->seg_pool_low = sh->seg_pool_n;
     } else {
         s = malloc(sizeof(*s));
         if (!s) abort();
@@ -246,6 +247,29 @@ static void seg_release(struct shard *sh, struct conn *c, struct oseg *s) {
     } else {
         free(s);
     }
+}
+
+void conns_trim_pools(struct shard *sh) {
+    /* What stayed in a pool for a whole tick was not needed: free it, so a
+     * burst (a pipelined load, a slow reader draining) leaves nothing behind
+     * once the shard is quiet. The pools refill from the next burst. */
+    int n = sh->obuf_pool_low;
+    if (n > 0) {
+        for (int i = 0; i < n; i++) {
+            sh->obuf_pool_bytes -= sh->obuf_pool[i].cap;
+            free(sh->obuf_pool[i].p);
+        }
+        memmove(sh->obuf_pool, sh->obuf_pool + n, (size_t)(sh->obuf_pool_n - n) * sizeof(sh->obuf_pool[0]));
+        sh->obuf_pool_n -= n;
+    }
+    sh->obuf_pool_low = sh->obuf_pool_n;
+    for (n = sh->seg_pool_low; n > 0; n--) {
+        struct oseg *s = sh->seg_pool;
+        sh->seg_pool = s->next;
+        sh->seg_pool_n--;
+        free(s);
+    }
+    sh->seg_pool_low = sh->seg_pool_n;
 }
 
 static void conn_free(struct conn *c) {

@@ -131,6 +131,9 @@ int conns_resume_paused(struct shard *sh);
 /* Close clients idle for more than `timeout` seconds (cron). Costs time in
  * proportion to the clients it closes, not to all clients. */
 void conns_close_idle(struct shard *sh, long long timeout_s);
+/* Free the pooled output buffers and segments that went unused since the
+ * last call (called once per cron tick). */
+void conns_trim_pools(struct shard *sh);
 /* Queue the connection for a flush at the end of this loop iteration. */
 void conn_want_flush(struct conn *c);
 /* Send what is ready (called once per connection per loop iteration). */

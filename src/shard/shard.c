@@ -27,6 +27,7 @@
 #include "../server/dispatch.h"
 #include "../server/pubsub.h"
 #include "../util/crc16.h"
+#include "../util/mem.h"
 #include "../util/util.h"
 #include "xmsg.h"
 #include "xring.h"
@@ -273,7 +274,22 @@ static void cron(struct shard *sh) {
     conns_unpause(sh, 1); /* a CLIENT PAUSE whose time is up */
     if (sh->cfg.timeout > 0) conns_close_idle(sh, sh->cfg.timeout);
     check_output_limits(sh);
+    conns_trim_pools(sh);
     evict_cron(sh);
+    /* A shard that went quiet (only this timer woke it since the last tick)
+     * gives back what the burst before left behind: its allocator's dirty
+     * pages and its receive buffers' pages. Once per quiet spell. */
+    if (sh->loops - sh->cron_loops <= 1) {
+        if (!sh->quiet) {
+            sh->quiet = 1;
+            mem_purge_thread_arena();
+            sh->release_bufs = 1;
+        }
+    } else {
+        sh->quiet = 0;
+        sh->release_bufs = 0;
+    }
+    sh->cron_loops = sh->loops;
 }
 
 static void loop(struct shard *sh) {
@@ -288,6 +304,7 @@ static void loop(struct shard *sh) {
             break;
         }
         atomic_store_explicit(&sh->sleeping, 0, memory_order_relaxed);
+        sh->loops++;
         if (!sh->clock_fresh) db_now_ms = mstime();
         sh->clock_fresh = 0;
         xmsg_drain(sh);
@@ -298,6 +315,7 @@ static void loop(struct shard *sh) {
         xmsg_flush(sh);
         /* eviction cut short by its time limit carries on between iterations */
         if (evict_running(sh)) evict_perform(sh);
+        if (sh->release_bufs && io_bufs_release(sh->io)) sh->release_bufs = 0;
         /* Announce sleep, then look once more: a producer that pushed before
          * seeing the flag has made its message visible to this check. */
         wait_nr = 1;

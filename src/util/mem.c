@@ -57,11 +57,14 @@ size_t mem_used(void) {
     return read_size("stats.allocated");
 }
 
+static _Thread_local int tl_arena = -1;
+
 int mem_thread_arena(void) {
     unsigned arena = 0;
     size_t sz = sizeof(arena);
     if (mallctl("arenas.create", &arena, &sz, NULL, 0) != 0) return -1;
     if (mallctl("thread.arena", NULL, NULL, &arena, sizeof(arena)) != 0) return -1;
+    tl_arena = (int)arena;
     return (int)arena;
 }
 
@@ -99,6 +102,14 @@ void mem_purge(void) {
     mallctl(name, NULL, NULL, NULL, 0);
 }
 
+void mem_purge_thread_arena(void) {
+    if (tl_arena < 0) return;
+    char name[64];
+    mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);
+    snprintf(name, sizeof(name), "arena.%d.purge", tl_arena);
+    mallctl(name, NULL, NULL, NULL, 0);
+}
+
 #else /* no jemalloc: process totals only */
 
 int mem_has_arenas(void) { return 0; }
@@ -124,6 +135,7 @@ size_t mem_allocated_snapshot(void) { return mem_used(); }
 size_t mem_active_snapshot(void) { return mem_used(); }
 size_t mem_resident_snapshot(void) { return mem_rss(); }
 void mem_purge(void) { malloc_trim(0); }
+void mem_purge_thread_arena(void) {}
 void mem_free_foreign(void *p) { free(p); }
 int mem_stats_print(void (*write)(void *ctx, const char *s), void *ctx) {
     (void)write;

@@ -56,6 +56,9 @@ void mem_thread_no_tcache(void);
 int mem_stats_print(void (*write)(void *ctx, const char *s), void *ctx);
 /* Give unused dirty pages of every arena back to the kernel (MEMORY PURGE). */
 void mem_purge(void);
+/* The same for the calling thread's own arena (after mem_thread_arena), with
+ * its cache emptied first; nothing otherwise. */
+void mem_purge_thread_arena(void);
 
 /* Bytes ever allocated / freed by the calling thread (usable sizes). The
  * first call on a thread looks the counters up. 0 without jemalloc. */
