@@ -169,9 +169,11 @@ struct shard {
     size_t rearm_n, rearm_cap;
     struct conn *conns;      /* all connections, least recently active first */
     struct conn *conns_tail; /* most recently active */
-    struct oseg *seg_pool;   /* free output segments */
+    struct oseg *seg_pool;   /* free output segments (in seg_blocks) */
     int seg_pool_n;
     int seg_pool_low;        /* fewest free segments since the last cron tick */
+    struct seg_block *seg_blocks; /* the blocks segments are cut from */
+    int seg_blocks_empty;    /* blocks none of whose segments is in use */
     long nconns;
     struct pubsub *pubsub;   /* subscriptions of this shard's connections */
     int pause_type;          /* CLIENT PAUSE on this shard: PAUSE_NONE/WRITE/ALL */

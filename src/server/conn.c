@@ -218,17 +218,45 @@ static void out_acquire(struct conn *c) {
     if (sh->obuf_pool_n < sh->obuf_pool_low) sh->obuf_pool_low = sh->obuf_pool_n;
 }
 
-#define SEG_POOL_MAX 4096
+/* Output segments are cut from blocks of their own rather than allocated one
+ * by one: a burst of remote replies needs thousands of them for a moment, and
+ * from the allocator they would share slabs with keys and values of their
+ * size, leaving the data's pages part-empty once the burst is over. A block
+ * is aligned to its size, so a segment finds its block from its address. */
+#define SEG_BLOCK_BYTES (16 * 1024)
+
+struct seg_block {
+    struct seg_block *next;
+    unsigned used; /* segments handed out */
+    struct oseg segs[];
+};
+
+#define SEG_PER_BLOCK ((SEG_BLOCK_BYTES - sizeof(struct seg_block)) / sizeof(struct oseg))
+
+static inline struct seg_block *seg_block_of(const struct oseg *s) {
+    return (struct seg_block *)((uintptr_t)s & ~(uintptr_t)(SEG_BLOCK_BYTES - 1));
+}
+
+static void seg_block_new(struct shard *sh) {
+    struct seg_block *b;
+    if (posix_memalign((void **)&b, SEG_BLOCK_BYTES, SEG_BLOCK_BYTES)) abort();
+    b->used = 0;
+    b->next = sh->seg_blocks;
+    sh->seg_blocks = b;
+    sh->seg_blocks_empty++;
+    for (size_t i = 0; i < SEG_PER_BLOCK; i++) {
+        b->segs[i].next = sh->seg_pool;
+        sh->seg_pool = &b->segs[i];
+    }
+    sh->seg_pool_n += (int)SEG_PER_BLOCK;
+}
 
 static struct oseg *seg_alloc(struct shard *sh) {
+    if (!sh->seg_pool) seg_block_new(sh);
     struct oseg *s = sh->seg_pool;
-    if (s) {
-        sh->seg_pool = s->next;
-        if (--sh->seg_pool_n < sh->seg_pool_low) sh->seg_pool_low = sh->seg_pool_n;
-    } else {
-        s = malloc(sizeof(*s));
-        if (!s) abort();
-    }
+    sh->seg_pool = s->next;
+    if (--sh->seg_pool_n < sh->seg_pool_low) sh->seg_pool_low = sh->seg_pool_n;
+    if (seg_block_of(s)->used++ == 0) sh->seg_blocks_empty--;
     memset(s, 0, offsetof(struct oseg, data));
     return s;
 }
@@ -240,13 +268,34 @@ static void seg_release(struct shard *sh, struct conn *c, struct oseg *s) {
         /* keep the buffer for the next replies (this client's or another's) */
         pool_put(sh, s->p, s->cap);
     }
-    if (sh->seg_pool_n < SEG_POOL_MAX) {
-        s->next = sh->seg_pool;
-        sh->seg_pool = s;
-        sh->seg_pool_n++;
-    } else {
-        free(s);
+    s->next = sh->seg_pool;
+    sh->seg_pool = s;
+    sh->seg_pool_n++;
+    if (--seg_block_of(s)->used == 0) sh->seg_blocks_empty++;
+}
+
+/* Free the blocks with no segment in use: drop their segments from the free
+ * list (one walk over it), then the blocks. */
+static void seg_blocks_trim(struct shard *sh) {
+    struct oseg **pp = &sh->seg_pool;
+    while (*pp) {
+        if (seg_block_of(*pp)->used == 0) {
+            *pp = (*pp)->next;
+            sh->seg_pool_n--;
+        } else {
+            pp = &(*pp)->next;
+        }
     }
+    for (struct seg_block **bp = &sh->seg_blocks; *bp;) {
+        struct seg_block *b = *bp;
+        if (b->used == 0) {
+            *bp = b->next;
+            free(b);
+        } else {
+            bp = &b->next;
+        }
+    }
+    sh->seg_blocks_empty = 0;
 }
 
 void conns_trim_pools(struct shard *sh) {
@@ -263,12 +312,8 @@ void conns_trim_pools(struct shard *sh) {
         sh->obuf_pool_n -= n;
     }
     sh->obuf_pool_low = sh->obuf_pool_n;
-    for (n = sh->seg_pool_low; n > 0; n--) {
-        struct oseg *s = sh->seg_pool;
-        sh->seg_pool = s->next;
-        sh->seg_pool_n--;
-        free(s);
-    }
+    /* segments: whole blocks only, once a block's worth went unused */
+    if (sh->seg_blocks_empty && sh->seg_pool_low >= (int)SEG_PER_BLOCK) seg_blocks_trim(sh);
     sh->seg_pool_low = sh->seg_pool_n;
 }
 

@@ -459,4 +459,34 @@ start_server {tags {multishard}} {
         assert_equal 0 $bad
         assert_equal 1500 [r dbsize]
     }
+
+    test "A burst of remote replies leaves no buffers behind once the shards are quiet" {
+        skip_if_real_redis "redis-shard's output buffer and segment pools"
+        r flushall
+        for {set i 0} {$i < 2000} {incr i} { r set burst:$i [string repeat v 120] }
+        after 400
+        set base [info_field [r info memory] used_memory]
+        # 20,000 GETs in one write: most replies come back from other shards
+        # and wait in output segments and buffers until the client reads
+        set rd [redis_deferring_client]
+        set payload ""
+        for {set n 0} {$n < 10} {incr n} {
+            for {set i 0} {$i < 2000} {incr i} { append payload [::resp::encode GET burst:$i] }
+        }
+        $rd write $payload
+        set bad 0
+        for {set i 0} {$i < 20000} {incr i} {
+            if {[string length [$rd read]] != 120} { incr bad }
+        }
+        $rd close
+        assert_equal 0 $bad
+        # within a few cron ticks the pools give back what went unused
+        set used 0
+        for {set t 0} {$t < 30} {incr t} {
+            after 100
+            set used [info_field [r info memory] used_memory]
+            if {$used <= $base + 65536} break
+        }
+        assert {$used <= $base + 65536}
+    }
 }
