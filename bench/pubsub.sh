@@ -27,11 +27,13 @@ Environment (defaults in brackets):
   REDIS_BIN        reference redis-server              [/usr/bin/redis-server]
   CLI_BIN          redis-cli                           [redis-cli]
   SERVERS          which servers, in run order         [redis shard1 shard2]
+  RUNS             which runs                          [fanout-1 fanout-N latency-1 latency-N]
   SUBS             subscribers                         [10000; --quick: 2000]
   CHANNELS         channels for the fanout-N/latency-N runs [1000; --quick: 200]
   MSG_SIZE         payload bytes                       [64]
   FANOUT1_MSGS     messages in fanout-1                [200]
   FANOUTN_MSGS     messages in fanout-N                [20000]
+  WINDOW           fan-out runs: deliveries outstanding at most    [200000]
   LAT1_RATE        messages/s in latency-1             [2]
   LATN_RATE        messages/s in latency-N             [2000]
   LAT_SECS         seconds of each latency run         [5; --quick: 2]
@@ -70,13 +72,14 @@ FANOUTN_MSGS=${FANOUTN_MSGS:-20000}
 LAT1_RATE=${LAT1_RATE:-2}
 LATN_RATE=${LATN_RATE:-2000}
 LAT_SECS=${LAT_SECS:-5}
+WINDOW=${WINDOW:-200000}
 CLIENT_CPU=${CLIENT_CPU:-0}
 SERVER_CPU=${SERVER_CPU:-1}
 SHARD2_CPUS=${SHARD2_CPUS:-0-1}
 BASE_PORT=${BASE_PORT:-7821}
 SERVER_TIMEOUT=${SERVER_TIMEOUT:-900}
 KEEP_TMP=${KEEP_TMP:-0}
-for v in SUBS CHANNELS MSG_SIZE FANOUT1_MSGS FANOUTN_MSGS LAT1_RATE LATN_RATE LAT_SECS BASE_PORT SERVER_TIMEOUT; do
+for v in SUBS CHANNELS MSG_SIZE FANOUT1_MSGS FANOUTN_MSGS WINDOW LAT1_RATE LATN_RATE LAT_SECS BASE_PORT SERVER_TIMEOUT; do
     is_uint "${!v}" || die "$v must be a non-negative integer"
 done
 
@@ -92,7 +95,7 @@ print_binaries
 echo "subscribers $SUBS, channels 1 and $CHANNELS, payload $MSG_SIZE bytes; client on CPU $CLIENT_CPU"
 echo
 
-RUNS="fanout-1 fanout-N latency-1 latency-N"
+RUNS=${RUNS:-fanout-1 fanout-N latency-1 latency-N}
 declare -A RES=()
 # field KEY LINE: the value of key=... in a result line
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<< " $2"; }
@@ -115,6 +118,7 @@ for name in $SERVERS; do
             latency-1) args=(-n "$SUBS" -c 1 -r "$LAT1_RATE" -d "$LAT_SECS") ;;
             latency-N) args=(-n "$SUBS" -c "$CHANNELS" -r "$LATN_RATE" -d "$LAT_SECS") ;;
         esac
+        [[ $run == fanout-* ]] && args+=(-W "$WINDOW")
         out=$(taskset -c "$CLIENT_CPU" "$TOOL" -p "${PORT[$key]}" -P "${SPID[$key]}" -s "$MSG_SIZE" "${args[@]}" 2>"$TMPD/$key.$run.err")
         rc=$?
         log "  $name $run: ${out:-(no result)}"
@@ -129,15 +133,16 @@ for name in $SERVERS; do
 done
 
 echo "## fan-out (throughput)"
-printf '%-10s %-8s %12s %14s %14s\n' run server deliveries deliveries/s "server ns/dlv"
+printf '%-10s %-8s %12s %14s %14s %9s %9s\n' run server deliveries deliveries/s "server ns/dlv" user_ns sys_ns
 for run in fanout-1 fanout-N; do
     for name in $SERVERS; do
         line=${RES[$name,$run]:-}
         if [[ $line == FAILED || $line == no-pubsub || -z $line ]]; then
             printf '%-10s %-8s %12s\n' "$run" "$name" "${line:-none}"; continue
         fi
-        printf '%-10s %-8s %12s %14s %14s\n' "$run" "$name" "$(field deliveries "$line")" \
-            "$(field deliveries_per_s "$line")" "$(field server_ns_per_delivery "$line")"
+        printf '%-10s %-8s %12s %14s %14s %9s %9s\n' "$run" "$name" "$(field deliveries "$line")" \
+            "$(field deliveries_per_s "$line")" "$(field server_ns_per_delivery "$line")" \
+            "$(field server_user_ns "$line")" "$(field server_sys_ns "$line")"
     done
 done
 echo

@@ -78,6 +78,8 @@ static long long now_ns(void) {
     return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+static long long server_user_ticks; /* utime part of the last server_ticks() */
+
 static long long server_ticks(void) {
     char path[64], buf[2048];
     snprintf(path, sizeof(path), "/proc/%ld/stat", server_pid);
@@ -91,6 +93,7 @@ static long long server_ticks(void) {
     long long ut = 0, st = 0;
     /* after ") ": state(3) ... utime is field 14, stime 15 */
     if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lld %lld", &ut, &st) != 2) return -1;
+    server_user_ticks = ut;
     return ut + st;
 }
 
@@ -367,7 +370,7 @@ int main(int argc, char **argv) {
     /* the window in messages: -W deliveries over the channel's subscribers */
     long long wmsgs = window * nchan / nsubs;
     if (wmsgs < 1) wmsgs = 1;
-    long long cpu0 = server_ticks(), t0 = now_ns(), period = rate ? 1000000000LL / rate : 0;
+    long long cpu0 = server_ticks(), user0 = server_user_ticks, t0 = now_ns(), period = rate ? 1000000000LL / rate : 0;
     long long deadline = t0 + (secs + 120) * 1000000000LL;
     struct epoll_event evs[1024];
     while (total_deliveries < expected_deliveries || pub_replies < total_msgs) {
@@ -393,7 +396,7 @@ int main(int argc, char **argv) {
             break;
         }
     }
-    long long t1 = now_ns(), cpu1 = server_ticks();
+    long long t1 = now_ns(), cpu1 = server_ticks(), user1 = server_user_ticks;
     /* a late duplicate would show up here */
     usleep(200000);
     for (;;) {
@@ -413,10 +416,12 @@ int main(int argc, char **argv) {
     double sec = (double)(t1 - t0) / 1e9;
     long hz = sysconf(_SC_CLK_TCK);
     double cpu_s = (double)(cpu1 - cpu0) / (double)hz;
+    double user_s = (double)(user1 - user0) / (double)hz;
+    double per = total_deliveries ? 1e9 / (double)total_deliveries : 0.0;
     printf("subs=%d channels=%d size=%d msgs=%lld deliveries=%lld secs=%.3f deliveries_per_s=%.0f "
-           "server_cpu_s=%.2f server_ns_per_delivery=%.1f",
+           "server_cpu_s=%.2f server_ns_per_delivery=%.1f server_user_ns=%.1f server_sys_ns=%.1f",
            nsubs, nchan, msg_size, total_msgs, total_deliveries, sec, (double)total_deliveries / sec,
-           cpu_s, total_deliveries ? cpu_s * 1e9 / (double)total_deliveries : 0.0);
+           cpu_s, cpu_s * per, user_s * per, (cpu_s - user_s) * per);
     if (hist)
         printf(" rate=%lld p50_us=%lld p99_us=%lld max_us=%lld", rate, hist_pct(50), hist_pct(99),
                lat_max_us);

@@ -123,6 +123,7 @@ struct shard_stats {
     long long connections_received;
     long long commands_processed;
     long long net_input_bytes, net_output_bytes;
+    long long reads_processed, writes_processed; /* receives with data, sends issued */
     long long expired_keys, evicted_keys;
     long long keyspace_hits, keyspace_misses;
     long long rejected_conn;

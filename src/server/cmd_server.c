@@ -519,6 +519,8 @@ static void info_stats(struct buf *b, const struct info_sum *s) {
     LINE("pubsub_channels:%lld\r\npubsub_patterns:%lld\r\npubsubshard_channels:%lld\r\n", s->pubsub[0], s->pubsub[1], s->pubsub[2]);
     LINE("latest_fork_usec:0\r\ntotal_forks:0\r\n");
     LINE("unexpected_error_replies:0\r\ntotal_error_replies:%lld\r\ndump_payload_sanitizations:0\r\n", s->st.total_error_replies);
+    LINE("total_reads_processed:%lld\r\ntotal_writes_processed:%lld\r\n", s->st.reads_processed, s->st.writes_processed);
+    LINE("io_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\n");
 }
 
 static void info_keyspace(struct buf *b, const struct info_sum *s) {

@@ -551,6 +551,7 @@ void conn_flush(struct conn *c) {
         struct oseg *s = c->qh;
         while (s->len == s->off) s = s->next;
         s->inflight = 1;
+        c->sh->st.writes_processed++;
         io_send(c->sh->io, c->fd, s->p + s->off, s->len - s->off, IO_TAG(IO_SEND, c));
         return;
     }
@@ -571,6 +572,7 @@ void conn_flush(struct conn *c) {
     memset(&m->sv->msg, 0, sizeof(m->sv->msg));
     m->sv->msg.msg_iov = iov;
     m->sv->msg.msg_iovlen = (size_t)n;
+    c->sh->st.writes_processed++;
     io_sendmsg(c->sh->io, c->fd, &m->sv->msg, IO_TAG(IO_SEND, c));
 }
 
@@ -790,6 +792,7 @@ static void keep_tail(struct conn *c, struct conn_input *x, const char *buf, siz
 void conn_on_data(struct conn *c, const char *data, size_t len) {
     if (c->closing) return;
     c->sh->st.net_input_bytes += (long long)len;
+    c->sh->st.reads_processed++;
     conn_touch(c);
     struct conn_input *x = input_get(c);
     if (x->in.len == 0 && !c->barrier && !c->paused && !c->close_after_reply) {
