@@ -181,6 +181,8 @@ struct shard {
     long long pause_end_ms;
     struct conn **paused;    /* connections holding a command until the pause ends */
     size_t paused_n, paused_cap;
+    struct conn **obuf_watch; /* clients whose output reached a limit's size */
+    size_t obuf_watch_n, obuf_watch_cap;
     struct buf obuf_pool[OBUF_POOL_MAX]; /* output buffers of idle connections */
     int obuf_pool_n;
     int obuf_pool_low;       /* fewest pooled buffers since the last cron tick */

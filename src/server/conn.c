@@ -317,6 +317,74 @@ void conns_trim_pools(struct shard *sh) {
     sh->seg_pool_low = sh->seg_pool_n;
 }
 
+/* ---- client-output-buffer-limit ---- */
+
+/* The smallest output size at which any limit could apply. */
+static size_t obuf_watch_min(const struct shard *sh) {
+    const struct config_obuf_limit *l = sh->cfg.obuf;
+    size_t m = SIZE_MAX;
+    const int classes[2] = {CONFIG_OBUF_NORMAL, CONFIG_OBUF_PUBSUB};
+    for (int i = 0; i < 2; i++) {
+        if (l[classes[i]].hard && (size_t)l[classes[i]].hard < m) m = (size_t)l[classes[i]].hard;
+        if (l[classes[i]].soft && (size_t)l[classes[i]].soft < m) m = (size_t)l[classes[i]].soft;
+    }
+    return m;
+}
+
+static void obuf_watch(struct conn *c) {
+    struct shard *sh = c->sh;
+    if (sh->obuf_watch_n == sh->obuf_watch_cap) {
+        sh->obuf_watch_cap = sh->obuf_watch_cap ? sh->obuf_watch_cap * 2 : 16;
+        sh->obuf_watch = realloc(sh->obuf_watch, sh->obuf_watch_cap * sizeof(*sh->obuf_watch));
+        if (!sh->obuf_watch) abort();
+    }
+    sh->obuf_watch[sh->obuf_watch_n++] = c;
+    c->obuf_watched = 1;
+}
+
+static void obuf_unwatch_at(struct shard *sh, size_t i) {
+    sh->obuf_watch[i]->obuf_watched = 0;
+    sh->obuf_watch[i] = sh->obuf_watch[--sh->obuf_watch_n];
+}
+
+static void obuf_unwatch(struct conn *c) {
+    struct shard *sh = c->sh;
+    for (size_t i = 0; i < sh->obuf_watch_n; i++)
+        if (sh->obuf_watch[i] == c) {
+            obuf_unwatch_at(sh, i);
+            return;
+        }
+}
+
+void conns_check_output_limits(struct shard *sh) {
+    size_t min = obuf_watch_min(sh);
+    for (size_t i = 0; i < sh->obuf_watch_n;) {
+        struct conn *c = sh->obuf_watch[i];
+        const struct config_obuf_limit *lim = &sh->cfg.obuf[pubsub_obuf_class(c)];
+        long long hard = lim->hard, soft = lim->soft, secs = lim->soft_seconds;
+        size_t used = conn_output_bytes(c);
+        int close_it = hard && used >= (size_t)hard;
+        if (soft && used >= (size_t)soft) {
+            if (!c->soft_limit_since) c->soft_limit_since = db_now_ms;
+            else if (db_now_ms - c->soft_limit_since >= secs * 1000) close_it = 1;
+        } else {
+            c->soft_limit_since = 0;
+        }
+        if (close_it && !c->closing) {
+            char addr[CONN_ADDR_LEN];
+            log_warning("Client id=%lld addr=%s scheduled to be closed ASAP for overcoming of output "
+                        "buffer limits.", c->id, conn_addr(c, addr));
+            conn_close(c); /* may free c, which leaves the list */
+            continue;
+        }
+        if (used < min && !c->soft_limit_since) {
+            obuf_unwatch_at(sh, i);
+            continue;
+        }
+        i++;
+    }
+}
+
 static void conn_free(struct conn *c) {
     struct shard *sh = c->sh;
     if (c->in_flush) {
@@ -330,6 +398,7 @@ static void conn_free(struct conn *c) {
         seg_release(sh, NULL, s);
         s = n;
     }
+    if (c->obuf_watched) obuf_unwatch(c);
     list_unlink(sh, c);
     sh->nconns--;
     atomic_fetch_sub(&g_clients, 1);
@@ -529,6 +598,7 @@ void conn_flush(struct conn *c) {
         conn_free(c);
         return;
     }
+    if (!c->obuf_watched && conn_output_bytes(c) >= obuf_watch_min(c->sh)) obuf_watch(c);
     if (c->closing || c->sending) return;
     seal_out(c);
     /* drop empty ready segments at the head (discarded replies) */

@@ -82,6 +82,7 @@ struct conn {
     uint8_t no_evict;
     uint8_t authenticated; /* AUTH passed, or no password when it connected */
     uint8_t paused;        /* input held by CLIENT PAUSE */
+    uint8_t obuf_watched;  /* on the shard's output limit watch list */
     int inflight;     /* holes, gathers, coordinated ops, sends, armed recv */
     int barrier;      /* a coordinated op runs: hold further input */
     struct conn_input *inp; /* unparsed input, or NULL (see struct conn_input) */
@@ -131,6 +132,10 @@ int conns_resume_paused(struct shard *sh);
 /* Close clients idle for more than `timeout` seconds (cron). Costs time in
  * proportion to the clients it closes, not to all clients. */
 void conns_close_idle(struct shard *sh, long long timeout_s);
+/* client-output-buffer-limit: close the watched clients over a hard limit,
+ * or over a soft limit for its seconds (cron). Only clients whose output
+ * reached a limit's size are watched, so this costs nothing per idle client. */
+void conns_check_output_limits(struct shard *sh);
 /* Free the pooled output buffers and segments that went unused since the
  * last call (called once per cron tick). */
 void conns_trim_pools(struct shard *sh);

@@ -219,32 +219,6 @@ static void flush_conns(struct shard *sh) {
     }
 }
 
-static void check_output_limits(struct shard *sh) {
-    const struct config_obuf_limit *lims = sh->cfg.obuf;
-    if (!lims[CONFIG_OBUF_NORMAL].hard && !lims[CONFIG_OBUF_NORMAL].soft &&
-        !lims[CONFIG_OBUF_PUBSUB].hard && !lims[CONFIG_OBUF_PUBSUB].soft)
-        return;
-    for (struct conn *c = sh->conns, *n; c; c = n) {
-        n = c->next;
-        const struct config_obuf_limit *lim = &lims[pubsub_obuf_class(c)];
-        long long hard = lim->hard, soft = lim->soft, secs = lim->soft_seconds;
-        size_t used = conn_output_bytes(c);
-        int close_it = hard && used >= (size_t)hard;
-        if (soft && used >= (size_t)soft) {
-            if (!c->soft_limit_since) c->soft_limit_since = db_now_ms;
-            else if (db_now_ms - c->soft_limit_since >= secs * 1000) close_it = 1;
-        } else {
-            c->soft_limit_since = 0;
-        }
-        if (close_it && !c->closing) {
-            char addr[CONN_ADDR_LEN];
-            log_warning("Client id=%lld addr=%s scheduled to be closed ASAP for overcoming of output "
-                        "buffer limits.", c->id, conn_addr(c, addr));
-            conn_close(c);
-        }
-    }
-}
-
 static void sample_ops(struct shard *sh) {
     long long dt = db_now_ms - sh->ops_last_ms;
     if (dt < 1000) return;
@@ -273,7 +247,7 @@ static void cron(struct shard *sh) {
     if (sh->expire_cursor == 0) sh->expire_db = (sh->expire_db + 1) % sh->ndb;
     conns_unpause(sh, 1); /* a CLIENT PAUSE whose time is up */
     if (sh->cfg.timeout > 0) conns_close_idle(sh, sh->cfg.timeout);
-    check_output_limits(sh);
+    conns_check_output_limits(sh);
     conns_trim_pools(sh);
     evict_cron(sh);
     /* A shard that went quiet (only this timer woke it since the last tick)
