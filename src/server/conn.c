@@ -188,6 +188,8 @@ void conns_close_idle(struct shard *sh, long long timeout_s) {
 
 /* Give c's empty output buffer to the shard's pool (or free it), so that an
  * idle connection holds none. */
+/* Buffers the per-tick trim leaves in the pool. */
+#define OBUF_POOL_KEEP 4
 /* Largest buffer the pool keeps. */
 #define OBUF_POOL_ONE (64 * 1024)
 
@@ -277,17 +279,27 @@ static void seg_release(struct shard *sh, struct conn *c, struct oseg *s) {
 /* Free the blocks with no segment in use: drop their segments from the free
  * list (one walk over it), then the blocks. */
 static void seg_blocks_trim(struct shard *sh) {
+    struct seg_block *keep = NULL;
+    for (struct seg_block *b = sh->seg_blocks; b && !keep; b = b->next)
+        if (b->used == 0) keep = b;
     struct oseg **pp = &sh->seg_pool;
     while (*pp) {
-        if (seg_block_of(*pp)->used == 0) {
+        struct seg_block *b = seg_block_of(*pp);
+        if (b->used == 0 && b != keep) {
             *pp = (*pp)->next;
             sh->seg_pool_n--;
         } else {
             pp = &(*pp)->next;
         }
     }
+    /* the first empty block stays (see conns_trim_pools) */
+    int kept = 0;
     for (struct seg_block **bp = &sh->seg_blocks; *bp;) {
         struct seg_block *b = *bp;
+        if (b->used == 0 && !kept++) {
+            bp = &b->next;
+            continue;
+        }
         if (b->used == 0) {
             *bp = b->next;
             free(b);
@@ -295,7 +307,7 @@ static void seg_blocks_trim(struct shard *sh) {
             bp = &b->next;
         }
     }
-    sh->seg_blocks_empty = 0;
+    sh->seg_blocks_empty = keep ? 1 : 0;
 }
 
 void conns_trim_pools(struct shard *sh) {
@@ -303,6 +315,9 @@ void conns_trim_pools(struct shard *sh) {
      * burst (a pipelined load, a slow reader draining) leaves nothing behind
      * once the shard is quiet. The pools refill from the next burst. */
     int n = sh->obuf_pool_low;
+    /* a few stay: a shard that trims to nothing reallocates at every
+     * burst, and under maxmemory each reallocation costs keys */
+    if (n > sh->obuf_pool_n - OBUF_POOL_KEEP) n = sh->obuf_pool_n - OBUF_POOL_KEEP;
     if (n > 0) {
         for (int i = 0; i < n; i++) {
             sh->obuf_pool_bytes -= sh->obuf_pool[i].cap;
@@ -313,7 +328,7 @@ void conns_trim_pools(struct shard *sh) {
     }
     sh->obuf_pool_low = sh->obuf_pool_n;
     /* segments: whole blocks only, once a block's worth went unused */
-    if (sh->seg_blocks_empty && sh->seg_pool_low >= (int)SEG_PER_BLOCK) seg_blocks_trim(sh);
+    if (sh->seg_blocks_empty > 1 && sh->seg_pool_low >= (int)SEG_PER_BLOCK) seg_blocks_trim(sh);
     sh->seg_pool_low = sh->seg_pool_n;
 }
 
