@@ -95,6 +95,11 @@ struct kv *kv_new_string(const char *key, size_t klen, const char *val, size_t v
                          long long expire) {
     long long v;
     if (vlen <= 20 && str_to_ll(val, vlen, &v)) return kv_new_int(key, klen, v, expire);
+    return kv_new_text(key, klen, val, vlen, expire);
+}
+
+struct kv *kv_new_text(const char *key, size_t klen, const char *val, size_t vlen,
+                       long long expire) {
     if (vlen <= EMBSTR_MAX) {
         struct kv *o = kv_alloc(key, klen, OBJ_STRING, ENC_EMBSTR, varint_len(vlen) + vlen, expire);
         unsigned char *p = kv_val(o);
@@ -152,6 +157,7 @@ struct kv *kv_dup(const struct kv *o, const char *key, size_t klen, long long ex
         return kv_new_raw(key, klen, rstr_new(r->p, r->len, r->len), expire);
     }
     s = kv_str(o, tmp, &len);
+    if (kv_enc(o) == ENC_EMBSTR) return kv_new_text(key, klen, s, len, expire);
     return kv_new_string(key, klen, s, len, expire);
 }
 
@@ -245,5 +251,7 @@ struct kv *kv_deserialize(const char *key, size_t klen, const char *p, size_t le
         return v ? kv_new_ptr(key, klen, p[0], enc, v, e) : NULL;
     }
     if (p[1] == ENC_RAW) return kv_new_raw(key, klen, rstr_new(p + 10, len - 10, len - 10), e);
+    /* keep the encoding it had: "1000" written by INCRBYFLOAT is embstr */
+    if (p[1] == ENC_EMBSTR) return kv_new_text(key, klen, p + 10, len - 10, e);
     return kv_new_string(key, klen, p + 10, len - 10, e);
 }

@@ -155,6 +155,9 @@ struct kv *kv_alloc(const char *key, size_t klen, int type, int enc, size_t vbyt
 /* A string object holding val, choosing int/embstr/raw as Redis does. */
 struct kv *kv_new_string(const char *key, size_t klen, const char *val, size_t vlen,
                          long long expire);
+/* The same, never int-encoded (embstr or raw): Redis's createStringObject. */
+struct kv *kv_new_text(const char *key, size_t klen, const char *val, size_t vlen,
+                       long long expire);
 struct kv *kv_new_int(const char *key, size_t klen, long long v, long long expire);
 /* A collection object whose value is `v` (ownership passes to the kv). */
 struct kv *kv_new_ptr(const char *key, size_t klen, int type, int enc, void *v, long long expire);

@@ -185,7 +185,6 @@ void getex_command(struct client *c) {
     const struct arg *exp;
     long long ms;
     if (!parse_set_opts(c, 2, FOR_GETEX, &flags, &exp)) return;
-    if (!opts_expire_ms(c, flags, exp, &ms)) return;
     struct dict_pos pos;
     struct kv *o = db_find_pos(c->db, c->argv[1].p, c->argv[1].len, &pos);
     if (!o) {
@@ -198,6 +197,8 @@ void getex_command(struct client *c) {
         reply_err(c, ERR_WRONGTYPE);
         return;
     }
+    /* as Redis: the time is checked only once the key is known to be a string */
+    if (!opts_expire_ms(c, flags, exp, &ms)) return;
     reply_string_value(c, o);
     if (ms >= 0 && ms <= db_now_ms && (flags & (O_EXAT | O_PXAT))) {
         db_delete_at(c->db, &pos);
@@ -330,7 +331,8 @@ void incrbyfloat_command(struct client *c) {
         reply_err(c, ERR_NOT_FLOAT);
         return;
     }
-    struct kv *nw = kv_new_string(key->p, key->len, out, (size_t)n, o ? kv_expire(o) : -1);
+    /* a formatted float is never int-encoded, even when it reads "6" */
+    struct kv *nw = kv_new_text(key->p, key->len, out, (size_t)n, o ? kv_expire(o) : -1);
     if (o) db_replace(c->db, &pos, nw);
     else db_set(c->db, nw);
     NOTIFY(c, NOTIFY_STRING, "incrbyfloat", key);
@@ -360,7 +362,8 @@ void append_command(struct client *c) {
     const struct arg *key = &c->argv[1], *val = &c->argv[2];
     struct kv *o = db_find_pos(c->db, key->p, key->len, &pos);
     if (!o) {
-        db_set(c->db, kv_new_raw(key->p, key->len, rstr_new(val->p, val->len, val->len), -1));
+        /* a new key holds the argument as SET would store it (int, embstr, raw) */
+        db_set(c->db, kv_new_string(key->p, key->len, val->p, val->len, -1));
         NOTIFY(c, NOTIFY_STRING, "append", key);
         reply_int(c->out, (long long)val->len);
         return;

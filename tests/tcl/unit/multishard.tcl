@@ -489,4 +489,25 @@ start_server {tags {multishard}} {
         }
         assert {$used <= $base + 65536}
     }
+
+    test "RENAME, COPY and a failing multi-key command keep a string's encoding" {
+        # keys spread over the shards: the cross-shard forms go through the
+        # coordinator, which must not re-encode what it moves or only read
+        r flushall
+        set names {e0 e1 e2 e3 e4 e5 e6 e7}
+        foreach k $names { r incrbyfloat $k 1 }
+        foreach k $names { assert_equal embstr [r object encoding $k] }
+        r rename e0 r0
+        r copy e1 c1
+        assert_equal embstr [r object encoding r0]
+        assert_equal embstr [r object encoding c1]
+        r set plain 5
+        foreach k {e2 e3 e4 e5} {
+            assert_error "WRONGTYPE*" {r zdiffstore dest 2 $k plain}
+            assert_error "WRONGTYPE*" {r sunionstore dest $k plain}
+            assert_equal embstr [r object encoding $k]
+        }
+        assert_equal int [r object encoding plain]
+        assert_equal 0 [r exists dest]
+    }
 }

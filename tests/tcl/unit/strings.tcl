@@ -393,6 +393,19 @@ start_server {tags {strings}} {
         assert_equal -1 [r ttl k]
     }
 
+    test "GETEX checks the time only for an existing string" {
+        # as Redis: a missing key is nil and a wrong type is WRONGTYPE before
+        # the expire value is looked at (a syntax error still comes first)
+        r del nokey
+        assert_equal {} [r getex nokey ex -1]
+        assert_equal {} [r getex nokey px abc]
+        r rpush alist a
+        assert_error "WRONGTYPE*" {r getex alist ex -1}
+        assert_error "WRONGTYPE*" {r getex alist px 1.5}
+        assert_error "ERR syntax error" {r getex nokey ex}
+        r del alist
+    }
+
     # -------------------------------------------------------------- MGET/MSET
     test "MSET and MGET" {
         assert_equal OK [r mset a 1 b 2 c 3]
@@ -617,6 +630,19 @@ start_server {tags {strings}} {
     }
 
     # ------------------------------------------------------------------ APPEND
+    test "Encodings as Redis picks them: APPEND to a new key, INCRBYFLOAT" {
+        r del ak1 ak2 fk
+        r append ak1 12
+        assert_equal int [r object encoding ak1]
+        r append ak2 ab
+        assert_equal embstr [r object encoding ak2]
+        # a float result is a string even when it reads as an integer
+        r incrbyfloat fk 6
+        assert_equal 6 [r get fk]
+        assert_equal embstr [r object encoding fk]
+        r del ak1 ak2 fk
+    }
+
     test "APPEND to a missing key creates it" {
         r del k
         assert_equal 3 [r append k abc]
