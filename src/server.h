@@ -200,7 +200,8 @@ struct shard {
     long long ops_last_ms;
     int clock_fresh; /* db_now_ms was read in this loop iteration */
     unsigned long long loops, cron_loops; /* loop iterations: now, at the last tick */
-    int quiet;        /* the last tick found nothing but itself had run */
+    int quiet;        /* idle (only the timer ran) since busy_ms + QUIET_MS */
+    long long busy_ms; /* the last tick that found other work done */
     int release_bufs; /* give receive buffer pages back at the end of the iteration */
     unsigned long long expire_cursor;
     int expire_db;

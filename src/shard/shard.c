@@ -228,6 +228,11 @@ static void sample_ops(struct shard *sh) {
     sh->ops_last_ms = db_now_ms;
 }
 
+/* How long a shard must have been idle before it gives memory back: one
+ * tick at the default hz 10 (less a little for timer jitter), several at
+ * higher hz. */
+#define QUIET_MS 90
+
 static void cron(struct shard *sh) {
     db_now_ms = mstime();
     sample_ops(sh);
@@ -250,10 +255,12 @@ static void cron(struct shard *sh) {
     conns_check_output_limits(sh);
     conns_trim_pools(sh);
     evict_cron(sh);
-    /* A shard that went quiet (only this timer woke it since the last tick)
-     * gives back what the burst before left behind: its allocator's dirty
-     * pages and its receive buffers' pages. Once per quiet spell. */
-    if (sh->loops - sh->cron_loops <= 1) {
+    /* A shard that went quiet (only this timer woke it for QUIET_MS, however
+     * high hz is) gives back what the burst before left behind: its
+     * allocator's dirty pages and its receive buffers' pages. Once per quiet
+     * spell. */
+    if (sh->loops - sh->cron_loops > 1) sh->busy_ms = db_now_ms;
+    if (db_now_ms - sh->busy_ms >= QUIET_MS) {
         if (!sh->quiet) {
             sh->quiet = 1;
             mem_purge_thread_arena();
