@@ -110,6 +110,15 @@ struct kv *kv_new_text(const char *key, size_t klen, const char *val, size_t vle
     return kv_new_raw(key, klen, rstr_new(val, vlen, vlen), expire);
 }
 
+/* A copy keeps the encoding it had: "1000" written by INCRBYFLOAT stays
+ * embstr, as Redis's copies of the object do. */
+static struct kv *kv_new_string_as(int enc, const char *key, size_t klen, const char *val,
+                                   size_t vlen, long long expire) {
+    if (enc == ENC_RAW) return kv_new_raw(key, klen, rstr_new(val, vlen, vlen), expire);
+    if (enc == ENC_EMBSTR) return kv_new_text(key, klen, val, vlen, expire);
+    return kv_new_string(key, klen, val, vlen, expire);
+}
+
 const char *kv_str(const struct kv *o, char *tmp, size_t *len) {
     const unsigned char *p = kv_val(o);
     switch (kv_enc(o)) {
@@ -152,13 +161,8 @@ struct kv *kv_dup(const struct kv *o, const char *key, size_t klen, long long ex
         const struct type_ops *ops = g_type_ops[kv_type(o)];
         return kv_new_ptr(key, klen, kv_type(o), kv_enc(o), ops->dup(kv_ptr(o), kv_enc(o)), expire);
     }
-    if (kv_enc(o) == ENC_RAW) {
-        struct rstr *r = kv_ptr(o);
-        return kv_new_raw(key, klen, rstr_new(r->p, r->len, r->len), expire);
-    }
     s = kv_str(o, tmp, &len);
-    if (kv_enc(o) == ENC_EMBSTR) return kv_new_text(key, klen, s, len, expire);
-    return kv_new_string(key, klen, s, len, expire);
+    return kv_new_string_as(kv_enc(o), key, klen, s, len, expire);
 }
 
 struct kv *kv_with_expire(struct kv *o, long long expire) {
@@ -250,8 +254,5 @@ struct kv *kv_deserialize(const char *key, size_t klen, const char *p, size_t le
         void *v = ops ? ops->deserialize(p + 10, len - 10, &enc) : NULL;
         return v ? kv_new_ptr(key, klen, p[0], enc, v, e) : NULL;
     }
-    if (p[1] == ENC_RAW) return kv_new_raw(key, klen, rstr_new(p + 10, len - 10, len - 10), e);
-    /* keep the encoding it had: "1000" written by INCRBYFLOAT is embstr */
-    if (p[1] == ENC_EMBSTR) return kv_new_text(key, klen, p + 10, len - 10, e);
-    return kv_new_string(key, klen, p + 10, len - 10, e);
+    return kv_new_string_as(p[1], key, klen, p + 10, len - 10, e);
 }

@@ -136,7 +136,8 @@ int io_bufs_release(struct io *io) {
      * io_uring_enter calls, and an empty CQ means every buffer it filled
      * has been handled and returned. (Without it, task work may fill one
      * on any return to user space.) */
-    if (!io->fast || io_uring_cq_ready(&io->ring)) return 0;
+    if (!io->fast) return 1; /* nothing this can safely do: do not ask again */
+    if (io_uring_cq_ready(&io->ring)) return 0;
     madvise(io->bufs, (size_t)io->provided * io->bufsize, MADV_DONTNEED);
     io->dirty = 0;
     return 1;

@@ -50,8 +50,9 @@ void io_buf_return(struct io *io, unsigned bid);
  * (doubling; published with the returned ones). No-op once all are. */
 void io_bufs_grow(struct io *io);
 /* Hand the pages of the receive buffers back to the kernel (a quiet shard's
- * buffers then cost no memory until traffic returns). Returns 0 if it could
- * not now: call it again later, between io_run calls. */
+ * buffers then cost no memory until traffic returns; only with
+ * DEFER_TASKRUN, a no-op otherwise). Returns 0 if it could not now: call it
+ * again later, between io_run calls. */
 int io_bufs_release(struct io *io);
 
 void io_accept(struct io *io, int lfd, uint64_t tag);        /* multishot */

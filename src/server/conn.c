@@ -186,8 +186,6 @@ void conns_close_idle(struct shard *sh, long long timeout_s) {
     }
 }
 
-/* Give c's empty output buffer to the shard's pool (or free it), so that an
- * idle connection holds none. */
 /* Buffers the per-tick trim leaves in the pool. */
 #define OBUF_POOL_KEEP 4
 /* Largest buffer the pool keeps. */
@@ -204,6 +202,8 @@ static void pool_put(struct shard *sh, char *p, size_t cap) {
     }
 }
 
+/* Give c's empty output buffer to the shard's pool (or free it), so that an
+ * idle connection holds none. */
 static void out_release(struct conn *c) {
     if (!c->out.cap || c->out.len) return;
     struct buf b = buf_take(&c->out);
@@ -276,8 +276,9 @@ static void seg_release(struct shard *sh, struct conn *c, struct oseg *s) {
     if (--seg_block_of(s)->used == 0) sh->seg_blocks_empty++;
 }
 
-/* Free the blocks with no segment in use: drop their segments from the free
- * list (one walk over it), then the blocks. */
+/* Free the blocks with no segment in use but one (see conns_trim_pools):
+ * drop their segments from the free list (one walk over it), then the
+ * blocks. */
 static void seg_blocks_trim(struct shard *sh) {
     struct seg_block *keep = NULL;
     for (struct seg_block *b = sh->seg_blocks; b && !keep; b = b->next)
@@ -292,15 +293,9 @@ static void seg_blocks_trim(struct shard *sh) {
             pp = &(*pp)->next;
         }
     }
-    /* the first empty block stays (see conns_trim_pools) */
-    int kept = 0;
     for (struct seg_block **bp = &sh->seg_blocks; *bp;) {
         struct seg_block *b = *bp;
-        if (b->used == 0 && !kept++) {
-            bp = &b->next;
-            continue;
-        }
-        if (b->used == 0) {
+        if (b->used == 0 && b != keep) {
             *bp = b->next;
             free(b);
         } else {
@@ -632,11 +627,11 @@ void conn_flush(struct conn *c) {
     }
     c->sending = 1;
     c->inflight++;
+    c->sh->st.writes_processed++;
     if (n == 1) {
         struct oseg *s = c->qh;
         while (s->len == s->off) s = s->next;
         s->inflight = 1;
-        c->sh->st.writes_processed++;
         io_send(c->sh->io, c->fd, s->p + s->off, s->len - s->off, IO_TAG(IO_SEND, c));
         return;
     }
@@ -657,7 +652,6 @@ void conn_flush(struct conn *c) {
     memset(&m->sv->msg, 0, sizeof(m->sv->msg));
     m->sv->msg.msg_iov = iov;
     m->sv->msg.msg_iovlen = (size_t)n;
-    c->sh->st.writes_processed++;
     io_sendmsg(c->sh->io, c->fd, &m->sv->msg, IO_TAG(IO_SEND, c));
 }
 

@@ -149,13 +149,13 @@ void reply_errf(struct client *c, const char *fmt, ...) {
     reply_err(c, tmp);
 }
 
-/* A rejection before execution: counted as rejected, not failed. */
 /* PUBLISH and SPUBLISH (shard channels are delivered like channels): pub/sub commands whose
  * receiver counts are summed over the shards. */
 static inline int is_publish(const struct command *cmd) {
     return (cmd->flags & CMD_PUBSUB) && cmd->combine == C_SUM;
 }
 
+/* A rejection before execution: counted as rejected, not failed. */
 static void reject(struct conn *c, const struct command *cmd, const char *msg) {
     stats_count_error(c->sh, msg);
     if (cmd) c->sh->cmdstat[cmd->id].rejected++;

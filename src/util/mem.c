@@ -96,18 +96,18 @@ void mem_thread_no_tcache(void) {
     mallctl("thread.tcache.enabled", NULL, NULL, &off, sizeof(off));
 }
 
-void mem_purge(void) {
+static void purge_arena(unsigned arena) {
     char name[64];
-    snprintf(name, sizeof(name), "arena.%u.purge", (unsigned)MALLCTL_ARENAS_ALL);
+    snprintf(name, sizeof(name), "arena.%u.purge", arena);
     mallctl(name, NULL, NULL, NULL, 0);
 }
 
+void mem_purge(void) { purge_arena(MALLCTL_ARENAS_ALL); }
+
 void mem_purge_thread_arena(void) {
     if (tl_arena < 0) return;
-    char name[64];
     mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);
-    snprintf(name, sizeof(name), "arena.%d.purge", tl_arena);
-    mallctl(name, NULL, NULL, NULL, 0);
+    purge_arena((unsigned)tl_arena);
 }
 
 #else /* no jemalloc: process totals only */

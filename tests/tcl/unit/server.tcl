@@ -207,6 +207,19 @@ start_server {tags {server}} {
         assert_equal 0 [regexp -all {[^\r]\n} $info]
     }
 
+    test "INFO STATS counts reads and writes" {
+        set s0 [r info stats]
+        r ping
+        r ping
+        set s1 [r info stats]
+        foreach f {total_reads_processed total_writes_processed} {
+            # at least the two PINGs and the INFO before them, on this connection
+            assert {[info_field $s1 $f] >= [info_field $s0 $f] + 3}
+        }
+        assert_equal 0 [info_field $s1 io_threaded_reads_processed]
+        assert_equal 0 [info_field $s1 io_threaded_writes_processed]
+    }
+
     test "INFO CLIENTS" {
         set info [r info clients]
         assert_match "# Clients\r\n*" $info
