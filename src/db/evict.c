@@ -479,5 +479,8 @@ void evict_cron(struct shard *sh) {
     /* the first complete figure, once every shard and the rest are counted */
     if (sh->id == 0 && !atomic_load_explicit(&g_startup, memory_order_relaxed))
         atomic_store_explicit(&g_startup, t, memory_order_relaxed);
-    if (sh->cfg.maxmemory > 0) evict_perform(sh);
+    /* also without a limit: that clears a "stuck" flag left from when there
+     * was one, which other shards would otherwise still read (a stale flag
+     * on every shard made the next limit answer OOM at once) */
+    evict_perform(sh);
 }
