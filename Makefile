@@ -83,6 +83,8 @@ integration: all $(BUILD)/tests/test_pipeline $(BUILD)/tests/test_pubsub
 	REDIS_SHARD_TEST_RECV_BUFS=4 TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 2
 	# the ring setup kernels without SINGLE_ISSUER/DEFER_TASKRUN get
 	REDIS_SHARD_TEST_PLAIN_RING=1 TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 2
+	# replies sent by the owning shard, all through its ring (the path taken when a socket is full)
+	REDIS_SHARD_TEST_DELEG_ASYNC=1 TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 2
 	tests/benchmark_smoke.sh src/redis-shard 2
 	# pub/sub fan-out: 1,000 subscribers, 4 publishers (run_pipeline.sh runs any test binary)
 	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pubsub tests/c/run_pipeline.sh src/redis-shard 1

@@ -33,6 +33,7 @@ struct shard;
 struct conn;
 struct command;
 struct xmsg;
+struct dsend;
 
 struct arg {
     const char *p;
@@ -161,6 +162,10 @@ struct shard {
     struct xring **out;       /* out[dst] */
     struct xmsg **batch;      /* batch being built for dst this iteration */
     struct xmsg **backlog_head, **backlog_tail; /* batches that found a full ring */
+    struct dsend *dsend;                        /* replies this shard sends on other shards' sockets */
+    int deleg_last;                             /* the command being dispatched ends its input */
+    int no_delegate; /* REDIS_SHARD_TEST_NO_DELEGATE: always reply via the origin */
+    int deleg_async; /* REDIS_SHARD_TEST_DELEG_ASYNC: delegated sends only through the ring */
     _Atomic int sleeping;
     int *wake_needed;
 

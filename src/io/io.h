@@ -18,7 +18,15 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-enum io_ev { IO_ACCEPT = 1, IO_RECV = 2, IO_SEND = 3, IO_WAKE = 4, IO_TIMER = 5, IO_NOP = 6 };
+enum io_ev {
+    IO_ACCEPT = 1,
+    IO_RECV = 2,
+    IO_SEND = 3,
+    IO_WAKE = 4,
+    IO_TIMER = 5,
+    IO_NOP = 6,
+    IO_DSEND = 7 /* a reply sent for another shard's client (xmsg.c) */
+};
 
 #define IO_TAG(ev, ptr) ((uint64_t)(uintptr_t)(ptr) | (uint64_t)(ev))
 #define IO_TAG_EV(tag) ((int)((tag)&7))

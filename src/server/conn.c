@@ -432,6 +432,8 @@ void conn_unref(struct conn *c) {
     if (--c->inflight == 0 && c->closing) conn_free(c);
 }
 
+static int deleg_poll(struct conn *c, int wait);
+
 void conn_close(struct conn *c) {
     if (c->closing) return;
     c->closing = 1;
@@ -439,6 +441,15 @@ void conn_close(struct conn *c) {
     /* Shutting the socket down ends the armed multishot recv and any send,
      * whose completions then drop their references. */
     shutdown(c->fd, SHUT_RDWR);
+    if (c->delegated) {
+        /* another shard may still be sending on the socket: the fd is
+         * closed once it is done (deleg_complete), never before, so that
+         * its number cannot be reused under that send */
+        c->inflight++;
+        deleg_poll(c, 1);
+        conn_unref(c);
+        return;
+    }
     close(c->fd);
     c->fd = -1;
     if (c->inflight == 0) conn_free(c);
@@ -549,11 +560,72 @@ struct oseg *conn_add_hole(struct conn *c) {
     return s;
 }
 
+int conn_can_delegate(struct conn *c) {
+    struct shard *sh = c->sh;
+    if (!sh->deleg_last || sh->no_delegate || c->reply_mode != REPLY_ON || c->closing ||
+        c->close_after_reply || c->sending || c->out.len || c->fd < 0)
+        return 0;
+    return deleg_poll(c, 0) && !c->qh;
+}
+
+void conn_delegate(struct conn *c, struct oseg *hole) {
+    /* published to the owner by the ring push that carries the request */
+    atomic_store_explicit(&hole->deleg, DELEG_OUT, memory_order_relaxed);
+    c->delegated = 1;
+}
+
+/* The delegated hole at the head is done with: drop it and carry on. */
+static void deleg_complete(struct conn *c, int flush) {
+    struct oseg *s = c->qh;
+    c->delegated = 0;
+    seg_unlink(c, s);
+    seg_release(c->sh, c, s);
+    if (c->closing && c->fd >= 0) {
+        close(c->fd);
+        c->fd = -1;
+    } else if (flush) {
+        conn_want_flush(c);
+    }
+    conn_unref(c); /* the hole's reference */
+}
+
+/* 1 if no delegated send is outstanding (completing a finished one), 0 if
+ * one is. With `wait`, an outstanding one will be reported by an XC_DONE
+ * entry (conn_deleg_done); once asked for, only that entry completes it,
+ * since the owner sends it whatever this side reads meanwhile. */
+static int deleg_poll(struct conn *c, int wait) {
+    if (!c->delegated) return 1;
+    if (c->delegated == 2) return 0;
+    struct oseg *s = c->qh;
+    uint8_t v = atomic_load_explicit(&s->deleg, memory_order_acquire);
+    if (v && wait) {
+        if (atomic_compare_exchange_strong_explicit(&s->deleg, &v, DELEG_OUT | DELEG_WAIT,
+                                                    memory_order_acq_rel, memory_order_acquire)) {
+            c->delegated = 2;
+            return 0;
+        }
+    }
+    if (v) return 0;
+    deleg_complete(c, 0);
+    return 1;
+}
+
+void conn_deleg_done(struct oseg *hole) {
+    struct conn *c = hole->conn;
+    deleg_complete(c, 1);
+}
+
 /* Remote replies up to this size are copied out of their batch. */
 #define COPY_MAX (16 * 1024)
 
 void conn_fill_hole(struct oseg *s, char *p, size_t len, struct xmsg *ref) {
     struct conn *c = s->conn;
+    if (atomic_load_explicit(&s->deleg, memory_order_relaxed)) {
+        /* a delegated reply too big to send from the owner came back: an
+         * ordinary hole from here on (the owner no longer looks at it) */
+        atomic_store_explicit(&s->deleg, 0, memory_order_relaxed);
+        c->delegated = 0;
+    }
     int keep = !s->discard && !c->closing;
     if (!keep || len <= OSEG_INLINE) {
         if (keep) memcpy(s->data, p, len);
@@ -610,6 +682,8 @@ void conn_flush(struct conn *c) {
     }
     if (!c->obuf_watched && conn_output_bytes(c) >= obuf_watch_min(c->sh)) obuf_watch(c);
     if (c->closing || c->sending) return;
+    /* output behind a delegated reply waits for the owner's send */
+    if (c->delegated && !deleg_poll(c, c->out.len || c->qh != c->qt)) return;
     seal_out(c);
     /* drop empty ready segments at the head (discarded replies) */
     while (c->qh && c->qh->ready && c->qh->len == c->qh->off) {
@@ -816,7 +890,9 @@ static size_t process(struct conn *c, struct conn_input *x, const char *buf, siz
             int argc = (int)x->ps.argc;
             const char *base = x->ps.is_inline ? sh->inline_buf.p : buf + done;
             build_argv(sh, base, sp, argc);
+            sh->deleg_last = done + used == len;
             dispatch_command(c, sh->argv, argc);
+            sh->deleg_last = 0;
             if (c->paused) {
                 /* held by CLIENT PAUSE: parse it again when the pause ends */
                 resp_state_reset(&x->ps);

@@ -13,6 +13,7 @@
 #define SERVER_CONN_H
 
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <sys/socket.h>
 
 #include "../server.h"
@@ -33,6 +34,7 @@ struct oseg {
     uint8_t owned;   /* p is a heap buffer of ours (cap bytes) */
     uint8_t discard; /* CLIENT REPLY OFF/SKIP: drop the bytes when filled */
     uint8_t inflight; /* part of the send in flight: must not change */
+    _Atomic uint8_t deleg; /* a delegated hole: DELEG_OUT/DELEG_WAIT (xmsg.h) */
     char data[OSEG_INLINE];
 };
 
@@ -83,6 +85,8 @@ struct conn {
     uint8_t authenticated; /* AUTH passed, or no password when it connected */
     uint8_t paused;        /* input held by CLIENT PAUSE */
     uint8_t obuf_watched;  /* on the shard's output limit watch list */
+    uint8_t delegated;     /* the head hole's reply goes out from its owner: 1, and
+                            * the owner was asked to say when it is done: 2 */
     int inflight;     /* holes, gathers, coordinated ops, sends, armed recv */
     int barrier;      /* a coordinated op runs: hold further input */
     struct conn_input *inp; /* unparsed input, or NULL (see struct conn_input) */
@@ -145,6 +149,14 @@ void conn_want_flush(struct conn *c);
 void conn_flush(struct conn *c);
 /* Insert a hole for a reply that another shard will produce. */
 struct oseg *conn_add_hole(struct conn *c);
+/* May the command being dispatched have its reply sent by the shard that
+ * runs it (xmsg.h, delegated replies)? Only when that reply is the next
+ * thing the socket carries and nothing follows it in this input. */
+int conn_can_delegate(struct conn *c);
+/* Mark the hole just added (the head of the queue) as delegated. */
+void conn_delegate(struct conn *c, struct oseg *hole);
+/* The owner finished a delegated send the connection asked about. */
+void conn_deleg_done(struct oseg *hole);
 /* Fill a hole with a reply: bytes inside `ref` (a reply batch, referenced
  * until sent) or, with ref NULL, a malloc'd buffer the segment takes over.
  * Replies up to OSEG_INLINE bytes are copied into the segment instead. */

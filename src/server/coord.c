@@ -170,7 +170,7 @@ static int write_back(struct shard *sh, struct coord *k, struct gather *g) {
         } else {
             /* the client's reply waits for this acknowledgement, so no other
              * client can read the old value after this one saw the result */
-            xmsg_send_cmd(sh, s, XC_MAKE(&g->parts[s], XC_PART), store, 0, 2, ac, av);
+            xmsg_send_cmd(sh, s, XC_MAKE(&g->parts[s], XC_PART), store, 0, 2, ac, av, -1);
             remote++;
         }
         for (int i = 1; i < ac; i += 3) free((void *)av[i].p);
@@ -342,7 +342,7 @@ void coord_start(struct conn *c, const struct command *cmd, struct arg *argv, in
             exec_command(&cl);
             local = 1;
         } else {
-            xmsg_send_cmd(sh, s, XC_MAKE(p, XC_PART), fetch, c->dbid, 2, ac, av);
+            xmsg_send_cmd(sh, s, XC_MAKE(p, XC_PART), fetch, c->dbid, 2, ac, av, -1);
         }
     }
     for (size_t i = 0; i < dbs.len / sizeof(char *); i++) free(((char **)(void *)dbs.p)[i]);

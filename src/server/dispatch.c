@@ -348,7 +348,7 @@ static void gather_start(struct gather *g, struct conn *c, struct arg *argv_all,
             local = i;
             continue;
         }
-        xmsg_send_cmd(sh, i, XC_MAKE(p, XC_PART), g->cmd, g->dbid, g->resp, argc, argv);
+        xmsg_send_cmd(sh, i, XC_MAKE(p, XC_PART), g->cmd, g->dbid, g->resp, argc, argv, -1);
     }
     if (local >= 0) {
         struct gpart *p = &g->parts[local];
@@ -492,8 +492,10 @@ static void route_keys(struct conn *c, const struct command *cmd, struct arg *ar
                                 .cmd = cmd};
             exec_command(&cl);
         } else {
+            int fd = conn_can_delegate(c) ? c->fd : -1;
             struct oseg *hole = conn_add_hole(c);
-            xmsg_send_cmd(sh, target, XC_MAKE(hole, XC_HOLE), cmd, c->dbid, c->resp, argc, argv);
+            if (fd >= 0) conn_delegate(c, hole);
+            xmsg_send_cmd(sh, target, XC_MAKE(hole, XC_HOLE), cmd, c->dbid, c->resp, argc, argv, fd);
         }
     } else if (cmd->combine == C_COORD) {
         coord_start(c, cmd, argv, argc);

@@ -482,7 +482,7 @@ void pubsub_flush(struct shard *sh) {
             p += 4 + l;
         }
         for (int d = 0; d < g_nshards; d++)
-            if (live[d]) xmsg_send_cmd(sh, d, XC_MAKE(NULL, XC_SINK), cmd, 0, 2, 3, a);
+            if (live[d]) xmsg_send_cmd(sh, d, XC_MAKE(NULL, XC_SINK), cmd, 0, 2, 3, a, -1);
     }
     ps->notify_q.len = 0;
     if (ps->notify_q.cap > 64 * 1024) buf_free(&ps->notify_q);

@@ -202,6 +202,9 @@ static void on_cqe(void *ctx, const struct io_cqe *e) {
     case IO_SEND:
         conn_on_sent(IO_TAG_PTR(e->tag), e->res);
         break;
+    case IO_DSEND:
+        xmsg_dsend_done(sh, IO_TAG_PTR(e->tag), e->res);
+        break;
     case IO_TIMER:
         cron(sh);
         io_timer(sh->io, 1000 / (sh->cfg.hz > 0 ? sh->cfg.hz : 10), IO_TAG(IO_TIMER, 0));
@@ -340,6 +343,8 @@ static void *shard_main(void *arg) {
         return NULL;
     }
     sh->ring_fd = io_ring_fd(sh->io);
+    sh->no_delegate = getenv("REDIS_SHARD_TEST_NO_DELEGATE") != NULL;
+    sh->deleg_async = getenv("REDIS_SHARD_TEST_DELEG_ASYNC") != NULL;
     /* from here on the shard allocates from its own arena; the receive ring
      * above is fixed and left out of used_memory */
     evict_shard_init(sh, (size_t)nbufs * (RECV_BUF_SIZE + 16));

@@ -2,16 +2,20 @@
  * xmsg.c - building, sending and handling cross-shard batches (see xmsg.h).
  *
  * Entries of both kinds share one batch per destination per loop iteration:
- *   REQ: type u8 | cookie u64 | cmd u32 | db u32 | resp u8 | argc u32 |
- *        argc x (len u64 | bytes)
- *   REP: type u8 | cookie u64 | len u64 | bytes
+ *   REQ:  type u8 | cookie u64 | cmd u32 | db u32 | resp u8 | argc u32 |
+ *         argc x (len u64 | bytes)
+ *   REQD: the same with the client's socket (fd u32) after the cookie
+ *   REP:  type u8 | cookie u64 | len u64 | bytes
  * A request's reply is written straight into the batch going back to its
  * origin, so executing a remote command costs no copy of the reply.
  */
 #include "xmsg.h"
 
+#include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "../db/evict.h"
 #include "../io/io.h"
@@ -20,7 +24,24 @@
 #include "../util/mem.h"
 #include "xring.h"
 
-enum { E_REQ = 1, E_REP = 2 };
+enum { E_REQ = 1, E_REP = 2, E_REQD = 3 };
+
+/* Delegated replies this shard sends itself, collected over one drain and
+ * sent when it ends (the body no longer moves then); freed after the last
+ * send completes. */
+struct dsend_ent {
+    struct dsend *d;
+    uint64_t cookie; /* the origin's hole */
+    int fd, src;
+    size_t off, len, sent;
+};
+
+struct dsend {
+    struct buf body;
+    struct dsend_ent *ents;
+    size_t n, cap;
+    size_t refs;
+};
 
 static struct xmsg *batch_for(struct shard *sh, int dst) {
     struct xmsg *m = sh->batch[dst];
@@ -37,15 +58,16 @@ static struct xmsg *batch_for(struct shard *sh, int dst) {
 static inline void put_u64(struct buf *b, uint64_t v) { buf_put(b, &v, 8); }
 static inline void put_u32(struct buf *b, uint32_t v) { buf_put(b, &v, 4); }
 
-void xmsg_send_cmd(struct shard *sh, int dst, uint64_t cookie, const struct command *cmd,
-                   int dbid, int resp, int argc, const struct arg *argv) {
+void xmsg_send_cmd(struct shard *sh, int dst, uint64_t cookie, const struct command *cmd, int dbid, int resp,
+                   int argc, const struct arg *argv, int fd) {
     struct xmsg *m = batch_for(sh, dst);
     struct buf *b = &m->body;
-    size_t need = 1 + 8 + 4 + 4 + 1 + 4;
+    size_t need = 1 + 8 + 4 + 4 + 4 + 1 + 4;
     for (int i = 0; i < argc; i++) need += 8 + argv[i].len;
     buf_reserve(b, need);
-    buf_putc(b, E_REQ);
+    buf_putc(b, fd >= 0 ? E_REQD : E_REQ);
     put_u64(b, cookie);
+    if (fd >= 0) put_u32(b, (uint32_t)fd);
     put_u32(b, (uint32_t)cmd->id);
     put_u32(b, (uint32_t)dbid);
     buf_putc(b, (char)resp);
@@ -92,6 +114,7 @@ void xmsg_flush(struct shard *sh) {
             if (!next) sh->backlog_tail[dst] = NULL;
             pushed = 1;
         }
+        if (m && m->n == 0) m = NULL; /* its entries went out as delegated sends: reuse it */
         if (m) {
             sh->batch[dst] = NULL;
             m->next = NULL;
@@ -128,9 +151,81 @@ static inline uint32_t get_u32(const char **p) {
     return v;
 }
 
-/* Execute one request entry; its reply goes into the batch back to src. */
-static const char *run_request(struct shard *sh, int src, const char *p) {
+/* A delegated reply of len bytes at p, for the origin's hole `cookie`:
+ * keep a copy to send on the client's socket once the drain ends. */
+static void dsend_add(struct shard *sh, int src, uint64_t cookie, int fd, const char *p, size_t len) {
+    struct dsend *d = sh->dsend;
+    if (!d) {
+        d = calloc(1, sizeof(*d));
+        if (!d) abort();
+        sh->dsend = d;
+    }
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->ents = realloc(d->ents, d->cap * sizeof(*d->ents));
+        if (!d->ents) abort();
+    }
+    struct dsend_ent *e = &d->ents[d->n++];
+    *e = (struct dsend_ent){.d = d, .cookie = cookie, .fd = fd, .src = src, .off = d->body.len, .len = len};
+    buf_put(&d->body, p, len);
+}
+
+/* The delegated send is over (sent, or failed: the origin sees the socket
+ * fail too). Clear the hole's flag, our last touch of the origin's memory,
+ * and tell the origin if it asked to know. */
+static void dsend_finish(struct shard *sh, struct dsend_ent *e) {
+    struct oseg *hole = XC_PTR(e->cookie);
+    if (atomic_exchange_explicit(&hole->deleg, 0, memory_order_acq_rel) & DELEG_WAIT) {
+        struct xmsg *out = batch_for(sh, e->src);
+        buf_putc(&out->body, E_REP);
+        put_u64(&out->body, XC_MAKE(hole, XC_DONE));
+        put_u64(&out->body, 0);
+        out->n++;
+    }
+    struct dsend *d = e->d;
+    if (d && --d->refs == 0) {
+        buf_free(&d->body);
+        free(d->ents);
+        free(d);
+    }
+}
+
+/* Send the replies collected in this drain, one send each. */
+static void dsend_issue(struct shard *sh) {
+    struct dsend *d = sh->dsend;
+    if (!d) return;
+    sh->dsend = NULL;
+    d->refs = d->n;
+    for (size_t i = 0; i < d->n; i++) {
+        struct dsend_ent *e = &d->ents[i];
+        if (e->len == 0) {
+            dsend_finish(sh, e);
+            continue;
+        }
+        sh->st.writes_processed++;
+        io_send(sh->io, e->fd, d->body.p + e->off, e->len, IO_TAG(IO_DSEND, e));
+    }
+}
+
+void xmsg_dsend_done(struct shard *sh, void *ent, int res) {
+    struct dsend_ent *e = ent;
+    if (res > 0) {
+        sh->st.net_output_bytes += res;
+        e->sent += (size_t)res;
+        if (e->sent < e->len) {
+            sh->st.writes_processed++;
+            io_send(sh->io, e->fd, e->d->body.p + e->off + e->sent, e->len - e->sent, IO_TAG(IO_DSEND, e));
+            return;
+        }
+    }
+    dsend_finish(sh, e);
+}
+
+/* Execute one request entry; its reply goes into the batch back to src,
+ * or, for a delegated one that is small enough, out on the client's socket. */
+static const char *run_request(struct shard *sh, int src, const char *p, int delegated) {
     uint64_t cookie = get_u64(&p);
+    int fd = delegated ? (int)get_u32(&p) : -1;
     const struct command *cmd = command_by_id((int)get_u32(&p));
     int dbid = (int)get_u32(&p);
     int resp = (unsigned char)*p++;
@@ -150,6 +245,7 @@ static const char *run_request(struct shard *sh, int src, const char *p) {
     }
     struct xmsg *out = batch_for(sh, src);
     struct buf *b = &out->body;
+    size_t entry_at = b->len;
     buf_putc(b, E_REP);
     put_u64(b, cookie);
     size_t len_at = b->len;
@@ -159,6 +255,26 @@ static const char *run_request(struct shard *sh, int src, const char *p) {
                         .part = XC_KIND(cookie) != XC_HOLE};
     exec_command(&cl);
     uint64_t len = b->len - len_at - 8;
+    if (fd >= 0 && len <= DELEG_MAX) {
+        const char *r = b->p + len_at + 8;
+        b->len = entry_at;
+        if (!sh->deleg_async) {
+            ssize_t w = send(fd, r, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+            sh->st.writes_processed++;
+            if (w > 0) sh->st.net_output_bytes += w;
+            if (w == (ssize_t)len || (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+                struct dsend_ent e = {.cookie = cookie, .src = src};
+                dsend_finish(sh, &e);
+                return p;
+            }
+            if (w > 0) {
+                r += w;
+                len -= (uint64_t)w;
+            }
+        }
+        dsend_add(sh, src, cookie, fd, r, len);
+        return p;
+    }
     memcpy(b->p + len_at, &len, 8);
     out->n++;
     return p;
@@ -174,6 +290,9 @@ static const char *take_reply(struct xmsg *m, const char *p) {
         break;
     case XC_PART:
         gather_part_done(ptr, p, len);
+        break;
+    case XC_DONE:
+        conn_deleg_done(ptr);
         break;
     default:
         break;
@@ -192,12 +311,15 @@ int xmsg_drain(struct shard *sh) {
             const char *p = m->body.p, *end = m->body.p + m->body.len;
             while (p < end) {
                 int type = *p++;
-                if (type == E_REQ) p = run_request(sh, src, p);
-                else p = take_reply(m, p);
+                if (type == E_REP)
+                    p = take_reply(m, p);
+                else
+                    p = run_request(sh, src, p, type == E_REQD);
             }
             xmsg_unref(m);
         }
     }
+    dsend_issue(sh);
     return handled;
 }
 

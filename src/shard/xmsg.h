@@ -13,6 +13,18 @@
  *
  * The cookie is the origin's own pointer, opaque to the executing shard; its
  * low 2 bits say what it points to (XC_* below).
+ *
+ * Delegated replies: a request may carry the client's socket (fd >= 0 in
+ * xmsg_send_cmd). The executing shard then sends a small reply on that
+ * socket itself instead of returning it, which saves the origin a wake-up
+ * and a loop iteration per command (what a request/response client pays
+ * for every hop). The origin only does this when the reply is the next
+ * thing the socket carries (see conn_can_delegate). The hole stays in the
+ * origin's queue meanwhile; `deleg` in it is the one word both shards
+ * touch: the origin sets DELEG_OUT before sending, the owner clears it
+ * (an atomic exchange, its last access to the hole) once its send is done,
+ * and answers with an XC_DONE entry if the origin had added DELEG_WAIT to
+ * be told. Replies over DELEG_MAX come back as ordinary replies.
  */
 #ifndef SHARD_XMSG_H
 #define SHARD_XMSG_H
@@ -22,7 +34,9 @@
 #include "../server.h"
 
 enum { XMSG_REQ = 1, XMSG_REPLY = 2 };
-enum { XC_HOLE = 0, XC_PART = 1, XC_SINK = 2 /* reply not wanted */ };
+enum { XC_HOLE = 0, XC_PART = 1, XC_SINK = 2 /* reply not wanted */, XC_DONE = 3 /* delegated send done */ };
+enum { DELEG_OUT = 1, DELEG_WAIT = 2 };
+#define DELEG_MAX (16 * 1024)
 
 struct xmsg {
     struct xmsg *next; /* backlog link while the ring is full */
@@ -37,9 +51,12 @@ struct xmsg {
 #define XC_KIND(c) ((int)((c)&3))
 #define XC_PTR(c) ((void *)(uintptr_t)((c) & ~(uint64_t)3))
 
-/* Queue a command for shard dst in this iteration's batch. */
-void xmsg_send_cmd(struct shard *sh, int dst, uint64_t cookie, const struct command *cmd,
-                   int dbid, int resp, int argc, const struct arg *argv);
+/* Queue a command for shard dst in this iteration's batch; fd >= 0 lets dst
+ * send the reply on that socket itself (a delegated hole, see above). */
+void xmsg_send_cmd(struct shard *sh, int dst, uint64_t cookie, const struct command *cmd, int dbid, int resp,
+                   int argc, const struct arg *argv, int fd);
+/* Completion of a delegated send (IO_DSEND) on this shard's ring. */
+void xmsg_dsend_done(struct shard *sh, void *ent, int res);
 /* Push every batch built this iteration and wake sleeping receivers. */
 void xmsg_flush(struct shard *sh);
 /* Take and handle everything other shards sent us. Returns messages handled. */

@@ -238,8 +238,8 @@ void scan_command(struct client *c) {
         return;
     }
     struct oseg *hole = conn_add_hole(c->conn);
-    xmsg_send_cmd(c->sh, target, XC_MAKE(hole, XC_HOLE), command_lookup("__scan", 6), c->dbid,
-                  c->resp, c->argc, c->argv);
+    xmsg_send_cmd(c->sh, target, XC_MAKE(hole, XC_HOLE), command_lookup("__scan", 6), c->dbid, c->resp,
+                  c->argc, c->argv, -1);
 }
 
 /* One shard's step of a SCAN; the reply carries the global cursor. */

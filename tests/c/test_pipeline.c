@@ -15,6 +15,12 @@
  *           disjoint key set (plain and {hash-tagged} keys), each checked
  *           against its own model.
  *
+ *   Test 3: 64 connections in request/response style (mostly one command
+ *           per round trip, sometimes 2-3), the pattern whose replies the
+ *           owning shard sends itself; now and then a value larger than
+ *           such a reply may be (20 KB), and connections that send commands
+ *           and close without reading their replies.
+ *
  * The last line printed is "P passed, F failed"; the exit status is non-zero
  * if anything failed.  A watchdog (alarm) fails the run after 120 seconds.
  *
@@ -38,7 +44,7 @@
 
 #include <hiredis/hiredis.h>
 
-#define NUM_TESTS 2
+#define NUM_TESTS 3
 #define WATCHDOG_SECONDS 120
 
 #define T1_COMMANDS 100000
@@ -50,6 +56,10 @@
 #define T2_CHUNK 500
 #define T2_PLAIN_KEYS 100
 #define T2_TAGGED_KEYS 30
+
+#define T3_CONNS 64
+#define T3_COMMANDS 1500
+#define T3_BIG_LEN 20000
 
 #define MAX_VALUE_LEN 16384  /* APPEND turns into SET beyond this size */
 
@@ -1125,8 +1135,51 @@ done:
 typedef struct {
     int id;
     int rc;
+    int rr; /* test 3: request/response rounds instead of big chunks */
     char err[2048];
 } conn_arg_t;
+
+/* Test 3 extras: SET a T3_BIG_LEN value on key k and GET it back, one
+ * round trip each; then a throwaway connection that sends a few GETs and
+ * closes without reading. Returns 0 or -1 (err set). */
+static int rr_extras(redisContext *c, model_t *m, rng_t *r, int k, char *err, size_t errsz) {
+    char *big = xmalloc(T3_BIG_LEN);
+    for (size_t i = 0; i < T3_BIG_LEN; i++) big[i] = (char)('A' + (i * 13 + (size_t)k) % 26);
+    big[rng_below(r, T3_BIG_LEN)] = '\n';
+    expect_t x = {0};
+    char *enc = NULL;
+    int n = redisFormatCommand(&enc, "SET %b %b", m->names[k], m->namelens[k], big, (size_t)T3_BIG_LEN);
+    entry_store(&m->e[k], big, T3_BIG_LEN, 0);
+    free(big);
+    x_status(&x, "OK");
+    x.desc = xmemdup("SET <big>", 9);
+    int rc = write_all(c->fd, enc, (size_t)n, err, errsz);
+    redisFreeCommand(enc);
+    if (rc == 0) rc = check_replies(c, &x, 1, 0, err, errsz);
+    expect_free(&x);
+    if (rc < 0) return -1;
+    n = redisFormatCommand(&enc, "GET %b", m->names[k], m->namelens[k]);
+    x_bulk_or_nil(&x, &m->e[k]);
+    x.desc = xmemdup("GET <big>", 9);
+    rc = write_all(c->fd, enc, (size_t)n, err, errsz);
+    redisFreeCommand(enc);
+    if (rc == 0) rc = check_replies(c, &x, 1, 0, err, errsz);
+    expect_free(&x);
+    if (rc < 0) return -1;
+    /* abandoned: replies (some from other shards) to a socket already closed */
+    char e2[256];
+    redisContext *t = connect_server(e2, sizeof(e2));
+    if (t) {
+        for (int i = 0; i < 3; i++) {
+            int j = rng_below(r, (unsigned)m->nkeys);
+            n = redisFormatCommand(&enc, "GET %b", m->names[j], m->namelens[j]);
+            write_all(t->fd, enc, (size_t)n, e2, sizeof(e2));
+            redisFreeCommand(enc);
+        }
+        redisFree(t);
+    }
+    return 0;
+}
 
 static void *conn_main(void *p)
 {
@@ -1155,17 +1208,23 @@ static void *conn_main(void *p)
         goto done;
 
     rng_seed(&r, g_seed ^ ((uint64_t)(a->id + 1) * 0x100000001B3ULL));
-    for (int done_cmds = 0; done_cmds < T2_COMMANDS; done_cmds += T2_CHUNK) {
+    int total = a->rr ? T3_COMMANDS : T2_COMMANDS;
+    for (int done_cmds = 0, round = 0; done_cmds < total; round++) {
+        int chunk = T2_CHUNK;
+        if (a->rr) {
+            chunk = rng_below(&r, 5) == 0 ? 2 + (int)rng_below(&r, 2) : 1;
+            if (round % 97 == 96 && rr_extras(c, &m, &r, pick_key(&r, &m), a->err, sizeof(a->err)) < 0)
+                goto done;
+        }
         out.len = 0;
-        for (i = 0; i < T2_CHUNK; i++)
-            gen_command(&r, &m, &out, &xs[i]);
+        for (i = 0; i < chunk; i++) gen_command(&r, &m, &out, &xs[i]);
         if (write_all(c->fd, out.data, out.len, a->err, sizeof(a->err)) < 0)
             goto done;
-        int crc = check_replies(c, xs, T2_CHUNK, done_cmds, a->err, sizeof(a->err));
-        for (i = 0; i < T2_CHUNK; i++)
-            expect_free(&xs[i]);
+        int crc = check_replies(c, xs, chunk, done_cmds, a->err, sizeof(a->err));
+        for (i = 0; i < chunk; i++) expect_free(&xs[i]);
         if (crc < 0)
             goto done;
+        done_cmds += chunk;
     }
 
     /* Final state check: one pipelined GET per key. */
@@ -1204,23 +1263,26 @@ done:
     return NULL;
 }
 
-static int test_concurrent_pipelines(void)
-{
+static int test_concurrent_pipelines(int rr) {
     static conn_arg_t args[T2_CONNS];
     pthread_t th[T2_CONNS];
     int started = 0, failed = 0, i;
+    int nconns = rr ? T3_CONNS : T2_CONNS, tn = rr ? 3 : 2;
     double t0 = now_sec();
     char err[256];
 
-    printf("[test 2] %d concurrent connections x %d commands (chunks of %d)\n",
-           T2_CONNS, T2_COMMANDS, T2_CHUNK);
+    if (rr)
+        printf("[test 3] %d concurrent connections x %d commands, request/response\n", T3_CONNS, T3_COMMANDS);
+    else
+        printf("[test 2] %d concurrent connections x %d commands (chunks of %d)\n", T2_CONNS, T2_COMMANDS,
+               T2_CHUNK);
     fflush(stdout);
 
     /* Start from an empty database so this test also stands alone. */
     {
         redisContext *c = connect_server(err, sizeof(err));
         if (!c || simple_command(c, "FLUSHALL", "OK", err, sizeof(err)) < 0) {
-            printf("[test 2] FAIL: %s\n", err);
+            printf("[test %d] FAIL: %s\n", tn, err);
             if (c)
                 redisFree(c);
             return -1;
@@ -1231,8 +1293,9 @@ static int test_concurrent_pipelines(void)
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, 1 << 20);
-    for (i = 0; i < T2_CONNS; i++) {
+    for (i = 0; i < nconns; i++) {
         args[i].id = i;
+        args[i].rr = rr;
         args[i].rc = -1;
         args[i].err[0] = '\0';
         if (pthread_create(&th[i], &attr, conn_main, &args[i]) != 0) {
@@ -1245,19 +1308,18 @@ static int test_concurrent_pipelines(void)
     for (i = 0; i < started; i++)
         pthread_join(th[i], NULL);
 
-    for (i = 0; i < T2_CONNS; i++) {
+    for (i = 0; i < nconns; i++) {
         if (args[i].rc != 0) {
             if (failed < 5)
                 printf("  connection %d: %s\n", i, args[i].err);
             failed++;
         }
     }
-    printf("  %d/%d connections correct in %.2fs\n", T2_CONNS - failed, T2_CONNS,
-           now_sec() - t0);
+    printf("  %d/%d connections correct in %.2fs\n", nconns - failed, nconns, now_sec() - t0);
     if (failed)
-        printf("[test 2] FAIL: %d connection(s) failed\n", failed);
+        printf("[test %d] FAIL: %d connection(s) failed\n", tn, failed);
     else
-        printf("[test 2] PASS\n");
+        printf("[test %d] PASS\n", tn);
     fflush(stdout);
     return failed ? -1 : 0;
 }
@@ -1328,7 +1390,11 @@ int main(int argc, char **argv)
         g_passed++;
     else
         failed++;
-    if (test_concurrent_pipelines() == 0)
+    if (test_concurrent_pipelines(0) == 0)
+        g_passed++;
+    else
+        failed++;
+    if (test_concurrent_pipelines(1) == 0)
         g_passed++;
     else
         failed++;
