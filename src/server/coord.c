@@ -3,6 +3,10 @@
  *
  * __fetch  dbid key [dbid key ...]  -> array: serialized value or null each
  * __store  dbid key blob [...]      -> +OK; an empty blob deletes the key
+ *
+ * SORT with BY/GET patterns needs a second round: once the sorted key is
+ * here, the keys its patterns name for the elements are fetched too (read
+ * only: never written back), then the command runs.
  */
 #include "coord.h"
 
@@ -11,6 +15,7 @@
 #include <string.h>
 
 #include "../shard/xmsg.h"
+#include "../types/sort.h"
 #include "../util/util.h"
 #include "cmdutil.h"
 #include "commands.h"
@@ -31,6 +36,11 @@ struct coord {
     size_t *foff, *flen;
     char *fpresent;
     struct buf out; /* the command's reply, held until every write-back is acknowledged */
+    /* SORT's pattern keys (second round): names in pkeys, at pk[i] */
+    int round2;
+    struct buf pkeys;
+    struct arg *pk;
+    size_t npk, pk_cap;
 };
 
 static struct db *tmp_db(struct coord *k, int id) {
@@ -60,6 +70,8 @@ static void coord_free(struct coord *k) {
     free(k->flen);
     free(k->fpresent);
     buf_free(&k->fetched);
+    buf_free(&k->pkeys);
+    free(k->pk);
     buf_free(&k->argbytes);
     buf_free(&k->out);
     free(k);
@@ -201,29 +213,160 @@ static void coord_finish(struct gather *g) {
     if (!closing) conn_resume(c);
 }
 
-/* Every fetch answered: load the copies, run the command, write back. */
-static void coord_fetched(struct gather *g) {
-    struct coord *k = g->priv;
-    struct conn *c = g->conn;
-    struct shard *sh = c->sh;
-    size_t pos[MAX_SHARDS];
+/* Where each part's __fetch reply array starts (after its header). */
+static void fetch_positions(struct gather *g, size_t *pos) {
     for (int s = 0; s < g_nshards; s++) {
         const struct buf *r = &g->parts[s].reply;
         const char *cr = r->len ? memchr(r->p, '\r', r->len) : NULL;
         pos[s] = cr ? (size_t)(cr - r->p) + 2 : r->len;
     }
+}
+
+/* The next element of shard s's __fetch reply: 1 with the serialized value
+ * in data and dlen, 0 if the key was absent. */
+static int fetch_next(struct gather *g, size_t *pos, int s, const char **data, size_t *dlen) {
+    struct buf *r = &g->parts[s].reply;
+    long e = resp_reply_len(r->p + pos[s], r->len - pos[s]);
+    if (e <= 0) return 0;
+    const char *el = r->p + pos[s];
+    pos[s] += (size_t)e;
+    if (el[1] == '-') return 0; /* null: absent */
+    const char *cr = memchr(el, '\r', (size_t)e);
+    *data = cr + 2;
+    *dlen = (size_t)e - (size_t)(*data - el) - 2;
+    return 1;
+}
+
+/* Ask each shard for its share of keys[0..n) (all in database dbid): one
+ * __fetch per shard; the local share runs now. Calls g->done when every
+ * share is in. */
+static void fetch_keys(struct gather *g, const struct arg *keys, const int *dbs, int dbid, size_t n) {
+    struct conn *c = g->conn;
+    struct shard *sh = c->sh;
+    struct buf nums = {0}; /* db index strings, alive until every part is sent */
+    for (size_t i = 0; i < n; i++) {
+        char num[12];
+        int len = snprintf(num, sizeof(num), "%d", dbs ? dbs[i] : dbid);
+        char *d = malloc((size_t)len);
+        if (!d) abort();
+        memcpy(d, num, (size_t)len);
+        buf_put(&nums, &d, sizeof(d));
+        struct gpart *p = &g->parts[shard_for_key(keys[i].p, keys[i].len)];
+        if (!p->active) {
+            p->active = 1;
+            put_arg(&p->args, "__fetch", 7);
+        }
+        put_arg(&p->args, d, (size_t)len);
+        put_arg(&p->args, keys[i].p, keys[i].len);
+    }
+    const struct command *fetch = command_lookup("__fetch", 7);
+    int local = 0;
+    g->pending = 0;
+    for (int s = 0; s < g_nshards; s++)
+        if (g->parts[s].active) g->pending++;
+    for (int s = 0; s < g_nshards; s++) {
+        struct gpart *p = &g->parts[s];
+        if (!p->active) continue;
+        struct arg *av = (struct arg *)(void *)p->args.p;
+        int ac = (int)(p->args.len / sizeof(struct arg));
+        if (s == sh->id) {
+            struct client cl = {.sh = sh,
+                                .conn = c,
+                                .db = &sh->dbs[c->dbid],
+                                .dbid = c->dbid,
+                                .resp = 2,
+                                .argc = ac,
+                                .argv = av,
+                                .out = &p->reply,
+                                .cmd = fetch,
+                                .part = 1};
+            exec_command(&cl);
+            local = 1;
+        } else {
+            xmsg_send_cmd(sh, s, XC_MAKE(p, XC_PART), fetch, c->dbid, 2, ac, av, -1);
+        }
+    }
+    for (size_t i = 0; i < nums.len / sizeof(char *); i++) free(((char **)(void *)nums.p)[i]);
+    buf_free(&nums);
+    if (n == 0)
+        g->done(g);
+    else if (local && --g->pending == 0)
+        g->done(g);
+}
+
+static void coord_run(struct gather *g);
+
+static void add_pattern_key(void *ctx, const char *p, size_t len) {
+    struct coord *k = ctx;
+    if (k->npk == k->pk_cap) {
+        k->pk_cap = k->pk_cap ? k->pk_cap * 2 : 16;
+        k->pk = realloc(k->pk, k->pk_cap * sizeof(*k->pk));
+        if (!k->pk) abort();
+    }
+    /* offsets for now: pkeys may still move */
+    k->pk[k->npk].p = (const char *)(uintptr_t)k->pkeys.len;
+    k->pk[k->npk++].len = len;
+    buf_put(&k->pkeys, p, len);
+}
+
+static int cmp_arg(const void *a, const void *b) {
+    const struct arg *x = a, *y = b;
+    int r = memcmp(x->p, y->p, x->len < y->len ? x->len : y->len);
+    return r ? r : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Second round in: load the pattern keys, then run. */
+static void coord_patterns_fetched(struct gather *g) {
+    struct coord *k = g->priv;
+    size_t pos[MAX_SHARDS];
+    fetch_positions(g, pos);
+    struct db *db = tmp_db(k, g->dbid);
+    for (size_t i = 0; i < k->npk; i++) {
+        const char *data;
+        size_t dlen;
+        if (!fetch_next(g, pos, shard_for_key(k->pk[i].p, k->pk[i].len), &data, &dlen)) continue;
+        struct kv *o = kv_deserialize(k->pk[i].p, k->pk[i].len, data, dlen);
+        if (o) db_set(db, o);
+    }
+    coord_run(g);
+}
+
+/* SORT: fetch the keys its patterns name, unless the command's own keys
+ * hold them all. Returns 1 if a second round went out. */
+static int fetch_pattern_keys(struct gather *g, struct coord *k) {
+    sort_pattern_keys(tmp_db(k, g->dbid), k->argv, k->argc, add_pattern_key, k);
+    for (size_t i = 0; i < k->npk; i++) k->pk[i].p = k->pkeys.p + (uintptr_t)k->pk[i].p;
+    if (k->npk > 1) qsort(k->pk, k->npk, sizeof(*k->pk), cmp_arg);
+    size_t n = 0;
+    for (size_t i = 0; i < k->npk; i++) {
+        if (n && !cmp_arg(&k->pk[n - 1], &k->pk[i])) continue;
+        int own = 0; /* the sorted key or the destination: already here */
+        for (int j = 0; j < k->nkeys && !own; j++)
+            own = k->key_db[j] == g->dbid && !cmp_arg(&k->argv[k->key_arg[j]], &k->pk[i]);
+        if (!own) k->pk[n++] = k->pk[i];
+    }
+    k->npk = n;
+    if (!n) return 0;
+    for (int s = 0; s < g_nshards; s++) {
+        g->parts[s].active = 0;
+        g->parts[s].reply.len = 0;
+        g->parts[s].args.len = 0;
+    }
+    g->done = coord_patterns_fetched;
+    fetch_keys(g, k->pk, NULL, g->dbid, n);
+    return 1;
+}
+
+/* Every fetch answered: load the copies, run the command, write back. */
+static void coord_fetched(struct gather *g) {
+    struct coord *k = g->priv;
+    size_t pos[MAX_SHARDS];
+    fetch_positions(g, pos);
     for (int i = 0; i < k->nkeys; i++) {
         struct arg *key = &k->argv[k->key_arg[i]];
-        int s = shard_for_key(key->p, key->len);
-        struct buf *r = &g->parts[s].reply;
-        long e = resp_reply_len(r->p + pos[s], r->len - pos[s]);
-        if (e <= 0) continue;
-        const char *el = r->p + pos[s];
-        pos[s] += (size_t)e;
-        if (el[1] == '-') continue; /* null: absent */
-        const char *cr = memchr(el, '\r', (size_t)e);
-        const char *data = cr + 2;
-        size_t dlen = (size_t)e - (size_t)(data - el) - 2;
+        const char *data;
+        size_t dlen;
+        if (!fetch_next(g, pos, shard_for_key(key->p, key->len), &data, &dlen)) continue;
         k->fpresent[i] = 1;
         k->foff[i] = k->fetched.len;
         k->flen[i] = dlen;
@@ -231,6 +374,18 @@ static void coord_fetched(struct gather *g) {
         struct kv *o = kv_deserialize(key->p, key->len, data, dlen);
         if (o) db_set(tmp_db(k, k->key_db[i]), o);
     }
+    if (!k->round2 && (g->cmd->proc == sort_command || g->cmd->proc == sort_ro_command)) {
+        k->round2 = 1;
+        if (fetch_pattern_keys(g, k)) return;
+    }
+    coord_run(g);
+}
+
+/* The copies are here: run the command on them, then write back. */
+static void coord_run(struct gather *g) {
+    struct coord *k = g->priv;
+    struct conn *c = g->conn;
+    struct shard *sh = c->sh;
     struct client cl = {.sh = sh,
                         .conn = c,
                         .db = tmp_db(k, g->dbid),
@@ -307,45 +462,11 @@ void coord_start(struct conn *c, const struct command *cmd, struct arg *argv, in
         g->parts[s].g = g;
         g->parts[s].shard = s;
     }
-    struct buf dbs = {0}; /* keeps db index strings alive for the local part */
-    for (int i = 0; i < k->nkeys; i++) {
-        struct arg *key = &k->argv[k->key_arg[i]];
-        int s = shard_for_key(key->p, key->len);
-        struct gpart *p = &g->parts[s];
-        if (!p->active) {
-            p->active = 1;
-            put_arg(&p->args, "__fetch", 7);
-        }
-        char num[12];
-        int n = snprintf(num, sizeof(num), "%d", k->key_db[i]);
-        char *d = malloc((size_t)n);
-        if (!d) abort();
-        memcpy(d, num, (size_t)n);
-        buf_put(&dbs, &d, sizeof(d));
-        put_arg(&p->args, d, (size_t)n);
-        put_arg(&p->args, key->p, key->len);
-    }
     c->barrier++;
     g->hole = conn_add_hole(c);
-    const struct command *fetch = command_lookup("__fetch", 7);
-    int local = 0;
-    for (int s = 0; s < g_nshards; s++) if (g->parts[s].active) g->pending++;
-    for (int s = 0; s < g_nshards; s++) {
-        struct gpart *p = &g->parts[s];
-        if (!p->active) continue;
-        struct arg *av = (struct arg *)(void *)p->args.p;
-        int ac = (int)(p->args.len / sizeof(struct arg));
-        if (s == sh->id) {
-            struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
-                                .resp = 2, .argc = ac, .argv = av, .out = &p->reply, .cmd = fetch,
-                                .part = 1};
-            exec_command(&cl);
-            local = 1;
-        } else {
-            xmsg_send_cmd(sh, s, XC_MAKE(p, XC_PART), fetch, c->dbid, 2, ac, av, -1);
-        }
-    }
-    for (size_t i = 0; i < dbs.len / sizeof(char *); i++) free(((char **)(void *)dbs.p)[i]);
-    buf_free(&dbs);
-    if (local && --g->pending == 0) coord_fetched(g);
+    struct arg *keys = malloc(sizeof(struct arg) * (size_t)(k->nkeys ? k->nkeys : 1));
+    if (!keys) abort();
+    for (int i = 0; i < k->nkeys; i++) keys[i] = k->argv[k->key_arg[i]];
+    fetch_keys(g, keys, k->key_db, c->dbid, (size_t)k->nkeys);
+    free(keys);
 }

@@ -17,6 +17,7 @@
 
 #include "../db/evict.h"
 #include "../shard/xmsg.h"
+#include "../types/sort.h"
 #include "../util/crc16.h"
 #include "../util/util.h"
 #include "commands.h"
@@ -485,7 +486,11 @@ static void route_keys(struct conn *c, const struct command *cmd, struct arg *ar
         else if (s != target) spans = 1;
     }
     if (nk == 0) target = sh->id;
-    if (!spans) {
+    /* SORT whose BY/GET patterns may name keys on other shards: the
+     * coordinator fetches them */
+    int sort_fetch =
+        !spans && (cmd->proc == sort_command || cmd->proc == sort_ro_command) && sort_needs_fetch(argv, argc);
+    if (!spans && !sort_fetch) {
         if (target == sh->id) {
             struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                                 .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
@@ -497,7 +502,7 @@ static void route_keys(struct conn *c, const struct command *cmd, struct arg *ar
             if (fd >= 0) conn_delegate(c, hole);
             xmsg_send_cmd(sh, target, XC_MAKE(hole, XC_HOLE), cmd, c->dbid, c->resp, argc, argv, fd);
         }
-    } else if (cmd->combine == C_COORD) {
+    } else if (cmd->combine == C_COORD || sort_fetch) {
         coord_start(c, cmd, argv, argc);
     } else {
         split_keys(c, cmd, argv, argc, shard_of, nk);

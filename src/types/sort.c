@@ -8,14 +8,14 @@
  * Patterns name other keys: the first '*' stands for the element ("w_*"),
  * "key->field" reads a hash field, "#" is the element itself, and a pattern
  * without '*' names nothing (BY nosort keeps the native order). In this
- * sharded server a handler sees only the keys of the shard it runs on, which
- * is the sorted key's shard: a pattern resolves only keys held there, and any
- * other key reads as missing. Patterns whose keys share the sorted key's
- * {hash tag} ("{s}list" BY "{s}w_*") always resolve, as on a single Redis.
- * (Redis Cluster refuses BY and GET patterns outright.) When the STORE
- * destination lives on another shard, the command runs at a coordinator that
- * holds copies of the sorted key and the destination only; there BY and GET
- * patterns that would look keys up are refused with an error.
+ * sharded server a handler sees only the keys of the shard it runs on. A
+ * SORT whose patterns are pinned by a {hash tag} to the sorted key's shard
+ * ("{s}list" BY "{s}w_*"), or that has none, runs there; any other one
+ * (sort_needs_fetch) runs at a coordinator (server/coord.c), which fetches
+ * the sorted key and the STORE destination, then every key the patterns
+ * name for its elements (sort_pattern_keys), and runs this same code on
+ * those copies; so patterns resolve as on a single Redis. (Redis Cluster
+ * refuses BY and GET patterns outright.)
  *
  * Elements are copied out of the sorted value first (into one arena), so the
  * value may change (STORE onto itself) while the result is written.
@@ -34,16 +34,9 @@
 #include "../server/commands.h"
 #include "hash.h"
 #include "set.h"
+#include "sort.h"
 
-static const char *ERR_SCORES =
-    "ERR One or more scores can't be converted into double";
-static const char *ERR_BY_REMOTE = "ERR BY option of SORT denied when the "
-                                   "STORE destination is on another shard "
-                                   "(give both keys a common {hash tag})";
-static const char *ERR_GET_REMOTE = "ERR GET option of SORT denied when the "
-                                    "STORE destination is on another shard "
-                                    "(give both keys a common {hash tag})";
-
+static const char *ERR_SCORES = "ERR One or more scores can't be converted into double";
 /* ---- the vector to sort ---- */
 
 struct sort_item {
@@ -177,6 +170,26 @@ static int pattern_looks_up(const struct arg *pat) {
   return memchr(pat->p, '*', pat->len) != NULL;
 }
 
+/* The "key->field" split of a pattern: the field after the first "->"
+ * following the '*' at star, or NULL (a trailing "->" is part of the key). */
+static const char *pattern_field(const struct arg *pat, const char *star) {
+    const char *end = pat->p + pat->len;
+    for (const char *q = star + 1; q + 1 < end; q++) {
+        if (q[0] == '-' && q[1] == '>') return q + 2 < end ? q + 2 : NULL;
+    }
+    return NULL;
+}
+
+/* The key name pattern pat gives element ele, into key. */
+static void pattern_key(const struct arg *pat, const char *star, const char *field, const char *ele,
+                        size_t elen, struct buf *key) {
+    const char *post_end = field ? field - 2 : pat->p + pat->len;
+    key->len = 0;
+    buf_put(key, pat->p, (size_t)(star - pat->p));
+    buf_put(key, ele, elen);
+    buf_put(key, star + 1, (size_t)(post_end - (star + 1)));
+}
+
 /* The value pattern pat names for element ele (Redis's lookupKeyByPattern):
  * returns 1 with *v and *vlen set to it, or 0 if it names no key, or the
  * key is missing, not a string (not a hash for key->field), or lacks the
@@ -193,19 +206,8 @@ static int pattern_value(struct db *db, const struct arg *pat, const char *ele,
   const char *star = memchr(pat->p, '*', pat->len);
   if (!star)
     return 0;
-  const char *end = pat->p + pat->len, *field = NULL;
-  for (const char *q = star + 1; q + 1 < end; q++) {
-    if (q[0] == '-' && q[1] == '>') {
-      if (q + 2 < end)
-        field = q + 2; /* a trailing "->" is part of the key */
-      break;
-    }
-  }
-  const char *post_end = field ? field - 2 : end;
-  key->len = 0;
-  buf_put(key, pat->p, (size_t)(star - pat->p));
-  buf_put(key, ele, elen);
-  buf_put(key, star + 1, (size_t)(post_end - (star + 1)));
+  const char *end = pat->p + pat->len, *field = pattern_field(pat, star);
+  pattern_key(pat, star, field, ele, elen, key);
   struct kv *o = db_find(db, key->p ? key->p : "", key->len, 1);
   if (!o)
     return 0;
@@ -327,21 +329,12 @@ static int parse_opts(struct client *c, int readonly, struct sort_opts *so) {
       so->store = &c->argv[++j];
     } else if (ARG_IS(*a, "by") && left >= 1) {
       so->by = &c->argv[++j];
-      if (!memchr(so->by->p, '*', so->by->len)) {
-        so->dontsort = 1; /* BY nosort: keep the native order */
-      } else if (c->db_for) {
-        reply_err(c, ERR_BY_REMOTE);
-        return 0;
-      }
+      if (!memchr(so->by->p, '*', so->by->len)) so->dontsort = 1; /* BY nosort: keep the native order */
     } else if (ARG_IS(*a, "get") && left >= 1) {
-      if (c->db_for && pattern_looks_up(&c->argv[j + 1])) {
-        reply_err(c, ERR_GET_REMOTE);
-        return 0;
-      }
-      so->gets[so->ngets++] = ++j;
+        so->gets[so->ngets++] = ++j;
     } else {
-      reply_err(c, ERR_SYNTAX);
-      return 0;
+        reply_err(c, ERR_SYNTAX);
+        return 0;
     }
   }
   return 1;
@@ -540,3 +533,61 @@ done:
 
 void sort_command(struct client *c) { sort_generic(c, 0); }
 void sort_ro_command(struct client *c) { sort_generic(c, 1); }
+
+/* ---- across shards ---- */
+
+/* The shard every key of pattern pat lives on when a {hash tag} before its
+ * '*' fixes it, else -1. */
+static int pattern_shard(const struct arg *pat) {
+    const char *star = memchr(pat->p, '*', pat->len);
+    const char *open = memchr(pat->p, '{', (size_t)(star - pat->p));
+    if (!open) return -1;
+    const char *close = memchr(open + 1, '}', (size_t)(star - open - 1));
+    if (!close || close == open + 1) return -1; /* no tag yet: the element may complete it */
+    return shard_for_key(open, (size_t)(close - open + 1));
+}
+
+/* Visit every BY/GET argument of a SORT that looks keys up. */
+#define FOR_LOOKUP_PATTERNS(argv, argc, j)                                                                   \
+    for (int j = 2; j + 1 < (argc); j++)                                                                     \
+        if (ARG_IS((argv)[j], "limit"))                                                                      \
+            j += 2;                                                                                          \
+        else if (ARG_IS((argv)[j], "store"))                                                                 \
+            j += 1;                                                                                          \
+        else if ((ARG_IS((argv)[j], "by") || ARG_IS((argv)[j], "get")) && pattern_looks_up(&(argv)[++j]))
+
+int sort_needs_fetch(const struct arg *argv, int argc) {
+    if (g_nshards == 1 || argc < 2) return 0;
+    int home = shard_for_key(argv[1].p, argv[1].len);
+    FOR_LOOKUP_PATTERNS(argv, argc, j) {
+        if (pattern_shard(&argv[j]) != home) return 1;
+    }
+    return 0;
+}
+
+void sort_pattern_keys(struct db *db, const struct arg *argv, int argc,
+                       void (*add)(void *ctx, const char *p, size_t len), void *ctx) {
+    struct kv *o = argc >= 2 ? db_find(db, argv[1].p, argv[1].len, 1) : NULL;
+    if (!o) return;
+    struct sort_vec sv = {0};
+    int t = kv_type(o);
+    if (t == OBJ_SET) {
+        set_foreach_member(o, vec_add, &sv);
+    } else if (t == OBJ_LIST) {
+        load_list(&sv, o, 0, value_len(o), 0);
+    } else if (t == OBJ_ZSET) {
+        if (kv_enc(o) == ENC_LISTPACK) zset_to_skiplist(o); /* as SORT itself will */
+        load_zset(&sv, o, 0, value_len(o), 0);
+    }
+    struct buf key = {0};
+    FOR_LOOKUP_PATTERNS(argv, argc, j) {
+        const char *star = memchr(argv[j].p, '*', argv[j].len);
+        const char *field = pattern_field(&argv[j], star);
+        for (size_t i = 0; i < sv.n; i++) {
+            pattern_key(&argv[j], star, field, item_ele(&sv, i), sv.v[i].len, &key);
+            add(ctx, key.p ? key.p : "", key.len);
+        }
+    }
+    buf_free(&key);
+    vec_free(&sv);
+}

@@ -3,12 +3,13 @@
 # missing keys, BY nosort), STORE (also to a key on another shard), errors,
 # and big inputs in every encoding.
 #
-# Patterns name other keys. redis-shard resolves them only on the shard that
-# runs the command (the sorted key's shard), so every test that uses BY or
-# GET patterns gives the pattern the sorted key's {hash tag} ("{s}list" with
-# "{s}w_*"): then the results are the same on real Redis and on any number
-# of shards. Redis Cluster refuses such patterns altogether. Keys tagged {b}
-# and {a} lie on different shards whenever there are two or more.
+# Patterns name other keys. Most tests give the patterns the sorted key's
+# {hash tag} ("{s}list" with "{s}w_*"), which redis-shard resolves on the
+# sorted key's own shard; the tests near the end use patterns whose keys lie
+# on other shards, which a coordinator fetches first. The results are the
+# same on real Redis and on any number of shards. (Redis Cluster refuses
+# such patterns altogether.) Keys tagged {a}, {b} and {c} lie on different
+# shards whenever there are enough of them.
 
 # Push values onto a list in batches.
 proc sort_fill_list {key values} {
@@ -454,40 +455,77 @@ start_server {tags {sort}} {
         assert_equal quicklist [r object encoding "{a}dst"]
     }
 
-    tags {redis-shard-only} {
-        test "SORT BY/GET patterns are refused when STORE goes to another shard" {
-            r del "{b}l" "{b}w_1" "{a}dst"
-            r rpush "{b}l" 2 1
-            r set "{b}w_1" 5
-            if {$::shards > 1} {
-                assert_error "ERR BY option of SORT denied when the STORE destination is on another shard*" {
-                    r sort "{b}l" by "{b}w_*" store "{a}dst"
-                }
-                assert_error "ERR GET option of SORT denied when the STORE destination is on another shard*" {
-                    r sort "{b}l" get "{b}w_*" store "{a}dst"
-                }
-                assert_equal 0 [r exists "{a}dst"]
-            } else {
-                assert_equal 2 [r sort "{b}l" by "{b}w_*" store "{a}dst"]
-                assert_equal {2 1} [r lrange "{a}dst" 0 -1]
-            }
-            # no lookup needed: allowed
-            assert_equal 4 [r sort "{b}l" by nosort get # get "{b}nostar" store "{a}dst"]
-            assert_equal {2 {} 1 {}} [r lrange "{a}dst" 0 -1]
-        }
+    test "SORT BY/GET patterns with STORE to another shard" {
+        r del "{b}l" "{b}w_1" "{b}w_2" "{a}dst" "{b}o_1" "{b}o_2"
+        r rpush "{b}l" 2 1
+        r mset "{b}w_1" 5 "{b}w_2" 3 "{b}o_1" one "{b}o_2" two
+        assert_equal 2 [r sort "{b}l" by "{b}w_*" store "{a}dst"]
+        assert_equal {2 1} [r lrange "{a}dst" 0 -1]
+        assert_equal 4 [r sort "{b}l" by "{b}w_*" get # get "{b}o_*" desc store "{a}dst"]
+        assert_equal {1 one 2 two} [r lrange "{a}dst" 0 -1]
+        # no lookup needed
+        assert_equal 4 [r sort "{b}l" by nosort get # get "{b}nostar" store "{a}dst"]
+        assert_equal {2 {} 1 {}} [r lrange "{a}dst" 0 -1]
+        # the patterns' keys were read, not changed
+        assert_equal {5 3 one two} [r mget "{b}w_1" "{b}w_2" "{b}o_1" "{b}o_2"]
+    }
 
-        test "SORT patterns read keys of other shards as missing" {
-            r del "{b}l" "{a}w_1" "{a}w_2"
-            r rpush "{b}l" 1 2
-            r mset "{a}w_1" 9 "{a}w_2" 1
-            if {$::shards > 1} {
-                assert_equal {1 2} [r sort "{b}l" by "{a}w_*"]
-                assert_equal {{} {}} [r sort "{b}l" get "{a}w_*"]
-            } else {
-                assert_equal {2 1} [r sort "{b}l" by "{a}w_*"]
-                assert_equal {9 1} [r sort "{b}l" get "{a}w_*"]
+    test "SORT BY/GET patterns naming keys on other shards" {
+        r del "{b}l" "{a}w_1" "{a}w_2" "{c}h_1" "{c}h_2" "{b}s" "{b}z" "{a}dst"
+        r rpush "{b}l" 1 2
+        r mset "{a}w_1" 9 "{a}w_2" 1
+        assert_equal {2 1} [r sort "{b}l" by "{a}w_*"]
+        assert_equal {9 1} [r sort "{b}l" get "{a}w_*"]
+        assert_equal {1 9 2 1} [r sort "{b}l" get # get "{a}w_*"]
+        assert_equal {2 1} [r sort_ro "{b}l" by "{a}w_*"]
+        # untagged patterns: every element's key may be on a different shard
+        r del wk_1 wk_2 wk_3 ob_1 ob_2 ob_3 ll
+        r rpush ll 1 2 3
+        r mset wk_1 30 wk_2 10 wk_3 20 ob_1 a ob_2 b ob_3 c
+        assert_equal {b c a} [r sort ll by wk_* get ob_*]
+        assert_equal {a c b} [r sort ll by wk_* desc get ob_*]
+        assert_equal {c} [r sort ll by wk_* limit 1 1 get ob_*]
+        # hash fields, missing keys and fields, ALPHA, sets and sorted sets
+        r hset "{c}h_1" f z
+        r hset "{c}h_2" f y g 1
+        assert_equal {y z} [r sort "{b}l" by "{c}h_*->f" alpha get "{c}h_*->f"]
+        assert_equal {1 {}} [r sort "{b}l" by "{c}h_*->f" alpha get "{c}h_*->g"]
+        assert_equal {1 2} [r sort "{b}l" by "{c}nokey_*"]
+        r sadd "{b}s" 1 2
+        assert_equal {9 1} [r sort "{b}s" by "{a}w_*" desc get "{a}w_*"]
+        r zadd "{b}z" 1 1 2 2
+        assert_equal {2 1} [r sort "{b}z" by "{a}w_*"]
+        # a weight that is not a number, found on another shard
+        r set "{a}w_1" notanumber
+        assert_error "ERR One or more scores can't be converted into double" {r sort "{b}l" by "{a}w_*"}
+        # STORE onto a third shard
+        r set "{a}w_1" 9
+        assert_equal 2 [r sort "{b}l" by "{a}w_*" get "{a}w_*" store "{c}dst"]
+        assert_equal {1 9} [r lrange "{c}dst" 0 -1]
+        r del "{c}dst"
+    }
+
+    test "SORT with patterns over a big list spread over shards" {
+        r del bl
+        set vals {}
+        set weights {}
+        for {set i 0} {$i < 3000} {incr i} {
+            lappend vals $i
+            lappend weights [expr {($i * 7919) % 3000}]
+        }
+        sort_fill_list bl $vals
+        sort_fill_weights bw_ $vals $weights
+        set got [r sort bl by bw_* limit 0 3]
+        # weight w belongs to element i with i*7919 = w (mod 3000)
+        set want {}
+        foreach w {0 1 2} {
+            for {set i 0} {$i < 3000} {incr i} {
+                if {($i * 7919) % 3000 == $w} { lappend want $i; break }
             }
         }
+        assert_equal $want $got
+        assert_equal {0 1 2} [r sort bl by bw_* limit 0 3 get bw_*]
+        r del bl
     }
 
     # --------------------------------------------------------------- SORT_RO
