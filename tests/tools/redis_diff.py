@@ -78,6 +78,8 @@ def I(): return R.choice(["0", "1", "-1", "2", "-2", "10", "-100", "100", "92233
 def T(): return R.choice(["100", "1000", "-1", "0", "x", "9223372036854775807", "1.5"])
 def S(): return R.choice(["0", "1", "-1", "1.5", "-inf", "+inf", "(1", "(2", "[a", "(a", "-", "+", "x", "nan"])
 def D(): return R.choice(["LEFT", "RIGHT"])
+def P(): return R.choice(["k*", "{t}*", "nosort", "k*->0", "k*->abc", "x*"])
+def G(): return R.choice(["#", "k*", "{t}*", "k*->0", "k*->1"])
 
 
 COMMANDS = [
@@ -112,9 +114,13 @@ COMMANDS = [
     lambda: ["RENAMENX", K(), K()], lambda: ["COPY", K(), K(), "REPLACE"], lambda: ["EXPIRE", K(), T()],
     lambda: ["EXPIRE", K(), T(), R.choice(["NX", "XX", "GT", "LT", "XY"])], lambda: ["PERSIST", K()],
     lambda: ["SORT", K(), R.choice(["ALPHA", "DESC"]), "LIMIT", "0", "3"], lambda: ["OBJECT", "ENCODING", K()],
+    # BY/GET patterns: "k*" names keys on every shard, "{t}*" one shard's
+    lambda: ["SORT", K(), "BY", P(), "GET", G(), "GET", "#", R.choice(["ALPHA", "DESC", "ASC"])],
+    lambda: ["SORT", K(), "BY", P(), "ALPHA", "GET", G(), "STORE", K()],
+    lambda: ["SORT_RO", K(), "BY", P(), "GET", G()],
 ]
 # replies whose order is not defined
-UNORDERED = {"SMEMBERS", "SINTER", "SDIFF", "HGETALL", "HKEYS", "HVALS", "SPOP", "SUNION", "SORT"}
+UNORDERED = {"SMEMBERS", "SINTER", "SDIFF", "HGETALL", "HKEYS", "HVALS", "SPOP", "SUNION", "SORT", "SORT_RO"}
 
 
 def state(c, k):
