@@ -101,6 +101,7 @@ struct config {
     /* Threads. shards == 0 means "one per online CPU". */
     int shards;
     int cpu_affinity;
+    int sched_batch; /* shard threads run as SCHED_BATCH (no wake-up preemption) */
 
     /* Process and logging. Empty strings mean "not set". */
     char *dir;

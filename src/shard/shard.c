@@ -327,6 +327,13 @@ static void *shard_main(void *arg) {
         if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set) != 0)
             log_warning("shard %d: could not pin to CPU %d", sh->id, (int)(sh->id % ncpu));
     }
+    if (sh->cfg.sched_batch) {
+        /* A shard woken by I/O or by another shard does not preempt the
+         * thread running on its CPU (see sched-batch in redis-shard.conf). */
+        struct sched_param sp = {0};
+        if (pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp) != 0 && sh->id == 0)
+            log_warning("sched-batch: could not switch the shard threads to SCHED_BATCH");
+    }
     const char *err = NULL;
     /* Tests shrink the receive ring to exercise running out of buffers. */
     unsigned nbufs = RECV_BUFS;

@@ -167,6 +167,7 @@ static void test_get_formats(void) {
     ASSERT(!strcmp(get1(&c, "logfile"), ""));
     ASSERT(!strcmp(get1(&c, "shards"), "0"));
     ASSERT(!strcmp(get1(&c, "cpu-affinity"), "yes"));
+    ASSERT(!strcmp(get1(&c, "sched-batch"), "yes") && c.sched_batch == 1);
     /* ignored directives report Redis's defaults */
     ASSERT(!strcmp(get1(&c, "appendfsync"), "everysec"));
     ASSERT(!strcmp(get1(&c, "oom-score-adj-values"), "0 200 800"));
@@ -225,6 +226,7 @@ static void test_load_basic_file(void) {
         "protected-mode no\n"
         "shards 4\n"
         "cpu-affinity no\n"
+        "sched-batch no\n"
         "databases 32\n"
         "dir /var/lib/x\n"
         "pidfile /run/x.pid\n"
@@ -247,7 +249,7 @@ static void test_load_basic_file(void) {
     ASSERT(c.maxmemory == 100LL << 20);
     ASSERT(c.maxmemory_policy == CONFIG_MAXMEMORY_ALLKEYS_LRU);
     ASSERT(c.timeout == 30 && c.protected_mode == 0 && c.shards == 4);
-    ASSERT(c.cpu_affinity == 0 && c.databases == 32);
+    ASSERT(c.cpu_affinity == 0 && c.sched_batch == 0 && c.databases == 32);
     ASSERT(!strcmp(c.dir, "/var/lib/x") && !strcmp(c.pidfile, "/run/x.pid"));
     ASSERT(c.tcp_keepalive == 60 && c.tcp_backlog == 128 && c.maxclients == 20);
     ASSERT(c.lfu_log_factor == 5 && c.lfu_decay_time == 2);
@@ -732,7 +734,7 @@ static void test_set_errors(void) {
     ASSERT(set_fails_with(&c, 1, N("DATABASES"), N("4"),
         "ERR CONFIG SET failed (possibly related to argument 'DATABASES') - "
         "can't set immutable config"));
-    const char *imm[] = {"daemonize", "shards", "cpu-affinity", "logfile",
+    const char *imm[] = {"daemonize", "shards", "cpu-affinity", "sched-batch", "logfile",
                          "pidfile", "tcp-backlog", "cluster-enabled",
                          "io-threads", "slaveof", "unixsocket"};
     for (size_t i = 0; i < sizeof(imm) / sizeof(imm[0]); i++) {
@@ -861,10 +863,10 @@ static void test_get_patterns(void) {
     config_get(&c, "[A-z]ort", collect, &g);
     ASSERT(g.n == 1 && !strcmp(g.name[0], "port"));
     /* redis-server 7.0.15 lists 192 names for CONFIG GET *; we add shards,
-     * cpu-affinity and Redis 7.2's set-max-listpack-entries/-value */
+     * cpu-affinity, sched-batch and Redis 7.2's set-max-listpack-entries/-value */
     g.n = 0;
     config_get(&c, "*", collect, &g);
-    ASSERT(g.n == 196 && got_has(&g, "shards") && got_has(&g, "lua-time-limit"));
+    ASSERT(g.n == 197 && got_has(&g, "shards") && got_has(&g, "lua-time-limit"));
     ASSERT(!got_has(&g, "include") && !got_has(&g, "watchdog-period"));
     config_free(&c);
 }

@@ -563,3 +563,45 @@ start_server {tags {server shutdown}} {
         assert {[catch {::resp::connect 127.0.0.1 [srv port] 0}]}
     }
 }
+
+# Scheduling policy (field 41 of /proc/PID/task/TID/stat) of every shard
+# thread; the server may run as the child of timeout(1).
+proc shard_thread_policies {} {
+    set pids [list [srv pid]]
+    if {![catch {open /proc/[srv pid]/task/[srv pid]/children r} f]} {
+        lappend pids {*}[read $f]
+        close $f
+    }
+    set out {}
+    foreach p $pids {
+        foreach t [glob -nocomplain /proc/$p/task/*] {
+            if {[catch {open $t/comm r} f]} continue
+            set comm [string trim [read $f]]
+            close $f
+            if {![string match shard-* $comm]} continue
+            set f [open $t/stat r]
+            set st [read $f]
+            close $f
+            set fields [split [string range $st [expr {[string last ")" $st] + 2}] end] " "]
+            lappend out [lindex $fields 38]
+        }
+    }
+    return $out
+}
+
+tags {redis-shard-only} {
+    start_server {tags {server sched}} {
+        test "shard threads run as SCHED_BATCH by default (sched-batch yes)" {
+            set p [shard_thread_policies]
+            assert_equal $::shards [llength $p]
+            assert_equal [lrepeat $::shards 3] $p
+            assert_equal {sched-batch yes} [r config get sched-batch]
+            assert_error "*can't set immutable config*" {r config set sched-batch no}
+        }
+    }
+    start_server {tags {server sched} overrides {sched-batch no}} {
+        test "sched-batch no keeps the default policy" {
+            assert_equal [lrepeat $::shards 0] [shard_thread_policies]
+        }
+    }
+}
