@@ -84,7 +84,7 @@ static const char *const *const config_enum_sets[] = {
     X("maxclients", NULL, T_LL, OFF(maxclients), "10000", 1, UINT_MAX, 0) \
     X("shards", NULL, T_INT, OFF(shards), "0", 0, 1024, F_IMM) \
     X("cpu-affinity", NULL, T_BOOL, OFF(cpu_affinity), "yes", 0, 0, F_IMM) \
-    X("sched-batch", NULL, T_BOOL, OFF(sched_batch), "yes", 0, 0, F_IMM) \
+    X("sched-batch", NULL, T_BOOL, OFF(sched_batch), "no", 0, 0, F_IMM) \
     X("dir", NULL, T_STR, OFF(dir), "./", 0, 0, F_PROT) \
     X("logfile", NULL, T_STR, OFF(logfile), "", 0, 0, F_IMM) \
     X("pidfile", NULL, T_STR, OFF(pidfile), "", 0, 0, F_IMM) \

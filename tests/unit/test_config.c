@@ -167,7 +167,7 @@ static void test_get_formats(void) {
     ASSERT(!strcmp(get1(&c, "logfile"), ""));
     ASSERT(!strcmp(get1(&c, "shards"), "0"));
     ASSERT(!strcmp(get1(&c, "cpu-affinity"), "yes"));
-    ASSERT(!strcmp(get1(&c, "sched-batch"), "yes") && c.sched_batch == 1);
+    ASSERT(!strcmp(get1(&c, "sched-batch"), "no") && c.sched_batch == 0);
     /* ignored directives report Redis's defaults */
     ASSERT(!strcmp(get1(&c, "appendfsync"), "everysec"));
     ASSERT(!strcmp(get1(&c, "oom-score-adj-values"), "0 200 800"));
@@ -226,7 +226,7 @@ static void test_load_basic_file(void) {
         "protected-mode no\n"
         "shards 4\n"
         "cpu-affinity no\n"
-        "sched-batch no\n"
+        "sched-batch yes\n"
         "databases 32\n"
         "dir /var/lib/x\n"
         "pidfile /run/x.pid\n"
@@ -249,7 +249,7 @@ static void test_load_basic_file(void) {
     ASSERT(c.maxmemory == 100LL << 20);
     ASSERT(c.maxmemory_policy == CONFIG_MAXMEMORY_ALLKEYS_LRU);
     ASSERT(c.timeout == 30 && c.protected_mode == 0 && c.shards == 4);
-    ASSERT(c.cpu_affinity == 0 && c.sched_batch == 0 && c.databases == 32);
+    ASSERT(c.cpu_affinity == 0 && c.sched_batch == 1 && c.databases == 32);
     ASSERT(!strcmp(c.dir, "/var/lib/x") && !strcmp(c.pidfile, "/run/x.pid"));
     ASSERT(c.tcp_keepalive == 60 && c.tcp_backlog == 128 && c.maxclients == 20);
     ASSERT(c.lfu_log_factor == 5 && c.lfu_decay_time == 2);

@@ -591,17 +591,17 @@ proc shard_thread_policies {} {
 
 tags {redis-shard-only} {
     start_server {tags {server sched}} {
-        test "shard threads run as SCHED_BATCH by default (sched-batch yes)" {
+        test "shard threads keep the default policy (sched-batch no)" {
             set p [shard_thread_policies]
             assert_equal $::shards [llength $p]
-            assert_equal [lrepeat $::shards 3] $p
-            assert_equal {sched-batch yes} [r config get sched-batch]
-            assert_error "*can't set immutable config*" {r config set sched-batch no}
+            assert_equal [lrepeat $::shards 0] $p
+            assert_equal {sched-batch no} [r config get sched-batch]
+            assert_error "*can't set immutable config*" {r config set sched-batch yes}
         }
     }
-    start_server {tags {server sched} overrides {sched-batch no}} {
-        test "sched-batch no keeps the default policy" {
-            assert_equal [lrepeat $::shards 0] [shard_thread_policies]
+    start_server {tags {server sched} overrides {sched-batch yes}} {
+        test "sched-batch yes: shard threads run as SCHED_BATCH" {
+            assert_equal [lrepeat $::shards 3] [shard_thread_policies]
         }
     }
 }
