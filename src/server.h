@@ -164,6 +164,7 @@ struct shard {
     struct xmsg **backlog_head, **backlog_tail; /* batches that found a full ring */
     struct dsend *dsend;                        /* replies this shard sends on other shards' sockets */
     int deleg_last;                             /* the command being dispatched ends its input */
+    int coord_starting;                         /* inside coord_start: the op may complete at once */
     int no_delegate; /* REDIS_SHARD_TEST_NO_DELEGATE: always reply via the origin */
     int deleg_async; /* REDIS_SHARD_TEST_DELEG_ASYNC: delegated sends only through the ring */
     _Atomic int sleeping;

@@ -625,6 +625,10 @@ void conn_fill_hole(struct oseg *s, char *p, size_t len, struct xmsg *ref) {
          * ordinary hole from here on (the owner no longer looks at it) */
         atomic_store_explicit(&s->deleg, 0, memory_order_relaxed);
         c->delegated = 0;
+        if (c->closing && c->fd >= 0) { /* conn_close left the fd to us */
+            close(c->fd);
+            c->fd = -1;
+        }
     }
     int keep = !s->discard && !c->closing;
     if (!keep || len <= OSEG_INLINE) {
@@ -683,7 +687,7 @@ void conn_flush(struct conn *c) {
     if (!c->obuf_watched && conn_output_bytes(c) >= obuf_watch_min(c->sh)) obuf_watch(c);
     if (c->closing || c->sending) return;
     /* output behind a delegated reply waits for the owner's send */
-    if (c->delegated && !deleg_poll(c, c->out.len || c->qh != c->qt)) return;
+    if (c->delegated && !deleg_poll(c, c->out.len || c->qh != c->qt || c->close_after_reply)) return;
     seal_out(c);
     /* drop empty ready segments at the head (discarded replies) */
     while (c->qh && c->qh->ready && c->qh->len == c->qh->off) {

@@ -210,7 +210,9 @@ static void coord_finish(struct gather *g) {
     free(g);
     int closing = c->closing;
     conn_fill_hole(hole, b.p, b.len, NULL);
-    if (!closing) conn_resume(c);
+    /* Finished inside coord_start (every key was here): the parse that
+     * started it goes on by itself; resuming would parse its input twice. */
+    if (!closing && !c->sh->coord_starting) conn_resume(c);
 }
 
 /* Where each part's __fetch reply array starts (after its header). */
@@ -467,6 +469,8 @@ void coord_start(struct conn *c, const struct command *cmd, struct arg *argv, in
     struct arg *keys = malloc(sizeof(struct arg) * (size_t)(k->nkeys ? k->nkeys : 1));
     if (!keys) abort();
     for (int i = 0; i < k->nkeys; i++) keys[i] = k->argv[k->key_arg[i]];
+    sh->coord_starting++;
     fetch_keys(g, keys, k->key_db, c->dbid, (size_t)k->nkeys);
+    sh->coord_starting--;
     free(keys);
 }

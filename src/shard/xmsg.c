@@ -170,6 +170,14 @@ static void dsend_add(struct shard *sh, int src, uint64_t cookie, int fd, const 
     buf_put(&d->body, p, len);
 }
 
+static void dsend_put(struct dsend *d) {
+    if (--d->refs == 0) {
+        buf_free(&d->body);
+        free(d->ents);
+        free(d);
+    }
+}
+
 /* The delegated send is over (sent, or failed: the origin sees the socket
  * fail too). Clear the hole's flag, our last touch of the origin's memory,
  * and tell the origin if it asked to know. */
@@ -182,12 +190,7 @@ static void dsend_finish(struct shard *sh, struct dsend_ent *e) {
         put_u64(&out->body, 0);
         out->n++;
     }
-    struct dsend *d = e->d;
-    if (d && --d->refs == 0) {
-        buf_free(&d->body);
-        free(d->ents);
-        free(d);
-    }
+    if (e->d) dsend_put(e->d);
 }
 
 /* Send the replies collected in this drain, one send each. */
@@ -195,7 +198,7 @@ static void dsend_issue(struct shard *sh) {
     struct dsend *d = sh->dsend;
     if (!d) return;
     sh->dsend = NULL;
-    d->refs = d->n;
+    d->refs = d->n + 1; /* held while sending: finishing entries must not free d */
     for (size_t i = 0; i < d->n; i++) {
         struct dsend_ent *e = &d->ents[i];
         if (e->len == 0) {
@@ -205,6 +208,7 @@ static void dsend_issue(struct shard *sh) {
         sh->st.writes_processed++;
         io_send(sh->io, e->fd, d->body.p + e->off, e->len, IO_TAG(IO_DSEND, e));
     }
+    dsend_put(d);
 }
 
 void xmsg_dsend_done(struct shard *sh, void *ent, int res) {

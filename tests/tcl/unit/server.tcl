@@ -605,3 +605,41 @@ tags {redis-shard-only} {
         }
     }
 }
+
+# Open file descriptors of the server process (the child of timeout(1)).
+proc server_fd_count {} {
+    set pid [srv pid]
+    if {![catch {open /proc/$pid/task/$pid/children r} f]} {
+        set kids [read $f]
+        close $f
+        if {[llength $kids]} { set pid [lindex $kids 0] }
+    }
+    return [llength [glob -nocomplain /proc/$pid/fd/*]]
+}
+
+start_server {tags {server}} {
+    test "clients that leave before a big reply from another shard leave no socket behind" {
+        # 20 KB values on every shard: replies too big for the owner to send
+        # itself come back through the client's shard
+        set tags {a b c d e f g h}
+        set big [string repeat x 20000]
+        foreach t $tags { r set "{$t}big" $big }
+        set before [server_fd_count]
+        for {set i 0} {$i < 48} {incr i} {
+            set c [redis_deferring_client]
+            $c write [::resp::encode get "{[lindex $tags [expr {$i % 8}]]}big"]
+            $c close
+        }
+        wait_for_condition 100 50 {
+            [string match "*connected_clients:1\r*" [r info clients]]
+        } else {
+            fail "clients were not all closed: [r info clients]"
+        }
+        wait_for_condition 100 50 {
+            [server_fd_count] <= $before
+        } else {
+            fail "file descriptors: [server_fd_count], before: $before"
+        }
+        foreach t $tags { r del "{$t}big" }
+    }
+}

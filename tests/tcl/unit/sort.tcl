@@ -528,6 +528,33 @@ start_server {tags {sort}} {
         r del bl
     }
 
+    test "SORT that needs no other shard, behind held input or split over packets" {
+        # RENAME across shards holds the rest of the pipeline until it is
+        # done; a SORT with patterns on a missing key then completes at once
+        set tags {a b c d e f g h}
+        set c [redis_deferring_client]
+        set cmds [::resp::encode set "{a}x" 1][::resp::encode rename "{a}x" "{b}y"]
+        foreach t $tags { append cmds [::resp::encode sort "{$t}nokey" by w_*] }
+        append cmds [::resp::encode ping]
+        $c write $cmds
+        assert_equal OK [$c read]
+        assert_equal OK [$c read]
+        foreach t $tags { assert_equal {} [$c read] }
+        assert_equal PONG [$c read]
+        # the same command in two packets
+        foreach t $tags {
+            set cmd [::resp::encode sort "{$t}nokey" by w_* get #]
+            $c write [string range $cmd 0 9]
+            after 20
+            $c write [string range $cmd 10 end]
+            assert_equal {} [$c read]
+        }
+        $c write [::resp::encode ping]
+        assert_equal PONG [$c read]
+        $c close
+        r del "{b}y"
+    }
+
     # --------------------------------------------------------------- SORT_RO
     test "SORT_RO sorts like SORT and refuses STORE" {
         r del "{s}l" "{s}w_1" "{s}w_2" dst
