@@ -574,18 +574,22 @@ void conn_delegate(struct conn *c, struct oseg *hole) {
     c->delegated = 1;
 }
 
+/* No delegated send is outstanding any more: a connection closed meanwhile
+ * closes the socket now (conn_close left it open). Returns 1 if it did. */
+static int deleg_end(struct conn *c) {
+    c->delegated = 0;
+    if (!c->closing || c->fd < 0) return 0;
+    close(c->fd);
+    c->fd = -1;
+    return 1;
+}
+
 /* The delegated hole at the head is done with: drop it and carry on. */
 static void deleg_complete(struct conn *c, int flush) {
     struct oseg *s = c->qh;
-    c->delegated = 0;
     seg_unlink(c, s);
     seg_release(c->sh, c, s);
-    if (c->closing && c->fd >= 0) {
-        close(c->fd);
-        c->fd = -1;
-    } else if (flush) {
-        conn_want_flush(c);
-    }
+    if (!deleg_end(c) && flush) conn_want_flush(c);
     conn_unref(c); /* the hole's reference */
 }
 
@@ -624,11 +628,7 @@ void conn_fill_hole(struct oseg *s, char *p, size_t len, struct xmsg *ref) {
         /* a delegated reply too big to send from the owner came back: an
          * ordinary hole from here on (the owner no longer looks at it) */
         atomic_store_explicit(&s->deleg, 0, memory_order_relaxed);
-        c->delegated = 0;
-        if (c->closing && c->fd >= 0) { /* conn_close left the fd to us */
-            close(c->fd);
-            c->fd = -1;
-        }
+        deleg_end(c);
     }
     int keep = !s->discard && !c->closing;
     if (!keep || len <= OSEG_INLINE) {
