@@ -576,3 +576,39 @@ start_server {tags {auth} overrides {requirepass s3cret}} {
         $d close
     }
 }
+
+start_server {tags {connection}} {
+    test "QUIT with its reply switched off closes the connection while another shard still owes a reply" {
+        # The owner of {q} is kept busy by a long SORT; meanwhile clients send
+        # GET {q}k (on a shard other than {q}'s the reply is sent by the owner
+        # when it gets to it), then CLIENT REPLY OFF and QUIT, which have no
+        # reply of their own. Each client must get its GET reply and then be
+        # disconnected. Clients land on random shards; with several, some are
+        # on a shard other than {q}'s.
+        for {set i 0} {$i < 300000} {incr i 10000} {
+            set vals {}
+            for {set j 0} {$j < 10000} {incr j} { lappend vals "v[expr {($i + $j) * 7919 % 1000003}]" }
+            r rpush "{q}list" {*}$vals
+        }
+        set sorter [redis_deferring_client]
+        $sorter sort "{q}list" ALPHA STORE "{q}sorted"
+        after 20
+        set clients {}
+        for {set i 0} {$i < 6} {incr i} {
+            set c [redis_deferring_client]
+            $c write [::resp::encode get "{q}missing"]
+            lappend clients $c
+        }
+        after 20
+        foreach c $clients {
+            $c write "[::resp::encode client reply off][::resp::encode quit]"
+        }
+        foreach c $clients {
+            assert_equal {} [$c read]
+            assert_equal 1 [$c closed 10000]
+        }
+        assert_equal 300000 [$sorter read]
+        $sorter close
+        r del "{q}list" "{q}sorted"
+    }
+}
