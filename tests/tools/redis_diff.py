@@ -125,7 +125,18 @@ UNORDERED = {"SMEMBERS", "SINTER", "SDIFF", "HGETALL", "HKEYS", "HVALS", "SPOP",
 
 def state(c, k):
     s = (c.cmd(["TYPE", k]), c.cmd(["OBJECT", "ENCODING", k]))
-    return s + (c.cmd(["GET", k]),) if s[0] == (b"+", b"string") else s
+    t = s[0][1] if isinstance(s[0], tuple) else None
+    if t == b"string":
+        return s + (c.cmd(["GET", k]),)
+    if t == b"list":
+        return s + (c.cmd(["LRANGE", k, "0", "-1"]),)
+    if t == b"hash":
+        return s + (sorted(map(repr, c.cmd(["HGETALL", k]))),)
+    if t == b"set":
+        return s + (sorted(map(repr, c.cmd(["SMEMBERS", k]))),)
+    if t == b"zset":
+        return s + (c.cmd(["ZRANGE", k, "0", "-1", "WITHSCORES"]),)
+    return s
 
 
 def main():
@@ -135,6 +146,9 @@ def main():
     diffs = 0
     for i in range(count):
         c = R.choice(COMMANDS)()
+        # SORT of a set or zset: elements whose BY values tie keep the
+        # source's iteration order (hash order in redis-server)
+        unordered_src = c[0] == "SORT" and a.cmd(["TYPE", c[1]]) in ((b"+", b"set"), (b"+", b"zset"))
         ra, rb = a.cmd(c), b.cmd(c)
         small_set = c[0] == "OBJECT" and ra == b"hashtable" and rb == b"listpack"
         if ra != rb and not small_set and not (
@@ -145,7 +159,11 @@ def main():
         for k in sorted(set(x for x in c[1:] if x in KEYS)):
             sa, sb = state(a, k), state(b, k)
             # small sets: redis-server 7.0 has no listpack sets
-            if sa != sb and not (sa[1] == b"hashtable" and sb[1] == b"listpack"):
+            if sa != sb and unordered_src and sa[:2] == sb[:2] and len(sa) > 2 and \
+                    sorted(map(repr, sa[2])) == sorted(map(repr, sb[2])):
+                a.cmd(["DEL", k]), b.cmd(["DEL", k])  # same elements, tie order: start k afresh
+                continue
+            if sa != sb and not (sa[1] == b"hashtable" and sb[1] == b"listpack" and sa[2:] == sb[2:]):
                 diffs += 1
                 print("STATE", c, k, "redis:", sa, "shard:", sb)
                 a.cmd(["FLUSHALL"]), b.cmd(["FLUSHALL"])
