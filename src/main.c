@@ -197,8 +197,8 @@ int main(int argc, char **argv) {
         return 1;
     }
     if (cfg.shards <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        cfg.shards = n > 0 ? (int)(n > MAX_SHARDS ? MAX_SHARDS : n) : 1;
+        int n = shards_usable_cpus();
+        cfg.shards = n > MAX_SHARDS ? MAX_SHARDS : n;
     }
     g_start_time_ms = mstime();
     g_lastsave = g_start_time_ms / 1000;

@@ -149,6 +149,7 @@ struct shard {
     struct config cfg; /* this shard's copy; CONFIG SET updates every copy */
     struct io *io;
     int ring_fd;
+    int cpu; /* the CPU cpu-affinity pins it to, -1 none */
     int listen_fd[16];
     int nlisten;
     struct db *dbs;

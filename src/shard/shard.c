@@ -319,13 +319,12 @@ static void *shard_main(void *arg) {
     struct shard *sh = arg;
     tl_shard = sh;
     db_now_ms = mstime();
-    if (sh->cfg.cpu_affinity) {
-        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    if (sh->cfg.cpu_affinity && sh->cpu >= 0) {
         cpu_set_t set;
         CPU_ZERO(&set);
-        CPU_SET((int)(sh->id % (ncpu > 0 ? ncpu : 1)), &set);
+        CPU_SET(sh->cpu, &set);
         if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set) != 0)
-            log_warning("shard %d: could not pin to CPU %d", sh->id, (int)(sh->id % ncpu));
+            log_warning("shard %d: could not pin to CPU %d", sh->id, sh->cpu);
     }
     if (sh->cfg.sched_batch) {
         /* A shard woken by I/O or by another shard does not preempt the
@@ -366,7 +365,31 @@ static void *shard_main(void *arg) {
     return NULL;
 }
 
+/* The CPUs in this process's affinity mask, lowest first; 0 if unknown. */
+static int usable_cpus(int *cpus, int max) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) return 0;
+    int n = 0;
+    for (int c = 0; c < CPU_SETSIZE && n < max; c++)
+        if (CPU_ISSET(c, &set)) cpus[n++] = c;
+    return n;
+}
+
+int shards_usable_cpus(void) {
+    int cpus[CPU_SETSIZE];
+    int n = usable_cpus(cpus, CPU_SETSIZE);
+    if (n > 0) return n;
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    return online > 0 ? (int)online : 1;
+}
+
 int shards_start(void) {
+    /* shard i runs on the i-th CPU this process may use (wrapping round
+     * when there are more shards than CPUs) */
+    int cpus[CPU_SETSIZE];
+    int ncpu = usable_cpus(cpus, CPU_SETSIZE);
+    for (int i = 0; i < g_nshards; i++) g_shards[i]->cpu = ncpu > 0 ? cpus[i % ncpu] : -1;
     pthread_barrier_init(&start_barrier, NULL, (unsigned)g_nshards + 1);
     for (int i = 0; i < g_nshards; i++) {
         char name[16];

@@ -9,6 +9,9 @@
 /* Allocate every shard and the rings between them (main thread, before
  * the threads start). `listen_fds[i]` are shard i's listening sockets. */
 int shards_create(int n, const struct config *cfg, int listen_fds[][16], int nlisten);
+/* How many CPUs this process may run on (its affinity mask: the online
+ * CPUs, or fewer under taskset or a cpuset); the default shard count. */
+int shards_usable_cpus(void);
 /* Start the threads; returns when every shard's ring is ready. */
 int shards_start(void);
 void shards_join(void);

@@ -606,6 +606,75 @@ tags {redis-shard-only} {
     }
 }
 
+# The CPUs this test process may run on (its Cpus_allowed_list), expanded.
+proc allowed_cpus {} {
+    set f [open /proc/self/status r]
+    set st [read $f]
+    close $f
+    regexp {Cpus_allowed_list:\s*(\S+)} $st -> list
+    set out {}
+    foreach part [split $list ,] {
+        if {[regexp {^(\d+)-(\d+)$} $part -> a b]} {
+            for {set c $a} {$c <= $b} {incr c} { lappend out $c }
+        } else {
+            lappend out $part
+        }
+    }
+    return $out
+}
+
+# {shard-0 CPUS shard-1 CPUS ...}: the Cpus_allowed_list of each shard
+# thread of the server started as pid or as its child.
+proc shard_thread_cpus {pid} {
+    set pids [list $pid]
+    if {![catch {open /proc/$pid/task/$pid/children r} f]} {
+        lappend pids {*}[read $f]
+        close $f
+    }
+    set out {}
+    foreach p $pids {
+        foreach t [lsort -dictionary [glob -nocomplain /proc/$p/task/*]] {
+            if {[catch {open $t/comm r} f]} continue
+            set comm [string trim [read $f]]
+            close $f
+            if {![string match shard-* $comm]} continue
+            set f [open $t/status r]
+            regexp {Cpus_allowed_list:\s*(\S+)} [read $f] -> cpus
+            close $f
+            lappend out $comm $cpus
+        }
+    }
+    return [lsort -stride 2 -dictionary $out]
+}
+
+tags {redis-shard-only server} {
+    test "shards 0 under taskset: one shard per CPU of the mask, each pinned to its own" {
+        # the last CPU this process may use: with the old rule (shard i on
+        # CPU i, as many shards as online CPUs) shard 0 could not be pinned
+        set cpus [lrange [allowed_cpus] end end]
+        set port [find_free_port]
+        set log [file join $::tmproot taskset-server.log]
+        set pid [exec taskset -c [join $cpus ,] timeout 60 $::server_path --port $port \
+                     --bind 127.0.0.1 --save "" --appendonly no --shards 0 --cpu-affinity yes \
+                     < /dev/null >& $log &]
+        lappend ::all_pids $pid
+        wait_for_condition 100 50 {[ping_server $port]} else {
+            kill_pid $pid
+            fail "server did not start: [log_tail $log]"
+        }
+        set c [::resp::connect 127.0.0.1 $port 0]
+        set info [$c info server]
+        $c close
+        set got [shard_thread_cpus $pid]
+        kill_pid $pid
+        assert_match "*\r\nshards:[llength $cpus]\r\n*" $info
+        set want {}
+        for {set i 0} {$i < [llength $cpus]} {incr i} { lappend want shard-$i [lindex $cpus $i] }
+        assert_equal $want $got
+        assert_no_match "*could not pin*" [log_tail $log 100]
+    }
+}
+
 # Open file descriptors of the server process (the child of timeout(1)).
 proc server_fd_count {} {
     set pid [srv pid]
