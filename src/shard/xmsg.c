@@ -319,7 +319,8 @@ static const char *prefetch_requests(struct shard *sh, const char *p, const char
         int type = *p++;
         if (type == E_REP) {
             get_u64(&p);
-            p += get_u64(&p);
+            uint64_t len = get_u64(&p);
+            p += len;
             continue;
         }
         get_u64(&p);
