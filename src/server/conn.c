@@ -889,10 +889,8 @@ static int scan_num(const char *buf, size_t len, size_t *p, long long *v) {
  * one another. A quick look at whole multibulk commands only, taking the
  * second argument for the key (a wrong guess costs one useless prefetch);
  * nothing is done for a lone command, which has nothing to overlap with.
- * At most PREFETCH_MAX commands per look, whatever they are: input held
- * behind a cross-shard command is looked at again when it resumes. Returns
- * where the look stopped: the caller looks again from there when its
- * commands have run. */
+ * Returns where the look stopped: the caller looks again from there when
+ * its commands have run. */
 #define PREFETCH_MAX 32
 static size_t prefetch_keys(struct conn *c, const char *buf, size_t len) {
     struct shard *sh = c->sh;
@@ -900,7 +898,7 @@ static size_t prefetch_keys(struct conn *c, const char *buf, size_t len) {
     size_t klen[PREFETCH_MAX];
     int n = 0, cmds = 0;
     size_t p = 0;
-    while (cmds < PREFETCH_MAX && p < len && buf[p] == '*') {
+    while (n < PREFETCH_MAX && p < len && buf[p] == '*') {
         long long argc, l;
         p++;
         if (!scan_num(buf, len, &p, &argc) || argc < 1 || argc > 1024) break;
@@ -924,8 +922,7 @@ static size_t prefetch_keys(struct conn *c, const char *buf, size_t len) {
             klen[n++] = kl;
         }
     }
-    if (cmds < 2) return len; /* a lone command: nothing more to look at */
-    if (n == 0) return p;
+    if (cmds < 2 || n == 0) return len; /* nothing more to look at */
     const struct dict *d = &sh->dbs[c->dbid].keys;
     uint64_t h[PREFETCH_MAX];
     for (int i = 0; i < n; i++) {
