@@ -319,8 +319,7 @@ static const char *prefetch_requests(struct shard *sh, const char *p, const char
         int type = *p++;
         if (type == E_REP) {
             get_u64(&p);
-            uint64_t len = get_u64(&p);
-            p += len;
+            p += get_u64(&p);
             continue;
         }
         get_u64(&p);
