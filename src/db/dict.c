@@ -226,24 +226,6 @@ int dict_find(struct dict *d, const char *key, size_t klen, uint64_t h, struct d
     return 0;
 }
 
-void dict_prefetch(const struct dict *d, uint64_t h) {
-    if (d->size[0]) __builtin_prefetch(&d->t[0][h & (d->size[0] - 1)]);
-    if (d->rehash >= 0 && d->size[1]) __builtin_prefetch(&d->t[1][h & (d->size[1] - 1)]);
-}
-
-void dict_prefetch_entry(const struct dict *d, uint64_t h) {
-    if (!d->size[0]) return;
-    const uint64_t *b = d->t[0][h & (d->size[0] - 1)].s;
-    for (int i = 0; i < DICT_SLOTS; i++) {
-        uint64_t w = b[i];
-        if (w == 0 || is_link(w)) return;
-        if (((w ^ h) & TAG_MASK) == 0) {
-            __builtin_prefetch(kv_of(w));
-            return;
-        }
-    }
-}
-
 void dict_add(struct dict *d, struct kv *o, uint64_t h) {
     if (d->rehash >= 0) rehash_step(d, 1);
     if (d->size[0] == 0) start_resize(d, DICT_MIN_SIZE);

@@ -63,12 +63,6 @@ static inline struct kv *dict_pos_kv(const struct dict_pos *pos) {
 }
 /* Find key; returns 1 and fills *pos when present. Does one rehash step. */
 int dict_find(struct dict *d, const char *key, size_t klen, uint64_t h, struct dict_pos *pos);
-/* Hints before a batch of lookups, so that their cache misses overlap: start
- * loading the bucket hash h selects; later (once that bucket is likely in
- * cache) the object of its first slot whose tag matches. Neither changes
- * anything. */
-void dict_prefetch(const struct dict *d, uint64_t h);
-void dict_prefetch_entry(const struct dict *d, uint64_t h);
 /* Insert o, whose key must not be present. Does one rehash step. */
 void dict_add(struct dict *d, struct kv *o, uint64_t h);
 /* Remove the entry at pos and return it (not freed). Other entries of the

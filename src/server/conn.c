@@ -14,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../db/dict.h"
 #include "../io/io.h"
 #include "../log.h"
 #include "../shard/xmsg.h"
@@ -868,83 +867,16 @@ static void build_argv(struct shard *sh, const char *base, struct resp_spans *sp
     }
 }
 
-/* A decimal length ending in CRLF at buf[*p]; 0 if there is none. */
-static int scan_num(const char *buf, size_t len, size_t *p, long long *v) {
-    size_t i = *p;
-    long long n = 0;
-    int digits = 0;
-    while (i < len && buf[i] >= '0' && buf[i] <= '9' && digits < 12) {
-        n = n * 10 + (buf[i++] - '0');
-        digits++;
-    }
-    if (!digits || i + 1 >= len || buf[i] != '\r' || buf[i + 1] != '\n') return 0;
-    *p = i + 2;
-    *v = n;
-    return 1;
-}
-
-/* Pipelined input: before the commands run, start loading the table
- * buckets of the keys they name on this shard, then those keys' objects, so
- * that the cache misses of a batch's lookups overlap instead of following
- * one another. A quick look at whole multibulk commands only, taking the
- * second argument for the key (a wrong guess costs one useless prefetch);
- * nothing is done for a lone command, which has nothing to overlap with.
- * Returns where the look stopped: the caller looks again from there when
- * its commands have run. */
-#define PREFETCH_MAX 32
-static size_t prefetch_keys(struct conn *c, const char *buf, size_t len) {
-    struct shard *sh = c->sh;
-    const char *key[PREFETCH_MAX];
-    size_t klen[PREFETCH_MAX];
-    int n = 0, cmds = 0;
-    size_t p = 0;
-    while (n < PREFETCH_MAX && p < len && buf[p] == '*') {
-        long long argc, l;
-        p++;
-        if (!scan_num(buf, len, &p, &argc) || argc < 1 || argc > 1024) break;
-        const char *k = NULL;
-        size_t kl = 0;
-        long long i = 0;
-        for (; i < argc; i++) {
-            if (p >= len || buf[p] != '$') break;
-            p++;
-            if (!scan_num(buf, len, &p, &l) || (size_t)l + 2 > len - p) break;
-            if (i == 1) {
-                k = buf + p;
-                kl = (size_t)l;
-            }
-            p += (size_t)l + 2;
-        }
-        if (i < argc) break; /* incomplete or not plain multibulk */
-        cmds++;
-        if (k && (g_nshards == 1 || shard_for_key(k, kl) == sh->id)) {
-            key[n] = k;
-            klen[n++] = kl;
-        }
-    }
-    if (cmds < 2 || n == 0) return len; /* nothing more to look at */
-    const struct dict *d = &sh->dbs[c->dbid].keys;
-    uint64_t h[PREFETCH_MAX];
-    for (int i = 0; i < n; i++) {
-        h[i] = dict_hash(key[i], klen[i]);
-        dict_prefetch(d, h[i]);
-    }
-    for (int i = 0; i < n; i++) dict_prefetch_entry(d, h[i]);
-    return p; /* the next batch starts here */
-}
-
 /* Parse and run the commands in buf[0..len). Returns the bytes consumed;
  * stops early when a barrier is raised or the connection must close. */
 static size_t process(struct conn *c, struct conn_input *x, const char *buf, size_t len) {
     struct shard *sh = c->sh;
     size_t done = 0;
     out_acquire(c);
-    size_t looked = 0; /* input up to here had its keys prefetched */
     while (done < len && !c->barrier && !c->paused && !c->close_after_reply && !c->closing) {
         struct resp_spans *sp = x->own_spans.v ? &x->own_spans : &sh->spans;
         size_t used = 0;
         const char *err = NULL;
-        if (done >= looked) looked = done + prefetch_keys(c, buf + done, len - done);
         enum resp_status st = resp_parse(&x->ps, sp, &sh->inline_buf, buf + done, len - done,
                                          (size_t)sh->cfg.proto_max_bulk_len, &used, &err);
         if (st == RESP_MORE) {

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../db/dict.h"
 #include "../db/evict.h"
 #include "../io/io.h"
 #include "../server/conn.h"
@@ -305,46 +304,6 @@ static const char *take_reply(struct xmsg *m, const char *p) {
     return p + len;
 }
 
-/* Before a batch's requests run: start loading the table buckets of the
- * first keys (argument 1) of up to PREFETCH_MAX requests from p, then those
- * keys' objects, so that the lookups' cache misses overlap (see
- * prefetch_keys in conn.c). Only looks; returns where it stopped, for the
- * next look once the requests before it have run. */
-#define PREFETCH_MAX 32
-static const char *prefetch_requests(struct shard *sh, const char *p, const char *end) {
-    const struct dict *dict[PREFETCH_MAX];
-    uint64_t h[PREFETCH_MAX];
-    int n = 0;
-    while (p < end && n < PREFETCH_MAX) {
-        int type = *p++;
-        if (type == E_REP) {
-            get_u64(&p);
-            p += get_u64(&p);
-            continue;
-        }
-        get_u64(&p);
-        if (type == E_REQD) get_u32(&p);
-        get_u32(&p);
-        int dbid = (int)get_u32(&p);
-        p++;
-        int argc = (int)get_u32(&p);
-        for (int i = 0; i < argc; i++) {
-            uint64_t len = get_u64(&p);
-            if (i == 1 && dbid >= 0 && dbid < sh->ndb) {
-                dict[n] = &sh->dbs[dbid].keys;
-                h[n] = dict_hash(p, len);
-                dict_prefetch(dict[n], h[n]);
-                n++;
-            }
-            p += len;
-        }
-    }
-    /* a lone request has nothing to overlap with: its lookup follows now */
-    if (n > 1)
-        for (int i = 0; i < n; i++) dict_prefetch_entry(dict[i], h[i]);
-    return p;
-}
-
 int xmsg_drain(struct shard *sh) {
     int handled = 0;
     for (int src = 0; src < g_nshards; src++) {
@@ -353,9 +312,8 @@ int xmsg_drain(struct shard *sh) {
         while ((m = xring_pop(sh->in[src]))) {
             handled++;
             m->refs = 1; /* held while we walk it */
-            const char *p = m->body.p, *end = m->body.p + m->body.len, *looked = p;
+            const char *p = m->body.p, *end = m->body.p + m->body.len;
             while (p < end) {
-                if (p >= looked) looked = prefetch_requests(sh, p, end);
                 int type = *p++;
                 if (type == E_REP)
                     p = take_reply(m, p);
