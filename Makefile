@@ -85,6 +85,8 @@ integration: all $(BUILD)/tests/test_pipeline $(BUILD)/tests/test_pubsub
 	REDIS_SHARD_TEST_PLAIN_RING=1 TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 2
 	# replies sent by the owning shard, all through its ring (the path taken when a socket is full)
 	REDIS_SHARD_TEST_DELEG_ASYNC=1 TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 2
+	# a thread per shard where shards would otherwise share a CPU's thread
+	REDIS_SHARD_TEST_THREAD_PER_SHARD=1 TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 4
 	tests/benchmark_smoke.sh src/redis-shard 2
 	# pub/sub fan-out: 1,000 subscribers, 4 publishers (run_pipeline.sh runs any test binary)
 	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pubsub tests/c/run_pipeline.sh src/redis-shard 1

@@ -12,15 +12,18 @@
 #
 # Environment: SHARD_BIN [build/release/redis-shard], SHARDS [2], REPS [5],
 # TESTS ["get set"], PIPELINE [1], CLIENTS [50], N [200000],
-# SHARD_CPUS [0-1], REDIS_CPU [1], BENCH_CPU [0], BASE_PORT [7391].
+# SHARD_CPUS [0-1], REDIS_CPU [1], BENCH_CPU [0], BASE_PORT [7391],
+# AFFINITY [no] (cpu-affinity: with yes, shards pin to the CPUs of
+# SHARD_CPUS, and those that land on one CPU share its thread).
 set -uo pipefail
 
-[[ $# == 2 ]] || { sed -n '2,16p' "$0" >&2; exit 2; }
+[[ $# == 2 ]] || { sed -n '2,18p' "$0" >&2; exit 2; }
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHARD_BIN=${SHARD_BIN:-$REPO_ROOT/build/release/redis-shard}
 SHARDS=${SHARDS:-2} REPS=${REPS:-5} TESTS=${TESTS:-get set} PIPELINE=${PIPELINE:-1}
 CLIENTS=${CLIENTS:-50} N=${N:-200000} SHARD_CPUS=${SHARD_CPUS:-0-1}
 REDIS_CPU=${REDIS_CPU:-1} BENCH_CPU=${BENCH_CPU:-0} BASE_PORT=${BASE_PORT:-7391}
+AFFINITY=${AFFINITY:-no}
 ENV_A=$1 ENV_B=$2
 [[ -x $SHARD_BIN ]] || { echo "ab_env.sh: $SHARD_BIN not built (make)" >&2; exit 1; }
 
@@ -48,7 +51,7 @@ wait_up() {
     echo "ab_env.sh: nothing answers on port $1" >&2
     exit 1
 }
-shard_args=(--bind 127.0.0.1 --shards "$SHARDS" --cpu-affinity no --save '' --appendonly no)
+shard_args=(--bind 127.0.0.1 --shards "$SHARDS" --cpu-affinity "$AFFINITY" --save '' --appendonly no)
 
 start_bg "$SHARD_CPUS" "$ENV_A" "$SHARD_BIN" --port "$BASE_PORT" "${shard_args[@]}"
 start_bg "$SHARD_CPUS" "$ENV_B" "$SHARD_BIN" --port $((BASE_PORT + 1)) "${shard_args[@]}"

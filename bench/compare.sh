@@ -26,7 +26,9 @@ Environment (defaults in brackets):
   SHARD_STYLE      "shard" or "redis": how SHARD_BIN is started
                    [redis if its basename is redis-server*, else shard]
   SHARD_EXTRA_ARGS extra args for redis-shard          [--appendonly no]
-  SERVERS          which servers, in run order         [redis shard1 shard2]
+  SERVERS          which servers, in run order         [redis shard1 shard2c shard2]
+                   (shard2c: 2 shards on SERVER_CPU, sharing one thread;
+                    shard2: 2 shards on SHARD2_CPUS, a thread each)
   SUITE            strings, collections or all: picks the default WORKLOADS
                    (and SKIP_MEMORY=1 for collections) [strings]
   WORKLOADS        <test>_p<depth> list; test is one of set get lpush lpop
@@ -50,7 +52,7 @@ Environment (defaults in brackets):
   BENCH_CPU        CPU list for redis-benchmark        [0]
   SERVER_CPU       CPU list for redis and shard1       [1]
   SHARD2_CPUS      CPU list for shard2                 [0-1]
-  BASE_PORT        first port used (uses BASE_PORT..+2 and +10..+12)  [7301]
+  BASE_PORT        first port used (uses BASE_PORT..+3 and +10..+13)  [7301]
   SERVER_TIMEOUT   seconds after which servers stop by themselves     [3600]
   BENCH_TIMEOUT    seconds allowed for one redis-benchmark run        [300]
   PREFILL=0        do not preload the KEYSPACE keys before set/get benchmarks
@@ -98,7 +100,7 @@ BENCH_BIN=${BENCH_BIN:-redis-benchmark}
 CLI_BIN=${CLI_BIN:-redis-cli}
 # (set SHARD_EXTRA_ARGS="" if redis-shard rejects --appendonly)
 if [[ -z ${SHARD_EXTRA_ARGS+set} ]]; then SHARD_EXTRA_ARGS="--appendonly no"; fi
-SERVERS=${SERVERS:-redis shard1 shard2}
+SERVERS=${SERVERS:-redis shard1 shard2c shard2}
 WORKLOADS=${WORKLOADS:-$DEFAULT_WORKLOADS}
 REPEAT=${REPEAT:-3}
 CLIENTS=${CLIENTS:-50}
@@ -196,7 +198,7 @@ print_header() {
     echo "host:        $(uname -sr), $(nproc) CPUs, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
     print_binaries
     echo "client:      $("$BENCH_BIN" --version 2>/dev/null), -c $CLIENTS -r $KEYSPACE -d $DATASIZE, pinned to CPU $BENCH_CPU"
-    echo "pinning:     redis, shard1 -> CPU $SERVER_CPU; shard2 -> CPUs $SHARD2_CPUS"
+    echo "pinning:     redis, shard1, shard2c -> CPU $SERVER_CPU; shard2 -> CPUs $SHARD2_CPUS"
     if [[ " $SERVERS " == *" shard2 "* ]]; then
         echo "             NOTE: shard2 shares CPU(s) with redis-benchmark; with 2 cores this is unavoidable"
     fi

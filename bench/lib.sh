@@ -4,7 +4,9 @@
 # before calling bench_setup:
 #   SHARD_BIN REDIS_BIN CLI_BIN SHARD_STYLE(optional) SHARD_EXTRA_ARGS SERVERS
 #   SERVER_CPU SHARD2_CPUS SERVER_TIMEOUT KEEP_TMP REDIS_EXTRA_ARGS(optional)
-# Servers are named redis, shard1 (--shards 1) and shard2 (--shards 2); each
+# Servers are named redis, shard1 (--shards 1), shard2 (--shards 2, on
+# SHARD2_CPUS) and shard2c (--shards 2 on SERVER_CPU alone, where the two
+# shards share one thread: the "server on the other CPU"); each
 # one listens on 127.0.0.1, runs pinned with taskset under `timeout
 # SERVER_TIMEOUT`, and only PIDs started here are ever signalled.
 
@@ -80,8 +82,8 @@ bench_setup() {
     for s in $SERVERS; do
         case "$s" in
             redis) ;;
-            shard1|shard2) need_shard=1 ;;
-            *) die "unknown server '$s' in SERVERS (use redis, shard1, shard2)" ;;
+            shard1|shard2|shard2c) need_shard=1 ;;
+            *) die "unknown server '$s' in SERVERS (use redis, shard1, shard2, shard2c)" ;;
         esac
     done
     if (( need_shard )); then
@@ -128,7 +130,7 @@ STARTED=()     # keys of servers started (for cleanup)
 server_bin()   { if [[ $1 == redis ]]; then echo "$REDIS_BIN"; else echo "$SHARD_BIN"; fi; }
 server_style() { if [[ $1 == redis ]]; then echo redis; else echo "$SHARD_STYLE"; fi; }
 server_cpus()  { if [[ $1 == shard2 ]]; then echo "$SHARD2_CPUS"; else echo "$SERVER_CPU"; fi; }
-server_shards(){ if [[ $1 == shard2 ]]; then echo 2; else echo 1; fi; }
+server_shards(){ if [[ $1 == shard2* ]]; then echo 2; else echo 1; fi; }
 
 # True while the server process we started is alive (checks that its parent is
 # still our `timeout` process, so a recycled PID is never mistaken for it).
@@ -142,7 +144,7 @@ server_alive() {
     [[ $1 != Z && $2 == "${TPID[$key]}" ]]
 }
 
-# start_server KEY NAME PORT: start NAME (redis|shard1|shard2) under KEY.
+# start_server KEY NAME PORT: start NAME (redis|shard1|shard2|shard2c) under KEY.
 start_server() {
     local key=$1 name=$2 port=$3
     local bin style cpus shards logf i reply

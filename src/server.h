@@ -150,6 +150,8 @@ struct shard {
     struct io *io;
     int ring_fd;
     int cpu; /* the CPU cpu-affinity pins it to, -1 none */
+    struct sthread *thr; /* the thread that runs it (shard.c) */
+    int thr_idx;         /* its place among that thread's shards; 0 reports the thread's CPU time */
     int listen_fd[16];
     int nlisten;
     struct db *dbs;
@@ -169,7 +171,6 @@ struct shard {
     int no_delegate; /* REDIS_SHARD_TEST_NO_DELEGATE: always reply via the origin */
     int deleg_async; /* REDIS_SHARD_TEST_DELEG_ASYNC: delegated sends only through the ring */
     _Atomic int sleeping;
-    int *wake_needed;
 
     /* connections */
     struct conn *flush_head; /* connections with output to send */
@@ -205,14 +206,12 @@ struct shard {
     _Atomic long long ops_per_sec; /* read by INFO on any shard */
     long long ops_last_count;
     long long ops_last_ms;
-    int clock_fresh; /* db_now_ms was read in this loop iteration */
     unsigned long long loops, cron_loops; /* loop iterations: now, at the last tick */
     int quiet;        /* idle (only the timer ran) since busy_ms + QUIET_MS */
     long long busy_ms; /* the last tick that found other work done */
     int release_bufs; /* give receive buffer pages back at the end of the iteration */
     unsigned long long expire_cursor;
     int expire_db;
-    pthread_t thread;
     long long start_us;
 };
 

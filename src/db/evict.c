@@ -41,6 +41,8 @@ struct evict_slot {
     _Atomic int candidates;      /* it holds keys the policy may evict */
     char pad[64];
     /* the owning shard's own */
+    struct evict_slot *acct; /* holds the figures below: itself, or the slot of
+                                the shard whose thread and arena it shares */
     int arena;
     size_t synced;    /* arena bytes at the last sync */
     uint64_t a0, d0;  /* thread counters at the last sync */
@@ -78,6 +80,7 @@ static size_t shard_keys(const struct shard *sh) {
 /* Re-read the exact figure of this shard's arena (and, on shard 0, of the
  * rest of the process). */
 static void sync_slot(struct evict_slot *s, int id) {
+    s = s->acct;
     if (!mem_has_arenas() || s->arena < 0) return;
     mem_tcache_flush();
     mem_refresh();
@@ -99,7 +102,8 @@ static void sync_slot(struct evict_slot *s, int id) {
 }
 
 /* This shard's bytes now. */
-static size_t estimate(struct evict_slot *s, const struct shard *sh) {
+static size_t estimate(struct evict_slot *s0, const struct shard *sh) {
+    struct evict_slot *s = s0->acct;
     if (mem_has_arenas() && s->arena >= 0) {
         /* what this thread allocated less what it freed of its own, less
          * what other threads freed of ours */
@@ -131,7 +135,8 @@ static size_t publish(struct evict_slot *s, const struct shard *sh) {
     }
     atomic_store_explicit(&s->candidates, any, memory_order_relaxed);
     atomic_store_explicit(&s->keys, keys, memory_order_relaxed);
-    atomic_store_explicit(&s->used, v, memory_order_relaxed);
+    /* a figure shared with another shard is published by that one */
+    atomic_store_explicit(&s->used, s->acct == s || s->acct->arena < 0 ? v : 0, memory_order_relaxed);
     return v;
 }
 
@@ -153,15 +158,17 @@ void evict_setup(int nshards) {
         struct evict_slot *s = calloc(1, sizeof(*s));
         if (!s) abort();
         s->arena = -1;
+        s->acct = s;
         for (int k = 0; k < POOL_SIZE; k++) s->pool[k].dbid = -1;
         slots[i] = s;
     }
 }
 
-void evict_shard_init(struct shard *sh, size_t fixed_bytes) {
+void evict_shard_init(struct shard *sh, size_t fixed_bytes, int lead) {
     struct evict_slot *s = slots[sh->id];
     if (!s) return;
-    s->arena = mem_thread_arena();
+    if (lead >= 0 && slots[lead]) s->acct = slots[lead];
+    else s->arena = mem_thread_arena();
     s->rnd = 0x9e3779b97f4a7c15ull ^ ((uint64_t)sh->id * 0xbf58476d1ce4e5b9ull) ^ (uint64_t)mono_us();
     if (!s->rnd) s->rnd = 1;
     atomic_fetch_add(&g_fixed_total, fixed_bytes);
@@ -172,8 +179,8 @@ void evict_shard_init(struct shard *sh, size_t fixed_bytes) {
 void evict_foreign_free(struct shard *sh, int owner, size_t bytes) {
     struct evict_slot *s = slots[sh->id], *o = slots[owner];
     if (!s || !o) return;
-    s->foreign += bytes;
-    atomic_fetch_add_explicit(&o->remote_freed, bytes, memory_order_relaxed);
+    s->acct->foreign += bytes;
+    atomic_fetch_add_explicit(&o->acct->remote_freed, bytes, memory_order_relaxed);
 }
 
 size_t evict_startup_memory(void) { return atomic_load_explicit(&g_startup, memory_order_relaxed); }
@@ -362,7 +369,7 @@ static int evict_one(struct shard *sh, struct evict_slot *s, int policy, size_t 
         usage = kv_mem_usage(o);
         const struct type_ops *ops = kv_type(o) != OBJ_STRING ? g_type_ops[kv_type(o)] : NULL;
         if (ops && ops->cost && ops->cost(kv_ptr(o), kv_enc(o)) > LAZYFREE_THRESHOLD)
-            s->credit += usage; /* the lazyfree thread frees it later */
+            s->acct->credit += usage; /* the lazyfree thread frees it later */
         /* first: `key` may point into o */
         if (db_event_hook && db->expired_stat) db_event_hook(DB_EV_EVICTED, "evicted", key, klen, db->id);
         db_delete_at(db, &pos);
@@ -370,7 +377,7 @@ static int evict_one(struct shard *sh, struct evict_slot *s, int policy, size_t 
     }
     size_t after = estimate(s, sh);
     size_t d = before > after ? before - after : 0;
-    *freed += mem_has_arenas() && s->arena >= 0 ? d : usage;
+    *freed += mem_has_arenas() && s->acct->arena >= 0 ? d : usage;
     if (picked.klen > POOL_KEY_INLINE) free(picked.heap);
     return 1;
 }
@@ -419,7 +426,7 @@ int evict_perform(struct shard *sh) {
     size_t max = (size_t)maxl;
     publish(s, sh);
     size_t total = total_used();
-    if (total > max && mem_has_arenas() && mono_us() - s->sync_us >= RESYNC_US) {
+    if (total > max && mem_has_arenas() && mono_us() - s->acct->sync_us >= RESYNC_US) {
         /* act on exact figures: the estimate drifts with cross-thread frees */
         sync_slot(s, sh->id);
         publish(s, sh);

@@ -48,6 +48,10 @@
  * the receive rings), read when needed, and a shard's own figure is that
  * total split by key counts. INFO's own buffers then show in used_memory.
  *
+ * Shards that share a thread (more shards than CPUs) share its arena and
+ * its counters, so they are counted as one: the first publishes the bytes
+ * of all, the others 0, and each its own key count.
+ *
  * All functions run on the shard's own thread unless said otherwise.
  */
 #ifndef DB_EVICT_H
@@ -67,8 +71,10 @@ enum evict_result {
 void evict_setup(int nshards);
 /* On the shard thread before its loop starts: create and bind its arena.
  * `fixed_bytes` is what the shard allocated before (its receive ring),
- * left out of used_memory. */
-void evict_shard_init(struct shard *sh, size_t fixed_bytes);
+ * left out of used_memory. A shard that shares its thread with shard
+ * `lead` (>= 0, initialised before it) shares lead's arena and figure:
+ * lead publishes the bytes of both, this one its key count. */
+void evict_shard_init(struct shard *sh, size_t fixed_bytes, int lead);
 /* Free what this shard should, Redis's performEvictions. Cheap when under
  * the limit (a few loads); call before every command when maxmemory > 0. */
 int evict_perform(struct shard *sh);

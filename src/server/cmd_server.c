@@ -355,7 +355,8 @@ void info_command(struct client *c) {
     h.st = sh->st;
     h.nconns = sh->nconns;
     struct rusage ru;
-    if (getrusage(RUSAGE_THREAD, &ru) == 0) {
+    /* shards that share a thread: the first reports its time */
+    if (sh->thr_idx == 0 && getrusage(RUSAGE_THREAD, &ru) == 0) {
         h.cpu_user_us = (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
         h.cpu_sys_us = (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
     }

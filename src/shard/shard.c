@@ -45,6 +45,22 @@ _Atomic long long g_next_client_id = 1;
 uint16_t g_slot_shard[CLUSTER_SLOTS];
 _Thread_local struct shard *tl_shard;
 
+/* A shard thread. Where there are more shards than CPUs the process may use,
+ * the shards of one CPU share one thread:
+ * one io_uring, one loop, one allocator arena, and a request from one of
+ * them to another is a ring push and a second pass of the same iteration,
+ * with no wake-up and no context switch. */
+struct sthread {
+    struct shard **sh; /* the shards it runs (sh[0] leads: timer, CPU time) */
+    int n;
+    int cpu;
+    struct io *io;
+    int clock_fresh; /* db_now_ms was read in this loop iteration */
+    pthread_t thread;
+};
+
+static struct sthread *g_threads;
+static int g_nthreads;
 static pthread_barrier_t start_barrier;
 static _Atomic int start_failed;
 
@@ -185,29 +201,48 @@ static void on_recv(struct shard *sh, const struct io_cqe *e) {
 
 static void cron(struct shard *sh);
 
+static long timer_ms(const struct shard *sh) { return 1000 / (sh->cfg.hz > 0 ? sh->cfg.hz : 10); }
+
+/* A completion on the thread's ring: find the shard it belongs to (the
+ * connection's, the delegated send's, the listening socket's) and run its
+ * handler as that shard. */
 static void on_cqe(void *ctx, const struct io_cqe *e) {
-    struct shard *sh = ctx;
-    if (!sh->clock_fresh) {
+    struct sthread *t = ctx;
+    if (!t->clock_fresh) {
         /* the first completion after a wait: commands must see the time now */
         db_now_ms = mstime();
-        sh->clock_fresh = 1;
+        t->clock_fresh = 1;
     }
+    struct shard *sh;
     switch (IO_TAG_EV(e->tag)) {
-    case IO_ACCEPT:
-        on_accept(sh, e, (int)(((uintptr_t)IO_TAG_PTR(e->tag) >> 3) - 1));
+    case IO_ACCEPT: {
+        unsigned v = (unsigned)(((uintptr_t)IO_TAG_PTR(e->tag) >> 3) - 1);
+        sh = tl_shard = t->sh[v / 16];
+        on_accept(sh, e, (int)(v % 16));
         break;
-    case IO_RECV:
+    }
+    case IO_RECV: {
+        struct conn *c = IO_TAG_PTR(e->tag);
+        sh = tl_shard = c->sh;
         on_recv(sh, e);
         break;
-    case IO_SEND:
-        conn_on_sent(IO_TAG_PTR(e->tag), e->res);
+    }
+    case IO_SEND: {
+        struct conn *c = IO_TAG_PTR(e->tag);
+        tl_shard = c->sh;
+        conn_on_sent(c, e->res);
         break;
+    }
     case IO_DSEND:
+        sh = tl_shard = xmsg_dsend_owner(IO_TAG_PTR(e->tag));
         xmsg_dsend_done(sh, IO_TAG_PTR(e->tag), e->res);
         break;
     case IO_TIMER:
-        cron(sh);
-        io_timer(sh->io, 1000 / (sh->cfg.hz > 0 ? sh->cfg.hz : 10), IO_TAG(IO_TIMER, 0));
+        for (int i = 0; i < t->n; i++) {
+            tl_shard = t->sh[i];
+            cron(t->sh[i]);
+        }
+        io_timer(t->io, timer_ms(t->sh[0]), IO_TAG(IO_TIMER, 0));
         break;
     default: /* IO_WAKE: the inbox is drained every iteration anyway */
         break;
@@ -276,61 +311,91 @@ static void cron(struct shard *sh) {
     sh->cron_loops = sh->loops;
 }
 
-static void loop(struct shard *sh) {
-    for (int j = 0; j < sh->nlisten; j++)
-        io_accept(sh->io, sh->listen_fd[j], IO_TAG(IO_ACCEPT, (uintptr_t)(j + 1) << 3));
-    io_timer(sh->io, 1000 / (sh->cfg.hz > 0 ? sh->cfg.hz : 10), IO_TAG(IO_TIMER, 0));
+/* One shard's part of a loop iteration, after the completions: take the
+ * batches other shards sent, re-arm receives, send the ready output, push
+ * this iteration's batches. */
+static void shard_pass(struct shard *sh) {
+    tl_shard = sh;
+    xmsg_drain(sh);
+    conns_rearm(sh);
+    conns_resume_paused(sh);
+    flush_conns(sh);
+    pubsub_flush(sh);
+    xmsg_flush(sh);
+    /* eviction cut short by its time limit carries on between iterations */
+    if (evict_running(sh)) evict_perform(sh);
+}
+
+/* Work left that must not wait for a completion. */
+static int shard_busy(struct shard *sh) {
+    return xmsg_backlogged(sh) || sh->flush_head || sh->rearm_n || evict_running(sh);
+}
+
+/* Rounds of passes over a thread's shards in one iteration: a request one
+ * of them pushed to another is run in the next round, not after a wait. */
+#define PASSES_MAX 4
+
+static void loop(struct sthread *t) {
+    for (int i = 0; i < t->n; i++)
+        for (int j = 0; j < t->sh[i]->nlisten; j++)
+            io_accept(t->io, t->sh[i]->listen_fd[j], IO_TAG(IO_ACCEPT, (uintptr_t)(i * 16 + j + 1) << 3));
+    io_timer(t->io, timer_ms(t->sh[0]), IO_TAG(IO_TIMER, 0));
     unsigned wait_nr = 1;
     while (!atomic_load_explicit(&g_shutdown, memory_order_relaxed)) {
-        int r = io_run(sh->io, wait_nr, on_cqe, sh);
+        int r = io_run(t->io, wait_nr, on_cqe, t);
         if (r < 0) {
-            log_warning("shard %d: io_uring wait failed: %s", sh->id, strerror(-r));
+            log_warning("shard %d: io_uring wait failed: %s", t->sh[0]->id, strerror(-r));
             break;
         }
-        atomic_store_explicit(&sh->sleeping, 0, memory_order_relaxed);
-        sh->loops++;
-        if (!sh->clock_fresh) db_now_ms = mstime();
-        sh->clock_fresh = 0;
-        xmsg_drain(sh);
-        conns_rearm(sh);
-        conns_resume_paused(sh);
-        flush_conns(sh);
-        pubsub_flush(sh);
-        xmsg_flush(sh);
-        /* eviction cut short by its time limit carries on between iterations */
-        if (evict_running(sh)) evict_perform(sh);
-        if (sh->release_bufs && io_bufs_release(sh->io)) sh->release_bufs = 0;
+        for (int i = 0; i < t->n; i++) {
+            atomic_store_explicit(&t->sh[i]->sleeping, 0, memory_order_relaxed);
+            t->sh[i]->loops++;
+        }
+        if (!t->clock_fresh) db_now_ms = mstime();
+        t->clock_fresh = 0;
+        for (int pass = 0; pass < PASSES_MAX; pass++) {
+            int more = 0;
+            for (int i = 0; i < t->n; i++) shard_pass(t->sh[i]);
+            for (int i = 0; i < t->n && t->n > 1; i++) more |= xmsg_pending(t->sh[i]);
+            if (!more) break;
+        }
+        /* the receive buffers are the thread's: given back only when all
+         * of its shards are quiet */
+        int release = 1;
+        for (int i = 0; i < t->n; i++) release &= t->sh[i]->release_bufs;
+        if (release && io_bufs_release(t->io))
+            for (int i = 0; i < t->n; i++) t->sh[i]->release_bufs = 0;
         /* Announce sleep, then look once more: a producer that pushed before
          * seeing the flag has made its message visible to this check. */
         wait_nr = 1;
-        if (xmsg_backlogged(sh) || sh->flush_head || sh->rearm_n || evict_running(sh)) {
-            wait_nr = 0;
-        } else {
-            atomic_store_explicit(&sh->sleeping, 1, memory_order_seq_cst);
-            if (xmsg_pending(sh)) {
-                atomic_store_explicit(&sh->sleeping, 0, memory_order_relaxed);
-                wait_nr = 0;
-            }
+        for (int i = 0; i < t->n; i++)
+            if (shard_busy(t->sh[i])) wait_nr = 0;
+        if (wait_nr) {
+            for (int i = 0; i < t->n; i++) atomic_store_explicit(&t->sh[i]->sleeping, 1, memory_order_seq_cst);
+            for (int i = 0; i < t->n && wait_nr; i++)
+                if (xmsg_pending(t->sh[i])) wait_nr = 0;
+            if (!wait_nr)
+                for (int i = 0; i < t->n; i++) atomic_store_explicit(&t->sh[i]->sleeping, 0, memory_order_relaxed);
         }
     }
 }
 
 static void *shard_main(void *arg) {
-    struct shard *sh = arg;
-    tl_shard = sh;
+    struct sthread *t = arg;
+    tl_shard = t->sh[0];
     db_now_ms = mstime();
-    if (sh->cfg.cpu_affinity && sh->cpu >= 0) {
+    if (t->cpu >= 0) {
         cpu_set_t set;
         CPU_ZERO(&set);
-        CPU_SET(sh->cpu, &set);
+        CPU_SET(t->cpu, &set);
         if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set) != 0)
-            log_warning("shard %d: could not pin to CPU %d", sh->id, sh->cpu);
+            log_warning("shard %d: could not pin to CPU %d", t->sh[0]->id, t->cpu);
     }
-    if (sh->cfg.sched_batch) {
+    if (t->sh[0]->cfg.sched_batch) {
         /* A shard woken by I/O or by another shard does not preempt the
          * thread running on its CPU (see sched-batch in redis-shard.conf). */
         struct sched_param sp = {0};
-        if (pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp) != 0 && sh->id == 0)
+        if (pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp) != 0 && t->sh[0]->id == 0)
             log_warning("sched-batch: could not switch the shard threads to SCHED_BATCH");
     }
     const char *err = NULL;
@@ -341,27 +406,36 @@ static void *shard_main(void *arg) {
         nbufs = 1;
         while (nbufs < (unsigned)atoi(env) && nbufs < 32768) nbufs <<= 1;
     }
-    sh->io = io_create(RING_ENTRIES, nbufs, RECV_BUF_SIZE, &err);
-    if (!sh->io) {
-        log_warning("shard %d: %s", sh->id, err);
+    t->io = io_create(RING_ENTRIES, nbufs, RECV_BUF_SIZE, &err);
+    if (!t->io) {
+        log_warning("shard %d: %s", t->sh[0]->id, err);
         atomic_store(&start_failed, 1);
         pthread_barrier_wait(&start_barrier);
         return NULL;
     }
-    sh->ring_fd = io_ring_fd(sh->io);
-    sh->no_delegate = getenv("REDIS_SHARD_TEST_NO_DELEGATE") != NULL;
-    sh->deleg_async = getenv("REDIS_SHARD_TEST_DELEG_ASYNC") != NULL;
-    /* from here on the shard allocates from its own arena; the receive ring
-     * above is fixed and left out of used_memory */
-    evict_shard_init(sh, (size_t)nbufs * (RECV_BUF_SIZE + 16));
-    if (sh->id == 0 && !io_is_fast_mode(sh->io))
+    for (int i = 0; i < t->n; i++) {
+        struct shard *sh = t->sh[i];
+        tl_shard = sh;
+        sh->io = t->io;
+        sh->ring_fd = io_ring_fd(t->io);
+        sh->no_delegate = getenv("REDIS_SHARD_TEST_NO_DELEGATE") != NULL;
+        sh->deleg_async = getenv("REDIS_SHARD_TEST_DELEG_ASYNC") != NULL;
+        /* from here on the thread allocates from its own arena; the receive
+         * ring above is fixed and left out of used_memory */
+        evict_shard_init(sh, i == 0 ? (size_t)nbufs * (RECV_BUF_SIZE + 16) : 0,
+                         i == 0 ? -1 : t->sh[0]->id);
+    }
+    if (t->sh[0]->id == 0 && !io_is_fast_mode(t->io))
         log_notice("io_uring SINGLE_ISSUER/DEFER_TASKRUN unavailable; using the plain ring setup");
     pthread_barrier_wait(&start_barrier);
     if (atomic_load(&start_failed)) return NULL;
-    loop(sh);
+    loop(t);
     /* Free the data on the way out (in the background thread for big
      * tables), so that leak checkers see only real leaks. */
-    for (int i = 0; i < sh->ndb; i++) db_flush(&sh->dbs[i]);
+    for (int i = 0; i < t->n; i++) {
+        tl_shard = t->sh[i];
+        for (int d = 0; d < t->sh[i]->ndb; d++) db_flush(&t->sh[i]->dbs[d]);
+    }
     return NULL;
 }
 
@@ -385,22 +459,42 @@ int shards_usable_cpus(void) {
 }
 
 int shards_start(void) {
-    /* shard i runs on the i-th CPU this process may use (wrapping round
-     * when there are more shards than CPUs) */
+    /* Shard i belongs to the i-th CPU this process may use, wrapping round
+     * when there are more shards than CPUs; the shards of one CPU share a
+     * thread, pinned to that CPU with cpu-affinity on
+     * (REDIS_SHARD_TEST_THREAD_PER_SHARD: a thread per shard always). */
     int cpus[CPU_SETSIZE];
     int ncpu = usable_cpus(cpus, CPU_SETSIZE);
-    for (int i = 0; i < g_nshards; i++) g_shards[i]->cpu = ncpu > 0 ? cpus[i % ncpu] : -1;
-    pthread_barrier_init(&start_barrier, NULL, (unsigned)g_nshards + 1);
+    int pinned = g_shards[0]->cfg.cpu_affinity && ncpu > 0;
+    int share = ncpu > 0 && g_nshards > ncpu && !getenv("REDIS_SHARD_TEST_THREAD_PER_SHARD");
+    g_nthreads = share ? ncpu : g_nshards;
+    g_threads = calloc((size_t)g_nthreads, sizeof(*g_threads));
+    if (!g_threads) return -1;
+    for (int k = 0; k < g_nthreads; k++) {
+        struct sthread *t = &g_threads[k];
+        t->sh = calloc((size_t)g_nshards, sizeof(*t->sh));
+        if (!t->sh) return -1;
+        t->cpu = pinned ? cpus[k % ncpu] : -1;
+    }
     for (int i = 0; i < g_nshards; i++) {
+        struct sthread *t = &g_threads[i % g_nthreads];
+        struct shard *sh = g_shards[i];
+        sh->cpu = ncpu > 0 ? cpus[i % ncpu] : -1;
+        sh->thr = t;
+        sh->thr_idx = t->n;
+        t->sh[t->n++] = sh;
+    }
+    pthread_barrier_init(&start_barrier, NULL, (unsigned)g_nthreads + 1);
+    for (int k = 0; k < g_nthreads; k++) {
         char name[16];
-        if (pthread_create(&g_shards[i]->thread, NULL, shard_main, g_shards[i]) != 0) return -1;
-        snprintf(name, sizeof(name), "shard-%u", (unsigned short)i);
-        pthread_setname_np(g_shards[i]->thread, name);
+        if (pthread_create(&g_threads[k].thread, NULL, shard_main, &g_threads[k]) != 0) return -1;
+        snprintf(name, sizeof(name), "shard-%u", (unsigned short)k);
+        pthread_setname_np(g_threads[k].thread, name);
     }
     pthread_barrier_wait(&start_barrier);
     return atomic_load(&start_failed) ? -1 : 0;
 }
 
 void shards_join(void) {
-    for (int i = 0; i < g_nshards; i++) pthread_join(g_shards[i]->thread, NULL);
+    for (int k = 0; k < g_nthreads; k++) pthread_join(g_threads[k].thread, NULL);
 }

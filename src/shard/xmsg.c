@@ -31,6 +31,7 @@ enum { E_REQ = 1, E_REP = 2, E_REQD = 3 };
  * send completes. */
 struct dsend_ent {
     struct dsend *d;
+    struct shard *sh; /* the shard sending it */
     uint64_t cookie; /* the origin's hole */
     int fd, src;
     size_t off, len, sent;
@@ -166,7 +167,7 @@ static void dsend_add(struct shard *sh, int src, uint64_t cookie, int fd, const 
         if (!d->ents) abort();
     }
     struct dsend_ent *e = &d->ents[d->n++];
-    *e = (struct dsend_ent){.d = d, .cookie = cookie, .fd = fd, .src = src, .off = d->body.len, .len = len};
+    *e = (struct dsend_ent){.d = d, .sh = sh, .cookie = cookie, .fd = fd, .src = src, .off = d->body.len, .len = len};
     buf_put(&d->body, p, len);
 }
 
@@ -210,6 +211,8 @@ static void dsend_issue(struct shard *sh) {
     }
     dsend_put(d);
 }
+
+struct shard *xmsg_dsend_owner(const void *ent) { return ((const struct dsend_ent *)ent)->sh; }
 
 void xmsg_dsend_done(struct shard *sh, void *ent, int res) {
     struct dsend_ent *e = ent;

@@ -55,6 +55,8 @@ struct xmsg {
  * send the reply on that socket itself (a delegated hole, see above). */
 void xmsg_send_cmd(struct shard *sh, int dst, uint64_t cookie, const struct command *cmd, int dbid, int resp,
                    int argc, const struct arg *argv, int fd);
+/* The shard that issued a delegated send (its IO_DSEND tag). */
+struct shard *xmsg_dsend_owner(const void *ent);
 /* Completion of a delegated send (IO_DSEND) on this shard's ring. */
 void xmsg_dsend_done(struct shard *sh, void *ent, int res);
 /* Push every batch built this iteration and wake sleeping receivers. */

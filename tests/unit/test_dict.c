@@ -394,14 +394,18 @@ static void test_sample(void) {
     struct kv *out[16];
     ASSERT(dict_sample(&d, rnd(), out, 16, 100, NULL) == 0);
     for (unsigned id = 0; id < 4000; id++) ASSERT(put(&d, &m, id));
-    int rehashing_seen = 0;
+    int rehashing_seen = 0, empty = 0;
     for (int i = 0; i < 20000; i++) {
         if (i == 10000)
             for (unsigned id = 4000; id < 8400; id++) ASSERT(put(&d, &m, id)); /* grow: a rehash is left under way */
         if (d.rehash >= 0) rehashing_seen = 1;
         int even = i % 2;
         int n = dict_sample(&d, rnd(), out, 5, 64, even ? keep_even : NULL);
-        ASSERT(n >= 1 && n <= 5);
+        /* 64 steps can all land on empty buckets (during the grow, half of
+         * the new table is still empty), as in Redis: rare, not never
+         * (about 1 sample in 6 million) */
+        ASSERT(n >= 0 && n <= 5);
+        empty += n == 0;
         for (int k = 0; k < n; k++) {
             unsigned id = key_id(out[k]);
             ASSERT(id != UINT32_MAX && m.present[id]);
@@ -412,6 +416,7 @@ static void test_sample(void) {
     size_t reached = 0;
     for (size_t i = 0; i < m.count; i++) reached += hit[m.dense[i]];
     ASSERT(reached * 2 > m.count);
+    ASSERT(empty <= 5);
     ASSERT(rehashing_seen);
     dict_clear(&d);
 }

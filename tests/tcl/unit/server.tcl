@@ -589,23 +589,6 @@ proc shard_thread_policies {} {
     return $out
 }
 
-tags {redis-shard-only} {
-    start_server {tags {server sched}} {
-        test "shard threads keep the default policy (sched-batch no)" {
-            set p [shard_thread_policies]
-            assert_equal $::shards [llength $p]
-            assert_equal [lrepeat $::shards 0] $p
-            assert_equal {sched-batch no} [r config get sched-batch]
-            assert_error "*can't set immutable config*" {r config set sched-batch yes}
-        }
-    }
-    start_server {tags {server sched} overrides {sched-batch yes}} {
-        test "sched-batch yes: shard threads run as SCHED_BATCH" {
-            assert_equal [lrepeat $::shards 3] [shard_thread_policies]
-        }
-    }
-}
-
 # The CPUs this test process may run on (its Cpus_allowed_list), expanded.
 proc allowed_cpus {} {
     set f [open /proc/self/status r]
@@ -621,6 +604,30 @@ proc allowed_cpus {} {
         }
     }
     return $out
+}
+
+# Shard threads of a server started on every CPU this process may use: one
+# per shard, or one per CPU when there are more shards than CPUs.
+proc shard_thread_count {} {
+    set ncpu [llength [allowed_cpus]]
+    return [expr {$::shards < $ncpu ? $::shards : $ncpu}]
+}
+
+tags {redis-shard-only} {
+    start_server {tags {server sched}} {
+        test "shard threads keep the default policy (sched-batch no)" {
+            set p [shard_thread_policies]
+            assert_equal [shard_thread_count] [llength $p]
+            assert_equal [lrepeat [shard_thread_count] 0] $p
+            assert_equal {sched-batch no} [r config get sched-batch]
+            assert_error "*can't set immutable config*" {r config set sched-batch yes}
+        }
+    }
+    start_server {tags {server sched} overrides {sched-batch yes}} {
+        test "sched-batch yes: shard threads run as SCHED_BATCH" {
+            assert_equal [lrepeat [shard_thread_count] 3] [shard_thread_policies]
+        }
+    }
 }
 
 # {shard-0 CPUS shard-1 CPUS ...}: the Cpus_allowed_list of each shard
@@ -672,6 +679,57 @@ tags {redis-shard-only server} {
         for {set i 0} {$i < [llength $cpus]} {incr i} { lappend want shard-$i [lindex $cpus $i] }
         assert_equal $want $got
         assert_no_match "*could not pin*" [log_tail $log 100]
+    }
+
+    test "more shards than CPUs: the shards of one CPU share its thread, and work across shards" {
+        # up to two CPUs and 2n+1 shards: one thread runs three shards, the
+        # other (if any) two; commands hop between shards of one thread and
+        # between threads
+        set cpus [lrange [allowed_cpus] end-1 end]
+        set n [llength $cpus]
+        set nshards [expr {2 * $n + 1}]
+        set port [find_free_port]
+        set log [file join $::tmproot shared-thread-server.log]
+        set pid [exec taskset -c [join $cpus ,] timeout 60 $::server_path --port $port \
+                     --bind 127.0.0.1 --save "" --appendonly no --shards $nshards --cpu-affinity yes \
+                     < /dev/null >& $log &]
+        lappend ::all_pids $pid
+        wait_for_condition 100 50 {[ping_server $port]} else {
+            kill_pid $pid
+            fail "server did not start: [log_tail $log]"
+        }
+        set got [shard_thread_cpus $pid]
+        set c [::resp::connect 127.0.0.1 $port 0]
+        set info [$c info server]
+        # 300 keys over every shard, written and read back in one pipeline
+        set keys {}
+        for {set i 0} {$i < 300} {incr i} { lappend keys "k:$i" }
+        set cmds {}
+        foreach k $keys { lappend cmds [list set $k "v-$k"] }
+        foreach k $keys { lappend cmds [list incr "n:$k"] }
+        lappend cmds [concat mget $keys]
+        set out {}
+        foreach cmd $cmds { append out [::resp::encode {*}$cmd] }
+        $c write $out
+        set replies {}
+        foreach cmd $cmds { lappend replies [$c read] }
+        set dbsize [$c dbsize]
+        set deleted [$c del {*}$keys]
+        set keyspace [$c info keyspace]
+        $c close
+        kill_pid $pid
+        assert_match "*\r\nshards:$nshards\r\n*" $info
+        set want {}
+        for {set i 0} {$i < $n} {incr i} { lappend want shard-$i [lindex $cpus $i] }
+        assert_equal $want $got
+        assert_equal [lrepeat 300 OK] [lrange $replies 0 299]
+        assert_equal [lrepeat 300 1] [lrange $replies 300 599]
+        set vals {}
+        foreach k $keys { lappend vals "v-$k" }
+        assert_equal $vals [lindex $replies 600]
+        assert_equal 600 $dbsize
+        assert_equal 300 $deleted
+        assert_match "*db0:keys=300,*" $keyspace
     }
 }
 
