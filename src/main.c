@@ -250,7 +250,11 @@ int main(int argc, char **argv) {
         }
     }
     log_notice("Server initialized");
-    log_notice("Ready to accept connections tcp (port %d, %d shards)", cfg.port, cfg.shards);
+    if (shards_threads() < cfg.shards)
+        log_notice("Ready to accept connections tcp (port %d, %d shards on %d threads)", cfg.port, cfg.shards,
+                   shards_threads());
+    else
+        log_notice("Ready to accept connections tcp (port %d, %d shards)", cfg.port, cfg.shards);
 
     int sig = 0;
     while (sigwait(&set, &sig) == 0) {

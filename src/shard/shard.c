@@ -495,6 +495,8 @@ int shards_start(void) {
     return atomic_load(&start_failed) ? -1 : 0;
 }
 
+int shards_threads(void) { return g_nthreads; }
+
 void shards_join(void) {
     for (int k = 0; k < g_nthreads; k++) pthread_join(g_threads[k].thread, NULL);
 }

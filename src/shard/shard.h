@@ -14,6 +14,9 @@ int shards_create(int n, const struct config *cfg, int listen_fds[][16], int nli
 int shards_usable_cpus(void);
 /* Start the threads; returns when every shard's ring is ready. */
 int shards_start(void);
+/* How many threads run the shards (fewer than shards when shards share
+ * CPUs); valid after shards_start. */
+int shards_threads(void);
 void shards_join(void);
 /* Derive the shard's working settings from its config copy (after startup
  * and after every CONFIG SET). */
