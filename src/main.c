@@ -251,8 +251,8 @@ int main(int argc, char **argv) {
     }
     log_notice("Server initialized");
     if (shards_threads() < cfg.shards)
-        log_notice("Ready to accept connections tcp (port %d, %d shards on %d threads)", cfg.port, cfg.shards,
-                   shards_threads());
+        log_notice("Ready to accept connections tcp (port %d, %d shards on %d thread%s)", cfg.port, cfg.shards,
+                   shards_threads(), shards_threads() == 1 ? "" : "s");
     else
         log_notice("Ready to accept connections tcp (port %d, %d shards)", cfg.port, cfg.shards);
 
