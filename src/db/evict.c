@@ -41,11 +41,14 @@ struct evict_slot {
     _Atomic int candidates;      /* it holds keys the policy may evict */
     char pad[64];
     /* the owning shard's own */
-    struct evict_slot *acct; /* holds the figures below: itself, or the slot of
-                                the shard whose thread and arena it shares */
-    int arena;
-    size_t synced;    /* arena bytes at the last sync */
-    uint64_t a0, d0;  /* thread counters at the last sync */
+    struct evict_slot *lead; /* the slot holding the arena of this shard's
+                                thread: itself, or that of the first shard
+                                of a thread that runs several */
+    int arena;        /* the thread's arena (leads only), else -1 */
+    int nshared;      /* leads: how many other shards share the arena */
+    size_t synced;    /* this shard's bytes at the last sync */
+    uint64_t va, vd;  /* thread counter increments charged to this shard */
+    uint64_t a0, d0;  /* va, vd at the last sync */
     size_t foreign, f0; /* bytes of other shards we freed, ever / at the sync */
     size_t r0;          /* remote_freed at the sync */
     size_t credit;    /* bytes handed to the lazyfree thread since the sync */
@@ -71,26 +74,81 @@ static uint64_t next_rand(struct evict_slot *s) {
 
 /* ---- accounting ---- */
 
+/* Shards that share a thread share its arena and its allocation counters:
+ * each increment of the counters is charged to the shard that was running
+ * (evict_switch at every change), so that each shard still has a figure of
+ * its own, as with a thread each. The thread's exact arena figure is split
+ * between them in proportion to their running figures at each sync. */
+static _Thread_local struct evict_slot *tl_cur; /* the shard running now */
+static _Thread_local uint64_t tl_a, tl_d;        /* counters at the last charge */
+
+static void charge(void) {
+    uint64_t a = mem_thread_allocated(), d = mem_thread_deallocated();
+    if (tl_cur) {
+        tl_cur->va += a - tl_a;
+        tl_cur->vd += d - tl_d;
+    }
+    tl_a = a;
+    tl_d = d;
+}
+
+void evict_switch(const struct shard *sh) {
+    struct evict_slot *s = slots[sh->id];
+    if (s == tl_cur) return;
+    charge();
+    tl_cur = s;
+}
+
 static size_t shard_keys(const struct shard *sh) {
     size_t n = 0;
     for (int i = 0; i < sh->ndb; i++) n += db_size(&sh->dbs[i]);
     return n;
 }
 
-/* Re-read the exact figure of this shard's arena (and, on shard 0, of the
- * rest of the process). */
-static void sync_slot(struct evict_slot *s, int id) {
-    s = s->acct;
-    if (!mem_has_arenas() || s->arena < 0) return;
-    mem_tcache_flush();
-    mem_refresh();
-    s->synced = mem_arena_allocated(s->arena);
-    s->a0 = mem_thread_allocated();
-    s->d0 = mem_thread_deallocated();
+static int64_t running(const struct evict_slot *s) {
+    size_t remote = atomic_load_explicit(&s->remote_freed, memory_order_relaxed) - s->r0;
+    int64_t d = (int64_t)(s->va - s->a0) - (int64_t)(s->vd - s->d0) + (int64_t)(s->foreign - s->f0) -
+                (int64_t)remote - (int64_t)s->credit;
+    return (int64_t)s->synced + d;
+}
+
+static void rebase(struct evict_slot *s, size_t synced, long long now) {
+    s->synced = synced;
+    s->a0 = s->va;
+    s->d0 = s->vd;
     s->f0 = s->foreign;
     s->r0 = atomic_load_explicit(&s->remote_freed, memory_order_relaxed);
     s->credit = 0;
-    s->sync_us = mono_us();
+    s->sync_us = now;
+}
+
+/* Re-read the exact figure of this shard's arena (and, on shard 0, of the
+ * rest of the process). With several shards on the thread, every one of
+ * them gets its part of the arena's figure. */
+static void sync_slot(struct evict_slot *s, int id) {
+    struct evict_slot *lead = s->lead;
+    if (!mem_has_arenas() || lead->arena < 0) return;
+    charge();
+    mem_tcache_flush();
+    mem_refresh();
+    size_t exact = mem_arena_allocated(lead->arena);
+    long long now = mono_us();
+    if (lead->nshared == 0) {
+        rebase(s, exact, now);
+    } else {
+        int64_t sum = 0;
+        for (int j = 0; j < g_nshards; j++)
+            if (slots[j] && slots[j]->lead == lead) {
+                int64_t v = running(slots[j]);
+                sum += v > 0 ? v : 0;
+            }
+        for (int j = 0; j < g_nshards; j++)
+            if (slots[j] && slots[j]->lead == lead) {
+                int64_t v = running(slots[j]);
+                double part = sum > 0 ? (double)(v > 0 ? v : 0) / (double)sum : 1.0 / (lead->nshared + 1);
+                rebase(slots[j], (size_t)((double)exact * part), now);
+            }
+    }
     if (id == 0) {
         size_t all = mem_allocated_snapshot(), in_shards = 0;
         for (int j = 0; j < g_nshards; j++)
@@ -102,16 +160,12 @@ static void sync_slot(struct evict_slot *s, int id) {
 }
 
 /* This shard's bytes now. */
-static size_t estimate(struct evict_slot *s0, const struct shard *sh) {
-    struct evict_slot *s = s0->acct;
-    if (mem_has_arenas() && s->arena >= 0) {
-        /* what this thread allocated less what it freed of its own, less
+static size_t estimate(struct evict_slot *s, const struct shard *sh) {
+    if (mem_has_arenas() && s->lead->arena >= 0) {
+        /* what this shard allocated less what it freed of its own, less
          * what other threads freed of ours */
-        size_t remote = atomic_load_explicit(&s->remote_freed, memory_order_relaxed) - s->r0;
-        int64_t d = (int64_t)(mem_thread_allocated() - s->a0) -
-                    (int64_t)(mem_thread_deallocated() - s->d0) + (int64_t)(s->foreign - s->f0) -
-                    (int64_t)remote - (int64_t)s->credit;
-        int64_t v = (int64_t)s->synced + d;
+        charge();
+        int64_t v = running(s);
         return v > 0 ? (size_t)v : 0;
     }
     /* no arenas: split the process total by key counts */
@@ -135,8 +189,7 @@ static size_t publish(struct evict_slot *s, const struct shard *sh) {
     }
     atomic_store_explicit(&s->candidates, any, memory_order_relaxed);
     atomic_store_explicit(&s->keys, keys, memory_order_relaxed);
-    /* a figure shared with another shard is published by that one */
-    atomic_store_explicit(&s->used, s->acct == s || s->acct->arena < 0 ? v : 0, memory_order_relaxed);
+    atomic_store_explicit(&s->used, v, memory_order_relaxed);
     return v;
 }
 
@@ -158,7 +211,7 @@ void evict_setup(int nshards) {
         struct evict_slot *s = calloc(1, sizeof(*s));
         if (!s) abort();
         s->arena = -1;
-        s->acct = s;
+        s->lead = s;
         for (int k = 0; k < POOL_SIZE; k++) s->pool[k].dbid = -1;
         slots[i] = s;
     }
@@ -167,8 +220,13 @@ void evict_setup(int nshards) {
 void evict_shard_init(struct shard *sh, size_t fixed_bytes, int lead) {
     struct evict_slot *s = slots[sh->id];
     if (!s) return;
-    if (lead >= 0 && slots[lead]) s->acct = slots[lead];
-    else s->arena = mem_thread_arena();
+    if (lead >= 0 && slots[lead]) {
+        s->lead = slots[lead];
+        s->lead->nshared++;
+    } else {
+        s->arena = mem_thread_arena();
+    }
+    evict_switch(sh);
     s->rnd = 0x9e3779b97f4a7c15ull ^ ((uint64_t)sh->id * 0xbf58476d1ce4e5b9ull) ^ (uint64_t)mono_us();
     if (!s->rnd) s->rnd = 1;
     atomic_fetch_add(&g_fixed_total, fixed_bytes);
@@ -179,8 +237,8 @@ void evict_shard_init(struct shard *sh, size_t fixed_bytes, int lead) {
 void evict_foreign_free(struct shard *sh, int owner, size_t bytes) {
     struct evict_slot *s = slots[sh->id], *o = slots[owner];
     if (!s || !o) return;
-    s->acct->foreign += bytes;
-    atomic_fetch_add_explicit(&o->acct->remote_freed, bytes, memory_order_relaxed);
+    s->foreign += bytes;
+    atomic_fetch_add_explicit(&o->remote_freed, bytes, memory_order_relaxed);
 }
 
 size_t evict_startup_memory(void) { return atomic_load_explicit(&g_startup, memory_order_relaxed); }
@@ -369,7 +427,7 @@ static int evict_one(struct shard *sh, struct evict_slot *s, int policy, size_t 
         usage = kv_mem_usage(o);
         const struct type_ops *ops = kv_type(o) != OBJ_STRING ? g_type_ops[kv_type(o)] : NULL;
         if (ops && ops->cost && ops->cost(kv_ptr(o), kv_enc(o)) > LAZYFREE_THRESHOLD)
-            s->acct->credit += usage; /* the lazyfree thread frees it later */
+            s->credit += usage; /* the lazyfree thread frees it later */
         /* first: `key` may point into o */
         if (db_event_hook && db->expired_stat) db_event_hook(DB_EV_EVICTED, "evicted", key, klen, db->id);
         db_delete_at(db, &pos);
@@ -377,7 +435,7 @@ static int evict_one(struct shard *sh, struct evict_slot *s, int policy, size_t 
     }
     size_t after = estimate(s, sh);
     size_t d = before > after ? before - after : 0;
-    *freed += mem_has_arenas() && s->acct->arena >= 0 ? d : usage;
+    *freed += mem_has_arenas() && s->lead->arena >= 0 ? d : usage;
     if (picked.klen > POOL_KEY_INLINE) free(picked.heap);
     return 1;
 }
@@ -426,7 +484,7 @@ int evict_perform(struct shard *sh) {
     size_t max = (size_t)maxl;
     publish(s, sh);
     size_t total = total_used();
-    if (total > max && mem_has_arenas() && mono_us() - s->acct->sync_us >= RESYNC_US) {
+    if (total > max && mem_has_arenas() && mono_us() - s->sync_us >= RESYNC_US) {
         /* act on exact figures: the estimate drifts with cross-thread frees */
         sync_slot(s, sh->id);
         publish(s, sh);

@@ -49,8 +49,12 @@
  * total split by key counts. INFO's own buffers then show in used_memory.
  *
  * Shards that share a thread (more shards than CPUs) share its arena and
- * its counters, so they are counted as one: the first publishes the bytes
- * of all, the others 0, and each its own key count.
+ * its counters: each counter increment is charged to the shard running at
+ * the time (evict_switch), and each sync splits the arena's exact figure
+ * between them in proportion to their running figures. So each shard keeps
+ * a figure of its own, and eviction splits the work as with a thread each
+ * (one figure for the thread made whichever shard ran after the others'
+ * writes do most of the evicting).
  *
  * All functions run on the shard's own thread unless said otherwise.
  */
@@ -72,9 +76,11 @@ void evict_setup(int nshards);
 /* On the shard thread before its loop starts: create and bind its arena.
  * `fixed_bytes` is what the shard allocated before (its receive ring),
  * left out of used_memory. A shard that shares its thread with shard
- * `lead` (>= 0, initialised before it) shares lead's arena and figure:
- * lead publishes the bytes of both, this one its key count. */
+ * `lead` (>= 0, initialised before it) allocates from lead's arena. */
 void evict_shard_init(struct shard *sh, size_t fixed_bytes, int lead);
+/* The thread now runs shard sh: what it allocates and frees from here on
+ * is charged to sh (call at every change of shard on a thread). */
+void evict_switch(const struct shard *sh);
 /* Free what this shard should, Redis's performEvictions. Cheap when under
  * the limit (a few loads); call before every command when maxmemory > 0. */
 int evict_perform(struct shard *sh);

@@ -201,6 +201,13 @@ static void on_recv(struct shard *sh, const struct io_cqe *e) {
 
 static void cron(struct shard *sh);
 
+/* Make sh the shard this thread runs (its keyspace events, its memory). */
+static inline void run_as(struct shard *sh) {
+    if (tl_shard == sh) return;
+    tl_shard = sh;
+    evict_switch(sh);
+}
+
 static long timer_ms(const struct shard *sh) { return 1000 / (sh->cfg.hz > 0 ? sh->cfg.hz : 10); }
 
 /* A completion on the thread's ring: find the shard it belongs to (the
@@ -217,29 +224,32 @@ static void on_cqe(void *ctx, const struct io_cqe *e) {
     switch (IO_TAG_EV(e->tag)) {
     case IO_ACCEPT: {
         unsigned v = (unsigned)(((uintptr_t)IO_TAG_PTR(e->tag) >> 3) - 1);
-        sh = tl_shard = t->sh[v / 16];
+        sh = t->sh[v / 16];
+        run_as(sh);
         on_accept(sh, e, (int)(v % 16));
         break;
     }
     case IO_RECV: {
         struct conn *c = IO_TAG_PTR(e->tag);
-        sh = tl_shard = c->sh;
+        sh = c->sh;
+        run_as(sh);
         on_recv(sh, e);
         break;
     }
     case IO_SEND: {
         struct conn *c = IO_TAG_PTR(e->tag);
-        tl_shard = c->sh;
+        run_as(c->sh);
         conn_on_sent(c, e->res);
         break;
     }
     case IO_DSEND:
-        sh = tl_shard = xmsg_dsend_owner(IO_TAG_PTR(e->tag));
+        sh = xmsg_dsend_owner(IO_TAG_PTR(e->tag));
+        run_as(sh);
         xmsg_dsend_done(sh, IO_TAG_PTR(e->tag), e->res);
         break;
     case IO_TIMER:
         for (int i = 0; i < t->n; i++) {
-            tl_shard = t->sh[i];
+            run_as(t->sh[i]);
             cron(t->sh[i]);
         }
         io_timer(t->io, timer_ms(t->sh[0]), IO_TAG(IO_TIMER, 0));
@@ -315,7 +325,7 @@ static void cron(struct shard *sh) {
  * batches other shards sent, re-arm receives, send the ready output, push
  * this iteration's batches. */
 static void shard_pass(struct shard *sh) {
-    tl_shard = sh;
+    run_as(sh);
     xmsg_drain(sh);
     conns_rearm(sh);
     conns_resume_paused(sh);
@@ -433,7 +443,7 @@ static void *shard_main(void *arg) {
     /* Free the data on the way out (in the background thread for big
      * tables), so that leak checkers see only real leaks. */
     for (int i = 0; i < t->n; i++) {
-        tl_shard = t->sh[i];
+        run_as(t->sh[i]);
         for (int d = 0; d < t->sh[i]->ndb; d++) db_flush(&t->sh[i]->dbs[d]);
     }
     return NULL;
