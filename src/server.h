@@ -149,9 +149,7 @@ struct shard {
     struct config cfg; /* this shard's copy; CONFIG SET updates every copy */
     struct io *io;
     int ring_fd;
-    int cpu; /* the CPU cpu-affinity pins it to, -1 none */
-    struct sthread *thr; /* the thread that runs it (shard.c) */
-    int thr_idx;         /* its place among that thread's shards; 0 reports the thread's CPU time */
+    int thr_idx; /* its place among the shards of its thread; 0 reports the thread's CPU time */
     int listen_fd[16];
     int nlisten;
     struct db *dbs;
@@ -212,7 +210,6 @@ struct shard {
     int release_bufs; /* give receive buffer pages back at the end of the iteration */
     unsigned long long expire_cursor;
     int expire_db;
-    long long start_us;
 };
 
 extern struct shard **g_shards;

@@ -136,16 +136,16 @@ static void sync_slot(struct evict_slot *s, int id) {
     if (lead->nshared == 0) {
         rebase(s, exact, now);
     } else {
-        int64_t sum = 0;
+        /* the thread's shards: each gets the part its running figure has */
+        int64_t v[MAX_SHARDS], sum = 0;
+        for (int j = 0; j < g_nshards; j++) {
+            v[j] = slots[j] && slots[j]->lead == lead ? running(slots[j]) : 0;
+            if (v[j] < 0) v[j] = 0;
+            sum += v[j];
+        }
         for (int j = 0; j < g_nshards; j++)
             if (slots[j] && slots[j]->lead == lead) {
-                int64_t v = running(slots[j]);
-                sum += v > 0 ? v : 0;
-            }
-        for (int j = 0; j < g_nshards; j++)
-            if (slots[j] && slots[j]->lead == lead) {
-                int64_t v = running(slots[j]);
-                double part = sum > 0 ? (double)(v > 0 ? v : 0) / (double)sum : 1.0 / (lead->nshared + 1);
+                double part = sum > 0 ? (double)v[j] / (double)sum : 1.0 / (lead->nshared + 1);
                 rebase(slots[j], (size_t)((double)exact * part), now);
             }
     }

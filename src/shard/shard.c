@@ -243,9 +243,8 @@ static void on_cqe(void *ctx, const struct io_cqe *e) {
         break;
     }
     case IO_DSEND:
-        sh = xmsg_dsend_owner(IO_TAG_PTR(e->tag));
-        run_as(sh);
-        xmsg_dsend_done(sh, IO_TAG_PTR(e->tag), e->res);
+        run_as(xmsg_dsend_owner(IO_TAG_PTR(e->tag)));
+        xmsg_dsend_done(IO_TAG_PTR(e->tag), e->res);
         break;
     case IO_TIMER:
         for (int i = 0; i < t->n; i++) {
@@ -366,7 +365,8 @@ static void loop(struct sthread *t) {
         for (int pass = 0; pass < PASSES_MAX; pass++) {
             int more = 0;
             for (int i = 0; i < t->n; i++) shard_pass(t->sh[i]);
-            for (int i = 0; i < t->n && t->n > 1; i++) more |= xmsg_pending(t->sh[i]);
+            if (t->n == 1) break;
+            for (int i = 0; i < t->n; i++) more |= xmsg_pending(t->sh[i]);
             if (!more) break;
         }
         /* the receive buffers are the thread's: given back only when all
@@ -488,11 +488,8 @@ int shards_start(void) {
     }
     for (int i = 0; i < g_nshards; i++) {
         struct sthread *t = &g_threads[i % g_nthreads];
-        struct shard *sh = g_shards[i];
-        sh->cpu = ncpu > 0 ? cpus[i % ncpu] : -1;
-        sh->thr = t;
-        sh->thr_idx = t->n;
-        t->sh[t->n++] = sh;
+        g_shards[i]->thr_idx = t->n;
+        t->sh[t->n++] = g_shards[i];
     }
     pthread_barrier_init(&start_barrier, NULL, (unsigned)g_nthreads + 1);
     for (int k = 0; k < g_nthreads; k++) {

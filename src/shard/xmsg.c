@@ -214,8 +214,9 @@ static void dsend_issue(struct shard *sh) {
 
 struct shard *xmsg_dsend_owner(const void *ent) { return ((const struct dsend_ent *)ent)->sh; }
 
-void xmsg_dsend_done(struct shard *sh, void *ent, int res) {
+void xmsg_dsend_done(void *ent, int res) {
     struct dsend_ent *e = ent;
+    struct shard *sh = e->sh;
     if (res > 0) {
         sh->st.net_output_bytes += res;
         e->sent += (size_t)res;

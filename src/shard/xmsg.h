@@ -57,8 +57,8 @@ void xmsg_send_cmd(struct shard *sh, int dst, uint64_t cookie, const struct comm
                    int argc, const struct arg *argv, int fd);
 /* The shard that issued a delegated send (its IO_DSEND tag). */
 struct shard *xmsg_dsend_owner(const void *ent);
-/* Completion of a delegated send (IO_DSEND) on this shard's ring. */
-void xmsg_dsend_done(struct shard *sh, void *ent, int res);
+/* Completion of a delegated send (IO_DSEND), run as its owner shard. */
+void xmsg_dsend_done(void *ent, int res);
 /* Push every batch built this iteration and wake sleeping receivers. */
 void xmsg_flush(struct shard *sh);
 /* Take and handle everything other shards sent us. Returns messages handled. */
