@@ -172,6 +172,7 @@ struct shard {
 
     /* connections */
     struct conn *flush_head; /* connections with output to send */
+    struct conn *bulk_head, *bulk_tail; /* subscribers with output to send, in turn */
     struct conn **rearm;     /* connections whose recv must be re-armed */
     size_t rearm_n, rearm_cap;
     struct conn *conns;      /* all connections, least recently active first */

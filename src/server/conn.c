@@ -455,11 +455,23 @@ void conn_close(struct conn *c) {
     if (c->inflight == 0) conn_free(c);
 }
 
+/* A subscriber goes to the back of the shard's bulk list, served in turn a
+ * bounded number of sends per iteration (see flush_conns in shard.c), so
+ * that messages published while a large fan-out is being sent join the
+ * sends still to come; everyone else is sent to in the same iteration. */
 void conn_want_flush(struct conn *c) {
     if (c->in_flush || c->closing) return;
+    struct shard *sh = c->sh;
     c->in_flush = 1;
-    c->flush_next = c->sh->flush_head;
-    c->sh->flush_head = c;
+    if (pubsub_subscribed(c)) {
+        c->flush_next = NULL;
+        if (sh->bulk_tail) sh->bulk_tail->flush_next = c;
+        else sh->bulk_head = c;
+        sh->bulk_tail = c;
+        return;
+    }
+    c->flush_next = sh->flush_head;
+    sh->flush_head = c;
 }
 
 static struct oseg *seg_new(struct conn *c) {

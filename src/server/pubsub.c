@@ -45,6 +45,8 @@ enum { K_CHAN = 0, K_PAT = 1, K_SCHAN = 2, K_N = 3 };
  * copied into each one's output buffer (below it, a copy costs less than
  * a queue segment of its own). */
 #define SHARE_MIN 512
+/* Output buffer a subscriber with none gets for its first message. */
+#define DELIVER_BUF_MIN 1024
 
 struct ps_sub;
 
@@ -336,7 +338,10 @@ static void deliver(struct pubsub *ps, struct conn *c) {
         }
         conn_add_shared(c, m->body.p, n, m);
     } else {
-        buf_reserve(&c->out, n);
+        /* a subscriber's first message since its last send gets room for
+         * the ones that usually follow before its next send, rather than a
+         * reallocation at every doubling */
+        buf_reserve(&c->out, c->out.cap || n >= DELIVER_BUF_MIN ? n : DELIVER_BUF_MIN);
         buf_putc(&c->out, r3 ? '>' : '*');
         buf_put(&c->out, p + 1, n - 1);
         conn_want_flush(c);

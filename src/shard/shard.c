@@ -258,10 +258,25 @@ static void on_cqe(void *ctx, const struct io_cqe *e) {
     }
 }
 
+/* Sends to subscribers per iteration. A fan-out to more subscribers than
+ * this goes out over several iterations, and each iteration's completions
+ * come in between: commands of other clients are not held up for the
+ * whole fan-out, and messages published meanwhile are appended to the
+ * subscribers not yet sent to, so they go in the same send (a subscriber
+ * already sent to gets them on its next turn). */
+#define FLUSH_BULK_MAX 256
+
 static void flush_conns(struct shard *sh) {
     while (sh->flush_head) {
         struct conn *c = sh->flush_head;
         sh->flush_head = c->flush_next;
+        conn_flush(c);
+    }
+    long long until = sh->st.writes_processed + FLUSH_BULK_MAX;
+    while (sh->bulk_head && sh->st.writes_processed < until) {
+        struct conn *c = sh->bulk_head;
+        sh->bulk_head = c->flush_next;
+        if (!sh->bulk_head) sh->bulk_tail = NULL;
         conn_flush(c);
     }
 }
@@ -337,7 +352,7 @@ static void shard_pass(struct shard *sh) {
 
 /* Work left that must not wait for a completion. */
 static int shard_busy(struct shard *sh) {
-    return xmsg_backlogged(sh) || sh->flush_head || sh->rearm_n || evict_running(sh);
+    return xmsg_backlogged(sh) || sh->flush_head || sh->bulk_head || sh->rearm_n || evict_running(sh);
 }
 
 /* Rounds of passes over a thread's shards in one iteration: a request one
