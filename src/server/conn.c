@@ -688,6 +688,30 @@ void conn_add_shared(struct conn *c, const char *p, size_t len, struct xmsg *ref
     conn_want_flush(c);
 }
 
+/* A message at least this long is never copied into a subscriber's output
+ * buffer; below it, a copy costs less than a queue segment of its own where
+ * the message does not extend a queued run. */
+#define MSG_SHARE_MIN 512
+/* Output buffer a subscriber with none gets when a message is copied. */
+#define MSG_BUF_MIN 1024
+
+void conn_add_message(struct conn *c, const char *p, size_t len, struct xmsg *log) {
+    struct oseg *t = c->qt;
+    if (!c->out.len && t && t->ref == log && !t->inflight && t->p + t->len == p) {
+        t->len += len; /* the next message of the log after the last queued */
+        c->qbytes += len;
+        conn_want_flush(c);
+        return;
+    }
+    if (len >= MSG_SHARE_MIN || (!c->out.len && (!t || t->inflight))) {
+        conn_add_shared(c, p, len, log);
+        return;
+    }
+    buf_reserve(&c->out, c->out.cap || len >= MSG_BUF_MIN ? len : MSG_BUF_MIN);
+    buf_put(&c->out, p, len);
+    conn_want_flush(c);
+}
+
 size_t conn_output_bytes(const struct conn *c) { return c->qbytes + c->out.len; }
 
 void conn_flush(struct conn *c) {

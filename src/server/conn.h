@@ -164,6 +164,10 @@ void conn_fill_hole(struct oseg *s, char *p, size_t len, struct xmsg *ref);
 /* Queue len bytes at p, inside the reference-counted buffer `ref` (a
  * reference is taken until they are sent), after everything queued so far. */
 void conn_add_shared(struct conn *c, const char *p, size_t len, struct xmsg *ref);
+/* Queue a published message, len bytes at p inside the shard's message log
+ * chunk `log` (pubsub.c): appended to the queued run of that chunk it
+ * follows, if any, else queued as a run of its own or copied. */
+void conn_add_message(struct conn *c, const char *p, size_t len, struct xmsg *log);
 /* Bytes of output this connection holds. */
 size_t conn_output_bytes(const struct conn *c);
 /* The connection's meta block, allocated on first use. */

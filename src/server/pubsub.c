@@ -12,11 +12,14 @@
  * handler for its own subscribers and the origin adds up the counts, so the
  * reply is exact and comes back in request order through the gather hole.
  * A publisher's messages reach each other shard over that pair's FIFO ring,
- * in publish order. The handler encodes the message once; each subscriber
- * gets those bytes appended to its output (RESP3 subscribers get the same
- * bytes behind a '>' instead of '*'). Messages above SHARE_MIN bytes are not
- * copied at all: every subscriber's queue refers to one reference-counted
- * buffer, freed after the last subscriber's send.
+ * in publish order. The handler encodes the message once, into the shard's
+ * message log (one per protocol: RESP3 subscribers get the same bytes behind
+ * a '>' instead of '*'), and each subscriber's send queue refers to those
+ * bytes (conn_add_message): consecutive messages a subscriber receives from
+ * the log extend one queued run, so a subscriber of a busy channel gets
+ * every message since its last send in one segment, copied by nobody. The
+ * log is a chain of reference-counted chunks; a chunk is freed once no
+ * queue refers to it and the log has moved on.
  *
  * Shard channels live in their own namespace but are otherwise delivered
  * like channels: with every shard holding its own subscribers, routing by
@@ -41,12 +44,8 @@
 
 enum { K_CHAN = 0, K_PAT = 1, K_SCHAN = 2, K_N = 3 };
 
-/* Messages at least this long are shared between subscribers instead of
- * copied into each one's output buffer (below it, a copy costs less than
- * a queue segment of its own). */
-#define SHARE_MIN 512
-/* Output buffer a subscriber with none gets for its first message. */
-#define DELIVER_BUF_MIN 1024
+/* Bytes of a message log chunk (a longer message gets a chunk of its own). */
+#define LOG_CHUNK (16 * 1024)
 
 struct ps_sub;
 
@@ -83,7 +82,8 @@ struct ps_conn {
 struct pubsub {
     struct ps_table t[K_N];
     struct buf enc;         /* the message being delivered, RESP2 form */
-    struct xmsg *shared[2]; /* enc (RESP2, RESP3 form) as shared buffers */
+    struct xmsg *log[2];     /* chunk messages are appended to, RESP2 and RESP3 form */
+    const char *enc_at[2];   /* enc in log[i], once a subscriber needed that form */
     struct buf notify_q;    /* notifications for other shards: (u32 len, bytes) x 2 each */
     struct conn **doomed;   /* over the hard output limit: closed after delivery */
     size_t ndoomed, doomed_cap;
@@ -320,32 +320,33 @@ void sunsubscribe_command(struct client *c) { unsubscribe_generic(c, K_SCHAN); }
 
 /* ---- delivery ---- */
 
-/* Append the encoded message (ps->enc) to one subscriber's output. */
+/* Copy the encoded message (ps->enc) into the log, in RESP3 form if r3;
+ * returns where it is. */
+static const char *log_append(struct shard *sh, struct pubsub *ps, int r3) {
+    struct xmsg *m = ps->log[r3];
+    size_t n = ps->enc.len;
+    if (m && m->refs == 1) m->body.len = 0; /* no queue refers to any of it */
+    if (!m || m->body.cap - m->body.len < n) {
+        if (m) xmsg_unref(m);
+        m = calloc(1, sizeof(*m));
+        if (!m) abort();
+        m->refs = 1; /* the log's own, until it moves on to another chunk */
+        m->src = m->dst = sh->id;
+        buf_reserve(&m->body, n > LOG_CHUNK ? n : LOG_CHUNK);
+        ps->log[r3] = m;
+    }
+    char *p = m->body.p + m->body.len;
+    buf_put(&m->body, ps->enc.p, n); /* fits: never moves the chunk */
+    if (r3) p[0] = '>';
+    return p;
+}
+
+/* Queue the encoded message (ps->enc) to one subscriber. */
 static void deliver(struct pubsub *ps, struct conn *c) {
     if (c->closing) return;
     int r3 = c->resp == 3;
-    const char *p = ps->enc.p;
-    size_t n = ps->enc.len;
-    if (n >= SHARE_MIN) {
-        struct xmsg *m = ps->shared[r3];
-        if (!m) {
-            m = calloc(1, sizeof(*m));
-            if (!m) abort();
-            m->refs = 1; /* ours until the delivery ends */
-            buf_put(&m->body, p, n);
-            if (r3) m->body.p[0] = '>';
-            ps->shared[r3] = m;
-        }
-        conn_add_shared(c, m->body.p, n, m);
-    } else {
-        /* a subscriber's first message since its last send gets room for
-         * the ones that usually follow before its next send, rather than a
-         * reallocation at every doubling */
-        buf_reserve(&c->out, c->out.cap || n >= DELIVER_BUF_MIN ? n : DELIVER_BUF_MIN);
-        buf_putc(&c->out, r3 ? '>' : '*');
-        buf_put(&c->out, p + 1, n - 1);
-        conn_want_flush(c);
-    }
+    if (!ps->enc_at[r3]) ps->enc_at[r3] = log_append(c->sh, ps, r3);
+    conn_add_message(c, ps->enc_at[r3], ps->enc.len, ps->log[r3]);
     long long hard = c->sh->cfg.obuf[CONFIG_OBUF_PUBSUB].hard;
     if (hard && conn_output_bytes(c) >= (size_t)hard) {
         /* closing now would change the subscriber lists being walked */
@@ -368,12 +369,27 @@ static void enc_message(struct buf *b, const char *kind, const struct arg *pat, 
     reply_bulk(b, msg->p, msg->len);
 }
 
-/* One encoding is delivered: drop our reference to its shared buffers. */
+/* One encoding is delivered. A chunk bigger than usual (one long message)
+ * is not appended to again: the log lets go of it, and it is freed after
+ * the last send. */
 static void end_encoding(struct pubsub *ps) {
     for (int i = 0; i < 2; i++) {
-        if (ps->shared[i]) xmsg_unref(ps->shared[i]);
-        ps->shared[i] = NULL;
+        ps->enc_at[i] = NULL;
+        if (ps->log[i] && ps->log[i]->body.cap > LOG_CHUNK) {
+            xmsg_unref(ps->log[i]);
+            ps->log[i] = NULL;
+        }
     }
+}
+
+void pubsub_cron(struct shard *sh) {
+    struct pubsub *ps = sh->pubsub;
+    if (!ps) return;
+    for (int i = 0; i < 2; i++)
+        if (ps->log[i] && ps->log[i]->refs == 1) {
+            xmsg_unref(ps->log[i]);
+            ps->log[i] = NULL;
+        }
 }
 
 /* After a whole publish: close the subscribers that went over the hard

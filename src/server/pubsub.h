@@ -45,5 +45,7 @@ void pubsub_info_distinct(const char *const *parts, const size_t *lens, int npar
 /* Send the keyspace notifications queued in this loop iteration to the
  * shards that have subscribers (before the iteration's batches go out). */
 void pubsub_flush(struct shard *sh);
+/* From the cron: free the message log's chunks no queue refers to any more. */
+void pubsub_cron(struct shard *sh);
 
 #endif

@@ -316,6 +316,7 @@ static void cron(struct shard *sh) {
     if (sh->cfg.timeout > 0) conns_close_idle(sh, sh->cfg.timeout);
     conns_check_output_limits(sh);
     conns_trim_pools(sh);
+    pubsub_cron(sh);
     evict_cron(sh);
     /* A shard that went quiet (only this timer woke it for QUIET_MS, however
      * high hz is) gives back what the burst before left behind: its

@@ -444,6 +444,66 @@ start_server {tags {pubsub}} {
         $r3 close
     }
 
+    test "Messages queued while subscribers do not read arrive whole and in order" {
+        # Sizes around the message log's chunk (16 KB) and the size above
+        # which a message is never copied (512), on one channel and on two
+        # interleaved ones, in both protocols and through a pattern; one
+        # subscriber runs a command in the middle of the stream.
+        settle
+        set r2 [redis_deferring_client]
+        set r3 [resp3_client]
+        set two [redis_deferring_client]
+        set pat [redis_deferring_client]
+        subscribe $r2 {log}
+        subscribe $r3 {log}
+        subscribe $two {log other}
+        psubscribe $pat {lo?}
+        r set logkey here
+        set sizes {}
+        for {set i 0} {$i < 400} {incr i} {
+            if {$i % 97 == 5} {
+                lappend sizes 20000
+            } elseif {$i % 13 == 0} {
+                lappend sizes 600
+            } else {
+                lappend sizes [expr {1 + ($i * 37) % 300}]
+            }
+        }
+        set pub [redis_deferring_client]
+        set i 0
+        foreach n $sizes {
+            set body [string range "$i:[string repeat abcdefghij [expr {$n / 10 + 2}]]" 0 [expr {$n - 1}]]
+            $pub write [::resp::encode publish log $body]
+            if {$i % 3 == 0} { $pub write [::resp::encode publish other "o$i"] }
+            if {$i == 200} { $r3 get logkey }
+            incr i
+        }
+        set i 0
+        foreach n $sizes {
+            assert_equal 4 [$pub read]
+            if {$i % 3 == 0} { assert_equal 1 [$pub read] }
+            incr i
+        }
+        set got_reply 0
+        set i 0
+        foreach n $sizes {
+            set body [string range "$i:[string repeat abcdefghij [expr {$n / 10 + 2}]]" 0 [expr {$n - 1}]]
+            assert_equal [list message log $body] [$r2 read]
+            set m [$r3 read]
+            if {$m eq "here"} {
+                incr got_reply
+                set m [$r3 read]
+            }
+            assert_equal [list message log $body] $m
+            assert_equal [list pmessage lo? log $body] [$pat read]
+            assert_equal [list message log $body] [$two read]
+            if {$i % 3 == 0} { assert_equal [list message other "o$i"] [$two read] }
+            incr i
+        }
+        if {!$got_reply} { assert_equal here [$r3 read] }
+        foreach c [list $r2 $r3 $two $pat $pub] { $c close }
+    }
+
     test "Binary channels and messages" {
         settle
         set rd [redis_deferring_client]
