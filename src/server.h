@@ -173,6 +173,8 @@ struct shard {
     /* connections */
     struct conn *flush_head; /* connections with output to send */
     struct conn *bulk_head, *bulk_tail; /* subscribers with output to send, in turn */
+    struct oseg *notify_hole; /* while a subscriber's gather part runs here: its
+                               * keyspace events go ahead of this hole */
     struct conn **rearm;     /* connections whose recv must be re-armed */
     size_t rearm_n, rearm_cap;
     struct conn *conns;      /* all connections, least recently active first */

@@ -712,6 +712,23 @@ void conn_add_message(struct conn *c, const char *p, size_t len, struct xmsg *lo
     conn_want_flush(c);
 }
 
+void conn_add_message_before(struct conn *c, const char *p, size_t len, struct xmsg *log, struct oseg *hole) {
+    struct oseg *s = seg_alloc(c->sh);
+    s->conn = c;
+    s->p = (char *)p;
+    s->len = len;
+    s->ref = log;
+    log->refs++;
+    s->ready = 1;
+    s->prev = hole->prev;
+    s->next = hole;
+    if (hole->prev) hole->prev->next = s;
+    else c->qh = s;
+    hole->prev = s;
+    c->qbytes += len;
+    conn_want_flush(c);
+}
+
 size_t conn_output_bytes(const struct conn *c) { return c->qbytes + c->out.len; }
 
 void conn_flush(struct conn *c) {

@@ -168,6 +168,8 @@ void conn_add_shared(struct conn *c, const char *p, size_t len, struct xmsg *ref
  * chunk `log` (pubsub.c): appended to the queued run of that chunk it
  * follows, if any, else queued as a run of its own or copied. */
 void conn_add_message(struct conn *c, const char *p, size_t len, struct xmsg *log);
+/* The same, queued just ahead of `hole`, one of c's holes not yet filled. */
+void conn_add_message_before(struct conn *c, const char *p, size_t len, struct xmsg *log, struct oseg *hole);
 /* Bytes of output this connection holds. */
 size_t conn_output_bytes(const struct conn *c);
 /* The connection's meta block, allocated on first use. */

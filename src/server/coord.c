@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "conn.h"
 #include "dispatch.h"
+#include "pubsub.h"
 
 struct coord {
     struct buf argbytes; /* the command's arguments, copied */
@@ -399,7 +400,10 @@ static void coord_run(struct gather *g) {
                         .cmd = g->cmd,
                         .db_for = coord_db_for,
                         .ctx = k};
+    /* a subscriber gets the keyspace events of its command before the reply */
+    if (pubsub_subscribed(c)) sh->notify_hole = g->hole;
     exec_command(&cl);
+    sh->notify_hole = NULL;
     int remote = (g->cmd->flags & CMD_WRITE) ? write_back(sh, k, g) : 0;
     if (remote) {
         g->pending = remote;

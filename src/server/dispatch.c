@@ -327,6 +327,8 @@ static void gather_start(struct gather *g, struct conn *c, struct arg *argv_all,
     int early = (g->cmd->flags & CMD_PUBSUB) && g->parts[sh->id].active && !g->parts[sh->id].args.len;
     if (early) run_local_part(c, &g->parts[sh->id], g->cmd, argv_all, argc_all);
     g->hole = conn_add_hole(c);
+    /* a subscriber gets the keyspace events of its command before the reply */
+    int notify_first = pubsub_subscribed(c);
     int local = -1;
     for (int i = 0; i < g_nshards; i++) {
         struct gpart *p = &g->parts[i];
@@ -349,13 +351,16 @@ static void gather_start(struct gather *g, struct conn *c, struct arg *argv_all,
             local = i;
             continue;
         }
-        xmsg_send_cmd(sh, i, XC_MAKE(p, XC_PART), g->cmd, g->dbid, g->resp, argc, argv, -1);
+        xmsg_send_cmd(sh, i, XC_MAKE(p, XC_PART), g->cmd, g->dbid, g->resp | (notify_first ? XR_NOTIFY_FIRST : 0),
+                      argc, argv, -1);
     }
     if (local >= 0) {
         struct gpart *p = &g->parts[local];
         struct arg *argv = p->args.len ? (struct arg *)(void *)p->args.p : argv_all;
         int argc = p->args.len ? (int)(p->args.len / sizeof(struct arg)) : argc_all;
+        if (notify_first) sh->notify_hole = g->hole;
         if (!early) run_local_part(c, p, g->cmd, argv, argc);
+        sh->notify_hole = NULL;
         if (--g->pending == 0) {
             if (g->done) g->done(g);
             else gather_finish(g);
@@ -497,10 +502,14 @@ static void route_keys(struct conn *c, const struct command *cmd, struct arg *ar
                                 .cmd = cmd};
             exec_command(&cl);
         } else {
-            int fd = conn_can_delegate(c) ? c->fd : -1;
+            /* a subscriber gets the keyspace events of its command before
+             * the reply (a delegated reply could not wait for them) */
+            int notify_first = pubsub_subscribed(c);
+            int fd = !notify_first && conn_can_delegate(c) ? c->fd : -1;
             struct oseg *hole = conn_add_hole(c);
             if (fd >= 0) conn_delegate(c, hole);
-            xmsg_send_cmd(sh, target, XC_MAKE(hole, XC_HOLE), cmd, c->dbid, c->resp, argc, argv, fd);
+            xmsg_send_cmd(sh, target, XC_MAKE(hole, XC_HOLE), cmd, c->dbid,
+                          c->resp | (notify_first ? XR_NOTIFY_FIRST : 0), argc, argv, fd);
         }
     } else if (cmd->combine == C_COORD || sort_fetch) {
         coord_start(c, cmd, argv, argc);

@@ -85,6 +85,7 @@ struct pubsub {
     struct xmsg *log[2];     /* chunk messages are appended to, RESP2 and RESP3 form */
     const char *enc_at[2];   /* enc in log[i], once a subscriber needed that form */
     struct buf notify_q;    /* notifications for other shards: (u32 len, bytes) x 2 each */
+    size_t *notify_sent;    /* [shard]: notify_q bytes already sent there (pubsub_notify_send) */
     struct conn **doomed;   /* over the hard output limit: closed after delivery */
     size_t ndoomed, doomed_cap;
 };
@@ -341,12 +342,16 @@ static const char *log_append(struct shard *sh, struct pubsub *ps, int r3) {
     return p;
 }
 
-/* Queue the encoded message (ps->enc) to one subscriber. */
-static void deliver(struct pubsub *ps, struct conn *c) {
+/* Queue the encoded message (ps->enc) to one subscriber; to the client of
+ * the hole `before` ahead of that hole (see pubsub_notify_send). */
+static void deliver(struct pubsub *ps, struct conn *c, struct oseg *before) {
     if (c->closing) return;
     int r3 = c->resp == 3;
     if (!ps->enc_at[r3]) ps->enc_at[r3] = log_append(c->sh, ps, r3);
-    conn_add_message(c, ps->enc_at[r3], ps->enc.len, ps->log[r3]);
+    if (before && before->conn == c)
+        conn_add_message_before(c, ps->enc_at[r3], ps->enc.len, ps->log[r3], before);
+    else
+        conn_add_message(c, ps->enc_at[r3], ps->enc.len, ps->log[r3]);
     long long hard = c->sh->cfg.obuf[CONFIG_OBUF_PUBSUB].hard;
     if (hard && conn_output_bytes(c) >= (size_t)hard) {
         /* closing now would change the subscriber lists being walked */
@@ -412,7 +417,8 @@ static void close_doomed(struct pubsub *ps) {
 }
 
 /* Deliver to this shard's subscribers; returns how many received it. */
-static long long publish_local(struct shard *sh, int schan, const struct arg *ch, const struct arg *msg) {
+static long long publish_local(struct shard *sh, int schan, const struct arg *ch, const struct arg *msg,
+                               struct oseg *before) {
     struct pubsub *ps = sh->pubsub;
     if (!ps) return 0;
     long long receivers = 0;
@@ -420,7 +426,7 @@ static long long publish_local(struct shard *sh, int schan, const struct arg *ch
         struct ps_chan *c = table_find(&ps->t[K_SCHAN], ch->p, ch->len, name_hash(ch->p, ch->len));
         if (c) {
             enc_message(&ps->enc, "smessage", NULL, ch, msg);
-            for (uint32_t i = 0; i < c->n; i++) deliver(ps, c->subs[i]->c);
+            for (uint32_t i = 0; i < c->n; i++) deliver(ps, c->subs[i]->c, before);
             receivers += c->n;
             end_encoding(ps);
         }
@@ -430,7 +436,7 @@ static long long publish_local(struct shard *sh, int schan, const struct arg *ch
     struct ps_chan *c = table_find(&ps->t[K_CHAN], ch->p, ch->len, name_hash(ch->p, ch->len));
     if (c) {
         enc_message(&ps->enc, "message", NULL, ch, msg);
-        for (uint32_t i = 0; i < c->n; i++) deliver(ps, c->subs[i]->c);
+        for (uint32_t i = 0; i < c->n; i++) deliver(ps, c->subs[i]->c, before);
         receivers += c->n;
         end_encoding(ps);
     }
@@ -440,7 +446,7 @@ static long long publish_local(struct shard *sh, int schan, const struct arg *ch
             if (!glob_match(p->name, p->len, ch->p, ch->len, 0)) continue;
             struct arg pat = {p->name, p->len};
             enc_message(&ps->enc, "pmessage", &pat, ch, msg);
-            for (uint32_t i = 0; i < p->n; i++) deliver(ps, p->subs[i]->c);
+            for (uint32_t i = 0; i < p->n; i++) deliver(ps, p->subs[i]->c, before);
             receivers += p->n;
             end_encoding(ps);
         }
@@ -450,16 +456,26 @@ static long long publish_local(struct shard *sh, int schan, const struct arg *ch
 }
 
 void publish_command(struct client *c) {
-    reply_int(c->out, publish_local(c->sh, 0, &c->argv[1], &c->argv[2]));
+    reply_int(c->out, publish_local(c->sh, 0, &c->argv[1], &c->argv[2], NULL));
 }
 
 void spublish_command(struct client *c) {
-    reply_int(c->out, publish_local(c->sh, 1, &c->argv[1], &c->argv[2]));
+    reply_int(c->out, publish_local(c->sh, 1, &c->argv[1], &c->argv[2], NULL));
 }
 
-/* __publish channel message: a keyspace notification from another shard. */
+/* __publish channel message [hole]: a keyspace notification from another
+ * shard; with the hole (8 bytes, this shard's own pointer) of the request
+ * that caused it, whose client gets it ahead of that request's reply. */
 void publish_part_command(struct client *c) {
-    reply_int(c->out, publish_local(c->sh, 0, &c->argv[1], &c->argv[2]));
+    struct oseg *before = NULL;
+    if (c->argc == 4 && c->argv[3].len == sizeof(uint64_t)) {
+        uint64_t cookie;
+        memcpy(&cookie, c->argv[3].p, sizeof(cookie));
+        /* the request's reply has not come back: its hole or gather lives */
+        if (XC_KIND(cookie) == XC_HOLE) before = XC_PTR(cookie);
+        else if (XC_KIND(cookie) == XC_PART) before = ((struct gpart *)XC_PTR(cookie))->g->hole;
+    }
+    reply_int(c->out, publish_local(c->sh, 0, &c->argv[1], &c->argv[2], before));
 }
 
 /* ---- keyspace notifications ---- */
@@ -472,7 +488,7 @@ _Static_assert(DB_EV_EXPIRED == NOTIFY_EXPIRED && DB_EV_KEYMISS == NOTIFY_KEY_MI
  * batch the notification would go to). */
 static void notify_publish(struct shard *sh, const char *chan, size_t clen, const char *msg, size_t mlen) {
     struct arg ch = {chan, clen}, m = {msg, mlen};
-    if (atomic_load_explicit(&ps_live[sh->id], memory_order_acquire)) publish_local(sh, 0, &ch, &m);
+    if (atomic_load_explicit(&ps_live[sh->id], memory_order_acquire)) publish_local(sh, 0, &ch, &m, sh->notify_hole);
     if (g_nshards == 1) return;
     struct buf *q = &shard_ps(sh)->notify_q;
     uint32_t l = (uint32_t)clen;
@@ -483,29 +499,65 @@ static void notify_publish(struct shard *sh, const char *chan, size_t clen, cons
     buf_put(q, msg, mlen);
 }
 
+/* Queue entry at *p: channel and message into a[1], a[2]; returns the next. */
+static const char *notify_entry(const char *p, struct arg *a) {
+    for (int i = 1; i <= 2; i++) {
+        uint32_t l;
+        memcpy(&l, p, 4);
+        a[i].p = p + 4;
+        a[i].len = l;
+        p += 4 + l;
+    }
+    return p;
+}
+
+static int notify_live(struct shard *sh, int d) {
+    return d != sh->id && atomic_load_explicit(&ps_live[d], memory_order_acquire);
+}
+
+size_t pubsub_notify_mark(struct shard *sh) { return sh->pubsub ? sh->pubsub->notify_q.len : 0; }
+
+int pubsub_notify_pending(struct shard *sh, int d, size_t mark) {
+    return sh->pubsub && sh->pubsub->notify_q.len > mark && notify_live(sh, d);
+}
+
+void pubsub_notify_send(struct shard *sh, int d, uint64_t cause, size_t mark) {
+    struct pubsub *ps = sh->pubsub;
+    if (!ps->notify_sent) {
+        ps->notify_sent = calloc((size_t)g_nshards, sizeof(size_t));
+        if (!ps->notify_sent) abort();
+    }
+    const struct command *cmd = command_lookup("__publish", 9);
+    const char *base = ps->notify_q.p, *p = base + ps->notify_sent[d], *end = base + ps->notify_q.len;
+    while (p < end) {
+        struct arg a[4] = {{"__publish", 9}, {0}, {0}, {(const char *)&cause, sizeof(cause)}};
+        int caused = (size_t)(p - base) >= mark; /* by the request just run */
+        p = notify_entry(p, a);
+        xmsg_send_cmd(sh, d, XC_MAKE(NULL, XC_SINK), cmd, 0, 2, caused ? 4 : 3, a, -1);
+    }
+    ps->notify_sent[d] = ps->notify_q.len;
+}
+
 void pubsub_flush(struct shard *sh) {
     struct pubsub *ps = sh->pubsub;
     if (!ps || !ps->notify_q.len) return;
     const struct command *cmd = command_lookup("__publish", 9);
     int live[MAX_SHARDS], any = 0;
     for (int d = 0; d < g_nshards; d++) {
-        live[d] = d != sh->id && atomic_load_explicit(&ps_live[d], memory_order_acquire);
+        live[d] = notify_live(sh, d);
         any |= live[d];
     }
-    const char *p = ps->notify_q.p, *end = p + ps->notify_q.len;
+    const char *base = ps->notify_q.p, *p = base, *end = base + ps->notify_q.len;
     while (any && p < end) {
         struct arg a[3] = {{"__publish", 9}};
-        for (int i = 1; i <= 2; i++) {
-            uint32_t l;
-            memcpy(&l, p, 4);
-            a[i].p = p + 4;
-            a[i].len = l;
-            p += 4 + l;
-        }
+        size_t at = (size_t)(p - base);
+        p = notify_entry(p, a);
         for (int d = 0; d < g_nshards; d++)
-            if (live[d]) xmsg_send_cmd(sh, d, XC_MAKE(NULL, XC_SINK), cmd, 0, 2, 3, a, -1);
+            if (live[d] && (!ps->notify_sent || at >= ps->notify_sent[d]))
+                xmsg_send_cmd(sh, d, XC_MAKE(NULL, XC_SINK), cmd, 0, 2, 3, a, -1);
     }
     ps->notify_q.len = 0;
+    if (ps->notify_sent) memset(ps->notify_sent, 0, (size_t)g_nshards * sizeof(size_t));
     if (ps->notify_q.cap > 64 * 1024) buf_free(&ps->notify_q);
 }
 

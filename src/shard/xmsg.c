@@ -21,6 +21,7 @@
 #include "../io/io.h"
 #include "../server/conn.h"
 #include "../server/dispatch.h"
+#include "../server/pubsub.h"
 #include "../util/mem.h"
 #include "xring.h"
 
@@ -237,6 +238,8 @@ static const char *run_request(struct shard *sh, int src, const char *p, int del
     const struct command *cmd = command_by_id((int)get_u32(&p));
     int dbid = (int)get_u32(&p);
     int resp = (unsigned char)*p++;
+    int notify_first = resp & XR_NOTIFY_FIRST;
+    resp &= ~XR_NOTIFY_FIRST;
     int argc = (int)get_u32(&p);
     if (sh->argv_cap < (size_t)argc) {
         size_t cap = sh->argv_cap ? sh->argv_cap : 64;
@@ -261,6 +264,7 @@ static const char *run_request(struct shard *sh, int src, const char *p, int del
     struct client cl = {.sh = sh, .conn = NULL, .db = &sh->dbs[dbid], .dbid = dbid, .resp = resp,
                         .argc = argc, .argv = argv, .out = b, .cmd = cmd,
                         .part = XC_KIND(cookie) != XC_HOLE};
+    size_t mark = notify_first ? pubsub_notify_mark(sh) : 0;
     exec_command(&cl);
     uint64_t len = b->len - len_at - 8;
     if (fd >= 0 && len <= DELEG_MAX) {
@@ -285,6 +289,18 @@ static const char *run_request(struct shard *sh, int src, const char *p, int del
     }
     memcpy(b->p + len_at, &len, 8);
     out->n++;
+    if (notify_first && pubsub_notify_pending(sh, src, mark)) {
+        /* the client's keyspace events go ahead of its reply: take the
+         * reply entry off the batch and put it back after them */
+        size_t rl = b->len - entry_at;
+        char *r = malloc(rl);
+        if (!r) abort();
+        memcpy(r, b->p + entry_at, rl);
+        b->len = entry_at;
+        pubsub_notify_send(sh, src, cookie, mark);
+        buf_put(&out->body, r, rl); /* out is still this iteration's batch for src */
+        free(r);
+    }
     return p;
 }
 

@@ -36,6 +36,10 @@
 enum { XMSG_REQ = 1, XMSG_REPLY = 2 };
 enum { XC_HOLE = 0, XC_PART = 1, XC_SINK = 2 /* reply not wanted */, XC_DONE = 3 /* delegated send done */ };
 enum { DELEG_OUT = 1, DELEG_WAIT = 2 };
+/* Added to a request's resp byte: the client is a subscriber, send the
+ * keyspace events the command causes for the origin ahead of the reply
+ * (pubsub_notify_send). */
+#define XR_NOTIFY_FIRST 0x40
 #define DELEG_MAX (16 * 1024)
 
 struct xmsg {

@@ -408,4 +408,44 @@ start_server {tags {notify}} {
         }
         r config set notify-keyspace-events ""
     }
+
+    test "Keyspace notifications: a RESP3 client gets the events of its own command before the reply" {
+        # as in Redis: the pushes come first, whichever shards the keys
+        # live on (single key, split over shards, and coordinated). (RESP3
+        # allows either order; redis-server 7.0 writes some replies first,
+        # e.g. LPUSH, HSET, ZADD, EXPIRE, and its ZPOPMIN push lands inside
+        # the reply; this server sends the events of a command first.)
+        r config set notify-keyspace-events {KA}
+        set rd [redis_deferring_client]
+        $rd hello 3
+        $rd read
+        $rd psubscribe {__keyspace@0__:*}
+        assert_equal {psubscribe __keyspace@0__:* 1} [$rd read]
+        # read pushes until the reply; returns {sorted "key event" list, reply}
+        proc own_events {rd} {
+            set evs {}
+            while 1 {
+                set m [$rd read]
+                if {[lindex $m 0] ne "pmessage"} { return [list [lsort $evs] $m] }
+                regexp {^__keyspace@0__:(.*)$} [lindex $m 2] -> key
+                lappend evs "$key [lindex $m 3]"
+            }
+        }
+        for {set i 0} {$i < 8} {incr i} {
+            $rd set own:$i v
+            assert_equal [list [list "own:$i set"] OK] [own_events $rd]
+            $rd incr own:n$i
+            assert_equal [list [list "own:n$i incrby"] 1] [own_events $rd]
+        }
+        $rd mset own:0 a own:1 b own:2 c own:3 d own:4 e
+        assert_equal [list {{own:0 set} {own:1 set} {own:2 set} {own:3 set} {own:4 set}} OK] [own_events $rd]
+        $rd del own:0 own:1 own:2 own:3 own:5
+        assert_equal [list {{own:0 del} {own:1 del} {own:2 del} {own:3 del} {own:5 del}} 5] [own_events $rd]
+        $rd rename own:6 own:0
+        assert_equal [list {{own:0 rename_to} {own:6 rename_from}} OK] [own_events $rd]
+        $rd sadd own:s x
+        assert_equal [list {{own:s sadd}} 1] [own_events $rd]
+        $rd close
+        r config set notify-keyspace-events ""
+    }
 }
