@@ -173,8 +173,15 @@ struct shard {
     /* connections */
     struct conn *flush_head; /* connections with output to send */
     struct conn *bulk_head, *bulk_tail; /* subscribers with output to send, in turn */
-    struct oseg *notify_hole; /* while a subscriber's gather part runs here: its
-                               * keyspace events go ahead of this hole */
+    /* Where the keyspace events of a running command go for the subscribed
+     * client that issued it (pubsub.c): ahead of this hole, and, once the
+     * reply has begun (reply_watch grew past reply_at), after the reply;
+     * notify_conn: that client, running here. */
+    struct oseg *notify_hole;
+    struct conn *notify_conn;
+    struct buf *reply_watch;
+    size_t reply_at;
+    size_t notify_split; /* notify_q length when the reply began, or SIZE_MAX */
     struct conn **rearm;     /* connections whose recv must be re-armed */
     size_t rearm_n, rearm_cap;
     struct conn *conns;      /* all connections, least recently active first */

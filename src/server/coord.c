@@ -401,9 +401,14 @@ static void coord_run(struct gather *g) {
                         .db_for = coord_db_for,
                         .ctx = k};
     /* a subscriber gets the keyspace events of its command before the reply */
-    if (pubsub_subscribed(c)) sh->notify_hole = g->hole;
+    if (pubsub_subscribed(c)) {
+        sh->notify_hole = g->hole;
+        sh->reply_watch = &k->out;
+        sh->reply_at = k->out.len;
+    }
     exec_command(&cl);
     sh->notify_hole = NULL;
+    sh->reply_watch = NULL;
     int remote = (g->cmd->flags & CMD_WRITE) ? write_back(sh, k, g) : 0;
     if (remote) {
         g->pending = remote;

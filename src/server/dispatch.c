@@ -472,6 +472,24 @@ static int check_arity(struct conn *c, const struct command *cmd, int argc) {
 
 #define MAX_INLINE_KEYS 256
 
+/* Run a command of c here, its reply going to c's output. A subscribed
+ * client's own keyspace events never land inside that reply: those raised
+ * once it has begun follow it (pubsub_exec_done). */
+static void exec_for_conn(struct conn *c, struct client *cl) {
+    if (!c->subs) {
+        exec_command(cl);
+        return;
+    }
+    struct shard *sh = c->sh;
+    sh->notify_conn = c;
+    sh->reply_watch = &c->out;
+    sh->reply_at = c->out.len;
+    exec_command(cl);
+    sh->notify_conn = NULL;
+    sh->reply_watch = NULL;
+    pubsub_exec_done(sh, c);
+}
+
 static void route_keys(struct conn *c, const struct command *cmd, struct arg *argv, int argc) {
     struct shard *sh = c->sh;
     int pos_small[MAX_INLINE_KEYS], shard_small[MAX_INLINE_KEYS];
@@ -500,7 +518,7 @@ static void route_keys(struct conn *c, const struct command *cmd, struct arg *ar
             struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                                 .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
                                 .cmd = cmd};
-            exec_command(&cl);
+            exec_for_conn(c, &cl);
         } else {
             /* a subscriber gets the keyspace events of its command before
              * the reply (a delegated reply could not wait for them) */
@@ -568,14 +586,14 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
         struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                             .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
                             .cmd = cmd};
-        exec_command(&cl);
+        exec_for_conn(c, &cl);
     } else {
         switch (cmd->route) {
         case R_LOCAL: {
             struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                                 .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
                                 .cmd = cmd};
-            exec_command(&cl);
+            exec_for_conn(c, &cl);
             break;
         }
         case R_KEYS:
@@ -587,7 +605,7 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
                 struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                                     .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
                                     .cmd = cmd};
-                exec_command(&cl);
+                exec_for_conn(c, &cl);
                 break;
             }
             fan_out_all(c, cmd, argv, argc);

@@ -29,6 +29,7 @@
 #include "pubsub.h"
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,7 @@ struct pubsub {
     const char *enc_at[2];   /* enc in log[i], once a subscriber needed that form */
     struct buf notify_q;    /* notifications for other shards: (u32 len, bytes) x 2 each */
     size_t *notify_sent;    /* [shard]: notify_q bytes already sent there (pubsub_notify_send) */
+    struct buf defer;       /* messages for notify_conn held until its reply is complete */
     struct conn **doomed;   /* over the hard output limit: closed after delivery */
     size_t ndoomed, doomed_cap;
 };
@@ -321,6 +323,22 @@ void sunsubscribe_command(struct client *c) { unsubscribe_generic(c, K_SCHAN); }
 
 /* ---- delivery ---- */
 
+/* Has the running command started its reply (see struct shard)? */
+static int reply_begun(const struct shard *sh) {
+    return sh->reply_watch && sh->reply_watch->len > sh->reply_at;
+}
+
+void pubsub_exec_done(struct shard *sh, struct conn *c) {
+    struct pubsub *ps = sh->pubsub;
+    if (!ps || !ps->defer.len) return;
+    if (!c->closing) {
+        buf_put(&c->out, ps->defer.p, ps->defer.len);
+        conn_want_flush(c);
+    }
+    ps->defer.len = 0;
+    if (ps->defer.cap > 64 * 1024) buf_free(&ps->defer);
+}
+
 /* Copy the encoded message (ps->enc) into the log, in RESP3 form if r3;
  * returns where it is. */
 static const char *log_append(struct shard *sh, struct pubsub *ps, int r3) {
@@ -347,11 +365,20 @@ static const char *log_append(struct shard *sh, struct pubsub *ps, int r3) {
 static void deliver(struct pubsub *ps, struct conn *c, struct oseg *before) {
     if (c->closing) return;
     int r3 = c->resp == 3;
-    if (!ps->enc_at[r3]) ps->enc_at[r3] = log_append(c->sh, ps, r3);
+    struct shard *sh = c->sh;
+    if (c == sh->notify_conn && reply_begun(sh)) {
+        /* never inside the reply being written: after it */
+        size_t at = ps->defer.len;
+        buf_put(&ps->defer, ps->enc.p, ps->enc.len);
+        if (r3) ps->defer.p[at] = '>';
+        return;
+    }
+    if (!ps->enc_at[r3]) ps->enc_at[r3] = log_append(sh, ps, r3);
     if (before && before->conn == c)
         conn_add_message_before(c, ps->enc_at[r3], ps->enc.len, ps->log[r3], before);
     else
         conn_add_message(c, ps->enc_at[r3], ps->enc.len, ps->log[r3]);
+    if (c == sh->notify_conn) sh->reply_at = c->out.len; /* may have sealed out */
     long long hard = c->sh->cfg.obuf[CONFIG_OBUF_PUBSUB].hard;
     if (hard && conn_output_bytes(c) >= (size_t)hard) {
         /* closing now would change the subscriber lists being walked */
@@ -488,9 +515,12 @@ _Static_assert(DB_EV_EXPIRED == NOTIFY_EXPIRED && DB_EV_KEYMISS == NOTIFY_KEY_MI
  * batch the notification would go to). */
 static void notify_publish(struct shard *sh, const char *chan, size_t clen, const char *msg, size_t mlen) {
     struct arg ch = {chan, clen}, m = {msg, mlen};
-    if (atomic_load_explicit(&ps_live[sh->id], memory_order_acquire)) publish_local(sh, 0, &ch, &m, sh->notify_hole);
+    int begun = reply_begun(sh);
+    if (atomic_load_explicit(&ps_live[sh->id], memory_order_acquire))
+        publish_local(sh, 0, &ch, &m, begun ? NULL : sh->notify_hole);
     if (g_nshards == 1) return;
     struct buf *q = &shard_ps(sh)->notify_q;
+    if (begun && sh->notify_split == SIZE_MAX) sh->notify_split = q->len;
     uint32_t l = (uint32_t)clen;
     buf_put(q, &l, 4);
     buf_put(q, chan, clen);
@@ -517,25 +547,28 @@ static int notify_live(struct shard *sh, int d) {
 
 size_t pubsub_notify_mark(struct shard *sh) { return sh->pubsub ? sh->pubsub->notify_q.len : 0; }
 
-int pubsub_notify_pending(struct shard *sh, int d, size_t mark) {
-    return sh->pubsub && sh->pubsub->notify_q.len > mark && notify_live(sh, d);
+size_t pubsub_notify_ahead(struct shard *sh, int d, size_t mark) {
+    struct pubsub *ps = sh->pubsub;
+    size_t end = sh->notify_split != SIZE_MAX ? sh->notify_split : ps ? ps->notify_q.len : 0;
+    if (!ps || end <= mark || !notify_live(sh, d)) return 0;
+    return end;
 }
 
-void pubsub_notify_send(struct shard *sh, int d, uint64_t cause, size_t mark) {
+void pubsub_notify_send(struct shard *sh, int d, uint64_t cause, size_t mark, size_t upto) {
     struct pubsub *ps = sh->pubsub;
     if (!ps->notify_sent) {
         ps->notify_sent = calloc((size_t)g_nshards, sizeof(size_t));
         if (!ps->notify_sent) abort();
     }
     const struct command *cmd = command_lookup("__publish", 9);
-    const char *base = ps->notify_q.p, *p = base + ps->notify_sent[d], *end = base + ps->notify_q.len;
+    const char *base = ps->notify_q.p, *p = base + ps->notify_sent[d], *end = base + upto;
     while (p < end) {
         struct arg a[4] = {{"__publish", 9}, {0}, {0}, {(const char *)&cause, sizeof(cause)}};
         int caused = (size_t)(p - base) >= mark; /* by the request just run */
         p = notify_entry(p, a);
         xmsg_send_cmd(sh, d, XC_MAKE(NULL, XC_SINK), cmd, 0, 2, caused ? 4 : 3, a, -1);
     }
-    ps->notify_sent[d] = ps->notify_q.len;
+    ps->notify_sent[d] = upto;
 }
 
 void pubsub_flush(struct shard *sh) {

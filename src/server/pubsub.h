@@ -45,16 +45,21 @@ void pubsub_info_distinct(const char *const *parts, const size_t *lens, int npar
 /* Send the keyspace notifications queued in this loop iteration to the
  * shards that have subscribers (before the iteration's batches go out). */
 void pubsub_flush(struct shard *sh);
-/* A subscriber sees the keyspace events of its own command before the
- * command's reply, as in Redis. For a command run on another shard, that
- * shard marks the queue before running it (pubsub_notify_mark) and, if the
- * command queued events for the subscriber's shard d, sends every event
- * queued for d so far ahead of the reply (pubsub_notify_send), those of
- * the command itself carrying `cause`, the origin's hole for the reply:
- * there the client of that hole gets them queued in front of it. */
+/* A subscribed client sees the keyspace events of its own command where
+ * Redis puts them: before the reply, or after it for the events a command
+ * raises once its reply has begun (never inside it), wherever the keys
+ * live. Locally the dispatcher sets notify_conn / reply_watch (struct
+ * shard) and calls pubsub_exec_done after the command. For a command run
+ * on another shard, that shard marks the queue before running it
+ * (pubsub_notify_mark) and sends the events queued for the origin d so far,
+ * up to where the reply began (pubsub_notify_ahead, 0 if none), ahead of
+ * the reply entry (pubsub_notify_send), those of the command itself
+ * carrying `cause`, the origin's hole or gather part: there the client of
+ * that hole gets them queued in front of it. */
 size_t pubsub_notify_mark(struct shard *sh);
-int pubsub_notify_pending(struct shard *sh, int d, size_t mark);
-void pubsub_notify_send(struct shard *sh, int d, uint64_t cause, size_t mark);
+size_t pubsub_notify_ahead(struct shard *sh, int d, size_t mark);
+void pubsub_notify_send(struct shard *sh, int d, uint64_t cause, size_t mark, size_t upto);
+void pubsub_exec_done(struct shard *sh, struct conn *c);
 /* From the cron: free the message log's chunks no queue refers to any more. */
 void pubsub_cron(struct shard *sh);
 

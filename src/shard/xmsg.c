@@ -264,8 +264,15 @@ static const char *run_request(struct shard *sh, int src, const char *p, int del
     struct client cl = {.sh = sh, .conn = NULL, .db = &sh->dbs[dbid], .dbid = dbid, .resp = resp,
                         .argc = argc, .argv = argv, .out = b, .cmd = cmd,
                         .part = XC_KIND(cookie) != XC_HOLE};
-    size_t mark = notify_first ? pubsub_notify_mark(sh) : 0;
+    size_t mark = 0;
+    if (notify_first) {
+        mark = pubsub_notify_mark(sh);
+        sh->reply_watch = b;
+        sh->reply_at = len_at + 8;
+        sh->notify_split = SIZE_MAX;
+    }
     exec_command(&cl);
+    sh->reply_watch = NULL;
     uint64_t len = b->len - len_at - 8;
     if (fd >= 0 && len <= DELEG_MAX) {
         const char *r = b->p + len_at + 8;
@@ -289,7 +296,8 @@ static const char *run_request(struct shard *sh, int src, const char *p, int del
     }
     memcpy(b->p + len_at, &len, 8);
     out->n++;
-    if (notify_first && pubsub_notify_pending(sh, src, mark)) {
+    size_t upto = notify_first ? pubsub_notify_ahead(sh, src, mark) : 0;
+    if (upto) {
         /* the client's keyspace events go ahead of its reply: take the
          * reply entry off the batch and put it back after them */
         size_t rl = b->len - entry_at;
@@ -297,7 +305,7 @@ static const char *run_request(struct shard *sh, int src, const char *p, int del
         if (!r) abort();
         memcpy(r, b->p + entry_at, rl);
         b->len = entry_at;
-        pubsub_notify_send(sh, src, cookie, mark);
+        pubsub_notify_send(sh, src, cookie, mark, upto);
         buf_put(&out->body, r, rl); /* out is still this iteration's batch for src */
         free(r);
     }

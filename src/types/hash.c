@@ -456,9 +456,9 @@ static void hset_generic(struct client *c, int is_hmset) {
     long long created = 0;
     for (int j = 2; j < c->argc; j += 2)
         created += hash_set(c, o, c->argv[j].p, c->argv[j].len, c->argv[j + 1].p, c->argv[j + 1].len);
-    NOTIFY(c, NOTIFY_HASH, "hset", &c->argv[1]);
     if (is_hmset) reply_ok(c->out);
     else reply_int(c->out, created);
+    NOTIFY(c, NOTIFY_HASH, "hset", &c->argv[1]);
 }
 
 void hset_command(struct client *c) { hset_generic(c, 0); }
@@ -474,8 +474,8 @@ void hsetnx_command(struct client *c) {
     }
     hash_try_convert(c, o, 2, 3);
     hash_set(c, o, c->argv[2].p, c->argv[2].len, c->argv[3].p, c->argv[3].len);
-    NOTIFY(c, NOTIFY_HASH, "hset", &c->argv[1]);
     reply_int(c->out, 1);
+    NOTIFY(c, NOTIFY_HASH, "hset", &c->argv[1]);
 }
 
 void hdel_command(struct client *c) {
@@ -515,8 +515,8 @@ void hincrby_command(struct client *c) {
     char buf[24];
     int n = ll_to_str(buf, value);
     hash_set(c, o, f->p, f->len, buf, (size_t)n);
-    NOTIFY(c, NOTIFY_HASH, "hincrby", &c->argv[1]);
     reply_int(c->out, value);
+    NOTIFY(c, NOTIFY_HASH, "hincrby", &c->argv[1]);
 }
 
 void hincrbyfloat_command(struct client *c) {
@@ -549,8 +549,8 @@ void hincrbyfloat_command(struct client *c) {
         return;
     }
     hash_set(c, o, f->p, f->len, buf, (size_t)n);
-    NOTIFY(c, NOTIFY_HASH, "hincrbyfloat", &c->argv[1]);
     reply_bulk(c->out, buf, (size_t)n);
+    NOTIFY(c, NOTIFY_HASH, "hincrbyfloat", &c->argv[1]);
 }
 
 /* ---- reads ---- */

@@ -115,7 +115,9 @@ static void expire_generic(struct client *c, long long base, int seconds) {
         NOTIFY(c, NOTIFY_GENERIC, "del", &c->argv[1]);
     } else {
         db_set_expire(c->db, &pos, when);
+        reply_int(c->out, 1); /* before the event, as in Redis */
         NOTIFY(c, NOTIFY_GENERIC, "expire", &c->argv[1]);
+        return;
     }
     reply_int(c->out, 1);
 }

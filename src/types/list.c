@@ -269,8 +269,8 @@ static void push_generic(struct client *c, int where, int only_existing) {
         o = list_create(c, key);
     }
     for (int j = 2; j < c->argc; j++) list_push(c, o, c->argv[j].p, c->argv[j].len, where);
-    NOTIFY(c, NOTIFY_LIST, where == HEAD ? "lpush" : "rpush", key);
     reply_int(c->out, (long long)list_len(o));
+    NOTIFY(c, NOTIFY_LIST, where == HEAD ? "lpush" : "rpush", key);
 }
 
 void lpush_command(struct client *c) { push_generic(c, HEAD, 0); }
@@ -498,8 +498,8 @@ void lset_command(struct client *c) {
         ql_replace_at(ql, &p, val->p, val->len);
         list_done(c, o, key);
     }
-    NOTIFY(c, NOTIFY_LIST, "lset", key);
     reply_ok(c->out);
+    NOTIFY(c, NOTIFY_LIST, "lset", key);
 }
 
 /* LINSERT key BEFORE|AFTER pivot element */

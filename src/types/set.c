@@ -853,6 +853,7 @@ void spop_command(struct client *c) {
     struct sobj s = sobj_of(o);
     struct elem e;
     sobj_random(&s, &e);
+    NOTIFY(c, NOTIFY_SET, "spop", &c->argv[1]);
     reply_elem(c, &e);
     if (e.s != e.buf) {
         char small[64];
@@ -864,7 +865,6 @@ void spop_command(struct client *c) {
         sobj_rem_elem(&s, &e);
     }
     sobj_store(o, &s);
-    NOTIFY(c, NOTIFY_SET, "spop", &c->argv[1]);
     if (sobj_card(&s) == 0 && db_delete(c->db, c->argv[1].p, c->argv[1].len))
         NOTIFY(c, NOTIFY_GENERIC, "del", &c->argv[1]);
 }
@@ -946,8 +946,8 @@ static void sinter_generic(struct client *c, const struct arg *keys, int n, cons
     } else if (sobj_card(&dset) > 0) {
         size_t k = sobj_card(&dset);
         store_set(c, dst, &dset);
-        NOTIFY(c, NOTIFY_SET, "sinterstore", dst);
         reply_int(c->out, (long long)k);
+        NOTIFY(c, NOTIFY_SET, "sinterstore", dst);
     } else {
         sobj_free(&dset);
         if (db_delete(c->db, dst->p, dst->len)) NOTIFY(c, NOTIFY_GENERIC, "del", dst);
@@ -1070,8 +1070,8 @@ static void sunion_diff_generic(struct client *c, const struct arg *keys, int n,
         sobj_free(&r);
     } else if (card > 0) {
         store_set(c, dst, &r);
-        NOTIFY(c, NOTIFY_SET, op == SET_UNION ? "sunionstore" : "sdiffstore", dst);
         reply_int(c->out, (long long)card);
+        NOTIFY(c, NOTIFY_SET, op == SET_UNION ? "sunionstore" : "sdiffstore", dst);
     } else {
         sobj_free(&r);
         if (db_delete(c->db, dst->p, dst->len)) NOTIFY(c, NOTIFY_GENERIC, "del", dst);

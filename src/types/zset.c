@@ -527,13 +527,13 @@ static struct kv *zitems_to_kv(struct client *c, const struct zitems *r, const s
 /* Store the items under key (replacing it, TTL dropped) or delete the key if
  * there are none; replies with the count. */
 static void store_items(struct client *c, const struct zitems *r, const struct arg *key, const char *event) {
+    reply_int(c->out, (long long)r->n); /* before the event, as in Redis */
     if (r->n == 0) {
         if (db_delete(c->db, key->p, key->len)) NOTIFY(c, NOTIFY_GENERIC, "del", key);
     } else {
         db_set(c->db, zitems_to_kv(c, r, key));
         NOTIFY(c, NOTIFY_ZSET, event, key);
     }
-    reply_int(c->out, (long long)r->n);
 }
 
 /* --------------------------------------------------------- ZADD and single */
@@ -606,13 +606,13 @@ static void zadd_generic(struct client *c, int in) {
         if (!(out & ZO_NOP)) processed++;
     }
 reply:
-    if (added || updated) NOTIFY(c, NOTIFY_ZSET, (in & ZI_INCR) ? "zincr" : "zadd", key);
     if (in & ZI_INCR) {
         if (processed) reply_double(c->out, c->resp, score);
         else reply_null(c->out, c->resp);
     } else {
         reply_int(c->out, ch ? added + updated : added);
     }
+    if (added || updated) NOTIFY(c, NOTIFY_ZSET, (in & ZI_INCR) ? "zincr" : "zadd", key);
 done:
     if (scores != small) free(scores);
 }

@@ -409,42 +409,67 @@ start_server {tags {notify}} {
         r config set notify-keyspace-events ""
     }
 
-    test "Keyspace notifications: a RESP3 client gets the events of its own command before the reply" {
-        # as in Redis: the pushes come first, whichever shards the keys
-        # live on (single key, split over shards, and coordinated). (RESP3
-        # allows either order; redis-server 7.0 writes some replies first,
-        # e.g. LPUSH, HSET, ZADD, EXPIRE, and its ZPOPMIN push lands inside
-        # the reply; this server sends the events of a command first.)
+    test "Keyspace notifications: a RESP3 client gets its own events where Redis puts them" {
+        # Before the reply for most commands, after it for those Redis
+        # writes the reply first (LPUSH, HSET, ZADD, EXPIRE, ...), never
+        # inside it, whichever shards the keys live on (single key, split
+        # over shards, coordinated). Events of one command on several
+        # shards may come in any order among themselves.
         r config set notify-keyspace-events {KA}
         set rd [redis_deferring_client]
         $rd hello 3
         $rd read
         $rd psubscribe {__keyspace@0__:*}
         assert_equal {psubscribe __keyspace@0__:* 1} [$rd read]
-        # read pushes until the reply; returns {sorted "key event" list, reply}
-        proc own_events {rd} {
-            set evs {}
-            while 1 {
+        # the next n items: "P key event" for a push, "R reply" otherwise
+        proc items {rd n} {
+            set out {}
+            for {set i 0} {$i < $n} {incr i} {
                 set m [$rd read]
-                if {[lindex $m 0] ne "pmessage"} { return [list [lsort $evs] $m] }
-                regexp {^__keyspace@0__:(.*)$} [lindex $m 2] -> key
-                lappend evs "$key [lindex $m 3]"
+                if {[lindex $m 0] eq "pmessage"} {
+                    regexp {^__keyspace@0__:(.*)$} [lindex $m 2] -> key
+                    lappend out "P $key [lindex $m 3]"
+                } else {
+                    lappend out [list R $m]
+                }
             }
+            return $out
         }
         for {set i 0} {$i < 8} {incr i} {
             $rd set own:$i v
-            assert_equal [list [list "own:$i set"] OK] [own_events $rd]
+            assert_equal [list "P own:$i set" {R OK}] [items $rd 2]
             $rd incr own:n$i
-            assert_equal [list [list "own:n$i incrby"] 1] [own_events $rd]
+            assert_equal [list "P own:n$i incrby" {R 1}] [items $rd 2]
+            $rd rpush own:l$i x
+            assert_equal [list {R 1} "P own:l$i rpush"] [items $rd 2]
+            $rd hset own:h$i f v
+            assert_equal [list {R 1} "P own:h$i hset"] [items $rd 2]
+            $rd zadd own:z$i 1 a
+            assert_equal [list {R 1} "P own:z$i zadd"] [items $rd 2]
+            $rd expire own:$i 100
+            assert_equal [list {R 1} "P own:$i expire"] [items $rd 2]
+            # an array reply: the events follow it
+            $rd lpop own:l$i 5
+            assert_equal [list {R x} "P own:l$i lpop" "P own:l$i del"] [items $rd 3]
+            $rd spop own:s$i
+            assert_equal [list {R {}}] [items $rd 1]
         }
         $rd mset own:0 a own:1 b own:2 c own:3 d own:4 e
-        assert_equal [list {{own:0 set} {own:1 set} {own:2 set} {own:3 set} {own:4 set}} OK] [own_events $rd]
+        set got [items $rd 6]
+        assert_equal {R OK} [lindex $got end]
+        assert_equal {{P own:0 set} {P own:1 set} {P own:2 set} {P own:3 set} {P own:4 set}} [lsort [lrange $got 0 end-1]]
         $rd del own:0 own:1 own:2 own:3 own:5
-        assert_equal [list {{own:0 del} {own:1 del} {own:2 del} {own:3 del} {own:5 del}} 5] [own_events $rd]
+        set got [items $rd 6]
+        assert_equal {R 5} [lindex $got end]
+        assert_equal {{P own:0 del} {P own:1 del} {P own:2 del} {P own:3 del} {P own:5 del}} [lsort [lrange $got 0 end-1]]
         $rd rename own:6 own:0
-        assert_equal [list {{own:0 rename_to} {own:6 rename_from}} OK] [own_events $rd]
-        $rd sadd own:s x
-        assert_equal [list {{own:s sadd}} 1] [own_events $rd]
+        set got [items $rd 3]
+        assert_equal {R OK} [lindex $got end]
+        assert_equal {{P own:0 rename_to} {P own:6 rename_from}} [lsort [lrange $got 0 end-1]]
+        $rd zadd own:zs 1 a
+        items $rd 2
+        $rd zunionstore own:zu 1 own:zs
+        assert_equal {{R 1} {P own:zu zunionstore}} [items $rd 2]
         $rd close
         r config set notify-keyspace-events ""
     }
