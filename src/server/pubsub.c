@@ -545,16 +545,15 @@ static int notify_live(struct shard *sh, int d) {
     return d != sh->id && atomic_load_explicit(&ps_live[d], memory_order_acquire);
 }
 
-size_t pubsub_notify_mark(struct shard *sh) { return sh->pubsub ? sh->pubsub->notify_q.len : 0; }
-
-size_t pubsub_notify_ahead(struct shard *sh, int d, size_t mark) {
+size_t pubsub_notify_ahead(struct shard *sh, int d) {
     struct pubsub *ps = sh->pubsub;
-    size_t end = sh->notify_split != SIZE_MAX ? sh->notify_split : ps ? ps->notify_q.len : 0;
-    if (!ps || end <= mark || !notify_live(sh, d)) return 0;
-    return end;
+    if (!ps) return 0;
+    size_t end = sh->notify_split != SIZE_MAX ? sh->notify_split : ps->notify_q.len;
+    size_t sent = ps->notify_sent ? ps->notify_sent[d] : 0;
+    return end > sent && notify_live(sh, d) ? end : 0;
 }
 
-void pubsub_notify_send(struct shard *sh, int d, uint64_t cause, size_t mark, size_t upto) {
+void pubsub_notify_send(struct shard *sh, int d, uint64_t cause, size_t upto) {
     struct pubsub *ps = sh->pubsub;
     if (!ps->notify_sent) {
         ps->notify_sent = calloc((size_t)g_nshards, sizeof(size_t));
@@ -564,9 +563,8 @@ void pubsub_notify_send(struct shard *sh, int d, uint64_t cause, size_t mark, si
     const char *base = ps->notify_q.p, *p = base + ps->notify_sent[d], *end = base + upto;
     while (p < end) {
         struct arg a[4] = {{"__publish", 9}, {0}, {0}, {(const char *)&cause, sizeof(cause)}};
-        int caused = (size_t)(p - base) >= mark; /* by the request just run */
         p = notify_entry(p, a);
-        xmsg_send_cmd(sh, d, XC_MAKE(NULL, XC_SINK), cmd, 0, 2, caused ? 4 : 3, a, -1);
+        xmsg_send_cmd(sh, d, XC_MAKE(NULL, XC_SINK), cmd, 0, 2, 4, a, -1);
     }
     ps->notify_sent[d] = upto;
 }

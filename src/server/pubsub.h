@@ -50,15 +50,14 @@ void pubsub_flush(struct shard *sh);
  * raises once its reply has begun (never inside it), wherever the keys
  * live. Locally the dispatcher sets notify_conn / reply_watch (struct
  * shard) and calls pubsub_exec_done after the command. For a command run
- * on another shard, that shard marks the queue before running it
- * (pubsub_notify_mark) and sends the events queued for the origin d so far,
- * up to where the reply began (pubsub_notify_ahead, 0 if none), ahead of
- * the reply entry (pubsub_notify_send), those of the command itself
- * carrying `cause`, the origin's hole or gather part: there the client of
- * that hole gets them queued in front of it. */
-size_t pubsub_notify_mark(struct shard *sh);
-size_t pubsub_notify_ahead(struct shard *sh, int d, size_t mark);
-void pubsub_notify_send(struct shard *sh, int d, uint64_t cause, size_t mark, size_t upto);
+ * on another shard, that shard watches the reply too and then sends the
+ * events queued for the origin d up to where the reply began (the end of
+ * pubsub_notify_ahead, 0 if none are unsent) ahead of the reply entry
+ * (pubsub_notify_send), with `cause`, the origin's hole or gather part:
+ * there the client of that hole gets them queued in front of it (they
+ * happened before its command ran). */
+size_t pubsub_notify_ahead(struct shard *sh, int d);
+void pubsub_notify_send(struct shard *sh, int d, uint64_t cause, size_t upto);
 void pubsub_exec_done(struct shard *sh, struct conn *c);
 /* From the cron: free the message log's chunks no queue refers to any more. */
 void pubsub_cron(struct shard *sh);

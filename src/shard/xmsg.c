@@ -264,9 +264,7 @@ static const char *run_request(struct shard *sh, int src, const char *p, int del
     struct client cl = {.sh = sh, .conn = NULL, .db = &sh->dbs[dbid], .dbid = dbid, .resp = resp,
                         .argc = argc, .argv = argv, .out = b, .cmd = cmd,
                         .part = XC_KIND(cookie) != XC_HOLE};
-    size_t mark = 0;
     if (notify_first) {
-        mark = pubsub_notify_mark(sh);
         sh->reply_watch = b;
         sh->reply_at = len_at + 8;
         sh->notify_split = SIZE_MAX;
@@ -296,7 +294,7 @@ static const char *run_request(struct shard *sh, int src, const char *p, int del
     }
     memcpy(b->p + len_at, &len, 8);
     out->n++;
-    size_t upto = notify_first ? pubsub_notify_ahead(sh, src, mark) : 0;
+    size_t upto = notify_first ? pubsub_notify_ahead(sh, src) : 0;
     if (upto) {
         /* the client's keyspace events go ahead of its reply: take the
          * reply entry off the batch and put it back after them */
@@ -305,7 +303,7 @@ static const char *run_request(struct shard *sh, int src, const char *p, int del
         if (!r) abort();
         memcpy(r, b->p + entry_at, rl);
         b->len = entry_at;
-        pubsub_notify_send(sh, src, cookie, mark, upto);
+        pubsub_notify_send(sh, src, cookie, upto);
         buf_put(&out->body, r, rl); /* out is still this iteration's batch for src */
         free(r);
     }
