@@ -463,7 +463,7 @@ void conn_want_flush(struct conn *c) {
     if (c->in_flush || c->closing) return;
     struct shard *sh = c->sh;
     c->in_flush = 1;
-    if (pubsub_subscribed(c)) {
+    if (c->subs && pubsub_subscribed(c)) {
         c->flush_next = NULL;
         if (sh->bulk_tail) sh->bulk_tail->flush_next = c;
         else sh->bulk_head = c;
