@@ -524,10 +524,26 @@ void object_encoding_command(struct client *c) {
     else reply_bulkc(c->out, kv_enc_name(o));
 }
 
+/* Redis keeps one shared object for each of the integers 0..9999 and stores
+ * a string holding one of them as that object (reference count INT_MAX),
+ * unless an LRU or LFU policy with maxmemory needs per-key access data. Keys
+ * here never share values; OBJECT REFCOUNT answers what Redis would. */
+#define SHARED_INTEGERS 10000
+
 void object_refcount_command(struct client *c) {
     struct kv *o = db_find(c->db, c->argv[2].p, c->argv[2].len, 0);
-    if (!o) reply_null(c->out, c->resp);
-    else reply_int(c->out, 1);
+    if (!o) {
+        reply_null(c->out, c->resp);
+        return;
+    }
+    long long v;
+    int pol = c->sh->cfg.maxmemory_policy;
+    int per_key = c->sh->cfg.maxmemory &&
+                  (pol == CONFIG_MAXMEMORY_VOLATILE_LRU || pol == CONFIG_MAXMEMORY_ALLKEYS_LRU ||
+                   pol == CONFIG_MAXMEMORY_VOLATILE_LFU || pol == CONFIG_MAXMEMORY_ALLKEYS_LFU);
+    int shared = kv_type(o) == OBJ_STRING && kv_enc(o) == ENC_INT && !per_key && kv_str_int(o, &v) && v >= 0 &&
+                 v < SHARED_INTEGERS;
+    reply_int(c->out, shared ? 2147483647 : 1);
 }
 
 void object_idletime_command(struct client *c) {

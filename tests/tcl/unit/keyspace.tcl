@@ -903,9 +903,26 @@ start_server {tags {keyspace}} {
     }
 
     test "OBJECT REFCOUNT of shared small integers" {
-        skip_if_redis_shard "shared integer objects are a Redis implementation detail"
+        # Redis shares the objects of 0..9999 unless an LRU/LFU policy is on
         r set i 100
         assert_equal 2147483647 [r object refcount i]
+        r incr i
+        assert_equal 2147483647 [r object refcount i]
+        r set i 10000
+        assert_equal 1 [r object refcount i]
+        r set i -1
+        assert_equal 1 [r object refcount i]
+        r set i 0100
+        assert_equal 1 [r object refcount i]
+        r config set maxmemory-policy allkeys-lru
+        r config set maxmemory 1gb
+        r set i 100
+        assert_equal 1 [r object refcount i]
+        r config set maxmemory 0
+        r config set maxmemory-policy noeviction
+        r set i 100
+        assert_equal 2147483647 [r object refcount i]
+        r del i
     }
 
     test "OBJECT IDLETIME" {
