@@ -173,10 +173,10 @@ struct shard {
     /* connections */
     struct conn *flush_head; /* connections with output to send */
     struct conn *bulk_head, *bulk_tail; /* subscribers with output to send, in turn */
-    /* Where the keyspace events of a running command go for the subscribed
-     * client that issued it (pubsub.c): ahead of this hole, and, once the
-     * reply has begun (reply_watch grew past reply_at), after the reply;
-     * notify_conn: that client, running here. */
+    /* Set by pubsub_watch around a subscribed client's command: where its
+     * own keyspace events go (ahead of notify_hole; after the reply once
+     * reply_watch has grown past reply_at; notify_conn: the client, running
+     * here). */
     struct oseg *notify_hole;
     struct conn *notify_conn;
     struct buf *reply_watch;

@@ -676,9 +676,21 @@ void conn_fill_hole(struct oseg *s, char *p, size_t len, struct xmsg *ref) {
     conn_unref(c);
 }
 
-void conn_add_shared(struct conn *c, const char *p, size_t len, struct xmsg *ref) {
-    seal_out(c);
-    struct oseg *s = seg_new(c);
+/* Queue len bytes at p inside `ref` (referenced until sent) just ahead of
+ * `at`, or at the tail with at NULL. */
+static void add_ref_seg(struct conn *c, const char *p, size_t len, struct xmsg *ref, struct oseg *at) {
+    struct oseg *s;
+    if (at) {
+        s = seg_alloc(c->sh);
+        s->conn = c;
+        s->prev = at->prev;
+        s->next = at;
+        if (at->prev) at->prev->next = s;
+        else c->qh = s;
+        at->prev = s;
+    } else {
+        s = seg_new(c);
+    }
     s->p = (char *)p;
     s->len = len;
     s->ref = ref;
@@ -686,6 +698,11 @@ void conn_add_shared(struct conn *c, const char *p, size_t len, struct xmsg *ref
     s->ready = 1;
     c->qbytes += len;
     conn_want_flush(c);
+}
+
+void conn_add_shared(struct conn *c, const char *p, size_t len, struct xmsg *ref) {
+    seal_out(c);
+    add_ref_seg(c, p, len, ref, NULL);
 }
 
 /* A message at least this long is never copied into a subscriber's output
@@ -713,20 +730,7 @@ void conn_add_message(struct conn *c, const char *p, size_t len, struct xmsg *lo
 }
 
 void conn_add_message_before(struct conn *c, const char *p, size_t len, struct xmsg *log, struct oseg *hole) {
-    struct oseg *s = seg_alloc(c->sh);
-    s->conn = c;
-    s->p = (char *)p;
-    s->len = len;
-    s->ref = log;
-    log->refs++;
-    s->ready = 1;
-    s->prev = hole->prev;
-    s->next = hole;
-    if (hole->prev) hole->prev->next = s;
-    else c->qh = s;
-    hole->prev = s;
-    c->qbytes += len;
-    conn_want_flush(c);
+    add_ref_seg(c, p, len, log, hole);
 }
 
 size_t conn_output_bytes(const struct conn *c) { return c->qbytes + c->out.len; }

@@ -400,15 +400,11 @@ static void coord_run(struct gather *g) {
                         .cmd = g->cmd,
                         .db_for = coord_db_for,
                         .ctx = k};
-    /* a subscriber gets the keyspace events of its command before the reply */
-    if (pubsub_subscribed(c)) {
-        sh->notify_hole = g->hole;
-        sh->reply_watch = &k->out;
-        sh->reply_at = k->out.len;
-    }
+    /* a subscriber's own keyspace events go where Redis puts them */
+    int watch = pubsub_subscribed(c);
+    if (watch) pubsub_watch(sh, NULL, g->hole, &k->out);
     exec_command(&cl);
-    sh->notify_hole = NULL;
-    sh->reply_watch = NULL;
+    if (watch) pubsub_unwatch(sh);
     int remote = (g->cmd->flags & CMD_WRITE) ? write_back(sh, k, g) : 0;
     if (remote) {
         g->pending = remote;

@@ -358,9 +358,9 @@ static void gather_start(struct gather *g, struct conn *c, struct arg *argv_all,
         struct gpart *p = &g->parts[local];
         struct arg *argv = p->args.len ? (struct arg *)(void *)p->args.p : argv_all;
         int argc = p->args.len ? (int)(p->args.len / sizeof(struct arg)) : argc_all;
-        if (notify_first) sh->notify_hole = g->hole;
+        if (notify_first) pubsub_watch(sh, NULL, g->hole, NULL);
         if (!early) run_local_part(c, p, g->cmd, argv, argc);
-        sh->notify_hole = NULL;
+        if (notify_first) pubsub_unwatch(sh);
         if (--g->pending == 0) {
             if (g->done) g->done(g);
             else gather_finish(g);
@@ -472,22 +472,16 @@ static int check_arity(struct conn *c, const struct command *cmd, int argc) {
 
 #define MAX_INLINE_KEYS 256
 
-/* Run a command of c here, its reply going to c's output. A subscribed
- * client's own keyspace events never land inside that reply: those raised
- * once it has begun follow it (pubsub_exec_done). */
+/* Run a command of c here, its reply going to c's output; a subscribed
+ * client's own keyspace events go where Redis puts them (pubsub_watch). */
 static void exec_for_conn(struct conn *c, struct client *cl) {
     if (!c->subs) {
         exec_command(cl);
         return;
     }
-    struct shard *sh = c->sh;
-    sh->notify_conn = c;
-    sh->reply_watch = &c->out;
-    sh->reply_at = c->out.len;
+    pubsub_watch(c->sh, c, NULL, &c->out);
     exec_command(cl);
-    sh->notify_conn = NULL;
-    sh->reply_watch = NULL;
-    pubsub_exec_done(sh, c);
+    pubsub_unwatch(c->sh);
 }
 
 static void route_keys(struct conn *c, const struct command *cmd, struct arg *argv, int argc) {

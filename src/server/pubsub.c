@@ -328,9 +328,22 @@ static int reply_begun(const struct shard *sh) {
     return sh->reply_watch && sh->reply_watch->len > sh->reply_at;
 }
 
-void pubsub_exec_done(struct shard *sh, struct conn *c) {
+void pubsub_watch(struct shard *sh, struct conn *conn, struct oseg *hole, struct buf *reply) {
+    sh->notify_conn = conn;
+    sh->notify_hole = hole;
+    sh->reply_watch = reply;
+    sh->reply_at = reply ? reply->len : 0;
+    sh->notify_split = SIZE_MAX;
+}
+
+void pubsub_unwatch(struct shard *sh) {
+    struct conn *c = sh->notify_conn;
+    sh->notify_conn = NULL;
+    sh->notify_hole = NULL;
+    sh->reply_watch = NULL;
     struct pubsub *ps = sh->pubsub;
-    if (!ps || !ps->defer.len) return;
+    if (!c || !ps || !ps->defer.len) return;
+    /* what was held back follows the reply */
     if (!c->closing) {
         buf_put(&c->out, ps->defer.p, ps->defer.len);
         conn_want_flush(c);

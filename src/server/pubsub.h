@@ -48,17 +48,20 @@ void pubsub_flush(struct shard *sh);
 /* A subscribed client sees the keyspace events of its own command where
  * Redis puts them: before the reply, or after it for the events a command
  * raises once its reply has begun (never inside it), wherever the keys
- * live. Locally the dispatcher sets notify_conn / reply_watch (struct
- * shard) and calls pubsub_exec_done after the command. For a command run
- * on another shard, that shard watches the reply too and then sends the
- * events queued for the origin d up to where the reply began (the end of
- * pubsub_notify_ahead, 0 if none are unsent) ahead of the reply entry
- * (pubsub_notify_send), with `cause`, the origin's hole or gather part:
- * there the client of that hole gets them queued in front of it (they
- * happened before its command ran). */
+ * live. Around such a command: pubsub_watch with the buffer its reply is
+ * written to (from its length now) and either the client, when it runs
+ * here with its reply in its own output, or the hole its reply will fill;
+ * pubsub_unwatch after it (appends what was held back for the client).
+ * For a command run for another shard (reply into the batch, neither
+ * client nor hole), that shard then sends the events queued for the origin
+ * d up to where the reply began (the end of pubsub_notify_ahead, 0 if none
+ * are unsent) ahead of the reply entry (pubsub_notify_send), with `cause`,
+ * the origin's hole or gather part: there the client of that hole gets
+ * them queued in front of it (they happened before its command ran). */
+void pubsub_watch(struct shard *sh, struct conn *conn, struct oseg *hole, struct buf *reply);
+void pubsub_unwatch(struct shard *sh);
 size_t pubsub_notify_ahead(struct shard *sh, int d);
 void pubsub_notify_send(struct shard *sh, int d, uint64_t cause, size_t upto);
-void pubsub_exec_done(struct shard *sh, struct conn *c);
 /* From the cron: free the message log's chunks no queue refers to any more. */
 void pubsub_cron(struct shard *sh);
 

@@ -264,13 +264,9 @@ static const char *run_request(struct shard *sh, int src, const char *p, int del
     struct client cl = {.sh = sh, .conn = NULL, .db = &sh->dbs[dbid], .dbid = dbid, .resp = resp,
                         .argc = argc, .argv = argv, .out = b, .cmd = cmd,
                         .part = XC_KIND(cookie) != XC_HOLE};
-    if (notify_first) {
-        sh->reply_watch = b;
-        sh->reply_at = len_at + 8;
-        sh->notify_split = SIZE_MAX;
-    }
+    if (notify_first) pubsub_watch(sh, NULL, NULL, b);
     exec_command(&cl);
-    sh->reply_watch = NULL;
+    if (notify_first) pubsub_unwatch(sh);
     uint64_t len = b->len - len_at - 8;
     if (fd >= 0 && len <= DELEG_MAX) {
         const char *r = b->p + len_at + 8;
