@@ -34,6 +34,7 @@ struct conn;
 struct command;
 struct xmsg;
 struct dsend;
+struct lock_state;
 
 struct arg {
     const char *p;
@@ -53,6 +54,7 @@ struct client {
     const struct command *cmd;
     struct db *(*db_for)(struct client *c, int id); /* another database by index */
     int part; /* one shard's share of a fanned-out command: counted once, at the origin */
+    int noblock; /* inside EXEC: a blocking command runs as its non-blocking form */
     void *ctx;             /* private to db_for */
 };
 
@@ -169,6 +171,13 @@ struct shard {
     int no_delegate; /* REDIS_SHARD_TEST_NO_DELEGATE: always reply via the origin */
     int deleg_async; /* REDIS_SHARD_TEST_DELEG_ASYNC: delegated sends only through the ring */
     _Atomic int sleeping;
+
+    /* transactions (src/txn/) */
+    struct lock_state *lk; /* key locks, parked work, watched keys */
+    int lock_live;         /* locks held or work parked: commands look at the lock table */
+    int watch_live;        /* some key here is watched */
+    uint64_t txn_seq;      /* ids of the transactions this shard starts */
+    struct buf txn_h;      /* scratch: the lock hashes of the command being admitted */
 
     /* connections */
     struct conn *flush_head; /* connections with output to send */

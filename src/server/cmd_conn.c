@@ -12,6 +12,7 @@
 #include "cmdutil.h"
 #include "commands.h"
 #include "conn.h"
+#include "../txn/txn.h"
 #include "pubsub.h"
 
 void ping_command(struct client *c) {
@@ -40,6 +41,7 @@ void quit_command(struct client *c) {
 
 static void reset_conn(struct conn *k) {
     pubsub_conn_gone(k);
+    multi_conn_reset(k);
     k->dbid = 0;
     k->resp = 2;
     k->reply_mode = REPLY_ON;

@@ -19,6 +19,7 @@
 #include "../shard/xmsg.h"
 #include "../util/util.h"
 #include "dispatch.h"
+#include "../txn/txn.h"
 #include "pubsub.h"
 
 #define MAX_IOV ((int)(sizeof(((struct conn_sendv *)0)->iov) / sizeof(struct iovec)))
@@ -438,6 +439,7 @@ void conn_close(struct conn *c) {
     if (c->closing) return;
     c->closing = 1;
     pubsub_conn_gone(c);
+    multi_conn_reset(c);
     /* Shutting the socket down ends the armed multishot recv and any send,
      * whose completions then drop their references. */
     shutdown(c->fd, SHUT_RDWR);

@@ -100,6 +100,7 @@ struct conn {
     char last_cmd_name[15]; /* as the client spelled it, for a fast lookup */
     uint8_t last_cmd_len;
     struct ps_conn *subs; /* subscriptions (pubsub.c), NULL when never subscribed */
+    struct mstate *mx;    /* MULTI queue and watched keys (txn/multi.c), NULL when never used */
 };
 
 /* Room for a formatted address ("ip:port", IPv6 included). */

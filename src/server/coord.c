@@ -22,6 +22,7 @@
 #include "conn.h"
 #include "dispatch.h"
 #include "pubsub.h"
+#include "../txn/txn.h"
 
 struct coord {
     struct buf argbytes; /* the command's arguments, copied */
@@ -37,6 +38,12 @@ struct coord {
     size_t *foff, *flen;
     char *fpresent;
     struct buf out; /* the command's reply, held until every write-back is acknowledged */
+    struct txn *t;  /* holds the keys' locks from before the fetch until the write-back */
+    /* EXEC over several shards: the queued commands (multi.c blobs, in
+     * argbytes), run in order; argv then holds just the keys */
+    struct arg *body;
+    int nbody;
+    int final_db;
     /* SORT's pattern keys (second round): names in pkeys, at pk[i] */
     int round2;
     struct buf pkeys;
@@ -75,6 +82,7 @@ static void coord_free(struct coord *k) {
     free(k->pk);
     buf_free(&k->argbytes);
     buf_free(&k->out);
+    free(k->body);
     free(k);
 }
 
@@ -82,6 +90,7 @@ static void coord_free(struct coord *k) {
 static void store_one(struct shard *sh, int dbid, const struct arg *key, const struct arg *blob) {
     if (dbid < 0 || dbid >= sh->ndb) return;
     struct db *db = &sh->dbs[dbid];
+    lock_key_changed(sh, dbid, key->p, key->len);
     if (blob->len == 0) {
         db_delete(db, key->p, key->len);
         return;
@@ -200,6 +209,10 @@ static void coord_finish(struct gather *g) {
     struct coord *k = g->priv;
     struct conn *c = g->conn;
     c->barrier--;
+    if (k->t) {
+        txn_end(k->t, NULL);
+        k->t = NULL;
+    }
     struct oseg *hole = g->hole;
     struct buf b = buf_take(&k->out);
     coord_free(k);
@@ -384,6 +397,31 @@ static void coord_fetched(struct gather *g) {
     coord_run(g);
 }
 
+/* EXEC: the queued commands one after the other, each on the copies of
+ * its database, their replies in one array. */
+static void run_exec_body(struct coord *k, struct client *cl) {
+    struct arg *argv = NULL;
+    int cap = 0, argc = 0, dbid = 0;
+    const struct command *cmd;
+    reply_array(&k->out, k->nbody);
+    for (int i = 0; i < k->nbody; i++) {
+        if (!exec_blob_decode(&k->body[i], &cmd, &dbid, &argv, &cap, &argc)) {
+            reply_error(&k->out, "ERR malformed transaction");
+            continue;
+        }
+        struct client one = *cl;
+        one.cmd = cmd;
+        one.argc = argc;
+        one.argv = argv;
+        one.dbid = dbid;
+        one.db = tmp_db(k, dbid);
+        one.noblock = 1;
+        exec_command(&one);
+    }
+    free(argv);
+    if (cl->conn) cl->conn->dbid = k->final_db;
+}
+
 /* The copies are here: run the command on them, then write back. */
 static void coord_run(struct gather *g) {
     struct coord *k = g->priv;
@@ -403,9 +441,13 @@ static void coord_run(struct gather *g) {
     /* a subscriber's own keyspace events go where Redis puts them */
     int watch = pubsub_subscribed(c);
     if (watch) pubsub_watch(sh, NULL, g->hole, &k->out);
-    exec_command(&cl);
+    if (k->body) run_exec_body(k, &cl);
+    else exec_command(&cl);
     if (watch) pubsub_unwatch(sh);
-    int remote = (g->cmd->flags & CMD_WRITE) ? write_back(sh, k, g) : 0;
+    int remote = (k->body || (g->cmd->flags & CMD_WRITE)) ? write_back(sh, k, g) : 0;
+    /* every store is queued ahead of the release on its shard's ring */
+    txn_end(k->t, NULL);
+    k->t = NULL;
     if (remote) {
         g->pending = remote;
         g->done = coord_finish;
@@ -437,26 +479,31 @@ static void find_keys(struct coord *k, const struct command *cmd, int dbid) {
     }
 }
 
-void coord_start(struct conn *c, const struct command *cmd, struct arg *argv, int argc) {
-    struct shard *sh = c->sh;
-    struct coord *k = calloc(1, sizeof(*k));
-    if (!k) abort();
-    size_t total = 0;
-    for (int i = 0; i < argc; i++) total += argv[i].len;
-    buf_reserve(&k->argbytes, total + 1);
-    k->argv = malloc(sizeof(struct arg) * (size_t)argc);
-    if (!k->argv) abort();
-    k->argc = argc;
-    for (int i = 0; i < argc; i++) {
-        k->argv[i].p = k->argbytes.p + k->argbytes.len;
-        k->argv[i].len = argv[i].len;
-        buf_put(&k->argbytes, argv[i].p, argv[i].len);
+/* Every lock is held (and the watches checked): fetch the copies. */
+static void coord_locked(struct txn *t, int dirty, void *arg) {
+    struct gather *g = arg;
+    struct coord *k = g->priv;
+    struct shard *sh = g->conn->sh;
+    if (dirty) {
+        /* EXEC with a watched key changed: nothing runs */
+        reply_null_array(&k->out, g->resp);
+        coord_finish(g);
+        return;
     }
-    k->ndb = sh->ndb;
-    k->tmp = calloc((size_t)k->ndb, sizeof(struct db *));
-    if (!k->tmp) abort();
-    find_keys(k, cmd, c->dbid);
+    struct arg *keys = malloc(sizeof(struct arg) * (size_t)(k->nkeys ? k->nkeys : 1));
+    if (!keys) abort();
+    for (int i = 0; i < k->nkeys; i++) keys[i] = k->argv[k->key_arg[i]];
+    sh->coord_starting++;
+    fetch_keys(g, keys, k->key_db, g->dbid, (size_t)k->nkeys);
+    sh->coord_starting--;
+    free(keys);
+    (void)t;
+}
 
+/* Hold the connection's input, put the reply's hole in its queue, and
+ * start the transaction over k's keys. */
+static void coord_begin(struct conn *c, const struct command *cmd, struct coord *k, const uint8_t *watch_shards) {
+    struct shard *sh = c->sh;
     struct gather *g = calloc(1, sizeof(*g) + sizeof(struct gpart) * (size_t)g_nshards);
     if (!g) abort();
     g->conn = c;
@@ -475,7 +522,63 @@ void coord_start(struct conn *c, const struct command *cmd, struct arg *argv, in
     if (!keys) abort();
     for (int i = 0; i < k->nkeys; i++) keys[i] = k->argv[k->key_arg[i]];
     sh->coord_starting++;
-    fetch_keys(g, keys, k->key_db, c->dbid, (size_t)k->nkeys);
+    k->t = txn_begin(sh, keys, k->key_db, k->nkeys, watch_shards ? c->id : 0, watch_shards, coord_locked, g);
     sh->coord_starting--;
     free(keys);
+}
+
+static struct coord *coord_new(struct shard *sh, const struct arg *argv, int argc, size_t extra) {
+    struct coord *k = calloc(1, sizeof(*k));
+    if (!k) abort();
+    size_t total = extra;
+    for (int i = 0; i < argc; i++) total += argv[i].len;
+    buf_reserve(&k->argbytes, total + 1);
+    k->argv = malloc(sizeof(struct arg) * (size_t)(argc ? argc : 1));
+    if (!k->argv) abort();
+    k->argc = argc;
+    for (int i = 0; i < argc; i++) {
+        k->argv[i].p = k->argbytes.p + k->argbytes.len;
+        k->argv[i].len = argv[i].len;
+        buf_put(&k->argbytes, argv[i].p, argv[i].len);
+    }
+    k->ndb = sh->ndb;
+    k->tmp = calloc((size_t)k->ndb, sizeof(struct db *));
+    if (!k->tmp) abort();
+    return k;
+}
+
+void coord_start(struct conn *c, const struct command *cmd, struct arg *argv, int argc) {
+    struct coord *k = coord_new(c->sh, argv, argc, 0);
+    find_keys(k, cmd, c->dbid);
+    coord_begin(c, cmd, k, NULL);
+}
+
+void coord_start_exec(struct conn *c, const struct arg *blobs, int nblobs, const struct arg *keys, const int *kdb,
+                      int nkeys, const uint8_t *watch_shards, int final_db) {
+    size_t extra = 0;
+    for (int i = 0; i < nblobs; i++) extra += blobs[i].len;
+    /* argbytes holds the keys, then the blobs: reserved at once, so the
+     * keys' pointers stay put */
+    struct coord *k = coord_new(c->sh, keys, nkeys, extra);
+    k->body = malloc(sizeof(struct arg) * (size_t)(nblobs ? nblobs : 1));
+    if (!k->body) abort();
+    for (int i = 0; i < nblobs; i++) {
+        k->body[i].p = k->argbytes.p + k->argbytes.len;
+        k->body[i].len = blobs[i].len;
+        buf_put(&k->argbytes, blobs[i].p, blobs[i].len);
+    }
+    k->nbody = nblobs;
+    k->final_db = final_db;
+    k->key_arg = malloc(sizeof(int) * (size_t)(nkeys ? nkeys : 1));
+    k->key_db = malloc(sizeof(int) * (size_t)(nkeys ? nkeys : 1));
+    k->foff = calloc((size_t)nkeys + 1, sizeof(size_t));
+    k->flen = calloc((size_t)nkeys + 1, sizeof(size_t));
+    k->fpresent = calloc((size_t)nkeys + 1, 1);
+    if (!k->key_arg || !k->key_db || !k->foff || !k->flen || !k->fpresent) abort();
+    for (int i = 0; i < nkeys; i++) {
+        k->key_arg[i] = i;
+        k->key_db[i] = kdb[i];
+    }
+    k->nkeys = nkeys;
+    coord_begin(c, command_lookup("exec", 4), k, watch_shards);
 }

@@ -5,8 +5,9 @@
  * then write every changed key back to its owner.
  *
  * The connection holds further input while this runs, so the client sees
- * its commands in order. Concurrent clients may interleave between fetch and
- * write-back: cross-shard atomicity arrives with transactions.
+ * its commands in order. The keys are locked (txn.h) from before the fetch
+ * until the write-back is queued, so no other client reads or writes them
+ * in between.
  */
 #ifndef SERVER_COORD_H
 #define SERVER_COORD_H
@@ -15,5 +16,10 @@
 
 struct conn;
 void coord_start(struct conn *c, const struct command *cmd, struct arg *argv, int argc);
+/* EXEC over several shards: the queued commands (multi.c's blobs), the
+ * keys they name with their databases, the shards where the client
+ * watches keys (bitmap, or NULL), and the database selected after it. */
+void coord_start_exec(struct conn *c, const struct arg *blobs, int nblobs, const struct arg *keys, const int *kdb,
+                      int nkeys, const uint8_t *watch_shards, int final_db);
 
 #endif

@@ -24,6 +24,7 @@
 #include "conn.h"
 #include "coord.h"
 #include "pubsub.h"
+#include "../txn/txn.h"
 
 const char *ERR_SYNTAX = "ERR syntax error";
 const char *ERR_NOT_INT = "ERR value is not an integer or out of range";
@@ -326,7 +327,7 @@ static void gather_start(struct gather *g, struct conn *c, struct arg *argv_all,
      * go before the reply, as in Redis */
     int early = (g->cmd->flags & CMD_PUBSUB) && g->parts[sh->id].active && !g->parts[sh->id].args.len;
     if (early) run_local_part(c, &g->parts[sh->id], g->cmd, argv_all, argc_all);
-    g->hole = conn_add_hole(c);
+    if (!g->hole) g->hole = conn_add_hole(c);
     /* a subscriber gets the keyspace events of its command before the reply */
     int notify_first = pubsub_subscribed(c);
     int local = -1;
@@ -351,8 +352,9 @@ static void gather_start(struct gather *g, struct conn *c, struct arg *argv_all,
             local = i;
             continue;
         }
-        xmsg_send_cmd(sh, i, XC_MAKE(p, XC_PART), g->cmd, g->dbid, g->resp | (notify_first ? XR_NOTIFY_FIRST : 0),
-                      argc, argv, -1);
+        int resp = g->resp | (notify_first ? XR_NOTIFY_FIRST : 0);
+        if (g->txn) txn_send_part(sh, g->txn, i, XC_MAKE(p, XC_PART), g->cmd, g->dbid, resp, argc, argv);
+        else xmsg_send_cmd(sh, i, XC_MAKE(p, XC_PART), g->cmd, g->dbid, resp, argc, argv, -1);
     }
     if (local >= 0) {
         struct gpart *p = &g->parts[local];
@@ -361,6 +363,14 @@ static void gather_start(struct gather *g, struct conn *c, struct arg *argv_all,
         if (notify_first) pubsub_watch(sh, NULL, g->hole, NULL);
         if (!early) run_local_part(c, p, g->cmd, argv, argc);
         if (notify_first) pubsub_unwatch(sh);
+        if (g->txn) {
+            /* every part is out, each followed by its release */
+            struct txn *t = g->txn;
+            g->txn = NULL;
+            uint8_t skip[MAX_SHARDS];
+            for (int i = 0; i < g_nshards; i++) skip[i] = i != sh->id;
+            txn_end(t, skip);
+        }
         if (--g->pending == 0) {
             if (g->done) g->done(g);
             else gather_finish(g);
@@ -370,9 +380,43 @@ static void gather_start(struct gather *g, struct conn *c, struct arg *argv_all,
 
 /* Split a multi-key command by shard: each part gets the command name and
  * its own keys (with their values for MSET-like commands, key_step > 1). */
+/* Keep a copy of the command's arguments in g (they must outlive the
+ * receive buffer); returns it. */
+static struct arg *gather_keep_args(struct gather *g, const struct arg *argv, int argc) {
+    size_t total = 0;
+    for (int i = 0; i < argc; i++) total += argv[i].len;
+    buf_reserve(&g->orig_bytes, total + 1);
+    g->orig_argv = malloc(sizeof(struct arg) * (size_t)argc);
+    if (!g->orig_argv) abort();
+    for (int i = 0; i < argc; i++) {
+        g->orig_argv[i].p = g->orig_bytes.p + g->orig_bytes.len;
+        g->orig_argv[i].len = argv[i].len;
+        buf_put(&g->orig_bytes, argv[i].p, argv[i].len);
+    }
+    return g->orig_argv;
+}
+
+/* A split command's locks are all held: send its parts. The connection's
+ * input was held until now, so its later commands follow the parts on
+ * every ring. */
+static void split_locked(struct txn *t, int dirty, void *arg) {
+    struct gather *g = arg;
+    struct conn *c = g->conn;
+    struct shard *sh = c->sh;
+    (void)dirty;
+    c->barrier--;
+    int starting = sh->coord_starting;
+    gather_start(g, c, g->orig_argv, g->argc);
+    (void)t;
+    if (!starting && !c->closing) conn_resume(c);
+}
+
 static void split_keys(struct conn *c, const struct command *cmd, struct arg *argv, int argc,
                        const int *shard_of, int nkeys) {
     struct gather *g = gather_new(c, cmd, c->dbid);
+    /* the parts run as one transaction: their keys are locked first */
+    argv = gather_keep_args(g, argv, argc);
+    g->argc = argc;
     g->nkeys = nkeys;
     g->key_part = malloc(sizeof(int) * (size_t)nkeys);
     if (!g->key_part) abort();
@@ -388,23 +432,25 @@ static void split_keys(struct conn *c, const struct command *cmd, struct arg *ar
         int ai = cmd->first_key + k * step;
         for (int j = 0; j < step && ai + j < argc; j++) buf_put(&p->args, &argv[ai + j], sizeof(struct arg));
     }
-    gather_start(g, c, argv, argc);
+    struct arg *keys = malloc(sizeof(struct arg) * (size_t)nkeys);
+    int *dbs = malloc(sizeof(int) * (size_t)nkeys);
+    if (!keys || !dbs) abort();
+    for (int k = 0; k < nkeys; k++) {
+        keys[k] = argv[cmd->first_key + k * step];
+        dbs[k] = c->dbid;
+    }
+    c->barrier++;
+    g->hole = conn_add_hole(c);
+    c->sh->coord_starting++;
+    g->txn = txn_begin(c->sh, keys, dbs, nkeys, 0, NULL, split_locked, g);
+    c->sh->coord_starting--;
+    free(keys);
+    free(dbs);
 }
 
 static void fan_out_all(struct conn *c, const struct command *cmd, struct arg *argv, int argc) {
     struct gather *g = gather_new(c, cmd, c->dbid);
-    if (cmd->combine == C_FUNC) {
-        size_t total = 0;
-        for (int i = 0; i < argc; i++) total += argv[i].len;
-        buf_reserve(&g->orig_bytes, total + 1);
-        g->orig_argv = malloc(sizeof(struct arg) * (size_t)argc);
-        if (!g->orig_argv) abort();
-        for (int i = 0; i < argc; i++) {
-            g->orig_argv[i].p = g->orig_bytes.p + g->orig_bytes.len;
-            g->orig_argv[i].len = argv[i].len;
-            buf_put(&g->orig_bytes, argv[i].p, argv[i].len);
-        }
-    }
+    if (cmd->combine == C_FUNC) gather_keep_args(g, argv, argc);
     /* PUBLISH skips shards without subscribers (they would answer 0) */
     int publish = is_publish(cmd);
     for (int i = 0; i < g_nshards; i++)
@@ -509,6 +555,7 @@ static void route_keys(struct conn *c, const struct command *cmd, struct arg *ar
         !spans && (cmd->proc == sort_command || cmd->proc == sort_ro_command) && sort_needs_fetch(argv, argc);
     if (!spans && !sort_fetch) {
         if (target == sh->id) {
+            if (sh->lock_live && !txn_admit_local(c, cmd, argv, argc)) goto out; /* parked */
             struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                                 .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
                                 .cmd = cmd};
@@ -528,6 +575,7 @@ static void route_keys(struct conn *c, const struct command *cmd, struct arg *ar
     } else {
         split_keys(c, cmd, argv, argc, shard_of, nk);
     }
+out:
     if (pos != pos_small) {
         free(pos);
         free(shard_of);
@@ -549,12 +597,14 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
     int mode = c->reply_mode;
     const struct command *cmd = find_command(c, argv, argc);
     if (!cmd || !check_arity(c, cmd, argc)) {
+        if (c->mx) multi_flag_error(c); /* EXEC will abort */
         if (mode != REPLY_ON) apply_reply_mode(c, mode, mark);
         return;
     }
     if (!c->authenticated && !(cmd->flags & CMD_NOAUTH) && sh->cfg.requirepass &&
         sh->cfg.requirepass[0]) {
         reject(c, cmd, "NOAUTH Authentication required.");
+        if (c->mx) multi_flag_error(c);
         if (mode != REPLY_ON) apply_reply_mode(c, mode, mark);
         return;
     }
@@ -575,6 +625,7 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
     } else {
         c->last_cmd_len = 0;
     }
+    if (c->mx && multi_queue(c, cmd, argv, argc)) return; /* inside MULTI: +QUEUED */
     if (conn_pause_holds(c, cmd)) return; /* CLIENT PAUSE: runs once the pause ends */
     if (g_nshards == 1 && cmd->combine != C_FUNC) {
         struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
@@ -602,6 +653,8 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
                 exec_for_conn(c, &cl);
                 break;
             }
+            /* a server-wide write waits for the transactions holding keys here */
+            if (sh->lock_live && (cmd->flags & CMD_WRITE) && !txn_admit_local(c, cmd, argv, argc)) break;
             fan_out_all(c, cmd, argv, argc);
             break;
         }

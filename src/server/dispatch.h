@@ -32,6 +32,7 @@ struct gather {
     struct arg *orig_argv; /* C_FUNC: a copy of the command's arguments */
     struct buf orig_bytes;
     void (*done)(struct gather *g); /* called when every part has replied */
+    struct txn *txn; /* a split command's transaction, until its parts are out */
     struct gpart parts[];
 };
 

@@ -40,6 +40,7 @@
 #include "../util/util.h"
 #include "cmdutil.h"
 #include "commands.h"
+#include "../txn/lock.h"
 #include "conn.h"
 #include "dispatch.h"
 
@@ -607,6 +608,8 @@ void pubsub_flush(struct shard *sh) {
 
 void notify_keyspace_event(int type, const char *event, const char *key, size_t klen, int dbid) {
     struct shard *sh = tl_shard;
+    /* every change of a key passes here: its watchers learn of it first */
+    if (sh && type != DB_EV_KEYMISS) lock_key_changed(sh, dbid, key, klen);
     int flags = sh ? sh->cfg.notify_keyspace_events : 0;
     if (!(flags & type)) return;
     char small[256];

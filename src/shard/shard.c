@@ -26,6 +26,7 @@
 #include "../server/conn.h"
 #include "../server/dispatch.h"
 #include "../server/pubsub.h"
+#include "../txn/lock.h"
 #include "../util/crc16.h"
 #include "../util/mem.h"
 #include "../util/util.h"
@@ -110,6 +111,7 @@ int shards_create(int n, const struct config *cfg, int listen_fds[][16], int nli
             sh->dbs[d].lfu = &sh->lfu;
         }
         shard_apply_config(sh);
+        lock_init(sh);
         g_shards[i] = sh;
     }
     for (int a = 0; a < n; a++)
@@ -342,6 +344,8 @@ static void cron(struct shard *sh) {
 static void shard_pass(struct shard *sh) {
     run_as(sh);
     xmsg_drain(sh);
+    /* work parked on locks released meanwhile runs now, in order */
+    if (sh->lock_live && lock_replay_due(sh)) lock_replay(sh);
     conns_rearm(sh);
     conns_resume_paused(sh);
     flush_conns(sh);
@@ -353,7 +357,8 @@ static void shard_pass(struct shard *sh) {
 
 /* Work left that must not wait for a completion. */
 static int shard_busy(struct shard *sh) {
-    return xmsg_backlogged(sh) || sh->flush_head || sh->bulk_head || sh->rearm_n || evict_running(sh);
+    return xmsg_backlogged(sh) || sh->flush_head || sh->bulk_head || sh->rearm_n || evict_running(sh) ||
+           (sh->lock_live && lock_replay_due(sh));
 }
 
 /* Rounds of passes over a thread's shards in one iteration: a request one

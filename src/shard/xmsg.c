@@ -22,6 +22,7 @@
 #include "../server/conn.h"
 #include "../server/dispatch.h"
 #include "../server/pubsub.h"
+#include "../txn/txn.h"
 #include "../util/mem.h"
 #include "xring.h"
 
@@ -230,9 +231,23 @@ void xmsg_dsend_done(void *ent, int res) {
     dsend_finish(sh, e);
 }
 
+static const char *run_request(struct shard *sh, int src, const char *p, int delegated, int replay);
+
+/* A parked request's keys are free: run the copy kept of it. */
+static void replay_request(struct shard *sh, struct park *pk) {
+    const char *q = pk->data;
+    int type = *q++;
+    run_request(sh, pk->src, q, type == E_REQD, 1);
+    dsend_issue(sh);
+}
+
 /* Execute one request entry; its reply goes into the batch back to src,
- * or, for a delegated one that is small enough, out on the client's socket. */
-static const char *run_request(struct shard *sh, int src, const char *p, int delegated) {
+ * or, for a delegated one that is small enough, out on the client's socket.
+ * While a transaction holds locks here, a request wanting its keys is
+ * parked instead (a copy of the entry, from its type byte) and run again
+ * by lock_replay once they are free (`replay`). */
+static const char *run_request(struct shard *sh, int src, const char *p, int delegated, int replay) {
+    const char *start = p - 1;
     uint64_t cookie = get_u64(&p);
     int fd = delegated ? (int)get_u32(&p) : -1;
     const struct command *cmd = command_by_id((int)get_u32(&p));
@@ -253,6 +268,16 @@ static const char *run_request(struct shard *sh, int src, const char *p, int del
         argv[i].len = get_u64(&p);
         argv[i].p = p;
         p += argv[i].len;
+    }
+    /* (internal commands: __lock takes its locks here, even on an idle shard) */
+    if ((sh->lock_live || (cmd->flags & CMD_INTERNAL)) && !replay) {
+        struct park *pk;
+        if (!txn_admit_request(sh, src, cmd, dbid, argv, argc, (size_t)(p - start), &pk)) {
+            memcpy(pk->data, start, pk->len);
+            pk->run = replay_request;
+            lock_park(sh, pk);
+            return p;
+        }
     }
     struct xmsg *out = batch_for(sh, src);
     struct buf *b = &out->body;
@@ -320,6 +345,9 @@ static const char *take_reply(struct xmsg *m, const char *p) {
     case XC_DONE:
         conn_deleg_done(ptr);
         break;
+    case XC_TXN:
+        txn_lock_reply(ptr, p, len);
+        break;
     default:
         break;
     }
@@ -340,7 +368,7 @@ int xmsg_drain(struct shard *sh) {
                 if (type == E_REP)
                     p = take_reply(m, p);
                 else
-                    p = run_request(sh, src, p, type == E_REQD);
+                    p = run_request(sh, src, p, type == E_REQD, 0);
             }
             xmsg_unref(m);
         }

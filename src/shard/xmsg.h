@@ -12,7 +12,7 @@
  * Reply entry:    cookie u64 | len u64 | bytes
  *
  * The cookie is the origin's own pointer, opaque to the executing shard; its
- * low 2 bits say what it points to (XC_* below).
+ * low 3 bits say what it points to (XC_* below).
  *
  * Delegated replies: a request may carry the client's socket (fd >= 0 in
  * xmsg_send_cmd). The executing shard then sends a small reply on that
@@ -34,7 +34,13 @@
 #include "../server.h"
 
 enum { XMSG_REQ = 1, XMSG_REPLY = 2 };
-enum { XC_HOLE = 0, XC_PART = 1, XC_SINK = 2 /* reply not wanted */, XC_DONE = 3 /* delegated send done */ };
+enum {
+    XC_HOLE = 0,
+    XC_PART = 1,
+    XC_SINK = 2, /* reply not wanted */
+    XC_DONE = 3, /* delegated send done */
+    XC_TXN = 4,  /* a transaction's lock request (txn.h) */
+};
 enum { DELEG_OUT = 1, DELEG_WAIT = 2 };
 /* Added to a request's resp byte: the client is a subscriber, send the
  * keyspace events the command causes for the origin ahead of the reply
@@ -52,8 +58,8 @@ struct xmsg {
 };
 
 #define XC_MAKE(ptr, kind) ((uint64_t)(uintptr_t)(ptr) | (uint64_t)(kind))
-#define XC_KIND(c) ((int)((c)&3))
-#define XC_PTR(c) ((void *)(uintptr_t)((c) & ~(uint64_t)3))
+#define XC_KIND(c) ((int)((c)&7))
+#define XC_PTR(c) ((void *)(uintptr_t)((c) & ~(uint64_t)7))
 
 /* Queue a command for shard dst in this iteration's batch; fd >= 0 lets dst
  * send the reply on that socket itself (a delegated hole, see above). */

@@ -15,6 +15,7 @@
 #include "../server/commands.h"
 #include "../server/conn.h"
 #include "../shard/xmsg.h"
+#include "../txn/lock.h"
 #include "../util/glob.h"
 
 /* Bits of a SCAN cursor that name the shard; the rest is that shard's own. */
@@ -488,7 +489,10 @@ void swapdb_command(struct client *c) {
         reply_err(c, "ERR DB index is out of range");
         return;
     }
-    if (a != b) db_swap(&c->sh->dbs[a], &c->sh->dbs[b]);
+    if (a != b) {
+        watch_db_replaced(c->sh, &c->sh->dbs[a], &c->sh->dbs[b]);
+        db_swap(&c->sh->dbs[a], &c->sh->dbs[b]);
+    }
     reply_ok(c->out);
 }
 
@@ -504,13 +508,17 @@ static int parse_flush_opts(struct client *c) {
 
 void flushdb_command(struct client *c) {
     if (!parse_flush_opts(c)) return;
+    if (c->db == &c->sh->dbs[c->dbid]) watch_db_replaced(c->sh, c->db, NULL);
     db_flush(c->db);
     reply_ok(c->out);
 }
 
 void flushall_command(struct client *c) {
     if (!parse_flush_opts(c)) return;
-    for (int i = 0; i < c->sh->ndb; i++) db_flush(&c->sh->dbs[i]);
+    for (int i = 0; i < c->sh->ndb; i++) {
+        watch_db_replaced(c->sh, &c->sh->dbs[i], NULL);
+        db_flush(&c->sh->dbs[i]);
+    }
     reply_ok(c->out);
 }
 

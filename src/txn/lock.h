@@ -1,0 +1,99 @@
+/*
+ * lock.h - a shard's key locks, the queue of work waiting for them, and
+ * the registry of watched keys.
+ *
+ * Everything here belongs to one shard and runs on its thread only.
+ *
+ * Locks. A transaction (a command or EXEC whose keys live on several
+ * shards) takes exclusive locks on its keys, shard by shard in increasing
+ * shard order, and holds them until it is done everywhere (strict
+ * two-phase locking). A key is named by a 64-bit hash of (db, key): two
+ * keys sharing a hash only wait for each other, never break. An entry in
+ * the table has an owner (the transaction id holding it, 0 for none) and a
+ * count of queued waiters; it exists only while one of the two is set, so
+ * a shard with an empty table (`lock_idle`) runs every command as if this
+ * layer did not exist.
+ *
+ * Waiting. Work that finds a key locked, or wanted by work queued earlier,
+ * is parked: a `struct park` in one FIFO per shard, with the hashes it
+ * waits for and a function that runs it. Nothing ever waits on a thread:
+ * when locks are released, `lock_replay` (called from the loop, never
+ * inside a handler) walks the queue in order and runs each item whose keys
+ * are free and not wanted by an item still queued before it. Items from one
+ * source shard keep their order (an item waits behind any earlier one from
+ * the same source), so one client's commands run in the order it sent them.
+ *
+ * Why it cannot deadlock: a transaction asks for its locks one shard at a
+ * time in increasing shard order, so it waits on shard s only while
+ * holding locks on shards below s; the transaction it waits for holds s and
+ * waits (if at all) on shards above s. Every chain of waits climbs, so none
+ * closes into a cycle. Plain commands hold nothing while they wait.
+ * Requests of a transaction that holds its locks never wait.
+ *
+ * Watches. WATCH registers (client id, db, key) on the key's owner; any
+ * change to the key (`lock_key_changed`, called wherever a key changes)
+ * marks the registrations of that key dirty; EXEC asks the owner, inside
+ * its own atomic step, whether the client's registrations there are clean.
+ */
+#ifndef TXN_LOCK_H
+#define TXN_LOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct shard;
+struct db;
+
+struct park {
+    struct park *next;
+    int src;           /* source shard (its requests keep their order), or -1 */
+    int all;           /* waits until the shard holds no lock at all (FLUSHALL, SWAPDB) */
+    uint64_t take;     /* on admission take the locks for this transaction id (0: none) */
+    int nh;
+    uint64_t *h;       /* the hashes it waits for (owned) */
+    /* Run the item once admitted (its locks taken if `take`); frees what it
+     * owns of the item but not the item itself. */
+    void (*run)(struct shard *sh, struct park *p);
+    void *arg;
+    size_t len;        /* payload bytes (a copied request) */
+    char data[];
+};
+
+/* The hash that names a key in the lock and watch tables. */
+uint64_t lock_hash(int dbid, const char *key, size_t len);
+
+void lock_init(struct shard *sh);
+void lock_free_all(struct shard *sh);
+
+/* 1 when the shard holds no lock and parks nothing: the fast path. */
+int lock_idle_slow(const struct shard *sh);
+
+/* May work wanting keys h[0..n) run now? `take` != 0: a lock request of
+ * that transaction, which on admission owns every key; `all`: wants the
+ * shard free of locks; `src`: its source shard (-1 for this shard's own
+ * clients). Returns 1 when admitted (and the locks are taken), else 0:
+ * the caller parks it with lock_park. */
+int lock_admit(struct shard *sh, int src, const uint64_t *h, int n, uint64_t take, int all);
+/* Queue a parked item (made by lock_park_new) at the tail. */
+void lock_park(struct shard *sh, struct park *p);
+struct park *lock_park_new(int src, const uint64_t *h, int n, uint64_t take, int all, size_t len);
+/* Release every lock transaction `txid` holds on this shard. */
+void lock_release(struct shard *sh, uint64_t txid);
+/* Run the parked items that can run now, in order (from the loop). */
+void lock_replay(struct shard *sh);
+/* 1 if lock_replay has work (locks were released since it last ran). */
+int lock_replay_due(const struct shard *sh);
+
+/* ---- watches ---- */
+void watch_add(struct shard *sh, long long client, int dbid, const char *key, size_t len);
+void watch_remove(struct shard *sh, long long client, int dbid, const char *key, size_t len);
+/* 1 if a key `client` watches here changed (or expired) since its WATCH. */
+int watch_dirty(struct shard *sh, long long client);
+/* A key changed: dirty its watchers. Wherever a key changes, this runs. */
+void lock_key_changed(struct shard *sh, int dbid, const char *key, size_t len);
+/* A database is about to be emptied (FLUSHDB/FLUSHALL) or swapped with
+ * `other` (SWAPDB; NULL otherwise): dirty the watchers of every key that
+ * exists in either. */
+void watch_db_replaced(struct shard *sh, struct db *db, struct db *other);
+
+#endif

@@ -1,0 +1,445 @@
+/*
+ * multi.c - MULTI, EXEC, DISCARD, WATCH and UNWATCH.
+ *
+ * Queued commands are kept per connection, each as one blob in the form
+ * the __exec request carries:
+ *   cmd id u32 | db u32 | argc u32 | argc x (len u32 | bytes)
+ * (the db is filled in when EXEC runs: SELECT inside MULTI moves the
+ * commands after it). EXEC picks the cheapest of three ways to run them:
+ *   - every key on this shard: run them here, one after the other (a shard
+ *     runs one thing at a time, so nothing comes in between);
+ *   - every key and watched key on one other shard: one __exec request,
+ *     run there the same way, its array reply filling the hole;
+ *   - otherwise: a transaction over every shard involved (txn.h), through
+ *     the coordinator (coord.h), which locks, fetches copies, runs the
+ *     commands on them here and writes back.
+ * A body with a server-wide command (FLUSHALL, DBSIZE, PUBLISH...) on
+ * several shards is the exception: its commands are dispatched one after
+ * the other as if sent without MULTI, in order but not isolated.
+ * WATCH registers each key with its owner under the client's id; EXEC
+ * checks the registrations within the same atomic step.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../server/commands.h"
+#include "../server/conn.h"
+#include "../server/coord.h"
+#include "../server/dispatch.h"
+#include "../shard/xmsg.h"
+#include "../util/util.h"
+#include "txn.h"
+
+struct mwatch {
+    int shard, dbid;
+    size_t off, len; /* the key in wbytes */
+};
+
+struct mstate {
+    uint8_t in_multi, abort;
+    struct buf bytes; /* queued commands, as blobs */
+    size_t *blob_off; /* where each blob starts */
+    int n, cap;
+    struct buf wbytes;
+    struct mwatch *w;
+    int nw, capw;
+};
+
+static struct mstate *mstate_of(struct conn *c) {
+    if (!c->mx) {
+        c->mx = calloc(1, sizeof(*c->mx));
+        if (!c->mx) abort();
+    }
+    return c->mx;
+}
+
+int multi_active(const struct conn *c) { return c->mx && c->mx->in_multi; }
+int multi_queued(const struct conn *c) { return c->mx && c->mx->in_multi ? c->mx->n : -1; }
+
+static inline void put_u32(struct buf *b, uint32_t v) { buf_put(b, &v, 4); }
+static inline uint32_t get_u32(const char *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+int exec_blob_decode(const struct arg *blob, const struct command **cmd, int *dbid, struct arg **argv, int *cap,
+                     int *argc) {
+    const char *p = blob->p, *end = blob->p + blob->len;
+    if (blob->len < 12) return 0;
+    uint32_t id = get_u32(p), db = get_u32(p + 4), n = get_u32(p + 8);
+    p += 12;
+    if ((int)id < 0 || (int)id >= g_ncommands) return 0;
+    if ((int)n > *cap) {
+        *cap = (int)n + 8;
+        *argv = realloc(*argv, sizeof(struct arg) * (size_t)*cap);
+        if (!*argv) abort();
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (end - p < 4) return 0;
+        uint32_t l = get_u32(p);
+        p += 4;
+        if ((size_t)(end - p) < l) return 0;
+        (*argv)[i] = (struct arg){p, l};
+        p += l;
+    }
+    *cmd = command_by_id((int)id);
+    *dbid = (int)db;
+    *argc = (int)n;
+    return 1;
+}
+
+static int is_cmd(const struct command *cmd, const char *name) { return !strcmp(cmd->name, name); }
+
+int multi_queue(struct conn *c, const struct command *cmd, struct arg *argv, int argc) {
+    struct mstate *m = c->mx;
+    if (!m || !m->in_multi) return 0;
+    if (is_cmd(cmd, "exec") || is_cmd(cmd, "discard") || is_cmd(cmd, "multi") || is_cmd(cmd, "watch") ||
+        is_cmd(cmd, "quit") || is_cmd(cmd, "reset"))
+        return 0;
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 8;
+        m->blob_off = realloc(m->blob_off, sizeof(size_t) * (size_t)m->cap);
+        if (!m->blob_off) abort();
+    }
+    m->blob_off[m->n++] = m->bytes.len;
+    put_u32(&m->bytes, (uint32_t)cmd->id);
+    put_u32(&m->bytes, 0);
+    put_u32(&m->bytes, (uint32_t)argc);
+    for (int i = 0; i < argc; i++) {
+        put_u32(&m->bytes, (uint32_t)argv[i].len);
+        buf_put(&m->bytes, argv[i].p, argv[i].len);
+    }
+    reply_simple(&c->out, "QUEUED");
+    return 1;
+}
+
+void multi_flag_error(struct conn *c) {
+    if (c->mx && c->mx->in_multi) c->mx->abort = 1;
+}
+
+static void discard(struct mstate *m) {
+    m->in_multi = 0;
+    m->abort = 0;
+    m->n = 0;
+    buf_free(&m->bytes);
+    free(m->blob_off);
+    m->blob_off = NULL;
+    m->cap = 0;
+}
+
+/* Send the per-shard __watch/__unwatch requests built in args. */
+static void send_watch_parts(struct shard *sh, struct buf *args, const char *name) {
+    const struct command *cmd = command_lookup(name, strlen(name));
+    for (int s = 0; s < g_nshards; s++) {
+        if (!args[s].len) continue;
+        xmsg_send_cmd(sh, s, XC_MAKE(NULL, XC_SINK), cmd, 0, 2, (int)(args[s].len / sizeof(struct arg)),
+                      (const struct arg *)(const void *)args[s].p, -1);
+    }
+}
+
+static void put_arg(struct buf *b, const char *p, size_t len) {
+    struct arg a = {p, len};
+    buf_put(b, &a, sizeof(a));
+}
+
+/* Drop every watch of c (on the other shards with one __unwatch each). */
+static void unwatch_all(struct conn *c) {
+    struct mstate *m = c->mx;
+    if (!m || !m->nw) return;
+    struct shard *sh = c->sh;
+    struct buf *args = calloc((size_t)g_nshards, sizeof(struct buf));
+    char *dbs = malloc((size_t)m->nw * 12);
+    if (!args || !dbs) abort();
+    uint64_t client = (uint64_t)c->id;
+    for (int i = 0; i < m->nw; i++) {
+        struct mwatch *w = &m->w[i];
+        const char *key = m->wbytes.p + w->off;
+        if (w->shard == sh->id) {
+            watch_remove(sh, c->id, w->dbid, key, w->len);
+            continue;
+        }
+        struct buf *a = &args[w->shard];
+        if (!a->len) {
+            put_arg(a, "__unwatch", 9);
+            put_arg(a, (const char *)&client, 8);
+        }
+        int dl = snprintf(dbs + i * 12, 12, "%d", w->dbid);
+        put_arg(a, dbs + i * 12, (size_t)dl);
+        put_arg(a, key, w->len);
+    }
+    send_watch_parts(sh, args, "__unwatch");
+    for (int s = 0; s < g_nshards; s++) buf_free(&args[s]);
+    free(args);
+    free(dbs);
+    m->nw = 0;
+    buf_free(&m->wbytes);
+}
+
+void multi_conn_reset(struct conn *c) {
+    if (!c->mx) return;
+    unwatch_all(c);
+    discard(c->mx);
+    free(c->mx->w);
+    free(c->mx);
+    c->mx = NULL;
+}
+
+/* EXEC is over, whichever way it ran: the transaction and watches end. */
+static void exec_done(struct conn *c) {
+    unwatch_all(c);
+    discard(c->mx);
+}
+
+void multi_command(struct client *c) {
+    struct mstate *m = mstate_of(c->conn);
+    if (m->in_multi) {
+        reply_err(c, "ERR MULTI calls can not be nested");
+        return;
+    }
+    m->in_multi = 1;
+    m->abort = 0;
+    reply_ok(c->out);
+}
+
+void discard_command(struct client *c) {
+    struct mstate *m = c->conn->mx;
+    if (!m || !m->in_multi) {
+        reply_err(c, "ERR DISCARD without MULTI");
+        return;
+    }
+    exec_done(c->conn);
+    reply_ok(c->out);
+}
+
+void watch_command(struct client *c) {
+    struct conn *k = c->conn;
+    struct mstate *m = mstate_of(k);
+    if (m->in_multi) {
+        reply_err(c, "ERR WATCH inside MULTI is not allowed");
+        return;
+    }
+    struct shard *sh = c->sh;
+    struct buf *args = calloc((size_t)g_nshards, sizeof(struct buf));
+    char *dbs = malloc((size_t)c->argc * 12);
+    if (!args || !dbs) abort();
+    uint64_t client = (uint64_t)k->id;
+    for (int i = 1; i < c->argc; i++) {
+        const struct arg *key = &c->argv[i];
+        int dup = 0;
+        for (int j = 0; j < m->nw && !dup; j++)
+            dup = m->w[j].dbid == c->dbid && m->w[j].len == key->len &&
+                  !memcmp(m->wbytes.p + m->w[j].off, key->p, key->len);
+        if (dup) continue;
+        if (m->nw == m->capw) {
+            m->capw = m->capw ? m->capw * 2 : 4;
+            m->w = realloc(m->w, sizeof(*m->w) * (size_t)m->capw);
+            if (!m->w) abort();
+        }
+        int s = shard_for_key(key->p, key->len);
+        m->w[m->nw++] = (struct mwatch){.shard = s, .dbid = c->dbid, .off = m->wbytes.len, .len = key->len};
+        buf_put(&m->wbytes, key->p, key->len);
+        if (s == sh->id) {
+            watch_add(sh, k->id, c->dbid, key->p, key->len);
+            continue;
+        }
+        struct buf *a = &args[s];
+        if (!a->len) {
+            put_arg(a, "__watch", 7);
+            put_arg(a, (const char *)&client, 8);
+        }
+        int dl = snprintf(dbs + i * 12, 12, "%d", c->dbid);
+        put_arg(a, dbs + i * 12, (size_t)dl);
+        put_arg(a, key->p, key->len);
+    }
+    send_watch_parts(sh, args, "__watch");
+    for (int s = 0; s < g_nshards; s++) buf_free(&args[s]);
+    free(args);
+    free(dbs);
+    reply_ok(c->out);
+}
+
+void unwatch_command(struct client *c) {
+    if (c->conn) unwatch_all(c->conn);
+    reply_ok(c->out);
+}
+
+/* ---- EXEC ---- */
+
+/* Run the commands of an EXEC body one after the other into out (an
+ * array), on this shard's databases. `conn` is the client when it is
+ * here (NULL on another shard). */
+static void run_body(struct shard *sh, struct conn *conn, int resp, const struct arg *blobs, int n,
+                     struct buf *out) {
+    struct arg *argv = NULL;
+    int cap = 0, argc = 0, dbid = 0;
+    const struct command *cmd;
+    reply_array(out, n);
+    for (int i = 0; i < n; i++) {
+        if (!exec_blob_decode(&blobs[i], &cmd, &dbid, &argv, &cap, &argc)) {
+            reply_error(out, "ERR malformed transaction");
+            continue;
+        }
+        struct client cl = {.sh = sh, .conn = conn, .db = &sh->dbs[dbid], .dbid = dbid, .resp = resp,
+                            .argc = argc, .argv = argv, .out = out, .cmd = cmd, .noblock = 1};
+        exec_command(&cl);
+    }
+    free(argv);
+}
+
+/* __exec client blob...: a whole EXEC whose keys all live here. */
+void exec_part_command(struct client *c) {
+    uint64_t client = 0;
+    if (c->argv[1].len == 8) memcpy(&client, c->argv[1].p, 8);
+    if (client && watch_dirty(c->sh, (long long)client)) {
+        reply_null_array(c->out, c->resp);
+        return;
+    }
+    run_body(c->sh, NULL, c->resp, c->argv + 2, c->argc - 2, c->out);
+}
+
+/* The blobs of m as args; the db of each filled in, SELECT followed. */
+static struct arg *body_args(struct conn *c, struct mstate *m, int *final_db) {
+    struct arg *b = malloc(sizeof(struct arg) * (size_t)(m->n ? m->n : 1));
+    if (!b) abort();
+    int dbid = c->dbid;
+    for (int i = 0; i < m->n; i++) {
+        size_t end = i + 1 < m->n ? m->blob_off[i + 1] : m->bytes.len;
+        char *p = m->bytes.p + m->blob_off[i];
+        b[i] = (struct arg){p, end - m->blob_off[i]};
+        memcpy(p + 4, &(uint32_t){(uint32_t)dbid}, 4);
+        const struct command *cmd = command_by_id((int)get_u32(p));
+        if (cmd->proc == select_command && get_u32(p + 8) == 2) {
+            const char *a = p + 12;
+            uint32_t l = get_u32(a);
+            long long v;
+            if (str_to_ll(a + 4, l, &v) && v >= 0 && v < c->sh->ndb) dbid = (int)v;
+        }
+    }
+    *final_db = dbid;
+    return b;
+}
+
+/* Commands that need nothing of the connection and may run on whichever
+ * shard runs the rest of the body. */
+static int runs_anywhere(const struct command *cmd) {
+    return cmd->proc == ping_command || cmd->proc == echo_command || cmd->proc == select_command;
+}
+
+void multi_exec_command(struct client *c) {
+    struct conn *k = c->conn;
+    struct shard *sh = c->sh;
+    struct mstate *m = k->mx;
+    if (!m || !m->in_multi) {
+        reply_err(c, "ERR EXEC without MULTI");
+        return;
+    }
+    if (m->abort) {
+        exec_done(k);
+        reply_err(c, "EXECABORT Transaction discarded because of previous errors.");
+        return;
+    }
+    int final_db;
+    struct arg *blobs = body_args(k, m, &final_db);
+    /* where the keys and watches are */
+    uint8_t *on = calloc((size_t)g_nshards, 1);
+    if (!on) abort();
+    int anywhere = 1, global = 0;
+    struct arg *cav = NULL, *keys = NULL;
+    int *kdb = NULL, nkeys = 0, capk = 0;
+    int cap = 0, cac = 0, dbid;
+    const struct command *cmd;
+    for (int i = 0; i < m->n; i++) {
+        if (!exec_blob_decode(&blobs[i], &cmd, &dbid, &cav, &cap, &cac)) continue;
+        if (cmd->route == R_ALL && g_nshards > 1) global = 1;
+        if (cmd->route != R_KEYS && !runs_anywhere(cmd)) anywhere = 0;
+        int pos[256];
+        int nk = command_keys(cmd, cav, cac, pos, 256);
+        for (int j = 0; j < nk; j++) {
+            if (nkeys == capk) {
+                capk = capk ? capk * 2 : 16;
+                keys = realloc(keys, sizeof(*keys) * (size_t)capk);
+                kdb = realloc(kdb, sizeof(int) * (size_t)capk);
+                if (!keys || !kdb) abort();
+            }
+            keys[nkeys] = cav[pos[j]];
+            kdb[nkeys++] = dbid;
+            on[shard_for_key(cav[pos[j]].p, cav[pos[j]].len)] = 1;
+        }
+    }
+    uint8_t *wat = calloc((size_t)g_nshards, 1);
+    if (!wat) abort();
+    for (int i = 0; i < m->nw; i++) wat[m->w[i].shard] = on[m->w[i].shard] = 1;
+    int nshards = 0, only = sh->id;
+    for (int s = 0; s < g_nshards; s++)
+        if (on[s]) {
+            nshards++;
+            only = s;
+        }
+    if (global) {
+        /* not isolated: each command dispatched in turn, their replies
+         * (local, holes, gathers) queued in order behind the header */
+        if (sh->lock_live && !txn_admit_hashes(k, NULL, 0, 1)) goto out;
+        int dirty = m->nw && watch_dirty(sh, k->id);
+        struct mstate keep = *m;
+        /* the body is dispatched from a copy: m goes back to no MULTI */
+        m->bytes = (struct buf){0};
+        m->blob_off = NULL;
+        m->cap = 0;
+        exec_done(k);
+        if (dirty) {
+            reply_null_array(c->out, k->resp);
+        } else {
+            reply_array(c->out, keep.n);
+            for (int i = 0; i < keep.n; i++) {
+                if (!exec_blob_decode(&blobs[i], &cmd, &dbid, &cav, &cap, &cac)) continue;
+                dispatch_command(k, cav, cac);
+            }
+        }
+        buf_free(&keep.bytes);
+        free(keep.blob_off);
+    } else if (nshards == 0 || (nshards == 1 && only == sh->id)) {
+        /* everything here: one atomic step, unless a transaction holds
+         * some of the keys (then EXEC runs again once they are free) */
+        if (sh->lock_live) {
+            struct buf hs = {0};
+            for (int i = 0; i < nkeys; i++) {
+                uint64_t h = lock_hash(kdb[i], keys[i].p, keys[i].len);
+                buf_put(&hs, &h, 8);
+            }
+            int ok = txn_admit_hashes(k, (const uint64_t *)(const void *)hs.p, nkeys, 0);
+            buf_free(&hs);
+            if (!ok) goto out;
+        }
+        if (m->nw && watch_dirty(sh, k->id)) reply_null_array(c->out, k->resp);
+        else run_body(sh, k, k->resp, blobs, m->n, c->out);
+        k->dbid = final_db;
+        exec_done(k);
+    } else if (nshards == 1 && anywhere) {
+        /* everything on one other shard: one hop */
+        int argc = m->n + 2;
+        struct arg *av = malloc(sizeof(struct arg) * (size_t)argc);
+        if (!av) abort();
+        uint64_t client = m->nw ? (uint64_t)k->id : 0;
+        av[0] = (struct arg){"__exec", 6};
+        av[1] = (struct arg){(const char *)&client, 8};
+        memcpy(av + 2, blobs, sizeof(struct arg) * (size_t)m->n);
+        struct oseg *hole = conn_add_hole(k);
+        xmsg_send_cmd(sh, only, XC_MAKE(hole, XC_HOLE), command_lookup("__exec", 6), k->dbid, k->resp, argc, av, -1);
+        free(av);
+        k->dbid = final_db;
+        exec_done(k);
+    } else {
+        /* several shards: lock them all, run here on copies, write back */
+        coord_start_exec(k, blobs, m->n, keys, kdb, nkeys, m->nw ? wat : NULL, final_db);
+        exec_done(k);
+    }
+out:
+    free(on);
+    free(wat);
+    free(cav);
+    free(keys);
+    free(kdb);
+    free(blobs);
+}

@@ -1,0 +1,291 @@
+/*
+ * txn.c - transactions over several shards: the lock chain at the origin,
+ * admission of work on the owners, and the internal commands that carry a
+ * transaction between shards (see txn.h).
+ */
+#include "txn.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../server/commands.h"
+#include "../server/conn.h"
+#include "../server/dispatch.h"
+#include "../shard/xmsg.h"
+#include "../util/util.h"
+
+struct txn {
+    uint64_t id;
+    struct shard *sh; /* the origin */
+    long long client; /* whose watches to check, 0: none */
+    int dirty;
+    int next;         /* the next shard of the chain to lock */
+    uint8_t *want;    /* by shard: in the chain */
+    struct buf *hb;   /* by shard: the hashes to lock there */
+    void (*granted)(struct txn *t, int dirty, void *arg);
+    void *arg;
+};
+
+static const struct command *cmd_lock, *cmd_unlock, *cmd_txrun;
+
+static const struct command *internal(const char *name) {
+    const struct command *c = command_lookup(name, strlen(name));
+    if (!c) abort();
+    return c;
+}
+
+static void lookup_internals(void) {
+    if (cmd_lock) return;
+    cmd_lock = internal("__lock");
+    cmd_unlock = internal("__unlock");
+    cmd_txrun = internal("__txrun");
+}
+
+static uint64_t arg_u64(const struct arg *a) {
+    uint64_t v = 0;
+    if (a->len == 8) memcpy(&v, a->p, 8);
+    return v;
+}
+
+uint64_t txn_id(const struct txn *t) { return t->id; }
+int txn_on_shard(const struct txn *t, int s) { return t->want[s]; }
+
+static void txn_step(struct txn *t);
+
+/* The origin's own share was parked and is now granted (its locks taken). */
+static void local_granted(struct shard *sh, struct park *p) {
+    struct txn *t = p->arg;
+    if (t->client && watch_dirty(sh, t->client)) t->dirty = 1;
+    t->next++;
+    txn_step(t);
+}
+
+/* Lock the next shard of the chain, or tell the owner that all are held. */
+static void txn_step(struct txn *t) {
+    struct shard *sh = t->sh;
+    for (; t->next < g_nshards; t->next++) {
+        int s = t->next;
+        if (!t->want[s]) continue;
+        const uint64_t *h = (const uint64_t *)(const void *)t->hb[s].p;
+        int n = (int)(t->hb[s].len / 8);
+        if (s == sh->id) {
+            if (!lock_admit(sh, -1, h, n, t->id, 0)) {
+                struct park *p = lock_park_new(-1, h, n, t->id, 0, 0);
+                p->run = local_granted;
+                p->arg = t;
+                lock_park(sh, p);
+                return;
+            }
+            if (t->client && watch_dirty(sh, t->client)) t->dirty = 1;
+            continue;
+        }
+        /* __lock txid client h... */
+        int argc = 3 + n;
+        struct arg small[64], *av = argc <= 64 ? small : malloc(sizeof(struct arg) * (size_t)argc);
+        if (!av) abort();
+        uint64_t client = (uint64_t)t->client;
+        av[0] = (struct arg){"__lock", 6};
+        av[1] = (struct arg){(const char *)&t->id, 8};
+        av[2] = (struct arg){(const char *)&client, 8};
+        for (int i = 0; i < n; i++) av[3 + i] = (struct arg){(const char *)&h[i], 8};
+        xmsg_send_cmd(sh, s, XC_MAKE(t, XC_TXN), cmd_lock, 0, 2, argc, av, -1);
+        if (av != small) free(av);
+        return;
+    }
+    t->granted(t, t->dirty, t->arg);
+}
+
+void txn_lock_reply(struct txn *t, const char *data, size_t len) {
+    if (len >= 6 && !memcmp(data, "+DIRTY", 6)) t->dirty = 1;
+    t->next++;
+    txn_step(t);
+}
+
+struct txn *txn_begin(struct shard *sh, const struct arg *keys, const int *dbs, int n, long long client,
+                      const uint8_t *watch_shards, void (*granted)(struct txn *t, int dirty, void *arg), void *arg) {
+    lookup_internals();
+    struct txn *t = calloc(1, sizeof(*t));
+    if (!t) abort();
+    t->want = calloc((size_t)g_nshards, 1);
+    t->hb = calloc((size_t)g_nshards, sizeof(struct buf));
+    if (!t->want || !t->hb) abort();
+    t->id = ((uint64_t)(sh->id + 1) << 44) | ++sh->txn_seq;
+    t->sh = sh;
+    t->client = client;
+    t->granted = granted;
+    t->arg = arg;
+    for (int i = 0; i < n; i++) {
+        int s = shard_for_key(keys[i].p, keys[i].len);
+        uint64_t h = lock_hash(dbs[i], keys[i].p, keys[i].len);
+        /* one lock per key, however often the command names it */
+        const uint64_t *have = (const uint64_t *)(const void *)t->hb[s].p;
+        int dup = 0;
+        for (size_t j = 0; j < t->hb[s].len / 8 && !dup; j++) dup = have[j] == h;
+        if (!dup) buf_put(&t->hb[s], &h, 8);
+        t->want[s] = 1;
+    }
+    if (watch_shards)
+        for (int s = 0; s < g_nshards; s++)
+            if (watch_shards[s]) t->want[s] = 1;
+    txn_step(t);
+    return t;
+}
+
+void txn_end(struct txn *t, const uint8_t *skip) {
+    struct shard *sh = t->sh;
+    for (int s = 0; s < g_nshards; s++) {
+        if (!t->want[s] || (skip && skip[s])) continue;
+        if (s == sh->id) {
+            lock_release(sh, t->id);
+        } else {
+            struct arg av[2] = {{"__unlock", 8}, {(const char *)&t->id, 8}};
+            xmsg_send_cmd(sh, s, XC_MAKE(NULL, XC_SINK), cmd_unlock, 0, 2, 2, av, -1);
+        }
+    }
+    for (int s = 0; s < g_nshards; s++) buf_free(&t->hb[s]);
+    free(t->hb);
+    free(t->want);
+    free(t);
+}
+
+void txn_send_part(struct shard *sh, struct txn *t, int dst, uint64_t cookie, const struct command *cmd, int dbid,
+                   int resp, int argc, const struct arg *argv) {
+    struct arg small[66], *av = argc + 2 <= 66 ? small : malloc(sizeof(struct arg) * (size_t)(argc + 2));
+    if (!av) abort();
+    av[0] = (struct arg){"__txrun", 7};
+    av[1] = (struct arg){(const char *)&t->id, 8};
+    memcpy(av + 2, argv, sizeof(struct arg) * (size_t)argc);
+    xmsg_send_cmd(sh, dst, cookie, cmd_txrun, dbid, resp, argc + 2, av, -1);
+    if (av != small) free(av);
+    (void)cmd;
+    struct arg un[2] = {{"__unlock", 8}, {(const char *)&t->id, 8}};
+    xmsg_send_cmd(sh, dst, XC_MAKE(NULL, XC_SINK), cmd_unlock, 0, 2, 2, un, -1);
+}
+
+/* ---- admission on the owner ---- */
+
+/* The hashes a command's keys lock, into sh->txn_h. */
+static int key_hashes(struct shard *sh, const struct command *cmd, int dbid, const struct arg *argv, int argc) {
+    int pos_small[64], *pos = argc <= 64 ? pos_small : malloc(sizeof(int) * (size_t)argc);
+    if (!pos) abort();
+    int nk = command_keys(cmd, (struct arg *)argv, argc, pos, argc);
+    sh->txn_h.len = 0;
+    for (int k = 0; k < nk; k++) {
+        uint64_t h = lock_hash(dbid, argv[pos[k]].p, argv[pos[k]].len);
+        buf_put(&sh->txn_h, &h, 8);
+    }
+    if (pos != pos_small) free(pos);
+    return nk;
+}
+
+static int exec_hashes(struct shard *sh, const struct arg *argv, int argc) {
+    struct arg *cav = NULL;
+    int cap = 0, cac = 0, dbid = 0;
+    const struct command *cmd;
+    struct buf all = {0};
+    for (int i = 2; i < argc; i++) {
+        if (!exec_blob_decode(&argv[i], &cmd, &dbid, &cav, &cap, &cac)) continue;
+        key_hashes(sh, cmd, dbid, cav, cac);
+        buf_put(&all, sh->txn_h.p, sh->txn_h.len);
+    }
+    sh->txn_h.len = 0;
+    buf_put(&sh->txn_h, all.p, all.len);
+    buf_free(&all);
+    free(cav);
+    return (int)(sh->txn_h.len / 8);
+}
+
+int txn_admit_request(struct shard *sh, int src, const struct command *cmd, int dbid, const struct arg *argv,
+                      int argc, size_t len, struct park **p) {
+    lookup_internals();
+    uint64_t take = 0;
+    int all = 0, n = 0;
+    if (cmd == cmd_lock) {
+        take = arg_u64(&argv[1]);
+        sh->txn_h.len = 0;
+        for (int i = 3; i < argc; i++) buf_put(&sh->txn_h, argv[i].p, 8);
+        n = argc - 3;
+    } else if (cmd->proc == exec_part_command) {
+        n = exec_hashes(sh, argv, argc);
+    } else if (cmd->flags & CMD_INTERNAL) {
+        return 1;
+    } else if (cmd->route == R_ALL) {
+        if (!(cmd->flags & CMD_WRITE)) return 1;
+        all = 1;
+    } else {
+        n = key_hashes(sh, cmd, dbid, argv, argc);
+    }
+    const uint64_t *h = (const uint64_t *)(const void *)sh->txn_h.p;
+    if (lock_admit(sh, src, h, n, take, all)) return 1;
+    *p = lock_park_new(src, h, n, take, all, len);
+    return 0;
+}
+
+/* A parked local connection's keys are free: run its command again. */
+static void resume_conn(struct shard *sh, struct park *p) {
+    struct conn *c = p->arg;
+    c->paused = 0;
+    if (!c->closing) conn_resume(c);
+    conn_unref(c);
+}
+
+int txn_admit_local(struct conn *c, const struct command *cmd, const struct arg *argv, int argc) {
+    struct shard *sh = c->sh;
+    int all = 0, n = 0;
+    if (cmd->route == R_ALL) {
+        if (!(cmd->flags & CMD_WRITE)) return 1;
+        all = 1;
+    } else {
+        n = key_hashes(sh, cmd, c->dbid, argv, argc);
+    }
+    return txn_admit_hashes(c, (const uint64_t *)(const void *)sh->txn_h.p, n, all);
+}
+
+int txn_admit_hashes(struct conn *c, const uint64_t *h, int n, int all) {
+    struct shard *sh = c->sh;
+    if (lock_admit(sh, -1, h, n, 0, all)) return 1;
+    struct park *p = lock_park_new(-1, h, n, 0, all, 0);
+    p->run = resume_conn;
+    p->arg = c;
+    c->paused = 1; /* the command stays unparsed until it runs */
+    c->inflight++;
+    lock_park(sh, p);
+    return 0;
+}
+
+/* ---- the internal commands ---- */
+
+void lock_part_command(struct client *c) {
+    /* admitted, so the locks are ours (txn_admit_request took them) */
+    uint64_t client = arg_u64(&c->argv[2]);
+    if (client && watch_dirty(c->sh, (long long)client)) reply_simple(c->out, "DIRTY");
+    else reply_ok(c->out);
+}
+
+void unlock_part_command(struct client *c) { lock_release(c->sh, arg_u64(&c->argv[1])); }
+
+void txrun_part_command(struct client *c) {
+    const struct command *inner = command_lookup(c->argv[2].p, c->argv[2].len);
+    if (!inner) {
+        reply_error(c->out, "ERR unknown command in transaction");
+        return;
+    }
+    struct client cl = *c;
+    cl.cmd = inner;
+    cl.argv = c->argv + 2;
+    cl.argc = c->argc - 2;
+    exec_command(&cl);
+}
+
+static void watch_args(struct client *c, int add) {
+    long long client = (long long)arg_u64(&c->argv[1]);
+    for (int i = 2; i + 1 < c->argc; i += 2) {
+        long long dbid;
+        if (!str_to_ll(c->argv[i].p, c->argv[i].len, &dbid) || dbid < 0 || dbid >= c->sh->ndb) continue;
+        if (add) watch_add(c->sh, client, (int)dbid, c->argv[i + 1].p, c->argv[i + 1].len);
+        else watch_remove(c->sh, client, (int)dbid, c->argv[i + 1].p, c->argv[i + 1].len);
+    }
+}
+
+void watch_part_command(struct client *c) { watch_args(c, 1); }
+void unwatch_part_command(struct client *c) { watch_args(c, 0); }

@@ -1,0 +1,94 @@
+/*
+ * txn.h - the transaction layer: what makes a command or an EXEC whose keys
+ * live on several shards atomic and isolated, and MULTI/EXEC/WATCH.
+ *
+ * Contract.
+ * - A command or EXEC whose keys are all on one shard runs there in one
+ *   step, as it always did: a shard runs one thing at a time. The only cost
+ *   this layer adds to it is `lock_live` (one load) and, while some
+ *   transaction holds locks on that shard, a look at its keys in the lock
+ *   table.
+ * - Anything spanning shards is a transaction (`struct txn`, run by the
+ *   client's shard, the origin): it takes exclusive locks on its keys one
+ *   shard at a time in increasing shard order (`__lock`; see lock.h for why
+ *   this cannot deadlock), then runs, then releases (`__unlock`, sent in the
+ *   same batch as its last request to each shard). Split commands (MGET,
+ *   MSET, DEL, EXISTS, TOUCH, UNLINK) run their parts at the owners
+ *   (`__txrun`, which passes the locks its own transaction holds); commands
+ *   that cannot be split (RENAME, LMOVE, SMOVE, *STORE, ...) and EXECs over
+ *   several shards fetch copies to the origin, run there and write back
+ *   (coord.h). While locked, the keys cannot be read or written by anyone
+ *   else, so no client sees a transaction half done.
+ * - The client's connection holds its further input until its transaction's
+ *   locks are all taken (split) or its reply is ready (coordinated), so its
+ *   own later commands come after it everywhere.
+ * - WATCH registers the key with its owner (lock.h); EXEC checks the
+ *   client's registrations inside the same atomic step as its commands.
+ *
+ * Internal commands between shards (never from clients):
+ *   __lock   txid client h1 h2 ...     lock hashes (waits), +OK or +DIRTY
+ *   __unlock txid                      release, no reply wanted
+ *   __txrun  txid cmd args...          run cmd for a transaction holding locks
+ *   __exec   client cmdblob...         a whole EXEC whose keys are all here
+ *   __watch / __unwatch client db key ...
+ */
+#ifndef TXN_TXN_H
+#define TXN_TXN_H
+
+#include <stdint.h>
+
+#include "../server.h"
+#include "lock.h"
+
+struct conn;
+struct txn;
+
+/* Begin a transaction at the origin over the keys (db, key) in keys/dbs
+ * (n of them) plus a watch check on the shards in watch_shards (a bitmap by
+ * shard, may be NULL) for `client`. `granted` runs once every lock is held
+ * (from the loop, possibly before txn_begin returns), with dirty set if a
+ * watched key changed. */
+struct txn *txn_begin(struct shard *sh, const struct arg *keys, const int *dbs, int n, long long client,
+                      const uint8_t *watch_shards, void (*granted)(struct txn *t, int dirty, void *arg), void *arg);
+uint64_t txn_id(const struct txn *t);
+/* 1 if the transaction holds locks on shard s. */
+int txn_on_shard(const struct txn *t, int s);
+/* Release every lock (the remote ones with one __unlock each, queued after
+ * whatever this iteration already sends them, except for shards in `skip`
+ * whose release went with their last request) and free t. */
+void txn_end(struct txn *t, const uint8_t *skip);
+/* Queue cmd argv for shard dst as part of transaction t (wrapped in
+ * __txrun), followed by its release on dst. */
+void txn_send_part(struct shard *sh, struct txn *t, int dst, uint64_t cookie, const struct command *cmd, int dbid,
+                   int resp, int argc, const struct arg *argv);
+/* The reply to a __lock arrived (cookie kind XC_TXN). */
+void txn_lock_reply(struct txn *t, const char *data, size_t len);
+
+/* May a request from shard src run now? Called by the shard running it
+ * before it runs, while locks are live. Fills what it waits for into the
+ * shard's scratch and returns 1 if it may run, else 0 with *p a parked
+ * item (payload len bytes, to be filled and queued by the caller). */
+int txn_admit_request(struct shard *sh, int src, const struct command *cmd, int dbid, const struct arg *argv,
+                      int argc, size_t len, struct park **p);
+/* The same for a command of a local connection; on 0 the connection is
+ * parked and runs the command again once its keys are free. */
+int txn_admit_local(struct conn *c, const struct command *cmd, const struct arg *argv, int argc);
+
+/* The same for work of c wanting the hashes h[0..n) (or, with `all`, a
+ * shard free of locks). */
+int txn_admit_hashes(struct conn *c, const uint64_t *h, int n, int all);
+/* Decode one queued command of an EXEC body (multi.c). */
+int exec_blob_decode(const struct arg *blob, const struct command **cmd, int *dbid, struct arg **argv, int *cap,
+                     int *argc);
+
+/* ---- MULTI/EXEC (multi.c) ---- */
+/* If c is inside MULTI, queue the command (reply +QUEUED) and return 1. */
+int multi_queue(struct conn *c, const struct command *cmd, struct arg *argv, int argc);
+/* A command was refused while c is inside MULTI: EXEC will abort. */
+void multi_flag_error(struct conn *c);
+/* The connection goes away or RESETs: drop its transaction and watches. */
+void multi_conn_reset(struct conn *c);
+int multi_active(const struct conn *c);
+int multi_queued(const struct conn *c);
+
+#endif
