@@ -25,6 +25,8 @@ else
   LIBS += -ljemalloc
 endif
 CFLAGS := $(CFLAGS_BASE) $(EXTRA_CFLAGS)
+# per-scenario deadline of tests/c/test_txn_stress.c (a sanitized server is several times slower)
+TXN_STRESS_SECONDS ?= $(if $(SANITIZE),30,10)
 # a sanitizer report stops the server, so the tests see it
 export TSAN_OPTIONS ?= halt_on_error=1
 export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
@@ -62,6 +64,10 @@ $(BUILD)/tests/test_pubsub: tests/c/test_pubsub.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lhiredis
 
+$(BUILD)/tests/test_txn_stress: tests/c/test_txn_stress.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lhiredis
+
 deps:
 	@deps/install.sh
 
@@ -75,7 +81,7 @@ tcl: all
 	tclsh tests/tcl/run.tcl --shards 1
 	tclsh tests/tcl/run.tcl --shards 4
 
-integration: all $(BUILD)/tests/test_pipeline $(BUILD)/tests/test_pubsub
+integration: all $(BUILD)/tests/test_pipeline $(BUILD)/tests/test_pubsub $(BUILD)/tests/test_txn_stress
 	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 1
 	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 2
 	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pipeline tests/c/run_pipeline.sh src/redis-shard 4
@@ -91,6 +97,10 @@ integration: all $(BUILD)/tests/test_pipeline $(BUILD)/tests/test_pubsub
 	# pub/sub fan-out: 1,000 subscribers, 4 publishers (run_pipeline.sh runs any test binary)
 	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pubsub tests/c/run_pipeline.sh src/redis-shard 1
 	TEST_PIPELINE_BIN=$(BUILD)/tests/test_pubsub tests/c/run_pipeline.sh src/redis-shard 4
+	# cross-shard atomicity under concurrency (LMOVE/SMOVE/RENAME, MULTI/EXEC, WATCH, blocking pops);
+	# TEST_SHARDS places the keys for the server's shard count, each scenario stops at a deadline
+	TEST_SHARDS=2 TXN_STRESS_SECONDS=$(TXN_STRESS_SECONDS) TEST_PIPELINE_BIN=$(BUILD)/tests/test_txn_stress tests/c/run_pipeline.sh src/redis-shard 2
+	TEST_SHARDS=4 TXN_STRESS_SECONDS=$(TXN_STRESS_SECONDS) TEST_PIPELINE_BIN=$(BUILD)/tests/test_txn_stress tests/c/run_pipeline.sh src/redis-shard 4
 
 test: deps
 	$(MAKE) all

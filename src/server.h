@@ -35,6 +35,7 @@ struct command;
 struct xmsg;
 struct dsend;
 struct lock_state;
+struct blk_state;
 
 struct arg {
     const char *p;
@@ -54,7 +55,12 @@ struct client {
     const struct command *cmd;
     struct db *(*db_for)(struct client *c, int id); /* another database by index */
     int part; /* one shard's share of a fanned-out command: counted once, at the origin */
-    int noblock; /* inside EXEC: a blocking command runs as its non-blocking form */
+    int noblock; /* 1: inside EXEC, a blocking command runs as its non-blocking form;
+                  * 2: run by the coordinator, which does the waiting */
+    int would_block;          /* noblock 2: the command found nothing (blk_wait) */
+    long long block_deadline; /* and when its wait ends (0: never) */
+    void *bw;                 /* a remote request that blocked: its waiter (block.c) */
+    int src;                  /* the shard the command came from (this one for local clients) */
     void *ctx;             /* private to db_for */
 };
 
@@ -75,6 +81,7 @@ struct client {
 #define CMD_SORT 0x2000      /* to_sort_for_scripts */
 #define CMD_MULTIKEY_COORD 0x4000 /* keys may be in another db (COPY DB) */
 #define CMD_SUBCTX 0x8000 /* allowed while a RESP2 client is subscribed */
+#define CMD_BLOCKING 0x10000 /* may wait for data (BLPOP...): never delegated */
 
 /* Where a command runs. */
 enum route {
@@ -178,6 +185,9 @@ struct shard {
     int watch_live;        /* some key here is watched */
     uint64_t txn_seq;      /* ids of the transactions this shard starts */
     struct buf txn_h;      /* scratch: the lock hashes of the command being admitted */
+    struct blk_state *bk;  /* clients waiting for keys here (txn/block.c) */
+    int blk_ready;         /* keys got data: serve their waiters after this command */
+    long blocked_clients;  /* this shard's clients in a blocking command (INFO) */
 
     /* connections */
     struct conn *flush_head; /* connections with output to send */

@@ -19,6 +19,7 @@
 #include "../shard/xmsg.h"
 #include "../util/util.h"
 #include "dispatch.h"
+#include "../txn/block.h"
 #include "../txn/txn.h"
 #include "pubsub.h"
 
@@ -163,7 +164,9 @@ int conns_resume_paused(struct shard *sh) {
 
 /* Clients that never time out: as Redis, subscribers and blocked clients
  * (here: held by CLIENT PAUSE or waiting on a coordinated operation). */
-static int timeout_exempt(const struct conn *c) { return c->paused || c->barrier || pubsub_subscribed(c); }
+static int timeout_exempt(const struct conn *c) {
+    return c->paused || c->barrier || c->bwait || pubsub_subscribed(c);
+}
 
 void conns_close_idle(struct shard *sh, long long timeout_s) {
     /* The list is in order of last activity (conn_touch), so the walk stops
@@ -440,6 +443,7 @@ void conn_close(struct conn *c) {
     c->closing = 1;
     pubsub_conn_gone(c);
     multi_conn_reset(c);
+    blk_conn_gone(c);
     /* Shutting the socket down ends the armed multishot recv and any send,
      * whose completions then drop their references. */
     shutdown(c->fd, SHUT_RDWR);
@@ -675,7 +679,21 @@ void conn_fill_hole(struct oseg *s, char *p, size_t len, struct xmsg *ref) {
     s->discard = 0;
     if (keep) merge_around(c, s);
     conn_want_flush(c);
+    if (s->blocking) {
+        s->blocking = 0;
+        blk_hole_filled(c);
+    }
     conn_unref(c);
+}
+
+void conn_block_hole(struct conn *c, struct oseg *hole, int owner) {
+    if (hole->blocking) return;
+    hole->blocking = 1;
+    c->bwait++;
+    c->bhole = hole;
+    c->bshard = owner;
+    c->barrier++;
+    c->sh->blocked_clients++;
 }
 
 /* Queue len bytes at p inside `ref` (referenced until sent) just ahead of
@@ -1055,17 +1073,18 @@ void conn_describe(const struct conn *c, struct buf *b) {
     pubsub_counts(c, &sub, &psub, &ssub);
     char flags[4];
     size_t nf = 0;
+    if (c->bwait) flags[nf++] = 'b';
     if (sub + psub + ssub) flags[nf++] = 'P';
     if (c->no_evict) flags[nf++] = 'e';
     if (!nf) flags[nf++] = 'N';
     flags[nf] = '\0';
     buf_printf(b,
                "id=%lld addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d "
-               "sub=%d psub=%d ssub=%d multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=0 "
+               "sub=%d psub=%d ssub=%d multi=%d qbuf=%zu qbuf-free=%zu argv-mem=0 "
                "multi-mem=0 rbs=%zu rbp=0 obl=%zu oll=%d omem=%zu tot-mem=%zu events=r "
                "cmd=%s user=default redir=-1 resp=%d lib-name=%s lib-ver=%s",
                c->id, conn_addr(c, addr), conn_laddr(c, laddr), c->fd, name, age, idle,
-               flags, c->dbid, sub, psub, ssub, qbuf, qcap - qbuf, qcap,
+               flags, c->dbid, sub, psub, ssub, multi_queued(c), qbuf, qcap - qbuf, qcap,
                c->out.len, c->qh ? 1 : 0, c->qbytes,
                sizeof(*c) + qcap + c->out.cap + c->qbytes, cmdname, c->resp,
                lib_name, lib_ver);

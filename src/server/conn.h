@@ -35,6 +35,7 @@ struct oseg {
     uint8_t discard; /* CLIENT REPLY OFF/SKIP: drop the bytes when filled */
     uint8_t inflight; /* part of the send in flight: must not change */
     _Atomic uint8_t deleg; /* a delegated hole: DELEG_OUT/DELEG_WAIT (xmsg.h) */
+    uint8_t blocking; /* the reply of a blocking command: the client waits */
     char data[OSEG_INLINE];
 };
 
@@ -101,6 +102,9 @@ struct conn {
     uint8_t last_cmd_len;
     struct ps_conn *subs; /* subscriptions (pubsub.c), NULL when never subscribed */
     struct mstate *mx;    /* MULTI queue and watched keys (txn/multi.c), NULL when never used */
+    struct oseg *bhole;   /* while bwait: the hole of the blocking command */
+    int bwait;            /* a blocking command's reply is awaited (0 or 1) */
+    int bshard;           /* the shard keeping its waiter */
 };
 
 /* Room for a formatted address ("ip:port", IPv6 included). */
@@ -158,6 +162,9 @@ int conn_can_delegate(struct conn *c);
 void conn_delegate(struct conn *c, struct oseg *hole);
 /* The owner finished a delegated send the connection asked about. */
 void conn_deleg_done(struct oseg *hole);
+/* The hole holds the reply of a blocking command run on shard `owner`:
+ * the client counts as blocked, its input held, until it is filled. */
+void conn_block_hole(struct conn *c, struct oseg *hole, int owner);
 /* Fill a hole with a reply: bytes inside `ref` (a reply batch, referenced
  * until sent) or, with ref NULL, a malloc'd buffer the segment takes over.
  * Replies up to OSEG_INLINE bytes are copied into the segment instead. */

@@ -22,6 +22,7 @@
 #include "conn.h"
 #include "dispatch.h"
 #include "pubsub.h"
+#include "../txn/block.h"
 #include "../txn/txn.h"
 
 struct coord {
@@ -44,6 +45,10 @@ struct coord {
     struct arg *body;
     int nbody;
     int final_db;
+    /* a blocking command: found nothing and waits (block.h), or runs again
+     * for a waiter (its hole and deadline kept) */
+    int blocked, retry;
+    long long deadline;
     /* SORT's pattern keys (second round): names in pkeys, at pk[i] */
     int round2;
     struct buf pkeys;
@@ -209,11 +214,13 @@ static void coord_finish(struct gather *g) {
     struct coord *k = g->priv;
     struct conn *c = g->conn;
     c->barrier--;
+    if (k->body) multi_unwatch(c); /* EXEC: its watches were checked */
     if (k->t) {
         txn_end(k->t, NULL);
         k->t = NULL;
     }
     struct oseg *hole = g->hole;
+    int blocked = k->blocked;
     struct buf b = buf_take(&k->out);
     coord_free(k);
     for (int s = 0; s < g_nshards; s++) {
@@ -223,7 +230,13 @@ static void coord_finish(struct gather *g) {
     free(g->key_part);
     free(g);
     int closing = c->closing;
-    conn_fill_hole(hole, b.p, b.len, NULL);
+    if (blocked) {
+        /* no reply yet: the client waits, its hole with it */
+        free(b.p);
+        conn_block_hole(c, hole, c->sh->id);
+    } else {
+        conn_fill_hole(hole, b.p, b.len, NULL);
+    }
     /* Finished inside coord_start (every key was here): the parse that
      * started it goes on by itself; resuming would parse its input twice. */
     if (!closing && !c->sh->coord_starting) conn_resume(c);
@@ -437,13 +450,20 @@ static void coord_run(struct gather *g) {
                         .out = &k->out,
                         .cmd = g->cmd,
                         .db_for = coord_db_for,
-                        .ctx = k};
+                        .ctx = k,
+                        .noblock = 2,
+                        .src = sh->id};
     /* a subscriber's own keyspace events go where Redis puts them */
     int watch = pubsub_subscribed(c);
     if (watch) pubsub_watch(sh, NULL, g->hole, &k->out);
     if (k->body) run_exec_body(k, &cl);
     else exec_command(&cl);
     if (watch) pubsub_unwatch(sh);
+    if (cl.would_block) {
+        /* registered with the keys' owners before the locks go */
+        k->blocked = 1;
+        blk_wait_multi(c, g->hole, g->cmd, g->dbid, k->argv, k->argc, k->retry ? k->deadline : cl.block_deadline);
+    }
     int remote = (k->body || (g->cmd->flags & CMD_WRITE)) ? write_back(sh, k, g) : 0;
     /* every store is queued ahead of the release on its shard's ring */
     txn_end(k->t, NULL);
@@ -502,14 +522,15 @@ static void coord_locked(struct txn *t, int dirty, void *arg) {
 
 /* Hold the connection's input, put the reply's hole in its queue, and
  * start the transaction over k's keys. */
-static void coord_begin(struct conn *c, const struct command *cmd, struct coord *k, const uint8_t *watch_shards) {
+static void coord_begin(struct conn *c, const struct command *cmd, struct coord *k, const uint8_t *watch_shards,
+                        struct oseg *hole, int dbid) {
     struct shard *sh = c->sh;
     struct gather *g = calloc(1, sizeof(*g) + sizeof(struct gpart) * (size_t)g_nshards);
     if (!g) abort();
     g->conn = c;
     g->cmd = cmd;
     g->resp = c->resp;
-    g->dbid = c->dbid;
+    g->dbid = dbid;
     g->priv = k;
     g->done = coord_fetched;
     for (int s = 0; s < g_nshards; s++) {
@@ -517,7 +538,7 @@ static void coord_begin(struct conn *c, const struct command *cmd, struct coord 
         g->parts[s].shard = s;
     }
     c->barrier++;
-    g->hole = conn_add_hole(c);
+    g->hole = hole ? hole : conn_add_hole(c);
     struct arg *keys = malloc(sizeof(struct arg) * (size_t)(k->nkeys ? k->nkeys : 1));
     if (!keys) abort();
     for (int i = 0; i < k->nkeys; i++) keys[i] = k->argv[k->key_arg[i]];
@@ -550,7 +571,16 @@ static struct coord *coord_new(struct shard *sh, const struct arg *argv, int arg
 void coord_start(struct conn *c, const struct command *cmd, struct arg *argv, int argc) {
     struct coord *k = coord_new(c->sh, argv, argc, 0);
     find_keys(k, cmd, c->dbid);
-    coord_begin(c, cmd, k, NULL);
+    coord_begin(c, cmd, k, NULL, NULL, c->dbid);
+}
+
+void coord_retry_blocked(struct conn *c, struct oseg *hole, const struct command *cmd, int dbid,
+                         const struct arg *argv, int argc, long long deadline) {
+    struct coord *k = coord_new(c->sh, argv, argc, 0);
+    find_keys(k, cmd, dbid);
+    k->retry = 1;
+    k->deadline = deadline;
+    coord_begin(c, cmd, k, NULL, hole, dbid);
 }
 
 void coord_start_exec(struct conn *c, const struct arg *blobs, int nblobs, const struct arg *keys, const int *kdb,
@@ -580,5 +610,5 @@ void coord_start_exec(struct conn *c, const struct arg *blobs, int nblobs, const
         k->key_db[i] = kdb[i];
     }
     k->nkeys = nkeys;
-    coord_begin(c, command_lookup("exec", 4), k, watch_shards);
+    coord_begin(c, command_lookup("exec", 4), k, watch_shards, NULL, c->dbid);
 }

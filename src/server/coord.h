@@ -15,10 +15,16 @@
 #include "../server.h"
 
 struct conn;
+struct oseg;
 void coord_start(struct conn *c, const struct command *cmd, struct arg *argv, int argc);
 /* EXEC over several shards: the queued commands (multi.c's blobs), the
  * keys they name with their databases, the shards where the client
  * watches keys (bitmap, or NULL), and the database selected after it. */
+/* A blocking command whose waiter heard that a key got data: run it again
+ * as one transaction, its reply going to the waiting hole (it waits again
+ * if another client was faster). */
+void coord_retry_blocked(struct conn *c, struct oseg *hole, const struct command *cmd, int dbid,
+                         const struct arg *argv, int argc, long long deadline);
 void coord_start_exec(struct conn *c, const struct arg *blobs, int nblobs, const struct arg *keys, const int *kdb,
                       int nkeys, const uint8_t *watch_shards, int final_db);
 

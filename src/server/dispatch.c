@@ -24,6 +24,7 @@
 #include "conn.h"
 #include "coord.h"
 #include "pubsub.h"
+#include "../txn/block.h"
 #include "../txn/txn.h"
 
 const char *ERR_SYNTAX = "ERR syntax error";
@@ -509,7 +510,15 @@ static int check_arity(struct conn *c, const struct command *cmd, int argc) {
                     (argc - cmd->first_key) % cmd->key_step != 0;
     if ((cmd->arity > 0 && cmd->arity != argc) || (argc < -cmd->arity) || bad_pairs) {
         char msg[256];
-        snprintf(msg, sizeof(msg), "ERR wrong number of arguments for '%s' command", cmd->name);
+        if (cmd->proc == multi_exec_command) {
+            /* a refused EXEC ends the transaction, as Redis words it */
+            snprintf(msg, sizeof(msg),
+                     "EXECABORT Transaction discarded because of: wrong number of arguments for '%s' command",
+                     cmd->name);
+            multi_discard(c);
+        } else {
+            snprintf(msg, sizeof(msg), "ERR wrong number of arguments for '%s' command", cmd->name);
+        }
         reject(c, cmd, msg);
         return 0;
     }
@@ -558,15 +567,19 @@ static void route_keys(struct conn *c, const struct command *cmd, struct arg *ar
             if (sh->lock_live && !txn_admit_local(c, cmd, argv, argc)) goto out; /* parked */
             struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                                 .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
-                                .cmd = cmd};
+                                .cmd = cmd, .src = sh->id};
             exec_for_conn(c, &cl);
         } else {
             /* a subscriber gets the keyspace events of its command before
              * the reply (a delegated reply could not wait for them) */
             int notify_first = pubsub_subscribed(c);
-            int fd = !notify_first && conn_can_delegate(c) ? c->fd : -1;
+            int blocking = (cmd->flags & CMD_BLOCKING) != 0;
+            int fd = !notify_first && !blocking && conn_can_delegate(c) ? c->fd : -1;
             struct oseg *hole = conn_add_hole(c);
             if (fd >= 0) conn_delegate(c, hole);
+            /* it may wait there: the client counts as blocked until it
+             * has the reply, and its next commands wait too */
+            if (blocking) conn_block_hole(c, hole, target);
             xmsg_send_cmd(sh, target, XC_MAKE(hole, XC_HOLE), cmd, c->dbid,
                           c->resp | (notify_first ? XR_NOTIFY_FIRST : 0), argc, argv, fd);
         }
@@ -630,14 +643,14 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
     if (g_nshards == 1 && cmd->combine != C_FUNC) {
         struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                             .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
-                            .cmd = cmd};
+                            .cmd = cmd, .src = sh->id};
         exec_for_conn(c, &cl);
     } else {
         switch (cmd->route) {
         case R_LOCAL: {
             struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                                 .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
-                                .cmd = cmd};
+                                .cmd = cmd, .src = sh->id};
             exec_for_conn(c, &cl);
             break;
         }
@@ -649,7 +662,7 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
                 /* PUBLISH with subscribers on this shard only: no gather */
                 struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                                     .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
-                                    .cmd = cmd};
+                                    .cmd = cmd, .src = sh->id};
                 exec_for_conn(c, &cl);
                 break;
             }
@@ -660,4 +673,7 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
         }
     }
     if (mode != REPLY_ON || c->reply_mode != REPLY_ON) apply_reply_mode(c, mode, mark);
+    /* clients blocked on keys this command filled are served now, before
+     * the next command (never inside a handler) */
+    if (sh->blk_ready) blk_serve(sh);
 }

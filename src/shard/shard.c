@@ -26,7 +26,9 @@
 #include "../server/conn.h"
 #include "../server/dispatch.h"
 #include "../server/pubsub.h"
+#include "../txn/block.h"
 #include "../txn/lock.h"
+#include "../txn/txn.h"
 #include "../util/crc16.h"
 #include "../util/mem.h"
 #include "../util/util.h"
@@ -84,6 +86,7 @@ int shard_for_key(const char *key, size_t len) {
 int shards_create(int n, const struct config *cfg, int listen_fds[][16], int nlisten) {
     g_nshards = n;
     db_event_hook = notify_keyspace_event;
+    txn_setup();
     g_shards = calloc((size_t)n, sizeof(*g_shards));
     if (!g_shards) return -1;
     slots_assign(n);
@@ -112,6 +115,7 @@ int shards_create(int n, const struct config *cfg, int listen_fds[][16], int nli
         }
         shard_apply_config(sh);
         lock_init(sh);
+        blk_init(sh);
         g_shards[i] = sh;
     }
     for (int a = 0; a < n; a++)
@@ -249,6 +253,14 @@ static void on_cqe(void *ctx, const struct io_cqe *e) {
         xmsg_dsend_done(IO_TAG_PTR(e->tag), e->res);
         break;
     case IO_TIMER:
+        if (IO_TAG_PTR(e->tag)) {
+            /* the blocking commands' timer (block.c) */
+            for (int i = 0; i < t->n; i++) {
+                run_as(t->sh[i]);
+                blk_timeouts(t->sh[i]);
+            }
+            break;
+        }
         for (int i = 0; i < t->n; i++) {
             run_as(t->sh[i]);
             cron(t->sh[i]);
@@ -346,6 +358,11 @@ static void shard_pass(struct shard *sh) {
     xmsg_drain(sh);
     /* work parked on locks released meanwhile runs now, in order */
     if (sh->lock_live && lock_replay_due(sh)) lock_replay(sh);
+    /* clients waiting for keys that got data, and those whose wait ended */
+    if (blk_pending(sh)) {
+        blk_serve(sh);
+        blk_resume(sh);
+    }
     conns_rearm(sh);
     conns_resume_paused(sh);
     flush_conns(sh);
@@ -358,7 +375,7 @@ static void shard_pass(struct shard *sh) {
 /* Work left that must not wait for a completion. */
 static int shard_busy(struct shard *sh) {
     return xmsg_backlogged(sh) || sh->flush_head || sh->bulk_head || sh->rearm_n || evict_running(sh) ||
-           (sh->lock_live && lock_replay_due(sh));
+           (sh->lock_live && lock_replay_due(sh)) || sh->blk_ready;
 }
 
 /* Rounds of passes over a thread's shards in one iteration: a request one

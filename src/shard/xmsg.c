@@ -22,6 +22,7 @@
 #include "../server/conn.h"
 #include "../server/dispatch.h"
 #include "../server/pubsub.h"
+#include "../txn/block.h"
 #include "../txn/txn.h"
 #include "../util/mem.h"
 #include "xring.h"
@@ -79,6 +80,16 @@ void xmsg_send_cmd(struct shard *sh, int dst, uint64_t cookie, const struct comm
         put_u64(b, argv[i].len);
         buf_put(b, argv[i].p, argv[i].len);
     }
+    m->n++;
+}
+
+void xmsg_send_reply(struct shard *sh, int dst, uint64_t cookie, const char *p, size_t len) {
+    struct xmsg *m = batch_for(sh, dst);
+    buf_reserve(&m->body, 17 + len);
+    buf_putc(&m->body, E_REP);
+    put_u64(&m->body, cookie);
+    put_u64(&m->body, len);
+    buf_put(&m->body, p, len);
     m->n++;
 }
 
@@ -231,7 +242,15 @@ void xmsg_dsend_done(void *ent, int res) {
     dsend_finish(sh, e);
 }
 
-static const char *run_request(struct shard *sh, int src, const char *p, int delegated, int replay);
+static const char *run_request_entry(struct shard *sh, int src, const char *p, int delegated, int replay);
+
+/* Run a request entry, then serve the clients blocked on keys it filled
+ * (once its reply entry is complete: serving appends to the batches). */
+static const char *run_request(struct shard *sh, int src, const char *p, int delegated, int replay) {
+    p = run_request_entry(sh, src, p, delegated, replay);
+    if (sh->blk_ready) blk_serve(sh);
+    return p;
+}
 
 /* A parked request's keys are free: run the copy kept of it. */
 static void replay_request(struct shard *sh, struct park *pk) {
@@ -246,7 +265,7 @@ static void replay_request(struct shard *sh, struct park *pk) {
  * While a transaction holds locks here, a request wanting its keys is
  * parked instead (a copy of the entry, from its type byte) and run again
  * by lock_replay once they are free (`replay`). */
-static const char *run_request(struct shard *sh, int src, const char *p, int delegated, int replay) {
+static const char *run_request_entry(struct shard *sh, int src, const char *p, int delegated, int replay) {
     const char *start = p - 1;
     uint64_t cookie = get_u64(&p);
     int fd = delegated ? (int)get_u32(&p) : -1;
@@ -288,10 +307,16 @@ static const char *run_request(struct shard *sh, int src, const char *p, int del
     put_u64(b, 0);
     struct client cl = {.sh = sh, .conn = NULL, .db = &sh->dbs[dbid], .dbid = dbid, .resp = resp,
                         .argc = argc, .argv = argv, .out = b, .cmd = cmd,
-                        .part = XC_KIND(cookie) != XC_HOLE};
+                        .part = XC_KIND(cookie) != XC_HOLE, .src = src};
     if (notify_first) pubsub_watch(sh, NULL, NULL, b);
     exec_command(&cl);
     if (notify_first) pubsub_unwatch(sh);
+    if (cl.bw) {
+        /* it waits for data: its reply comes later (block.h) */
+        b->len = entry_at;
+        blk_park_remote(sh, cl.bw, src, cookie);
+        return p;
+    }
     uint64_t len = b->len - len_at - 8;
     if (fd >= 0 && len <= DELEG_MAX) {
         const char *r = b->p + len_at + 8;
@@ -347,6 +372,9 @@ static const char *take_reply(struct xmsg *m, const char *p) {
         break;
     case XC_TXN:
         txn_lock_reply(ptr, p, len);
+        break;
+    case XC_BLK:
+        blk_ready_reply(tl_shard, (uint64_t)(uintptr_t)ptr >> 3);
         break;
     default:
         break;

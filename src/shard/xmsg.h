@@ -40,6 +40,7 @@ enum {
     XC_SINK = 2, /* reply not wanted */
     XC_DONE = 3, /* delegated send done */
     XC_TXN = 4,  /* a transaction's lock request (txn.h) */
+    XC_BLK = 5,  /* a key a blocked client waits on got data (block.h); the "pointer" is its id << 3 */
 };
 enum { DELEG_OUT = 1, DELEG_WAIT = 2 };
 /* Added to a request's resp byte: the client is a subscriber, send the
@@ -65,6 +66,9 @@ struct xmsg {
  * send the reply on that socket itself (a delegated hole, see above). */
 void xmsg_send_cmd(struct shard *sh, int dst, uint64_t cookie, const struct command *cmd, int dbid, int resp,
                    int argc, const struct arg *argv, int fd);
+/* Queue a reply entry (len bytes at p) for the origin's cookie, outside
+ * the request that asked for it (a blocked client served later). */
+void xmsg_send_reply(struct shard *sh, int dst, uint64_t cookie, const char *p, size_t len);
 /* The shard that issued a delegated send (its IO_DSEND tag). */
 struct shard *xmsg_dsend_owner(const void *ent);
 /* Completion of a delegated send (IO_DSEND), run as its owner shard. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../server.h"
+#include "block.h"
 #include "../util/util.h"
 
 struct lockent {
@@ -413,11 +414,21 @@ int watch_dirty(struct shard *sh, long long client) {
 }
 
 void lock_key_changed(struct shard *sh, int dbid, const char *key, size_t len) {
+    blk_key_changed(sh, dbid, key, len);
     if (!sh->watch_live) return;
     struct lock_state *l = sh->lk;
     struct watchent *e = went_find(l, lock_hash(dbid, key, len), dbid, key, len);
     if (!e) return;
-    for (int j = 0; j < e->nreg; j++) e->reg[j].dirty = 1;
+    for (int j = 0; j < e->nreg; j++) {
+        struct wreg *r = &e->reg[j];
+        if (r->expired) {
+            /* Redis 7.0: a key already expired at WATCH counts as absent;
+             * its deletion is no change, anything that brings it back is */
+            struct kv *o = dbid >= 0 && dbid < sh->ndb ? key_peek(&sh->dbs[dbid], key, len) : NULL;
+            if (!o || kv_expired(o)) continue; /* (its "expired" event comes just before it goes) */
+        }
+        r->dirty = 1;
+    }
 }
 
 void watch_db_replaced(struct shard *sh, struct db *db, struct db *other) {

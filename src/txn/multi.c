@@ -98,6 +98,15 @@ int multi_queue(struct conn *c, const struct command *cmd, struct arg *argv, int
     if (is_cmd(cmd, "exec") || is_cmd(cmd, "discard") || is_cmd(cmd, "multi") || is_cmd(cmd, "watch") ||
         is_cmd(cmd, "quit") || is_cmd(cmd, "reset"))
         return 0;
+    if (is_cmd(cmd, "shutdown") || is_cmd(cmd, "save") || is_cmd(cmd, "sync") || is_cmd(cmd, "psync")) {
+        /* Redis's no-multi commands */
+        const char *msg = "ERR Command not allowed inside a transaction";
+        stats_count_error(c->sh, msg);
+        c->sh->cmdstat[cmd->id].rejected++;
+        reply_error(&c->out, msg);
+        m->abort = 1;
+        return 1;
+    }
     if (m->n == m->cap) {
         m->cap = m->cap ? m->cap * 2 : 8;
         m->blob_off = realloc(m->blob_off, sizeof(size_t) * (size_t)m->cap);
@@ -117,6 +126,15 @@ int multi_queue(struct conn *c, const struct command *cmd, struct arg *argv, int
 
 void multi_flag_error(struct conn *c) {
     if (c->mx && c->mx->in_multi) c->mx->abort = 1;
+}
+
+static void unwatch_all(struct conn *c);
+
+/* EXEC is over, whichever way it ran: the transaction and watches end. */
+static void discard(struct mstate *m);
+static void exec_done(struct conn *c) {
+    unwatch_all(c);
+    discard(c->mx);
 }
 
 static void discard(struct mstate *m) {
@@ -177,6 +195,12 @@ static void unwatch_all(struct conn *c) {
     buf_free(&m->wbytes);
 }
 
+void multi_unwatch(struct conn *c) { unwatch_all(c); }
+
+void multi_discard(struct conn *c) {
+    if (c->mx && c->mx->in_multi) exec_done(c);
+}
+
 void multi_conn_reset(struct conn *c) {
     if (!c->mx) return;
     unwatch_all(c);
@@ -186,11 +210,6 @@ void multi_conn_reset(struct conn *c) {
     c->mx = NULL;
 }
 
-/* EXEC is over, whichever way it ran: the transaction and watches end. */
-static void exec_done(struct conn *c) {
-    unwatch_all(c);
-    discard(c->mx);
-}
 
 void multi_command(struct client *c) {
     struct mstate *m = mstate_of(c->conn);
@@ -311,7 +330,7 @@ static struct arg *body_args(struct conn *c, struct mstate *m, int *final_db) {
         memcpy(p + 4, &(uint32_t){(uint32_t)dbid}, 4);
         const struct command *cmd = command_by_id((int)get_u32(p));
         if (cmd->proc == select_command && get_u32(p + 8) == 2) {
-            const char *a = p + 12;
+            const char *a = p + 12 + 4 + get_u32(p + 12); /* past the name */
             uint32_t l = get_u32(a);
             long long v;
             if (str_to_ll(a + 4, l, &v) && v >= 0 && v < c->sh->ndb) dbid = (int)v;
@@ -431,9 +450,11 @@ void multi_exec_command(struct client *c) {
         k->dbid = final_db;
         exec_done(k);
     } else {
-        /* several shards: lock them all, run here on copies, write back */
+        /* several shards: lock them all, run here on copies, write back;
+         * the watches stay until the owners have checked them (coord
+         * ends them, multi_unwatch) */
         coord_start_exec(k, blobs, m->n, keys, kdb, nkeys, m->nw ? wat : NULL, final_db);
-        exec_done(k);
+        discard(m);
     }
 out:
     free(on);

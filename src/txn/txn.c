@@ -34,8 +34,7 @@ static const struct command *internal(const char *name) {
     return c;
 }
 
-static void lookup_internals(void) {
-    if (cmd_lock) return;
+void txn_setup(void) {
     cmd_lock = internal("__lock");
     cmd_unlock = internal("__unlock");
     cmd_txrun = internal("__txrun");
@@ -103,7 +102,6 @@ void txn_lock_reply(struct txn *t, const char *data, size_t len) {
 
 struct txn *txn_begin(struct shard *sh, const struct arg *keys, const int *dbs, int n, long long client,
                       const uint8_t *watch_shards, void (*granted)(struct txn *t, int dirty, void *arg), void *arg) {
-    lookup_internals();
     struct txn *t = calloc(1, sizeof(*t));
     if (!t) abort();
     t->want = calloc((size_t)g_nshards, 1);
@@ -197,7 +195,6 @@ static int exec_hashes(struct shard *sh, const struct arg *argv, int argc) {
 
 int txn_admit_request(struct shard *sh, int src, const struct command *cmd, int dbid, const struct arg *argv,
                       int argc, size_t len, struct park **p) {
-    lookup_internals();
     uint64_t take = 0;
     int all = 0, n = 0;
     if (cmd == cmd_lock) {

@@ -89,6 +89,12 @@ void multi_flag_error(struct conn *c);
 /* The connection goes away or RESETs: drop its transaction and watches. */
 void multi_conn_reset(struct conn *c);
 int multi_active(const struct conn *c);
+/* Drop c's watches (an EXEC over several shards, once it has run). */
+void multi_unwatch(struct conn *c);
+/* Prepare the layer (main thread, after the command table). */
+void txn_setup(void);
+/* End c's MULTI, if any, and its watches (a refused EXEC). */
+void multi_discard(struct conn *c);
 int multi_queued(const struct conn *c);
 
 #endif

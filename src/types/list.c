@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../db/quicklist.h"
+#include "../txn/block.h"
 #include "../server/cmdutil.h"
 #include "../server/commands.h"
 
@@ -658,23 +659,27 @@ int lmpop_keys(const struct arg *argv, int argc, int *pos, int max) {
     return k;
 }
 
-void lmpop_command(struct client *c) {
+/* LMPOP, and BLMPOP with its timeout before numkeys (argv shifted by
+ * `at`); deadline -1: never blocks. */
+static void lmpop_generic(struct client *c, int at, long long deadline) {
     long long numkeys, count = -1;
     int where, bad;
-    if (!str_to_ll(c->argv[1].p, c->argv[1].len, &numkeys) || numkeys <= 0) {
+    const struct arg *argv = c->argv + at;
+    int argc = c->argc - at;
+    if (!str_to_ll(argv[1].p, argv[1].len, &numkeys) || numkeys <= 0) {
         reply_err(c, "ERR numkeys should be greater than 0");
         return;
     }
-    if (numkeys > c->argc - 3) {
+    if (numkeys > argc - 3) {
         reply_err(c, ERR_SYNTAX);
         return;
     }
     int where_at = 2 + (int)numkeys;
-    if (!parse_where(c, &c->argv[where_at], &where)) return;
-    for (int j = where_at + 1; j < c->argc; j++) {
-        if (count == -1 && ARG_IS(c->argv[j], "count") && j + 1 < c->argc) {
+    if (!parse_where(c, &argv[where_at], &where)) return;
+    for (int j = where_at + 1; j < argc; j++) {
+        if (count == -1 && ARG_IS(argv[j], "count") && j + 1 < argc) {
             j++;
-            if (!str_to_ll(c->argv[j].p, c->argv[j].len, &count) || count <= 0) {
+            if (!str_to_ll(argv[j].p, argv[j].len, &count) || count <= 0) {
                 reply_err(c, "ERR count should be greater than 0");
                 return;
             }
@@ -685,7 +690,7 @@ void lmpop_command(struct client *c) {
     }
     if (count == -1) count = 1;
     for (int k = 0; k < numkeys; k++) {
-        const struct arg *key = &c->argv[2 + k];
+        const struct arg *key = &argv[2 + k];
         struct kv *o = list_lookup(c, key, 1, &bad);
         if (bad) return;
         if (!o) continue;
@@ -694,5 +699,68 @@ void lmpop_command(struct client *c) {
         pop_count_reply(c, o, key, where, count);
         return;
     }
-    reply_null_array(c->out, c->resp);
+    if (deadline >= 0) blk_wait(c, deadline);
+    else reply_null_array(c->out, c->resp);
+}
+
+void lmpop_command(struct client *c) { lmpop_generic(c, 0, -1); }
+
+/* BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count] */
+void blmpop_command(struct client *c) {
+    long long deadline;
+    if (!blk_parse_timeout(c, &c->argv[1], &deadline)) return;
+    lmpop_generic(c, 1, deadline);
+}
+
+int blmpop_keys(const struct arg *argv, int argc, int *pos, int max) {
+    int n = argc > 1 ? lmpop_keys(argv + 1, argc - 1, pos, max) : 0;
+    for (int i = 0; i < n; i++) pos[i]++;
+    return n;
+}
+
+/* ---- blocking pops ---- */
+
+/* BLPOP/BRPOP key [key ...] timeout */
+static void bpop_generic(struct client *c, int where) {
+    long long deadline;
+    int bad;
+    if (!blk_parse_timeout(c, &c->argv[c->argc - 1], &deadline)) return;
+    for (int k = 1; k < c->argc - 1; k++) {
+        const struct arg *key = &c->argv[k];
+        struct kv *o = list_lookup(c, key, 1, &bad);
+        if (bad) return;
+        if (!o) continue;
+        reply_array(c->out, 2);
+        reply_bulk(c->out, key->p, key->len);
+        list_pop(c, o, where, NULL);
+        NOTIFY(c, NOTIFY_LIST, where == HEAD ? "lpop" : "rpop", key);
+        list_done(c, o, key);
+        return;
+    }
+    blk_wait(c, deadline);
+}
+
+void blpop_command(struct client *c) { bpop_generic(c, HEAD); }
+void brpop_command(struct client *c) { bpop_generic(c, TAIL); }
+
+/* BLMOVE/BRPOPLPUSH: LMOVE, or wait while the source is empty. */
+static void blmove_generic(struct client *c, int from, int to, const struct arg *timeout) {
+    long long deadline;
+    int bad;
+    if (!blk_parse_timeout(c, timeout, &deadline)) return;
+    struct kv *src = list_lookup(c, &c->argv[1], 1, &bad);
+    if (bad) return;
+    if (!src) {
+        blk_wait(c, deadline);
+        return;
+    }
+    lmove_generic(c, from, to);
+}
+
+void brpoplpush_command(struct client *c) { blmove_generic(c, TAIL, HEAD, &c->argv[3]); }
+
+void blmove_command(struct client *c) {
+    int from, to;
+    if (!parse_where(c, &c->argv[3], &from) || !parse_where(c, &c->argv[4], &to)) return;
+    blmove_generic(c, from, to, &c->argv[5]);
 }

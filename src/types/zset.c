@@ -25,6 +25,7 @@
 
 #include "../db/listpack.h"
 #include "../db/skiplist.h"
+#include "../txn/block.h"
 #include "../server/cmdutil.h"
 #include "../server/commands.h"
 #include "../util/glob.h"
@@ -940,7 +941,7 @@ void zremrangebylex_command(struct client *c) { zremrange_generic(c, RT_LEX); }
 /* Redis's genericZpopCommand over keys[0..nkeys-1]: pop from the first
  * non-empty zset. count -1 = a single pop; emitkey (ZMPOP) adds the key. */
 static void zpop_generic(struct client *c, const struct arg *keys, int nkeys, int max, int emitkey, long long count,
-                         int nested, int nil_when_empty) {
+                         int nested, int nil_when_empty, long long deadline) {
     struct kv *o = NULL;
     const struct arg *key = NULL;
     for (int i = 0; i < nkeys && !o; i++) {
@@ -950,7 +951,8 @@ static void zpop_generic(struct client *c, const struct arg *keys, int nkeys, in
         if (bad) return;
     }
     if (!o) {
-        if (nil_when_empty) reply_null_array(c->out, c->resp);
+        if (deadline >= 0) blk_wait(c, deadline);
+        else if (nil_when_empty) reply_null_array(c->out, c->resp);
         else reply_array(c->out, 0);
         return;
     }
@@ -961,7 +963,11 @@ static void zpop_generic(struct client *c, const struct arg *keys, int nkeys, in
     if (count == -1) count = 1;
     long long llen = (long long)zs_len(o);
     long long n = count > llen ? llen : count;
-    if (!nested) {
+    if (!nested && emitkey) {
+        /* BZPOPMIN/BZPOPMAX: key, member, score */
+        reply_array(c->out, 1 + n * 2);
+        reply_bulk(c->out, key->p, key->len);
+    } else if (!nested) {
         reply_array(c->out, n * 2);
     } else if (emitkey) {
         reply_array(c->out, 2);
@@ -1000,8 +1006,18 @@ static void zpop_minmax(struct client *c, int max) {
     }
     long long count = -1;
     if (c->argc == 3 && !arg_positive(c, &c->argv[2], &count, NULL)) return;
-    zpop_generic(c, &c->argv[1], 1, max, 0, count, c->resp > 2 && count != -1, 0);
+    zpop_generic(c, &c->argv[1], 1, max, 0, count, c->resp > 2 && count != -1, 0, -1);
 }
+
+/* BZPOPMIN/BZPOPMAX key [key ...] timeout */
+static void bzpop_minmax(struct client *c, int max) {
+    long long deadline;
+    if (!blk_parse_timeout(c, &c->argv[c->argc - 1], &deadline)) return;
+    zpop_generic(c, &c->argv[1], c->argc - 2, max, 1, -1, 0, 1, deadline);
+}
+
+void bzpopmin_command(struct client *c) { bzpop_minmax(c, 0); }
+void bzpopmax_command(struct client *c) { bzpop_minmax(c, 1); }
 
 void zpopmin_command(struct client *c) { zpop_minmax(c, 0); }
 void zpopmax_command(struct client *c) { zpop_minmax(c, 1); }
@@ -1016,32 +1032,51 @@ static int arg_range(struct client *c, const struct arg *a, long long min, long 
     return 1;
 }
 
-void zmpop_command(struct client *c) {
+/* ZMPOP, and BZMPOP with its timeout before numkeys (argv shifted by
+ * `at`); deadline -1: never blocks. */
+static void zmpop_generic(struct client *c, int at, long long deadline) {
     long long numkeys, count = -1;
     int max = 0;
-    if (!arg_range(c, &c->argv[1], 1, LLONG_MAX, &numkeys, "ERR numkeys should be greater than 0")) return;
+    const struct arg *argv = c->argv + at;
+    int argc = c->argc - at;
+    if (!arg_range(c, &argv[1], 1, LLONG_MAX, &numkeys, "ERR numkeys should be greater than 0")) return;
     long long where = 2 + numkeys;
-    if (where >= c->argc) {
+    if (where >= argc) {
         reply_err(c, ERR_SYNTAX);
         return;
     }
-    if (ARG_IS(c->argv[where], "min")) max = 0;
-    else if (ARG_IS(c->argv[where], "max")) max = 1;
+    if (ARG_IS(argv[where], "min")) max = 0;
+    else if (ARG_IS(argv[where], "max")) max = 1;
     else {
         reply_err(c, ERR_SYNTAX);
         return;
     }
-    for (long long j = where + 1; j < c->argc; j++) {
-        if (count == -1 && ARG_IS(c->argv[j], "count") && j + 1 < c->argc) {
+    for (long long j = where + 1; j < argc; j++) {
+        if (count == -1 && ARG_IS(argv[j], "count") && j + 1 < argc) {
             j++;
-            if (!arg_range(c, &c->argv[j], 1, LLONG_MAX, &count, "ERR count should be greater than 0")) return;
+            if (!arg_range(c, &argv[j], 1, LLONG_MAX, &count, "ERR count should be greater than 0")) return;
         } else {
             reply_err(c, ERR_SYNTAX);
             return;
         }
     }
     if (count == -1) count = 1;
-    zpop_generic(c, &c->argv[2], (int)numkeys, max, 1, count, 1, 1);
+    zpop_generic(c, &argv[2], (int)numkeys, max, 1, count, 1, 1, deadline);
+}
+
+void zmpop_command(struct client *c) { zmpop_generic(c, 0, -1); }
+
+/* BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] */
+void bzmpop_command(struct client *c) {
+    long long deadline;
+    if (!blk_parse_timeout(c, &c->argv[1], &deadline)) return;
+    zmpop_generic(c, 1, deadline);
+}
+
+int bzmpop_keys(const struct arg *argv, int argc, int *pos, int max) {
+    int n = argc > 1 ? zmpop_keys(argv + 1, argc - 1, pos, max) : 0;
+    for (int i = 0; i < n; i++) pos[i]++;
+    return n;
 }
 
 /* --------------------------------------------------------- set operations */

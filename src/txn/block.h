@@ -1,0 +1,77 @@
+/*
+ * block.h - blocking commands (BLPOP, BRPOP, BRPOPLPUSH, BLMOVE, BLMPOP,
+ * BZPOPMIN, BZPOPMAX, BZMPOP): clients parked until a key has data.
+ *
+ * A client waits where its keys are:
+ * - All of its keys on one shard (the common case, a worker on one queue):
+ *   the owner keeps the waiter in a FIFO per key and, after the command or
+ *   EXEC that made a key non-empty (lock_key_changed marks it ready), runs
+ *   the command again for the waiters in order until the key is empty. The
+ *   reply fills the hole the client's shard left for it (a remote request)
+ *   or a hole made at blocking time (a local one). First come, first
+ *   served; each element to one client.
+ * - Keys on several shards (or BLMOVE to another shard): the command runs
+ *   through the coordinator as one transaction; if it finds nothing, the
+ *   client's shard registers it, before the locks are released, with every
+ *   key's owner as a watcher (`__bwatch`), so no push can slip between the
+ *   look and the registration. An owner whose key gets data tells the
+ *   client's shard (`__bready`), which runs the command again the same way;
+ *   it blocks again if another client was faster.
+ * Timeouts are kept by the shard holding the waiter, on a timer of their
+ * own (millisecond precision whatever hz is). Inside EXEC a blocking
+ * command runs as its non-blocking form (client.noblock).
+ */
+#ifndef TXN_BLOCK_H
+#define TXN_BLOCK_H
+
+#include "../server.h"
+
+struct conn;
+struct oseg;
+
+void blk_init(struct shard *sh);
+
+/* Parse a blocking command's timeout argument (seconds, decimals allowed)
+ * into an absolute deadline in ms (0: forever). Replies the error and
+ * returns 0 when it is not valid. */
+int blk_parse_timeout(struct client *c, const struct arg *a, long long *deadline);
+/* The handler found nothing to pop: reply as the non-blocking form would
+ * (a null array) inside EXEC, else park the client until `deadline`. */
+void blk_wait(struct client *c, long long deadline);
+
+/* A key changed (lock_key_changed): if clients wait on it, serve them once
+ * the current command is over. */
+void blk_key_changed(struct shard *sh, int dbid, const char *key, size_t len);
+/* Serve the clients of keys that became ready (after each command, from
+ * the loop, never inside a handler). */
+void blk_serve(struct shard *sh);
+/* Time out waiters whose deadline passed (the blocking timer fired). */
+void blk_timeouts(struct shard *sh);
+/* End the wait of the client whose reply goes to hole `cookie` of shard
+ * src with its timeout reply (error: the UNBLOCKED error). Returns 1 if it
+ * waited here. */
+int blk_cancel(struct shard *sh, int src, uint64_t cookie, int error);
+/* Forget the owner-side registrations (BW_NOTIFY) of src's waiter id. */
+void blk_cancel_notify(struct shard *sh, int src, uint64_t id);
+/* The connection closes: end its wait. */
+void blk_conn_gone(struct conn *c);
+/* CLIENT UNBLOCK: end c's wait, wherever it is kept. 1 if it waited. */
+int blk_unblock_conn(struct conn *c, int error);
+/* c's blocking reply arrived: it no longer waits. */
+void blk_hole_filled(struct conn *c);
+/* Serving or resuming left to do (from the loop). */
+int blk_pending(const struct shard *sh);
+/* Resume the input of clients whose wait ended. */
+void blk_resume(struct shard *sh);
+/* A remote request blocked (client.bw set by blk_wait): keep where its
+ * reply goes. */
+void blk_park_remote(struct shard *sh, void *bw, int src, uint64_t cookie);
+
+/* The coordinator ran a blocking command for c and found nothing: wait on
+ * the shards owning its keys (sends __bwatch; call before the locks go). */
+void blk_wait_multi(struct conn *c, struct oseg *hole, const struct command *cmd, int dbid, const struct arg *argv,
+                    int argc, long long deadline);
+/* An owner says a key of waiter `id` has data (cookie kind XC_BLK). */
+void blk_ready_reply(struct shard *sh, uint64_t id);
+
+#endif

@@ -1,0 +1,1701 @@
+/*
+ * test_txn_stress.c - concurrency stress test for cross-shard atomicity.
+ *
+ * Usage: test_txn_stress [--shards N] HOST PORT [SEED] [SCENARIO ...]
+ *
+ * Runs against an already running server speaking RESP (run_pipeline.sh
+ * starts one and passes HOST PORT [SEED]). Several threads, one hiredis
+ * connection each, hammer keys that live on different shards; when they are
+ * done, invariants that any atomic implementation keeps are checked.
+ *
+ * Keys are picked by their Redis Cluster hash slot (CRC16/XMODEM of the key
+ * or its {tag}, mod 16384) so that with N shards, where shard i owns the
+ * slots s with s*N/16384 == i, they land on the shards each scenario wants.
+ * N comes from --shards or the TEST_SHARDS environment variable (default 4);
+ * against a server with fewer shards the test is still valid, only less
+ * spread out.
+ *
+ * Scenarios (all by default; a group name selects its members; SCENARIO
+ * arguments or TXN_STRESS_SCENARIOS="a,b" pick some):
+ *   movers:   lmove  4,000 unique elements LMOVEd from one list to 4 lists on
+ *                    other shards by 4 threads while 2 threads RPOPLPUSH some
+ *                    back: every element exactly once in the union, list
+ *                    lengths match the replies the clients got
+ *             smove  1,000 members SMOVEd out of one set by 4 threads at once
+ *                    (each member moved by exactly one of them, into that
+ *                    one's set), then moved at random among 4 sets: every
+ *                    member in exactly one set
+ *             rename one value RENAMEd at random among 8 keys by 4 threads:
+ *                    exactly one key holds it at the end
+ *   money:    money  MULTI/DECRBY/INCRBY/EXEC transfers among 8 accounts
+ *                    while 2 auditors MGET them all: the sum is always 8000,
+ *                    final balances equal 1000 + the committed transfers
+ *   watch:    watch  WATCH/GET/MULTI/SET/EXEC increments of one counter by 4
+ *                    threads, retried when EXEC answers nil: exactly 2000
+ *             watch-multishard  the same with an INCR of a key on another
+ *                    shard in each transaction: both end at 2000, and each
+ *                    EXEC's INCR result equals the SET value
+ *   blocking: blpop  3 producers LPUSH 3 x 3,000 unique items to 2 lists on
+ *                    different shards, 3 consumers BLPOP both, 1 consumer
+ *                    BRPOPs one: every item received exactly once, lists empty
+ *             blmove the same with 3 consumers BLMOVE q done (done on another
+ *                    shard): done holds every item exactly once
+ *
+ * Each scenario stops its threads at a deadline (TXN_STRESS_SECONDS, default
+ * 10) and an I/O timeout of 5 s keeps a silent server from hanging a thread.
+ * Where the invariant holds for whatever got done (lmove, smove, rename,
+ * money) reaching the deadline is only noted; watch and the blocking
+ * scenarios must finish their work in time. An error reply a scenario does
+ * not expect (an unknown command, say) fails that scenario and stops its
+ * threads. A watchdog ends the whole run if it goes on far longer than the
+ * deadlines allow.
+ *
+ * Run:
+ *   TEST_SHARDS=4 TEST_PIPELINE_BIN=/tmp/test_txn_stress \
+ *       tests/c/run_pipeline.sh src/redis-shard 4
+ *   To check the test itself against a stock Redis, give run_pipeline.sh a
+ *   copy named redis-server (Debian's /usr/bin/redis-server is a symlink that
+ *   realpath turns into redis-check-rdb):
+ *     cp /usr/bin/redis-check-rdb /tmp/redis-server
+ *     TEST_PIPELINE_BIN=/tmp/test_txn_stress tests/c/run_pipeline.sh /tmp/redis-server 4
+ *
+ * One summary line per scenario; the last line printed is
+ * "P passed, F failed"; the exit status is non-zero if anything failed.
+ *
+ * Build:
+ *   gcc -std=gnu11 -O2 -g -Wall -Wextra -pthread tests/c/test_txn_stress.c \
+ *       -lhiredis -o /tmp/test_txn_stress
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hiredis/hiredis.h>
+
+#define NSLOTS 16384
+#define IO_TIMEOUT_S 5
+#define MAX_PROBLEM_LINES 12 /* FAIL lines printed per scenario; the rest are only counted */
+#define KEYLEN 64
+
+static const char *g_host;
+static int g_port;
+static int g_nshards = 4;
+static unsigned long long g_seed;
+static double g_scen_seconds = 10.0;
+
+/* State of the scenario being run. */
+static const char *g_scen;
+static double g_deadline; /* CLOCK_MONOTONIC seconds */
+static atomic_int g_stop; /* a thread hit something fatal: everyone winds down */
+static atomic_int g_deadline_hit;
+static atomic_int g_workers_left; /* threads of the "driving" kind still running */
+static atomic_int g_problems;
+static atomic_int g_printed; /* FAIL lines printed since the threads (or the final checks) began */
+static pthread_mutex_t g_print_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static volatile sig_atomic_t g_passed, g_failed, g_total;
+
+/* ------------------------------------------------------------------------ */
+/* Small helpers                                                             */
+/* ------------------------------------------------------------------------ */
+
+static double now_sec(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *xcalloc(size_t n, size_t sz) {
+    void *p = calloc(n ? n : 1, sz ? sz : 1);
+    if (!p) {
+        fprintf(stderr, "out of memory\n");
+        abort();
+    }
+    return p;
+}
+
+/* xorshift64*, one state per thread */
+typedef struct {
+    uint64_t s;
+} rng_t;
+
+static void rng_init(rng_t *r, uint64_t stream) {
+    r->s = (g_seed + 1) * 0x9E3779B97F4A7C15ULL ^ (stream + 1) * 0xD1B54A32D192ED03ULL;
+    if (!r->s) r->s = 1;
+}
+
+static uint64_t rng_next(rng_t *r) {
+    uint64_t x = r->s;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    r->s = x;
+    return x * 0x2545F4914F6CDD1DULL;
+}
+
+static int rng_below(rng_t *r, int n) { return (int)(rng_next(r) % (uint64_t)n); }
+
+static char g_last_problem[768]; /* the same message from several threads is printed once */
+
+/* A FAIL line for the running scenario (only the first few are printed). */
+static void problem(const char *fmt, ...) {
+    atomic_fetch_add(&g_problems, 1);
+    int n = atomic_fetch_add(&g_printed, 1) + 1;
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&g_print_mu);
+    if (n <= MAX_PROBLEM_LINES && strcmp(msg, g_last_problem) != 0) {
+        printf("FAIL %s: %s\n", g_scen, msg);
+        if (n == MAX_PROBLEM_LINES) printf("FAIL %s: (further problems only counted)\n", g_scen);
+        memcpy(g_last_problem, msg, sizeof(msg));
+    }
+    pthread_mutex_unlock(&g_print_mu);
+}
+
+static void note(const char *fmt, ...) {
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&g_print_mu);
+    printf("  %s: %s\n", g_scen, msg);
+    pthread_mutex_unlock(&g_print_mu);
+}
+
+/* The threads are done: the final checks get their own quota of FAIL lines. */
+static void final_checks(void) {
+    atomic_store(&g_printed, 0);
+    g_last_problem[0] = '\0';
+}
+
+/* A problem that makes going on pointless: every thread of the scenario stops. */
+#define fatal(...)                                                                                           \
+    do {                                                                                                     \
+        problem(__VA_ARGS__);                                                                                \
+        atomic_store(&g_stop, 1);                                                                            \
+    } while (0)
+
+/* True once the threads of the scenario should stop. */
+static int should_stop(void) {
+    if (atomic_load(&g_stop)) return 1;
+    if (now_sec() > g_deadline) {
+        atomic_store(&g_deadline_hit, 1);
+        return 1;
+    }
+    return 0;
+}
+
+/* Printable, truncated description of a reply. */
+static const char *rdesc(const redisReply *r, char *out, size_t outsz) {
+    if (!r) {
+        snprintf(out, outsz, "(no reply)");
+        return out;
+    }
+    switch (r->type) {
+    case REDIS_REPLY_STATUS:
+        snprintf(out, outsz, "status \"%.80s\"", r->str);
+        break;
+    case REDIS_REPLY_ERROR:
+        snprintf(out, outsz, "error \"%.120s\"", r->str);
+        break;
+    case REDIS_REPLY_INTEGER:
+        snprintf(out, outsz, "integer %lld", r->integer);
+        break;
+    case REDIS_REPLY_NIL:
+        snprintf(out, outsz, "nil");
+        break;
+    case REDIS_REPLY_STRING:
+        snprintf(out, outsz, "bulk \"%.80s\"", r->str);
+        break;
+    case REDIS_REPLY_ARRAY: {
+        size_t o = (size_t)snprintf(out, outsz, "array of %zu [", r->elements);
+        for (size_t i = 0; i < r->elements && i < 4 && o < outsz; i++) {
+            const redisReply *e = r->element[i];
+            const char *sep = i ? ", " : "";
+            if (e->type == REDIS_REPLY_STRING || e->type == REDIS_REPLY_STATUS ||
+                e->type == REDIS_REPLY_ERROR)
+                o += (size_t)snprintf(out + o, outsz - o, "%s\"%.30s\"", sep, e->str);
+            else if (e->type == REDIS_REPLY_INTEGER)
+                o += (size_t)snprintf(out + o, outsz - o, "%s%lld", sep, e->integer);
+            else if (e->type == REDIS_REPLY_NIL)
+                o += (size_t)snprintf(out + o, outsz - o, "%snil", sep);
+            else
+                o += (size_t)snprintf(out + o, outsz - o, "%s<type %d>", sep, e->type);
+        }
+        if (o < outsz) snprintf(out + o, outsz - o, "%s]", r->elements > 4 ? ", ..." : "");
+        break;
+    }
+    default:
+        snprintf(out, outsz, "<reply type %d>", r->type);
+        break;
+    }
+    return out;
+}
+
+static int is_status(const redisReply *r, const char *s) {
+    return r && r->type == REDIS_REPLY_STATUS && strcmp(r->str, s) == 0;
+}
+
+static int parse_ll(const char *s, long long *out) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end) return 0;
+    *out = v;
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Connections and commands                                                  */
+/* ------------------------------------------------------------------------ */
+
+static redisContext *open_conn(void) {
+    struct timeval tv = {IO_TIMEOUT_S, 0};
+    redisContext *c = redisConnectWithTimeout(g_host, g_port, tv);
+    if (!c || c->err) {
+        fatal("connect to %s:%d: %s", g_host, g_port, c ? c->errstr : "out of memory");
+        if (c) redisFree(c);
+        return NULL;
+    }
+    redisSetTimeout(c, tv);
+    return c;
+}
+
+/* Why a connection broke, for a FAIL line. */
+static const char *io_why(const redisContext *c) {
+    if (c->err == REDIS_ERR_IO &&
+        (errno == EAGAIN || errno == EWOULDBLOCK || strstr(c->errstr, "temporarily")))
+        return "no reply within the I/O timeout";
+    return c->errstr[0] ? c->errstr : "connection error";
+}
+
+/* A command; NULL (after a fatal problem) when the connection broke. */
+static redisReply *cmd(redisContext *c, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = redisvCommand(c, fmt, ap);
+    va_end(ap);
+    if (!r) fatal("%.*s: %s", (int)strcspn(fmt, " "), fmt, io_why(c));
+    return r;
+}
+
+static redisReply *cmd_argv(redisContext *c, int argc, const char **argv) {
+    redisReply *r = redisCommandArgv(c, argc, argv, NULL);
+    if (!r) fatal("%s: %s", argv[0], io_why(c));
+    return r;
+}
+
+/* Next reply of a pipeline; NULL (after a fatal problem) on a broken connection. */
+static redisReply *next_reply(redisContext *c, const char *what) {
+    void *r = NULL;
+    if (redisGetReply(c, &r) != REDIS_OK || !r) {
+        fatal("reading the reply to %s: %s", what, io_why(c));
+        return NULL;
+    }
+    return r;
+}
+
+/* A reply to a command that must not fail: fatal unless it has the wanted type. */
+static int want_type(const redisReply *r, int type, const char *what) {
+    char d[256];
+    if (!r) return 0;
+    if (r->type != type) {
+        fatal("%s answered %s", what, rdesc(r, d, sizeof(d)));
+        return 0;
+    }
+    return 1;
+}
+
+/* Run a command on a short-lived connection that must answer with the given type. */
+static int setup_cmd(redisContext *c, int type, const char *fmt, ...) {
+    char what[128];
+    va_list ap;
+    if (c->err) return 0; /* the connection broke: that has been reported */
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    va_start(ap, fmt);
+    redisReply *r = redisvCommand(c, fmt, ap);
+    va_end(ap);
+    if (!r) {
+        fatal("%s: %s", what, io_why(c));
+        return 0;
+    }
+    int ok = want_type(r, type, what);
+    freeReplyObject(r);
+    return ok;
+}
+
+/* Fetch a whole list into a freshly allocated reply (NULL on trouble). */
+static redisReply *fetch_list(redisContext *c, const char *key) {
+    redisReply *r = cmd(c, "LRANGE %s 0 -1", key);
+    if (r && !want_type(r, REDIS_REPLY_ARRAY, "LRANGE")) {
+        freeReplyObject(r);
+        return NULL;
+    }
+    return r;
+}
+
+static redisReply *fetch_set(redisContext *c, const char *key) {
+    redisReply *r = cmd(c, "SMEMBERS %s", key);
+    if (r && !want_type(r, REDIS_REPLY_ARRAY, "SMEMBERS")) {
+        freeReplyObject(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Hash slots and key placement                                              */
+/* ------------------------------------------------------------------------ */
+
+static uint16_t crc16_xmodem(const char *p, size_t n) {
+    uint16_t crc = 0;
+    while (n--) {
+        crc ^= (uint16_t)((unsigned char)*p++ << 8);
+        for (int b = 0; b < 8; b++) crc = (uint16_t)((crc & 0x8000) ? (crc << 1) ^ 0x1021 : crc << 1);
+    }
+    return crc;
+}
+
+/* Redis Cluster slot: of the first non-empty {tag} if there is one, else of the key. */
+static unsigned slot_of(const char *key) {
+    size_t len = strlen(key);
+    const char *open = memchr(key, '{', len);
+    if (open) {
+        const char *close = memchr(open + 1, '}', len - (size_t)(open + 1 - key));
+        if (close && close > open + 1) return crc16_xmodem(open + 1, (size_t)(close - open - 1)) % NSLOTS;
+    }
+    return crc16_xmodem(key, len) % NSLOTS;
+}
+
+static int shard_of_slot(unsigned slot, int nshards) { return (int)((long)slot * nshards / NSLOTS); }
+
+/* out = "<prefix>:<n>" for the smallest n whose slot belongs to shard `shard` of `nshards`. */
+static void key_on_shard(char *out, size_t outsz, const char *prefix, int shard, int nshards) {
+    shard %= nshards;
+    for (unsigned n = 0;; n++) {
+        snprintf(out, outsz, "%s:%u", prefix, n);
+        if (shard_of_slot(slot_of(out), nshards) == shard) return;
+    }
+}
+
+/* The key of role `role` (0, 1, ...) in a scenario: spread round-robin over the shards. */
+static void scen_key(char *out, const char *scen, const char *name, int shard) {
+    char prefix[KEYLEN - 16]; /* room for ":<n>" */
+    snprintf(prefix, sizeof(prefix), "txs:%s:%s", scen, name);
+    key_on_shard(out, KEYLEN, prefix, shard, g_nshards);
+}
+
+static void print_placement(int n, char keys[][KEYLEN]) {
+    char line[1024];
+    size_t o = (size_t)snprintf(line, sizeof(line), "keys (slot/shard of %d):", g_nshards);
+    for (int i = 0; i < n && o < sizeof(line); i++) {
+        unsigned s = slot_of(keys[i]);
+        o += (size_t)snprintf(line + o, sizeof(line) - o, " %s=%u/%d", keys[i], s,
+                              shard_of_slot(s, g_nshards));
+    }
+    note("%s", line);
+}
+
+static void del_keys(redisContext *c, int n, char keys[][KEYLEN]) {
+    if (c->err) return; /* the connection broke: that has been reported */
+    for (int i = 0; i < n; i++) setup_cmd(c, REDIS_REPLY_INTEGER, "DEL %s", keys[i]);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Threads                                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef void *(*thread_fn)(void *);
+
+/* Start n threads fn(args + i*argsz) and wait for all of them. */
+static void run_threads(int n, thread_fn *fns, void *args, size_t argsz) {
+    pthread_t th[32];
+    int started = 0;
+    for (int i = 0; i < n && i < 32; i++) {
+        if (pthread_create(&th[i], NULL, fns[i], (char *)args + (size_t)i * argsz) != 0) {
+            fatal("pthread_create failed");
+            break;
+        }
+        started++;
+    }
+    for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scenario: lmove                                                           */
+/* ------------------------------------------------------------------------ */
+
+#define LM_ELEMS 4000
+#define LM_MOVERS 4
+#define LM_BACKERS 2
+#define LM_BACK_TRIES 400 /* RPOPLPUSH attempts per backer */
+
+/* keys: [0] src, [1..4] dst0..dst3 */
+static char lm_keys[1 + LM_MOVERS][KEYLEN];
+
+typedef struct {
+    int id, backer;
+    long ok, nils;
+    long moved_from[LM_MOVERS]; /* backer: elements taken back from dst<i> */
+    int *fwd, *back;            /* per element: times returned by LMOVE / RPOPLPUSH */
+    int bad_values;
+} lm_arg_t;
+
+static int elem_index(const redisReply *e, char tag, int n) {
+    if (!e || e->type != REDIS_REPLY_STRING || e->len < 2 || e->str[0] != tag) return -1;
+    long long v;
+    if (!parse_ll(e->str + 1, &v) || v < 0 || v >= n) return -1;
+    return (int)v;
+}
+
+static void *lm_mover(void *p) {
+    lm_arg_t *a = p;
+    char d[256];
+    redisContext *c = open_conn();
+    if (!c) goto out;
+    while (!should_stop()) {
+        redisReply *r = cmd(c, "LMOVE %s %s LEFT RIGHT", lm_keys[0], lm_keys[1 + a->id]);
+        if (!r) break;
+        if (r->type == REDIS_REPLY_STRING) {
+            int ix = elem_index(r, 'e', LM_ELEMS);
+            if (ix < 0)
+                a->bad_values++;
+            else
+                a->fwd[ix]++;
+            a->ok++;
+        } else if (r->type == REDIS_REPLY_NIL) {
+            a->nils++;
+            if (atomic_load(&g_workers_left) == 0) { /* backers done, src empty: finished */
+                freeReplyObject(r);
+                break;
+            }
+            usleep(100);
+        } else {
+            fatal("LMOVE answered %s", rdesc(r, d, sizeof(d)));
+            freeReplyObject(r);
+            break;
+        }
+        freeReplyObject(r);
+    }
+out:
+    if (c) redisFree(c);
+    return NULL;
+}
+
+static void *lm_backer(void *p) {
+    lm_arg_t *a = p;
+    char d[256];
+    redisContext *c = open_conn();
+    for (int i = 0; c && i < LM_BACK_TRIES && !should_stop(); i++) {
+        int j = (i + a->id) % LM_MOVERS;
+        redisReply *r = cmd(c, "RPOPLPUSH %s %s", lm_keys[1 + j], lm_keys[0]);
+        if (!r) break;
+        if (r->type == REDIS_REPLY_STRING) {
+            int ix = elem_index(r, 'e', LM_ELEMS);
+            if (ix < 0)
+                a->bad_values++;
+            else
+                a->back[ix]++;
+            a->ok++;
+            a->moved_from[j]++;
+        } else if (r->type == REDIS_REPLY_NIL) {
+            a->nils++;
+        } else {
+            fatal("RPOPLPUSH answered %s", rdesc(r, d, sizeof(d)));
+            freeReplyObject(r);
+            break;
+        }
+        freeReplyObject(r);
+        usleep(150); /* now and then, not flat out */
+    }
+    atomic_fetch_sub(&g_workers_left, 1);
+    if (c) redisFree(c);
+    return NULL;
+}
+
+static void scen_lmove(char *summary, size_t sumsz) {
+    const int nthreads = LM_MOVERS + LM_BACKERS;
+    lm_arg_t args[LM_MOVERS + LM_BACKERS];
+    thread_fn fns[LM_MOVERS + LM_BACKERS];
+    int *counts = xcalloc(LM_ELEMS, sizeof(int));
+    redisContext *c = NULL;
+
+    scen_key(lm_keys[0], "lmove", "src", 0);
+    for (int i = 0; i < LM_MOVERS; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "dst%d", i);
+        scen_key(lm_keys[1 + i], "lmove", name, g_nshards > 1 ? 1 + i % (g_nshards - 1) : 0);
+    }
+    print_placement(1 + LM_MOVERS, lm_keys);
+    memset(args, 0, sizeof(args));
+
+    if (!(c = open_conn())) goto done;
+    del_keys(c, 1 + LM_MOVERS, lm_keys);
+    for (int base = 0; base < LM_ELEMS && !atomic_load(&g_stop); base += 500) {
+        const char *argv[502];
+        char vals[500][16];
+        int argc = 0;
+        argv[argc++] = "RPUSH";
+        argv[argc++] = lm_keys[0];
+        for (int i = 0; i < 500 && base + i < LM_ELEMS; i++) {
+            snprintf(vals[i], sizeof(vals[i]), "e%d", base + i);
+            argv[argc++] = vals[i];
+        }
+        redisReply *r = cmd_argv(c, argc, argv);
+        want_type(r, REDIS_REPLY_INTEGER, "RPUSH");
+        if (r) freeReplyObject(r);
+    }
+    if (atomic_load(&g_stop)) goto done;
+
+    atomic_store(&g_workers_left, LM_BACKERS);
+    for (int i = 0; i < nthreads; i++) {
+        args[i].backer = i >= LM_MOVERS;
+        args[i].id = args[i].backer ? i - LM_MOVERS : i;
+        args[i].fwd = xcalloc(LM_ELEMS, sizeof(int));
+        args[i].back = xcalloc(LM_ELEMS, sizeof(int));
+        fns[i] = args[i].backer ? lm_backer : lm_mover;
+    }
+    run_threads(nthreads, fns, args, sizeof(args[0]));
+    final_checks();
+
+    /* What the clients were told. */
+    long fwd_total = 0, back_total = 0, back_from[LM_MOVERS] = {0};
+    int bad_values = 0;
+    int *net = xcalloc(LM_ELEMS, sizeof(int)); /* per element: LMOVE replies - RPOPLPUSH replies */
+    for (int i = 0; i < nthreads; i++) {
+        bad_values += args[i].bad_values;
+        if (args[i].backer)
+            back_total += args[i].ok;
+        else
+            fwd_total += args[i].ok;
+        for (int j = 0; j < LM_MOVERS; j++) back_from[j] += args[i].moved_from[j];
+        for (int e = 0; e < LM_ELEMS; e++) net[e] += args[i].fwd[e] - args[i].back[e];
+    }
+    if (bad_values) problem("%d LMOVE/RPOPLPUSH replies held a value that was never pushed", bad_values);
+
+    /* What the server holds. */
+    long lens[1 + LM_MOVERS];
+    int unknown = 0, where_wrong = 0;
+    int *where = xcalloc(LM_ELEMS, sizeof(int)); /* list index + 1 of the element's last sighting */
+    for (int k = 0; k < 1 + LM_MOVERS; k++) {
+        redisReply *r = fetch_list(c, lm_keys[k]);
+        if (!r) goto free_net;
+        lens[k] = (long)r->elements;
+        for (size_t i = 0; i < r->elements; i++) {
+            int ix = elem_index(r->element[i], 'e', LM_ELEMS);
+            if (ix < 0) {
+                unknown++;
+                continue;
+            }
+            counts[ix]++;
+            where[ix] = k + 1;
+        }
+        freeReplyObject(r);
+    }
+    int missing = 0, dups = 0, extra = 0;
+    for (int e = 0; e < LM_ELEMS; e++) {
+        if (counts[e] == 0)
+            missing++;
+        else if (counts[e] > 1)
+            dups++, extra += counts[e] - 1;
+        else if ((net[e] == 0) != (where[e] == 1) || net[e] < 0 || net[e] > 1)
+            where_wrong++;
+    }
+    long total = 0;
+    for (int k = 0; k < 1 + LM_MOVERS; k++) total += lens[k];
+    if (missing || dups || unknown || total != LM_ELEMS)
+        problem("%d elements expected exactly once in src+dst0..3, found %ld: %d missing, %d duplicated "
+                "(%d extra copies), %d unknown; lengths src=%ld dst=%ld,%ld,%ld,%ld",
+                LM_ELEMS, total, missing, dups, extra, unknown, lens[0], lens[1], lens[2], lens[3], lens[4]);
+    if (lens[0] != LM_ELEMS - fwd_total + back_total)
+        problem(
+            "src holds %ld elements, but %d - %ld LMOVEs + %ld RPOPLPUSHes answered with an element = %ld",
+            lens[0], LM_ELEMS, fwd_total, back_total, LM_ELEMS - fwd_total + back_total);
+    for (int j = 0; j < LM_MOVERS; j++)
+        if (lens[1 + j] != args[j].ok - back_from[j])
+            problem("dst%d holds %ld elements, but its mover got %ld elements and %ld were taken back", j,
+                    lens[1 + j], args[j].ok, back_from[j]);
+    if (where_wrong)
+        problem("%d elements are not where the replies put them (LMOVE-minus-RPOPLPUSH replies per element "
+                "must be 1 for those in a dst list, 0 for those in src)",
+                where_wrong);
+    snprintf(summary, sumsz,
+             "%ld LMOVE, %ld RPOPLPUSH moved an element; %d elements, %d missing, %d duplicated", fwd_total,
+             back_total, LM_ELEMS, missing, dups);
+free_net:
+    free(net);
+    free(where);
+done:
+    for (int i = 0; i < nthreads; i++) {
+        free(args[i].fwd);
+        free(args[i].back);
+    }
+    free(counts);
+    if (c) {
+        del_keys(c, 1 + LM_MOVERS, lm_keys);
+        redisFree(c);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scenario: smove                                                           */
+/* ------------------------------------------------------------------------ */
+
+#define SM_MEMBERS 1000
+#define SM_THREADS 4
+#define SM_SETS 4          /* [0] the source, [1..3] destinations */
+#define SM_RANDOM_OPS 1500 /* per thread in the second phase */
+
+static char sm_keys[SM_SETS][KEYLEN];
+static int sm_phase;
+
+typedef struct {
+    int id;
+    int dst;  /* phase 1: the set this thread moves into */
+    int *won; /* phase 1: per member, SMOVE answered 1 to this thread */
+    long ones, zeros;
+} sm_arg_t;
+
+static void *sm_thread(void *p) {
+    sm_arg_t *a = p;
+    char d[256], m[16];
+    rng_t rng;
+    rng_init(&rng, 100 + (uint64_t)a->id);
+    redisContext *c = open_conn();
+    int n = sm_phase == 1 ? SM_MEMBERS : SM_RANDOM_OPS;
+    for (int i = 0; c && i < n && !should_stop(); i++) {
+        int member, from, to;
+        if (sm_phase == 1) { /* everyone walks all members, starting at a different place */
+            member = (i + a->id * (SM_MEMBERS / SM_THREADS)) % SM_MEMBERS;
+            from = 0;
+            to = a->dst;
+        } else {
+            member = rng_below(&rng, SM_MEMBERS);
+            from = rng_below(&rng, SM_SETS);
+            to = (from + 1 + rng_below(&rng, SM_SETS - 1)) % SM_SETS;
+        }
+        snprintf(m, sizeof(m), "m%d", member);
+        redisReply *r = cmd(c, "SMOVE %s %s %s", sm_keys[from], sm_keys[to], m);
+        if (!r) break;
+        if (r->type == REDIS_REPLY_INTEGER && (r->integer == 0 || r->integer == 1)) {
+            if (r->integer) {
+                a->ones++;
+                if (sm_phase == 1) a->won[member]++;
+            } else {
+                a->zeros++;
+            }
+        } else {
+            fatal("SMOVE answered %s", rdesc(r, d, sizeof(d)));
+            freeReplyObject(r);
+            break;
+        }
+        freeReplyObject(r);
+    }
+    if (c) redisFree(c);
+    return NULL;
+}
+
+/* Read all sets; where[m] = set index + 1 of the member's sighting; returns 0 on trouble. */
+static int sm_census(redisContext *c, int *counts, int *where, long *cards, int *unknown) {
+    memset(counts, 0, sizeof(int) * SM_MEMBERS);
+    *unknown = 0;
+    for (int k = 0; k < SM_SETS; k++) {
+        redisReply *r = fetch_set(c, sm_keys[k]);
+        if (!r) return 0;
+        cards[k] = (long)r->elements;
+        for (size_t i = 0; i < r->elements; i++) {
+            int ix = elem_index(r->element[i], 'm', SM_MEMBERS);
+            if (ix < 0) {
+                (*unknown)++;
+                continue;
+            }
+            counts[ix]++;
+            where[ix] = k + 1;
+        }
+        freeReplyObject(r);
+    }
+    return 1;
+}
+
+static void scen_smove(char *summary, size_t sumsz) {
+    sm_arg_t args[SM_THREADS];
+    thread_fn fns[SM_THREADS];
+    int *counts = xcalloc(SM_MEMBERS, sizeof(int)), *where = xcalloc(SM_MEMBERS, sizeof(int));
+    long cards[SM_SETS];
+    int unknown;
+    redisContext *c = NULL;
+
+    for (int k = 0; k < SM_SETS; k++) {
+        char name[16];
+        snprintf(name, sizeof(name), "set%d", k);
+        scen_key(sm_keys[k], "smove", name, k);
+    }
+    print_placement(SM_SETS, sm_keys);
+    memset(args, 0, sizeof(args));
+    for (int i = 0; i < SM_THREADS; i++) {
+        args[i].id = i;
+        args[i].dst = 1 + i % (SM_SETS - 1);
+        args[i].won = xcalloc(SM_MEMBERS, sizeof(int));
+        fns[i] = sm_thread;
+    }
+
+    if (!(c = open_conn())) goto done;
+    del_keys(c, SM_SETS, sm_keys);
+    for (int base = 0; base < SM_MEMBERS && !atomic_load(&g_stop); base += 500) {
+        const char *argv[502];
+        char vals[500][16];
+        int argc = 0;
+        argv[argc++] = "SADD";
+        argv[argc++] = sm_keys[0];
+        for (int i = 0; i < 500 && base + i < SM_MEMBERS; i++) {
+            snprintf(vals[i], sizeof(vals[i]), "m%d", base + i);
+            argv[argc++] = vals[i];
+        }
+        redisReply *r = cmd_argv(c, argc, argv);
+        want_type(r, REDIS_REPLY_INTEGER, "SADD");
+        if (r) freeReplyObject(r);
+    }
+    if (atomic_load(&g_stop)) goto done;
+
+    /* Phase 1: all four move the same members out of set0; exactly one may win each. */
+    sm_phase = 1;
+    double deadline = g_deadline;
+    g_deadline = now_sec() + 0.6 * (deadline - now_sec()); /* leave phase 2 some time */
+    run_threads(SM_THREADS, fns, args, sizeof(args[0]));
+    g_deadline = deadline;
+    final_checks();
+    long ones1 = 0;
+    for (int i = 0; i < SM_THREADS; i++) ones1 += args[i].ones;
+    if (!sm_census(c, counts, where, cards, &unknown)) goto done;
+    int multi_win = 0, wrong_place = 0, unmoved = 0, missing = 0, dups = 0;
+    for (int m = 0; m < SM_MEMBERS; m++) {
+        int wins = 0, winner = -1;
+        for (int i = 0; i < SM_THREADS; i++)
+            if (args[i].won[m]) wins += args[i].won[m], winner = i;
+        if (counts[m] == 0)
+            missing++;
+        else if (counts[m] > 1)
+            dups++;
+        if (wins > 1) {
+            multi_win++;
+        } else if (counts[m] == 1) {
+            if (wins == 1 && where[m] != 1 + args[winner].dst)
+                wrong_place++;
+            else if (wins == 0 && where[m] != 1)
+                wrong_place++;
+            else if (wins == 0 && !atomic_load(&g_deadline_hit) && !atomic_load(&g_stop))
+                unmoved++;
+        }
+    }
+    if (multi_win || wrong_place || unmoved || missing || dups || unknown)
+        problem("phase 1 (4 threads SMOVE every member out of set0): %d members moved by more than one "
+                "client, %d not in the set of the client that moved them, %d moved by nobody, %d missing, "
+                "%d duplicated, %d unknown; %ld SMOVEs answered 1; cards %ld,%ld,%ld,%ld",
+                multi_win, wrong_place, unmoved, missing, dups, unknown, ones1, cards[0], cards[1], cards[2],
+                cards[3]);
+    else if (ones1 != SM_MEMBERS - cards[0])
+        problem("phase 1: %ld SMOVEs answered 1 but %ld members left set0", ones1, SM_MEMBERS - cards[0]);
+    if (atomic_load(&g_stop)) goto done;
+
+    /* Phase 2: random moves among all four sets. */
+    sm_phase = 2;
+    long ones2 = 0, zeros2 = 0;
+    for (int i = 0; i < SM_THREADS; i++) args[i].ones = args[i].zeros = 0;
+    run_threads(SM_THREADS, fns, args, sizeof(args[0]));
+    final_checks();
+    for (int i = 0; i < SM_THREADS; i++) ones2 += args[i].ones, zeros2 += args[i].zeros;
+    if (!sm_census(c, counts, where, cards, &unknown)) goto done;
+    missing = dups = 0;
+    for (int m = 0; m < SM_MEMBERS; m++) {
+        if (counts[m] == 0)
+            missing++;
+        else if (counts[m] > 1)
+            dups++;
+    }
+    long total = cards[0] + cards[1] + cards[2] + cards[3];
+    if (missing || dups || unknown || total != SM_MEMBERS)
+        problem(
+            "phase 2 (random SMOVEs among 4 sets): %d members expected exactly once, found %ld: %d missing, "
+            "%d duplicated, %d unknown; cards %ld,%ld,%ld,%ld",
+            SM_MEMBERS, total, missing, dups, unknown, cards[0], cards[1], cards[2], cards[3]);
+    snprintf(summary, sumsz,
+             "phase 1: %ld SMOVEs won; phase 2: %ld moved, %ld not there; %d missing, %d duplicated", ones1,
+             ones2, zeros2, missing, dups);
+done:
+    for (int i = 0; i < SM_THREADS; i++) free(args[i].won);
+    free(counts);
+    free(where);
+    if (c) {
+        del_keys(c, SM_SETS, sm_keys);
+        redisFree(c);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scenario: rename                                                          */
+/* ------------------------------------------------------------------------ */
+
+#define RN_KEYS 8
+#define RN_THREADS 4
+#define RN_TRIES 3000 /* per thread */
+
+static char rn_keys[RN_KEYS][KEYLEN];
+static char rn_value[64];
+
+typedef struct {
+    int id;
+    long ok, nokey;
+} rn_arg_t;
+
+static void *rn_thread(void *p) {
+    rn_arg_t *a = p;
+    char d[256];
+    rng_t rng;
+    rng_init(&rng, 200 + (uint64_t)a->id);
+    redisContext *c = open_conn();
+    int guess = 0; /* where this thread last put the value */
+    for (int i = 0; c && i < RN_TRIES && !should_stop(); i++) {
+        int from = rng_below(&rng, 2) ? guess : rng_below(&rng, RN_KEYS);
+        int to = (from + 1 + rng_below(&rng, RN_KEYS - 1)) % RN_KEYS;
+        redisReply *r = cmd(c, "RENAME %s %s", rn_keys[from], rn_keys[to]);
+        if (!r) break;
+        if (is_status(r, "OK")) {
+            a->ok++;
+            guess = to;
+        } else if (r->type == REDIS_REPLY_ERROR && strstr(r->str, "no such key")) {
+            a->nokey++;
+            guess = rng_below(&rng, RN_KEYS);
+        } else {
+            fatal("RENAME answered %s", rdesc(r, d, sizeof(d)));
+            freeReplyObject(r);
+            break;
+        }
+        freeReplyObject(r);
+    }
+    if (c) redisFree(c);
+    return NULL;
+}
+
+static void scen_rename(char *summary, size_t sumsz) {
+    rn_arg_t args[RN_THREADS];
+    thread_fn fns[RN_THREADS];
+    redisContext *c = NULL;
+
+    for (int k = 0; k < RN_KEYS; k++) {
+        char name[16];
+        snprintf(name, sizeof(name), "k%d", k);
+        scen_key(rn_keys[k], "rename", name, k);
+    }
+    print_placement(RN_KEYS, rn_keys);
+    snprintf(rn_value, sizeof(rn_value), "payload-%llu", g_seed);
+    memset(args, 0, sizeof(args));
+    for (int i = 0; i < RN_THREADS; i++) args[i].id = i, fns[i] = rn_thread;
+
+    if (!(c = open_conn())) goto done;
+    del_keys(c, RN_KEYS, rn_keys);
+    if (atomic_load(&g_stop)) goto done;
+    if (!setup_cmd(c, REDIS_REPLY_STATUS, "SET %s %s", rn_keys[0], rn_value)) goto done;
+    run_threads(RN_THREADS, fns, args, sizeof(args[0]));
+    final_checks();
+
+    long ok = 0, nokey = 0;
+    for (int i = 0; i < RN_THREADS; i++) ok += args[i].ok, nokey += args[i].nokey;
+    int present = 0, right = 0;
+    char where[512] = "";
+    size_t o = 0;
+    for (int k = 0; k < RN_KEYS; k++) {
+        redisReply *r = cmd(c, "GET %s", rn_keys[k]);
+        if (!r) goto done;
+        if (r->type == REDIS_REPLY_STRING) {
+            present++;
+            if (strcmp(r->str, rn_value) == 0) right++;
+            if (o < sizeof(where))
+                o += (size_t)snprintf(where + o, sizeof(where) - o, " k%d=\"%.24s\"", k, r->str);
+        } else if (r->type != REDIS_REPLY_NIL) {
+            char d[256];
+            problem("GET %s answered %s", rn_keys[k], rdesc(r, d, sizeof(d)));
+        }
+        freeReplyObject(r);
+    }
+    if (present != 1 || right != 1)
+        problem(
+            "after %ld RENAMEs that answered OK, %d of %d keys exist (%d with the original value \"%s\"), "
+            "want exactly 1:%s",
+            ok, present, RN_KEYS, right, rn_value, where);
+    if (ok == 0 && !atomic_load(&g_stop)) problem("no RENAME succeeded");
+    snprintf(summary, sumsz, "%ld RENAMEs OK, %ld \"no such key\"; %d key(s) at the end", ok, nokey, present);
+done:
+    if (c) {
+        del_keys(c, RN_KEYS, rn_keys);
+        redisFree(c);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scenario: money                                                           */
+/* ------------------------------------------------------------------------ */
+
+#define MN_ACCOUNTS 8
+#define MN_START 1000
+#define MN_MOVERS 4
+#define MN_AUDITORS 2
+#define MN_TRANSFERS 2000 /* per mover */
+
+static char mn_keys[MN_ACCOUNTS][KEYLEN];
+
+typedef struct {
+    int id;
+    long committed;
+    long long delta[MN_ACCOUNTS];
+    long audits, bad_audits;
+} mn_arg_t;
+
+static void *mn_mover(void *p) {
+    mn_arg_t *a = p;
+    char d[256];
+    rng_t rng;
+    rng_init(&rng, 300 + (uint64_t)a->id);
+    redisContext *c = open_conn();
+    for (int i = 0; c && i < MN_TRANSFERS && !should_stop(); i++) {
+        int x = rng_below(&rng, MN_ACCOUNTS);
+        int y = (x + 1 + rng_below(&rng, MN_ACCOUNTS - 1)) % MN_ACCOUNTS;
+        int amount = 1 + rng_below(&rng, 50);
+        redisReply *r = cmd(c, "MULTI");
+        if (!r) break;
+        if (!is_status(r, "OK")) {
+            fatal("MULTI answered %s", rdesc(r, d, sizeof(d)));
+            freeReplyObject(r);
+            break;
+        }
+        freeReplyObject(r);
+        redisAppendCommand(c, "DECRBY %s %d", mn_keys[x], amount);
+        redisAppendCommand(c, "INCRBY %s %d", mn_keys[y], amount);
+        redisAppendCommand(c, "EXEC");
+        int good = 1;
+        for (int k = 0; k < 2; k++) {
+            r = next_reply(c, k ? "INCRBY" : "DECRBY");
+            if (!r) {
+                good = 0;
+                break;
+            }
+            if (good && !is_status(r, "QUEUED")) {
+                fatal("%s inside MULTI answered %s", k ? "INCRBY" : "DECRBY", rdesc(r, d, sizeof(d)));
+                good = 0;
+            }
+            freeReplyObject(r);
+        }
+        if (!(r = next_reply(c, "EXEC"))) break;
+        if (good) {
+            if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+                r->element[0]->type != REDIS_REPLY_INTEGER || r->element[1]->type != REDIS_REPLY_INTEGER) {
+                fatal("EXEC of DECRBY+INCRBY answered %s, want an array of 2 integers",
+                      rdesc(r, d, sizeof(d)));
+                good = 0;
+            } else {
+                a->delta[x] -= amount;
+                a->delta[y] += amount;
+                a->committed++;
+            }
+        }
+        freeReplyObject(r);
+        if (!good) break;
+    }
+    atomic_fetch_sub(&g_workers_left, 1);
+    if (c) redisFree(c);
+    return NULL;
+}
+
+/* Sum of one MGET of all accounts; 0 with *ok = 0 if the reply is malformed. */
+static long long mn_mget(redisContext *c, int *ok, char *vals, size_t valsz) {
+    const char *argv[1 + MN_ACCOUNTS];
+    char d[256];
+    argv[0] = "MGET";
+    for (int k = 0; k < MN_ACCOUNTS; k++) argv[1 + k] = mn_keys[k];
+    *ok = 0;
+    redisReply *r = cmd_argv(c, 1 + MN_ACCOUNTS, argv);
+    if (!r) return 0;
+    long long sum = 0;
+    size_t o = 0;
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != MN_ACCOUNTS) {
+        fatal("MGET answered %s", rdesc(r, d, sizeof(d)));
+        freeReplyObject(r);
+        return 0;
+    }
+    for (int k = 0; k < MN_ACCOUNTS; k++) {
+        long long v;
+        const redisReply *e = r->element[k];
+        if (e->type != REDIS_REPLY_STRING || !parse_ll(e->str, &v)) {
+            fatal("MGET element %d is %s, want an integer", k, rdesc(e, d, sizeof(d)));
+            freeReplyObject(r);
+            return 0;
+        }
+        sum += v;
+        if (vals && o < valsz) o += (size_t)snprintf(vals + o, valsz - o, "%s%lld", k ? "," : "", v);
+    }
+    freeReplyObject(r);
+    *ok = 1;
+    return sum;
+}
+
+static void *mn_auditor(void *p) {
+    mn_arg_t *a = p;
+    char vals[256];
+    redisContext *c = open_conn();
+    while (c && atomic_load(&g_workers_left) > 0 && !should_stop()) {
+        int ok;
+        long long sum = mn_mget(c, &ok, vals, sizeof(vals));
+        if (!ok) break;
+        a->audits++;
+        if (sum != (long long)MN_ACCOUNTS * MN_START) {
+            if (a->bad_audits++ < 3)
+                problem(
+                    "auditor %d: MGET of all accounts sums to %lld, want %d (a transfer seen half done): %s",
+                    a->id, sum, MN_ACCOUNTS * MN_START, vals);
+        }
+    }
+    if (c) redisFree(c);
+    return NULL;
+}
+
+static void scen_money(char *summary, size_t sumsz) {
+    mn_arg_t args[MN_MOVERS + MN_AUDITORS];
+    thread_fn fns[MN_MOVERS + MN_AUDITORS];
+    redisContext *c = NULL;
+
+    for (int k = 0; k < MN_ACCOUNTS; k++) {
+        char name[16];
+        snprintf(name, sizeof(name), "acc%d", k);
+        scen_key(mn_keys[k], "money", name, k);
+    }
+    print_placement(MN_ACCOUNTS, mn_keys);
+    memset(args, 0, sizeof(args));
+    for (int i = 0; i < MN_MOVERS + MN_AUDITORS; i++) {
+        args[i].id = i < MN_MOVERS ? i : i - MN_MOVERS;
+        fns[i] = i < MN_MOVERS ? mn_mover : mn_auditor;
+    }
+
+    if (!(c = open_conn())) goto done;
+    del_keys(c, MN_ACCOUNTS, mn_keys);
+    for (int k = 0; k < MN_ACCOUNTS; k++)
+        if (!setup_cmd(c, REDIS_REPLY_STATUS, "SET %s %d", mn_keys[k], MN_START)) goto done;
+    if (atomic_load(&g_stop)) goto done;
+    atomic_store(&g_workers_left, MN_MOVERS);
+    run_threads(MN_MOVERS + MN_AUDITORS, fns, args, sizeof(args[0]));
+    final_checks();
+
+    long committed = 0, audits = 0, bad = 0;
+    long long want[MN_ACCOUNTS];
+    for (int k = 0; k < MN_ACCOUNTS; k++) want[k] = MN_START;
+    for (int i = 0; i < MN_MOVERS; i++) {
+        committed += args[i].committed;
+        for (int k = 0; k < MN_ACCOUNTS; k++) want[k] += args[i].delta[k];
+    }
+    for (int i = MN_MOVERS; i < MN_MOVERS + MN_AUDITORS; i++)
+        audits += args[i].audits, bad += args[i].bad_audits;
+    if (bad) problem("%ld of %ld audits saw a sum other than %d", bad, audits, MN_ACCOUNTS * MN_START);
+
+    int ok;
+    char vals[256];
+    long long sum = mn_mget(c, &ok, vals, sizeof(vals));
+    if (ok && sum != (long long)MN_ACCOUNTS * MN_START)
+        problem("final sum %lld, want %d: %s", sum, MN_ACCOUNTS * MN_START, vals);
+    if (ok) {
+        char wants[256];
+        size_t o = 0;
+        for (int k = 0; k < MN_ACCOUNTS && o < sizeof(wants); k++)
+            o += (size_t)snprintf(wants + o, sizeof(wants) - o, "%s%lld", k ? "," : "", want[k]);
+        if (strcmp(wants, vals) != 0)
+            problem("final balances %s, but 1000 + the %ld committed transfers give %s", vals, committed,
+                    wants);
+    }
+    if (committed == 0 && !atomic_load(&g_stop)) problem("no transfer committed");
+    snprintf(summary, sumsz, "%ld transfers committed, %ld audits (%ld bad), final sum %lld", committed,
+             audits, bad, ok ? sum : -1LL);
+done:
+    if (c) {
+        del_keys(c, MN_ACCOUNTS, mn_keys);
+        redisFree(c);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scenarios: watch, watch-multishard                                        */
+/* ------------------------------------------------------------------------ */
+
+#define WT_THREADS 4
+#define WT_INCRS 500 /* successful increments per thread */
+
+static char wt_keys[2][KEYLEN]; /* [0] the counter, [1] the other key (multishard) */
+static int wt_multi;
+
+typedef struct {
+    int id;
+    long done, retries;
+    long mismatch; /* multishard: committed EXECs whose INCR result was not the value SET */
+} wt_arg_t;
+
+static void *wt_thread(void *p) {
+    wt_arg_t *a = p;
+    char d[256];
+    redisContext *c = open_conn();
+    while (c && a->done < WT_INCRS && !should_stop()) {
+        redisReply *r = cmd(c, "WATCH %s", wt_keys[0]);
+        if (!r) break;
+        if (!is_status(r, "OK")) {
+            fatal("WATCH answered %s", rdesc(r, d, sizeof(d)));
+            freeReplyObject(r);
+            break;
+        }
+        freeReplyObject(r);
+        if (!(r = cmd(c, "GET %s", wt_keys[0]))) break;
+        long long v = 0;
+        if (r->type == REDIS_REPLY_STRING) {
+            if (!parse_ll(r->str, &v)) {
+                fatal("GET of the counter answered %s", rdesc(r, d, sizeof(d)));
+                freeReplyObject(r);
+                break;
+            }
+        } else if (r->type != REDIS_REPLY_NIL) {
+            fatal("GET of the counter answered %s", rdesc(r, d, sizeof(d)));
+            freeReplyObject(r);
+            break;
+        }
+        freeReplyObject(r);
+
+        redisAppendCommand(c, "MULTI");
+        redisAppendCommand(c, "SET %s %lld", wt_keys[0], v + 1);
+        if (wt_multi) redisAppendCommand(c, "INCR %s", wt_keys[1]);
+        redisAppendCommand(c, "EXEC");
+        int good = 1, queued = wt_multi ? 2 : 1;
+        if (!(r = next_reply(c, "MULTI"))) break;
+        if (!is_status(r, "OK")) {
+            fatal("MULTI answered %s", rdesc(r, d, sizeof(d)));
+            good = 0;
+        }
+        freeReplyObject(r);
+        for (int k = 0; k < queued; k++) {
+            const char *what = k ? "INCR" : "SET";
+            if (!(r = next_reply(c, what))) {
+                good = -1;
+                break;
+            }
+            if (good == 1 && !is_status(r, "QUEUED")) {
+                fatal("%s inside MULTI answered %s", what, rdesc(r, d, sizeof(d)));
+                good = 0;
+            }
+            freeReplyObject(r);
+        }
+        if (good < 0 || !(r = next_reply(c, "EXEC"))) break;
+        if (good) {
+            if (r->type == REDIS_REPLY_NIL) {
+                a->retries++; /* someone else changed the counter: try again */
+            } else if (r->type == REDIS_REPLY_ARRAY && r->elements == (size_t)queued &&
+                       is_status(r->element[0], "OK") &&
+                       (!wt_multi || r->element[1]->type == REDIS_REPLY_INTEGER)) {
+                if (wt_multi && r->element[1]->integer != v + 1 && a->mismatch++ < 2)
+                    problem("thread %d: EXEC set the counter to %lld but its INCR of the other key gave %lld",
+                            a->id, v + 1, r->element[1]->integer);
+                a->done++;
+            } else {
+                fatal("EXEC answered %s, want nil or [OK%s]", rdesc(r, d, sizeof(d)), wt_multi ? ", n" : "");
+                good = 0;
+            }
+        }
+        freeReplyObject(r);
+        if (!good) break;
+    }
+    if (c) redisFree(c);
+    return NULL;
+}
+
+static void watch_common(int multi, char *summary, size_t sumsz) {
+    wt_arg_t args[WT_THREADS];
+    thread_fn fns[WT_THREADS];
+    const char *scen = multi ? "watch2" : "watch";
+    redisContext *c = NULL;
+
+    wt_multi = multi;
+    scen_key(wt_keys[0], scen, "counter", 0);
+    scen_key(wt_keys[1], scen, "other", g_nshards - 1);
+    print_placement(multi ? 2 : 1, wt_keys);
+    memset(args, 0, sizeof(args));
+    for (int i = 0; i < WT_THREADS; i++) args[i].id = i, fns[i] = wt_thread;
+
+    if (!(c = open_conn())) goto done;
+    del_keys(c, 2, wt_keys);
+    if (atomic_load(&g_stop)) goto done;
+    run_threads(WT_THREADS, fns, args, sizeof(args[0]));
+    final_checks();
+
+    long done = 0, retries = 0, mismatch = 0;
+    for (int i = 0; i < WT_THREADS; i++)
+        done += args[i].done, retries += args[i].retries, mismatch += args[i].mismatch;
+    if (mismatch)
+        problem("%ld of %ld committed EXECs gave the other key's INCR a result other than the counter value "
+                "they SET (the WATCHed read and the commit were not isolated)",
+                mismatch, done);
+    long long vals[2] = {0, 0};
+    for (int k = 0; k < (multi ? 2 : 1); k++) {
+        redisReply *r = cmd(c, "GET %s", wt_keys[k]);
+        if (!r) goto done;
+        if (r->type == REDIS_REPLY_STRING) {
+            parse_ll(r->str, &vals[k]);
+        } else if (r->type != REDIS_REPLY_NIL) {
+            char d[256];
+            problem("GET %s answered %s", wt_keys[k], rdesc(r, d, sizeof(d)));
+        }
+        freeReplyObject(r);
+    }
+    if (vals[0] != done)
+        problem("counter is %lld but %ld EXECs committed an increment (lost or phantom updates)", vals[0],
+                done);
+    if (multi && vals[1] != done)
+        problem("the other shard's key is %lld but %ld EXECs committed an INCR of it", vals[1], done);
+    if (done != WT_THREADS * WT_INCRS && !atomic_load(&g_stop))
+        problem("only %ld of %d increments committed before the deadline (%ld EXECs aborted)", done,
+                WT_THREADS * WT_INCRS, retries);
+    snprintf(summary, sumsz, "counter %lld%s, %ld committed, %ld EXECs aborted by WATCH", vals[0],
+             multi ? (vals[1] == vals[0] ? " (other key equal)" : " (other key differs)") : "", done,
+             retries);
+done:
+    if (c) {
+        del_keys(c, 2, wt_keys);
+        redisFree(c);
+    }
+}
+
+static void scen_watch(char *summary, size_t sumsz) { watch_common(0, summary, sumsz); }
+static void scen_watch2(char *summary, size_t sumsz) { watch_common(1, summary, sumsz); }
+
+/* ------------------------------------------------------------------------ */
+/* Scenarios: blpop, blmove                                                  */
+/* ------------------------------------------------------------------------ */
+
+#define BP_PRODUCERS 3
+#define BP_ITEMS 3000 /* per producer */
+#define BP_TOTAL (BP_PRODUCERS * BP_ITEMS)
+#define BP_MAX_CONSUMERS 4
+
+static char bp_keys[3][KEYLEN]; /* blpop: q1, q2; blmove: q1, done */
+static int bp_blmove;
+
+typedef struct {
+    int id;
+    int kind; /* 0 producer, 1 BLPOP q1 q2, 2 BRPOP q1, 3 BLMOVE q1 done */
+    long produced, received, timeouts, wrong_queue, bad_values;
+    int unsure; /* producer: the item whose LPUSH got no reply (it may or may not be there), or -1 */
+    int *got;   /* consumer: per item, times received */
+} bp_arg_t;
+
+/* The queue (0 or 1) item n of producer t goes to; blmove uses only q1. */
+static int bp_queue_of(int t, int n) {
+    if (bp_blmove) return 0;
+    uint64_t h = (g_seed ^ ((uint64_t)t << 32 | (unsigned)n)) * 0x9E3779B97F4A7C15ULL;
+    return (int)(h >> 63);
+}
+
+/* Item name "p<t>-<n>" -> t*BP_ITEMS+n, or -1. */
+static int bp_item_index(const redisReply *e, int *t_out, int *n_out) {
+    int t, n, used = 0;
+    if (!e || e->type != REDIS_REPLY_STRING) return -1;
+    if (sscanf(e->str, "p%d-%d%n", &t, &n, &used) != 2 || (size_t)used != e->len) return -1;
+    if (t < 0 || t >= BP_PRODUCERS || n < 0 || n >= BP_ITEMS) return -1;
+    *t_out = t;
+    *n_out = n;
+    return t * BP_ITEMS + n;
+}
+
+static void *bp_producer(void *p) {
+    bp_arg_t *a = p;
+    char d[256], item[32];
+    redisContext *c = open_conn();
+    for (int n = 0; c && n < BP_ITEMS && !should_stop(); n++) {
+        snprintf(item, sizeof(item), "p%d-%d", a->id, n);
+        redisReply *r = cmd(c, "LPUSH %s %s", bp_keys[bp_queue_of(a->id, n)], item);
+        if (!r) {
+            a->unsure = n;
+            break;
+        }
+        if (r->type != REDIS_REPLY_INTEGER || r->integer < 1) {
+            fatal("LPUSH answered %s", rdesc(r, d, sizeof(d)));
+            freeReplyObject(r);
+            break;
+        }
+        freeReplyObject(r);
+        a->produced++;
+    }
+    atomic_fetch_sub(&g_workers_left, 1);
+    if (c) redisFree(c);
+    return NULL;
+}
+
+static void *bp_consumer(void *p) {
+    bp_arg_t *a = p;
+    char d[256];
+    redisContext *c = open_conn();
+    while (c && !atomic_load(&g_stop)) {
+        redisReply *r;
+        if (a->kind == 1)
+            r = cmd(c, "BLPOP %s %s 1", bp_keys[0], bp_keys[1]);
+        else if (a->kind == 2)
+            r = cmd(c, "BRPOP %s 1", bp_keys[0]);
+        else
+            r = cmd(c, "BLMOVE %s %s LEFT RIGHT 1", bp_keys[0], bp_keys[2]);
+        if (!r) break;
+        const redisReply *val = NULL;
+        int q = 0;
+        if (r->type == REDIS_REPLY_NIL) {
+            a->timeouts++;
+            freeReplyObject(r);
+            /* nothing for a second, and nothing more coming: done */
+            if (atomic_load(&g_workers_left) == 0 || should_stop()) break;
+            continue;
+        }
+        if (a->kind == 3 && r->type == REDIS_REPLY_STRING) {
+            val = r;
+        } else if (a->kind != 3 && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+                   r->element[0]->type == REDIS_REPLY_STRING) {
+            val = r->element[1];
+            if (strcmp(r->element[0]->str, bp_keys[0]) == 0)
+                q = 0;
+            else if (a->kind == 1 && strcmp(r->element[0]->str, bp_keys[1]) == 0)
+                q = 1;
+            else
+                q = -1;
+        } else {
+            fatal("%s answered %s",
+                  a->kind == 1   ? "BLPOP"
+                  : a->kind == 2 ? "BRPOP"
+                                 : "BLMOVE",
+                  rdesc(r, d, sizeof(d)));
+            freeReplyObject(r);
+            break;
+        }
+        int t, n, ix = bp_item_index(val, &t, &n);
+        if (ix < 0) {
+            a->bad_values++;
+        } else {
+            a->got[ix]++;
+            a->received++;
+            if (q != bp_queue_of(t, n)) a->wrong_queue++;
+        }
+        freeReplyObject(r);
+        if (should_stop()) break;
+    }
+    if (c) redisFree(c);
+    return NULL;
+}
+
+static void blocking_common(int blmove, char *summary, size_t sumsz) {
+    const char *scen = blmove ? "blmove" : "blpop";
+    const int nconsumers = blmove ? 3 : 4;
+    const int nthreads = BP_PRODUCERS + nconsumers;
+    bp_arg_t args[BP_PRODUCERS + BP_MAX_CONSUMERS];
+    thread_fn fns[BP_PRODUCERS + BP_MAX_CONSUMERS];
+    int *counts = xcalloc(BP_TOTAL, sizeof(int));
+    redisContext *c = NULL;
+
+    bp_blmove = blmove;
+    scen_key(bp_keys[0], scen, "q1", 0);
+    scen_key(bp_keys[1], scen, "q2", g_nshards / 2);
+    scen_key(bp_keys[2], scen, "done", g_nshards - 1);
+    if (blmove) {
+        char shown[2][KEYLEN];
+        memcpy(shown[0], bp_keys[0], KEYLEN);
+        memcpy(shown[1], bp_keys[2], KEYLEN);
+        print_placement(2, shown);
+    } else {
+        print_placement(2, bp_keys);
+    }
+    memset(args, 0, sizeof(args));
+    for (int i = 0; i < nthreads; i++) {
+        if (i < BP_PRODUCERS) {
+            args[i].id = i;
+            args[i].kind = 0;
+            args[i].unsure = -1;
+            fns[i] = bp_producer;
+        } else {
+            args[i].id = i - BP_PRODUCERS;
+            args[i].kind = blmove ? 3 : (i == nthreads - 1 ? 2 : 1);
+            args[i].got = xcalloc(BP_TOTAL, sizeof(int));
+            fns[i] = bp_consumer;
+        }
+    }
+
+    if (!(c = open_conn())) goto done;
+    del_keys(c, 3, bp_keys);
+    if (atomic_load(&g_stop)) goto done;
+    atomic_store(&g_workers_left, BP_PRODUCERS);
+    run_threads(nthreads, fns, args, sizeof(args[0]));
+    final_checks();
+
+    long produced = 0, received = 0, timeouts = 0, wrong_queue = 0, bad_values = 0;
+    for (int i = 0; i < nthreads; i++) {
+        produced += args[i].produced;
+        received += args[i].received;
+        timeouts += args[i].timeouts;
+        wrong_queue += args[i].wrong_queue;
+        bad_values += args[i].bad_values;
+        if (args[i].got)
+            for (int k = 0; k < BP_TOTAL; k++) counts[k] += args[i].got[k];
+    }
+    if (bad_values) problem("%ld received values were never produced", bad_values);
+    if (wrong_queue) problem("%ld items came with the name of a list they were not pushed to", wrong_queue);
+
+    /* What is left in the source lists (must be nothing) and, for blmove, in done. */
+    long left[2] = {0, 0}, in_done = 0, done_unknown = 0;
+    int *done_counts = xcalloc(BP_TOTAL, sizeof(int));
+    for (int q = 0; q < (blmove ? 1 : 2); q++) {
+        redisReply *r = fetch_list(c, bp_keys[q]);
+        if (!r) goto free_done;
+        left[q] = (long)r->elements;
+        for (size_t i = 0; i < r->elements; i++) {
+            int t, n, ix = bp_item_index(r->element[i], &t, &n);
+            if (ix >= 0) counts[ix]++; /* counted so that the exactly-once check covers them */
+        }
+        freeReplyObject(r);
+    }
+    if (left[0] || left[1])
+        problem("lists must end empty: %ld items left in q1, %ld in q2%s", left[0], left[1],
+                atomic_load(&g_deadline_hit) ? " (the deadline stopped the consumers)" : "");
+    if (blmove) {
+        redisReply *r = fetch_list(c, bp_keys[2]);
+        if (!r) goto free_done;
+        in_done = (long)r->elements;
+        for (size_t i = 0; i < r->elements; i++) {
+            int t, n, ix = bp_item_index(r->element[i], &t, &n);
+            if (ix < 0)
+                done_unknown++;
+            else
+                done_counts[ix]++;
+        }
+        freeReplyObject(r);
+    }
+
+    /* Exactly once: items produced (the first `produced` of each producer) vs received + left. */
+    int missing = 0, dups = 0, phantom = 0, done_missing = 0, done_dups = 0, done_phantom = 0;
+    for (int t = 0; t < BP_PRODUCERS; t++) {
+        for (int n = 0; n < BP_ITEMS; n++) {
+            int ix = t * BP_ITEMS + n, was_produced = n < args[t].produced;
+            if (n == args[t].unsure && counts[ix] <= 1 && done_counts[ix] <= 1) continue;
+            if (was_produced && counts[ix] == 0)
+                missing++;
+            else if (counts[ix] > 1)
+                dups++;
+            else if (!was_produced && counts[ix])
+                phantom++;
+            if (blmove) {
+                if (was_produced && done_counts[ix] == 0 && counts[ix] == 1)
+                    done_missing++;
+                else if (done_counts[ix] > 1)
+                    done_dups++;
+                else if (!was_produced && done_counts[ix])
+                    done_phantom++;
+            }
+        }
+    }
+    if (missing || dups || phantom)
+        problem("%ld items produced, %ld received + %ld left: %d lost, %d received more than once, %d never "
+                "pushed",
+                produced, received, left[0] + left[1], missing, dups, phantom);
+    if (blmove && (done_missing || done_dups || done_phantom || done_unknown || in_done != received))
+        problem("done holds %ld items, %ld BLMOVEs answered one: %d missing, %d duplicated, %d never pushed, "
+                "%ld unknown",
+                in_done, received, done_missing, done_dups, done_phantom, done_unknown);
+    if (produced != BP_TOTAL && !atomic_load(&g_stop))
+        problem("only %ld of %d items produced before the deadline", produced, BP_TOTAL);
+    char done_desc[64] = "";
+    if (blmove) snprintf(done_desc, sizeof(done_desc), ", done holds %ld", in_done);
+    snprintf(summary, sumsz, "%ld produced, %ld received (%d lost, %d duplicated), %ld left, %ld timeouts%s",
+             produced, received, missing, dups, left[0] + left[1], timeouts, done_desc);
+free_done:
+    free(done_counts);
+done:
+    for (int i = 0; i < nthreads; i++) free(args[i].got);
+    free(counts);
+    if (c) {
+        del_keys(c, 3, bp_keys);
+        redisFree(c);
+    }
+}
+
+static void scen_blpop(char *summary, size_t sumsz) { blocking_common(0, summary, sumsz); }
+static void scen_blmove(char *summary, size_t sumsz) { blocking_common(1, summary, sumsz); }
+
+/* ------------------------------------------------------------------------ */
+/* Main                                                                      */
+/* ------------------------------------------------------------------------ */
+
+typedef struct {
+    const char *name, *group;
+    void (*fn)(char *summary, size_t sumsz);
+} scenario_t;
+
+static const scenario_t g_scenarios[] = {
+    {"lmove", "movers", scen_lmove},   {"smove", "movers", scen_smove},
+    {"rename", "movers", scen_rename}, {"money", "money", scen_money},
+    {"watch", "watch", scen_watch},    {"watch-multishard", "watch", scen_watch2},
+    {"blpop", "blocking", scen_blpop}, {"blmove", "blocking", scen_blmove},
+};
+#define NSCEN ((int)(sizeof(g_scenarios) / sizeof(g_scenarios[0])))
+
+static void put_num(char *buf, size_t *o, long v) {
+    char tmp[24];
+    int n = 0;
+    do tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10) > 0);
+    while (n > 0) buf[(*o)++] = tmp[--n];
+}
+
+static void on_alarm(int sig) {
+    (void)sig;
+    char buf[160];
+    size_t o = 0;
+    static const char msg[] = "\nFAIL: watchdog: the run took far longer than its deadlines allow\n";
+    memcpy(buf, msg, sizeof(msg) - 1);
+    o = sizeof(msg) - 1;
+    put_num(buf, &o, (long)g_passed);
+    memcpy(buf + o, " passed, ", 9);
+    o += 9;
+    put_num(buf, &o, (long)(g_total - g_passed));
+    memcpy(buf + o, " failed\n", 8);
+    o += 8;
+    ssize_t w = write(STDOUT_FILENO, buf, o);
+    (void)w;
+    _exit(1);
+}
+
+/* Mark the scenarios a name (or group name, or comma-separated list) selects; 0 if unknown. */
+static int select_names(const char *list, int *sel) {
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", list);
+    for (char *save = NULL, *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+        int hit = 0;
+        for (int i = 0; i < NSCEN; i++) {
+            if (!strcmp(tok, "all") || !strcmp(tok, g_scenarios[i].name) ||
+                !strcmp(tok, g_scenarios[i].group)) {
+                sel[i] = 1;
+                hit = 1;
+            }
+        }
+        if (!hit) {
+            fprintf(stderr, "unknown scenario '%s'; known:", tok);
+            for (int i = 0; i < NSCEN; i++)
+                fprintf(stderr, " %s(%s)", g_scenarios[i].name, g_scenarios[i].group);
+            fprintf(stderr, "\n");
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void usage(const char *prog) {
+    fprintf(stderr,
+            "usage: %s [--shards N] HOST PORT [SEED] [SCENARIO ...]\n"
+            "  scenarios: lmove smove rename (movers), money, watch watch-multishard (watch),\n"
+            "             blpop blmove (blocking); default all\n"
+            "  env: TEST_SHARDS (default 4), TXN_STRESS_SCENARIOS, TXN_STRESS_SECONDS (default 10)\n",
+            prog);
+}
+
+int main(int argc, char **argv) {
+    int sel[NSCEN] = {0}, any_sel = 0, have_seed = 0;
+    const char *pos[3];
+    int npos = 0;
+    const char *env;
+
+    if ((env = getenv("TEST_SHARDS")) && *env) g_nshards = atoi(env);
+    if ((env = getenv("TXN_STRESS_SECONDS")) && *env) g_scen_seconds = atof(env);
+    if ((env = getenv("TXN_STRESS_SCENARIOS")) && *env) {
+        if (!select_names(env, sel)) return 2;
+        any_sel = 1;
+    }
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--shards") && i + 1 < argc) {
+            g_nshards = atoi(argv[++i]);
+        } else if (!strncmp(argv[i], "--shards=", 9)) {
+            g_nshards = atoi(argv[i] + 9);
+        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage(argv[0]);
+            return 0;
+        } else if (npos < 2) {
+            pos[npos++] = argv[i];
+        } else if (npos == 2 && argv[i][0] >= '0' && argv[i][0] <= '9') {
+            g_seed = strtoull(argv[i], NULL, 0);
+            have_seed = 1;
+            pos[npos++] = argv[i];
+        } else {
+            if (!select_names(argv[i], sel)) return 2;
+            any_sel = 1;
+            npos = 3;
+        }
+    }
+    if (npos < 2) {
+        usage(argv[0]);
+        return 2;
+    }
+    g_host = pos[0];
+    g_port = atoi(pos[1]);
+    if (g_port <= 0 || g_port > 65535 || g_nshards < 1 || g_nshards > 1024 || g_scen_seconds <= 0) {
+        usage(argv[0]);
+        return 2;
+    }
+    if (!have_seed) g_seed = (unsigned long long)time(NULL);
+    if (!any_sel)
+        for (int i = 0; i < NSCEN; i++) sel[i] = 1;
+    for (int i = 0; i < NSCEN; i++) g_total += sel[i];
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    signal(SIGPIPE, SIG_IGN);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+    /* each scenario: its deadline, plus I/O timeouts and the final checks */
+    alarm((unsigned)(g_total * (g_scen_seconds + 2 * IO_TIMEOUT_S)) + 30);
+
+    printf("test_txn_stress: server %s:%d, keys placed for %d shard(s), seed %llu, deadline %.0f s per "
+           "scenario\n",
+           g_host, g_port, g_nshards, g_seed, g_scen_seconds);
+    double t_all = now_sec();
+    for (int i = 0; i < NSCEN; i++) {
+        if (!sel[i]) continue;
+        char summary[512] = "";
+        g_scen = g_scenarios[i].name;
+        atomic_store(&g_stop, 0);
+        atomic_store(&g_deadline_hit, 0);
+        atomic_store(&g_problems, 0);
+        atomic_store(&g_printed, 0);
+        atomic_store(&g_workers_left, 0);
+        g_last_problem[0] = '\0';
+        double t0 = now_sec();
+        g_deadline = t0 + g_scen_seconds;
+        g_scenarios[i].fn(summary, sizeof(summary));
+        int problems = atomic_load(&g_problems);
+        printf("[%s] %s%s%s%s (%.2f s)\n", g_scen, problems ? "FAIL" : "PASS", summary[0] ? ": " : "",
+               summary, atomic_load(&g_deadline_hit) ? "; deadline reached" : "", now_sec() - t0);
+        if (problems)
+            g_failed++;
+        else
+            g_passed++;
+    }
+    alarm(0);
+    printf("total %.2f s\n", now_sec() - t_all);
+    printf("%d passed, %d failed\n", (int)g_passed, (int)g_failed);
+    return g_failed ? 1 : 0;
+}
