@@ -173,6 +173,9 @@ struct shard {
     struct xmsg **batch;      /* batch being built for dst this iteration */
     struct xmsg **backlog_head, **backlog_tail; /* batches that found a full ring */
     struct dsend *dsend;                        /* replies this shard sends on other shards' sockets */
+    int open_dst;      /* a request's reply entry is being written into the batch for open_dst: */
+    struct buf late;   /* entries for it queued meanwhile wait here, then follow the reply */
+    uint32_t late_n;
     int deleg_last;                             /* the command being dispatched ends its input */
     int coord_starting;                         /* inside coord_start: the op may complete at once */
     int no_delegate; /* REDIS_SHARD_TEST_NO_DELEGATE: always reply via the origin */

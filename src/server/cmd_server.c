@@ -340,7 +340,7 @@ void command_help_command(struct client *c) {
 /* What one shard reports: fixed header, then per-db and per-command rows. */
 struct info_head {
     struct shard_stats st;
-    long long nconns;
+    long long nconns, blocked;
     long long cpu_user_us, cpu_sys_us;
     int ndb, ncmd;
 };
@@ -354,6 +354,7 @@ void info_command(struct client *c) {
     memset(&h, 0, sizeof(h));
     h.st = sh->st;
     h.nconns = sh->nconns;
+    h.blocked = sh->blocked_clients;
     struct rusage ru;
     /* shards that share a thread: the first reports its time */
     if (sh->thr_idx == 0 && getrusage(RUSAGE_THREAD, &ru) == 0) {
@@ -375,7 +376,7 @@ void info_command(struct client *c) {
 
 struct info_sum {
     struct shard_stats st;
-    long long nconns, cpu_user_us, cpu_sys_us;
+    long long nconns, blocked, cpu_user_us, cpu_sys_us;
     long long *keys, *expires;
     struct cmd_stat *cs;
     int ndb;
@@ -432,6 +433,7 @@ static void sum_parts(struct gather *g, struct info_sum *s) {
             }
         }
         s->nconns += h.nconns;
+        s->blocked += h.blocked;
         s->cpu_user_us += h.cpu_user_us;
         s->cpu_sys_us += h.cpu_sys_us;
         for (int d = 0; d < h.ndb; d++) {
@@ -540,7 +542,7 @@ void info_combine(struct gather *g, struct buf *out, int resp) {
     if (want(g, "clients", 1)) {
         SEP();
         LINE("# Clients\r\nconnected_clients:%lld\r\ncluster_connections:0\r\nmaxclients:%lld\r\n", s.nconns, sh->cfg.maxclients);
-        LINE("client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n");
+        LINE("client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:%lld\r\ntracking_clients:0\r\nclients_in_timeout_table:%lld\r\n", s.blocked, s.blocked);
     }
     if (want(g, "memory", 1)) { SEP(); info_memory(b, sh); }
     if (want(g, "persistence", 1)) {

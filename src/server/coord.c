@@ -49,6 +49,8 @@ struct coord {
      * for a waiter (its hole and deadline kept) */
     int blocked, retry;
     long long deadline;
+    int notify_from;    /* retry: the owner that said a key has data, told when we are done */
+    uint64_t notify_id;
     /* SORT's pattern keys (second round): names in pkeys, at pk[i] */
     int round2;
     struct buf pkeys;
@@ -468,6 +470,7 @@ static void coord_run(struct gather *g) {
     /* every store is queued ahead of the release on its shard's ring */
     txn_end(k->t, NULL);
     k->t = NULL;
+    if (k->retry) blk_send_next(sh, k->notify_from, k->notify_id);
     if (remote) {
         g->pending = remote;
         g->done = coord_finish;
@@ -575,11 +578,13 @@ void coord_start(struct conn *c, const struct command *cmd, struct arg *argv, in
 }
 
 void coord_retry_blocked(struct conn *c, struct oseg *hole, const struct command *cmd, int dbid,
-                         const struct arg *argv, int argc, long long deadline) {
+                         const struct arg *argv, int argc, long long deadline, int notify_from, uint64_t notify_id) {
     struct coord *k = coord_new(c->sh, argv, argc, 0);
     find_keys(k, cmd, dbid);
     k->retry = 1;
     k->deadline = deadline;
+    k->notify_from = notify_from;
+    k->notify_id = notify_id;
     coord_begin(c, cmd, k, NULL, hole, dbid);
 }
 

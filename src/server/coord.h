@@ -24,7 +24,7 @@ void coord_start(struct conn *c, const struct command *cmd, struct arg *argv, in
  * as one transaction, its reply going to the waiting hole (it waits again
  * if another client was faster). */
 void coord_retry_blocked(struct conn *c, struct oseg *hole, const struct command *cmd, int dbid,
-                         const struct arg *argv, int argc, long long deadline);
+                         const struct arg *argv, int argc, long long deadline, int notify_from, uint64_t notify_id);
 void coord_start_exec(struct conn *c, const struct arg *blobs, int nblobs, const struct arg *keys, const int *kdb,
                       int nkeys, const uint8_t *watch_shards, int final_db);
 

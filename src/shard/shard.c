@@ -95,6 +95,7 @@ int shards_create(int n, const struct config *cfg, int listen_fds[][16], int nli
         struct shard *sh = calloc(1, sizeof(*sh));
         if (!sh) return -1;
         sh->id = i;
+        sh->open_dst = -1;
         config_copy(&sh->cfg, cfg);
         sh->nlisten = nlisten;
         for (int j = 0; j < nlisten; j++) sh->listen_fd[j] = listen_fds[i][j];

@@ -62,10 +62,23 @@ static struct xmsg *batch_for(struct shard *sh, int dst) {
 static inline void put_u64(struct buf *b, uint64_t v) { buf_put(b, &v, 8); }
 static inline void put_u32(struct buf *b, uint32_t v) { buf_put(b, &v, 4); }
 
+/* Where a new entry for dst goes: its batch, or, while a handler runs for a
+ * request of dst (its reply entry open in that batch), the late queue that
+ * follows the reply. *n counts the entries. */
+static struct buf *entry_out(struct shard *sh, int dst, uint32_t **n) {
+    if (dst == sh->open_dst) {
+        *n = &sh->late_n;
+        return &sh->late;
+    }
+    struct xmsg *m = batch_for(sh, dst);
+    *n = &m->n;
+    return &m->body;
+}
+
 void xmsg_send_cmd(struct shard *sh, int dst, uint64_t cookie, const struct command *cmd, int dbid, int resp,
                    int argc, const struct arg *argv, int fd) {
-    struct xmsg *m = batch_for(sh, dst);
-    struct buf *b = &m->body;
+    uint32_t *cnt;
+    struct buf *b = entry_out(sh, dst, &cnt);
     size_t need = 1 + 8 + 4 + 4 + 4 + 1 + 4;
     for (int i = 0; i < argc; i++) need += 8 + argv[i].len;
     buf_reserve(b, need);
@@ -80,17 +93,18 @@ void xmsg_send_cmd(struct shard *sh, int dst, uint64_t cookie, const struct comm
         put_u64(b, argv[i].len);
         buf_put(b, argv[i].p, argv[i].len);
     }
-    m->n++;
+    (*cnt)++;
 }
 
 void xmsg_send_reply(struct shard *sh, int dst, uint64_t cookie, const char *p, size_t len) {
-    struct xmsg *m = batch_for(sh, dst);
-    buf_reserve(&m->body, 17 + len);
-    buf_putc(&m->body, E_REP);
-    put_u64(&m->body, cookie);
-    put_u64(&m->body, len);
-    buf_put(&m->body, p, len);
-    m->n++;
+    uint32_t *cnt;
+    struct buf *b = entry_out(sh, dst, &cnt);
+    buf_reserve(b, 17 + len);
+    buf_putc(b, E_REP);
+    put_u64(b, cookie);
+    put_u64(b, len);
+    buf_put(b, p, len);
+    (*cnt)++;
 }
 
 void xmsg_unref(struct xmsg *m) {
@@ -248,6 +262,14 @@ static const char *run_request_entry(struct shard *sh, int src, const char *p, i
  * (once its reply entry is complete: serving appends to the batches). */
 static const char *run_request(struct shard *sh, int src, const char *p, int delegated, int replay) {
     p = run_request_entry(sh, src, p, delegated, replay);
+    if (sh->late.len) {
+        /* what the handler sent src follows its reply */
+        struct xmsg *m = batch_for(sh, src);
+        buf_put(&m->body, sh->late.p, sh->late.len);
+        m->n += sh->late_n;
+        sh->late.len = 0;
+        sh->late_n = 0;
+    }
     if (sh->blk_ready) blk_serve(sh);
     return p;
 }
@@ -309,7 +331,9 @@ static const char *run_request_entry(struct shard *sh, int src, const char *p, i
                         .argc = argc, .argv = argv, .out = b, .cmd = cmd,
                         .part = XC_KIND(cookie) != XC_HOLE, .src = src};
     if (notify_first) pubsub_watch(sh, NULL, NULL, b);
+    sh->open_dst = src;
     exec_command(&cl);
+    sh->open_dst = -1;
     if (notify_first) pubsub_unwatch(sh);
     if (cl.bw) {
         /* it waits for data: its reply comes later (block.h) */
@@ -374,7 +398,7 @@ static const char *take_reply(struct xmsg *m, const char *p) {
         txn_lock_reply(ptr, p, len);
         break;
     case XC_BLK:
-        blk_ready_reply(tl_shard, (uint64_t)(uintptr_t)ptr >> 3);
+        blk_ready_reply(tl_shard, (uint64_t)(uintptr_t)ptr >> 3, m->src);
         break;
     default:
         break;

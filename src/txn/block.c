@@ -64,6 +64,11 @@ struct bkey {
     struct bwait **w; /* FIFO */
     int n, cap;
     int ready;
+    /* a waiter of another shard (BW_NOTIFY) was told of data here: the
+     * rest wait until its shard says it is done (__bnext), so that the
+     * clients are served in the order they blocked */
+    int pending, pend_src;
+    uint64_t pend_id;
 };
 
 struct blk_state {
@@ -173,7 +178,7 @@ static struct bkey *bkey_get(struct shard *sh, int dbid, const char *key, size_t
 
 static void bkey_drop_if_empty(struct shard *sh, struct bkey *k) {
     struct blk_state *b = sh->bk;
-    if (k->n || k->ready) return;
+    if (k->n || k->ready || k->pending) return;
     struct bkey **pp = &b->tab[k->h & b->mask];
     while (*pp != k) pp = &(*pp)->next;
     *pp = k->next;
@@ -473,26 +478,56 @@ void bcancel_part_command(struct client *c) {
     blk_cancel(c->sh, c->src, cookie, c->argv[2].len == 1 && c->argv[2].p[0] == '1');
 }
 
-void blk_ready_reply(struct shard *sh, uint64_t id) {
+/* The keys of a retried command with those of shard `first` moved ahead
+ * (in their order): the shard that said it has data serves first. */
+static void keys_first(struct bwait *w, int first) {
+    int from, to;
+    const struct command *cmd = w->cmd;
+    if (cmd->proc == blmpop_command || cmd->proc == bzmpop_command) {
+        long long nk = 0;
+        str_to_ll(w->argv[2].p, w->argv[2].len, &nk);
+        from = 3;
+        to = 3 + (int)nk;
+    } else if (cmd->proc == blmove_command || cmd->proc == brpoplpush_command) {
+        return;
+    } else {
+        from = 1;
+        to = w->argc - 1;
+    }
+    if (to > w->argc || to - from < 2) return;
+    struct arg *tmp = malloc(sizeof(struct arg) * (size_t)(to - from));
+    if (!tmp) abort();
+    int n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = from; i < to; i++) {
+            int mine = shard_for_key(w->argv[i].p, w->argv[i].len) == first;
+            if (mine == (pass == 0)) tmp[n++] = w->argv[i];
+        }
+    memcpy(w->argv + from, tmp, sizeof(struct arg) * (size_t)n);
+    free(tmp);
+}
+
+void blk_ready_reply(struct shard *sh, uint64_t id, int from) {
     for (struct bwait *w = sh->bk->head; w; w = w->next) {
         if (w->kind != BW_ORIGIN || w->id != id) continue;
-        /* try again, as one transaction over the keys' shards */
+        /* try again, as one transaction over the keys' shards; the owner
+         * hears when it is done */
         struct conn *c = w->conn;
         struct oseg *hole = XC_PTR(w->cookie);
         unwatch_owners(sh, w);
-        coord_retry_blocked(c, hole, w->cmd, w->dbid, w->argv, w->argc, w->deadline);
+        keys_first(w, from);
+        coord_retry_blocked(c, hole, w->cmd, w->dbid, w->argv, w->argc, w->deadline, from, id);
         bw_free(sh, w);
         return;
     }
+    blk_send_next(sh, from, id); /* it no longer waits */
 }
 
 /* ---- serving ---- */
 
-void blk_key_changed(struct shard *sh, int dbid, const char *key, size_t len) {
+static void mark_ready(struct shard *sh, struct bkey *k) {
     struct blk_state *b = sh->bk;
-    if (!b->n) return;
-    struct bkey *k = bkey_find(b, lock_hash(dbid, key, len), dbid, key, len);
-    if (!k || k->ready) return;
+    if (k->ready) return;
     k->ready = 1;
     if (b->nready == b->capready) {
         b->capready = b->capready ? b->capready * 2 : 8;
@@ -503,10 +538,54 @@ void blk_key_changed(struct shard *sh, int dbid, const char *key, size_t len) {
     sh->blk_ready = 1;
 }
 
+void blk_key_changed(struct shard *sh, int dbid, const char *key, size_t len) {
+    struct blk_state *b = sh->bk;
+    if (!b->n) return;
+    struct bkey *k = bkey_find(b, lock_hash(dbid, key, len), dbid, key, len);
+    if (k) mark_ready(sh, k);
+}
+
+void blk_db_swapped(struct shard *sh, int a, int bdb) {
+    struct blk_state *b = sh->bk;
+    if (!b->n) return;
+    for (size_t i = 0; i <= b->mask; i++)
+        for (struct bkey *k = b->tab[i]; k; k = k->next)
+            if (k->dbid == a || k->dbid == bdb) mark_ready(sh, k);
+}
+
+/* The waiter `id` of shard src is done with the data it was told of: the
+ * keys held for it serve the rest. */
+static void bnext(struct shard *sh, int src, uint64_t id) {
+    struct blk_state *b = sh->bk;
+    for (size_t i = 0; i <= b->mask; i++)
+        for (struct bkey *k = b->tab[i], *n; k; k = n) {
+            n = k->next;
+            if (!k->pending || k->pend_src != src || k->pend_id != id) continue;
+            k->pending = 0;
+            mark_ready(sh, k);
+        }
+}
+
+void bnext_part_command(struct client *c) {
+    uint64_t id = 0;
+    if (c->argv[1].len == 8) memcpy(&id, c->argv[1].p, 8);
+    bnext(c->sh, c->src, id);
+}
+
+void blk_send_next(struct shard *sh, int owner, uint64_t id) {
+    if (owner == sh->id) {
+        bnext(sh, sh->id, id);
+        return;
+    }
+    struct arg av[2] = {{"__bnext", 7}, {(const char *)&id, 8}};
+    xmsg_send_cmd(sh, owner, XC_MAKE(NULL, XC_SINK), command_lookup("__bnext", 7), 0, 2, 2, av, -1);
+}
+
 /* Does the key hold the type the waiter pops (a list, or a sorted set)? */
 static int poppable(struct shard *sh, const struct bwait *w, const struct bkey *k) {
     struct kv *o = db_find(&sh->dbs[k->dbid], k->key, k->klen, 0);
     if (!o) return 0;
+    if (w->kind == BW_NOTIFY) return kv_type(o) == OBJ_ZSET || kv_type(o) == OBJ_LIST;
     int zset = w->cmd->proc == bzpopmin_command || w->cmd->proc == bzpopmax_command || w->cmd->proc == bzmpop_command;
     return zset ? kv_type(o) == OBJ_ZSET : kv_type(o) == OBJ_LIST;
 }
@@ -546,17 +625,21 @@ static void serve_one(struct shard *sh, struct bwait *w, struct bkey *k, struct 
 /* Serve the waiters of one key in order while it has data. */
 static void serve_key(struct shard *sh, struct bkey *k) {
     struct buf out = {0};
-    int i = 0;
-    while (i < k->n) {
-        struct bwait *w = k->w[i];
+    while (k->n && !k->pending) {
+        struct bwait *w = k->w[0];
         if (w->kind == BW_NOTIFY) {
-            /* a client waiting on several shards: its shard tries again */
+            /* a client waiting on several shards: its shard tries again,
+             * and says when it is done (__bnext) */
+            if (!poppable(sh, w, k)) break;
             int src = w->src;
             uint64_t id = w->cookie;
+            k->pending = 1;
+            k->pend_src = src;
+            k->pend_id = id;
             bw_free(sh, w); /* k stays: it is marked ready */
-            if (src == sh->id) blk_ready_reply(sh, id);
+            if (src == sh->id) blk_ready_reply(sh, id, sh->id);
             else xmsg_send_reply(sh, src, XC_MAKE((uintptr_t)(id << 3), XC_BLK), "", 0);
-            continue;
+            break;
         }
         if (!poppable(sh, w, k)) break;
         out.len = 0;

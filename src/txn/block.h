@@ -71,7 +71,11 @@ void blk_park_remote(struct shard *sh, void *bw, int src, uint64_t cookie);
  * the shards owning its keys (sends __bwatch; call before the locks go). */
 void blk_wait_multi(struct conn *c, struct oseg *hole, const struct command *cmd, int dbid, const struct arg *argv,
                     int argc, long long deadline);
-/* An owner says a key of waiter `id` has data (cookie kind XC_BLK). */
-void blk_ready_reply(struct shard *sh, uint64_t id);
+/* Owner `from` says a key of waiter `id` has data (cookie kind XC_BLK). */
+void blk_ready_reply(struct shard *sh, uint64_t id, int from);
+/* Tell owner that waiter id is done with what it was told (__bnext). */
+void blk_send_next(struct shard *sh, int owner, uint64_t id);
+/* SWAPDB a b: keys waited on in either database may have data now. */
+void blk_db_swapped(struct shard *sh, int a, int b);
 
 #endif

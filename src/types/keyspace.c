@@ -15,6 +15,7 @@
 #include "../server/commands.h"
 #include "../server/conn.h"
 #include "../shard/xmsg.h"
+#include "../txn/block.h"
 #include "../txn/lock.h"
 #include "../util/glob.h"
 
@@ -492,6 +493,7 @@ void swapdb_command(struct client *c) {
     if (a != b) {
         watch_db_replaced(c->sh, &c->sh->dbs[a], &c->sh->dbs[b]);
         db_swap(&c->sh->dbs[a], &c->sh->dbs[b]);
+        blk_db_swapped(c->sh, (int)a, (int)b);
     }
     reply_ok(c->out);
 }
