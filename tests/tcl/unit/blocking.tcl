@@ -194,15 +194,15 @@ start_server {tags {blocking}} {
     # (keys of one shard: across shards the keys are written back by their
     # owners in parallel, and the first owner to tell the client's shard serves)
     test "Within one MULTI, the key that got data first serves the client" {
-        r del {t}k1 {t}k2
-        set d [blk_client 1 blpop {t}k2 {t}k1 0]
+        r del k1{t} k2{t}
+        set d [blk_client 1 blpop k2{t} k1{t} 0]
         r multi
-        r rpush {t}k1 a
-        r rpush {t}k2 b
+        r rpush k1{t} a
+        r rpush k2{t} b
         assert_equal {1 1} [r exec]
-        assert_equal {{t}k1 a} [$d read]
-        assert_equal 0 [r exists {t}k1]
-        assert_equal {b} [r lrange {t}k2 0 -1]
+        assert_equal {k1{t} a} [$d read]
+        assert_equal 0 [r exists k1{t}]
+        assert_equal {b} [r lrange k2{t} 0 -1]
         $d close
     }
 
