@@ -21,7 +21,7 @@
 #   --timeout MS     per reply read timeout (default 5000)
 #   --verbose        print every test, and stack traces of exceptions
 #
-# Default skipped tags: for redis-shard "needs-types" and "needs-transactions"; for real Redis
+# Default skipped tags: none for redis-shard; for real Redis
 # "redis72" (features newer than Redis 7.0) and "redis-shard-only".
 #
 # The last line printed is "N passed, N failed"; the exit code is 1 if
@@ -84,9 +84,7 @@ if {$::server_path eq ""} {
 }
 
 if {$::is_redis_shard} {
-    # needs-transactions: atomicity of multi-key writes across shards (MSET)
-    # against concurrent clients arrives with the transaction issue.
-    set default_skip {needs-transactions}
+    set default_skip {}
 } else {
     set default_skip {redis72 redis-shard-only}
 }
