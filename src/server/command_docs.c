@@ -173,6 +173,21 @@ struct command_doc {
         "O(N+M) where N is the number of provided keys and M is the number "   \
         "of elements returned")                                                \
                                                                                \
+    DOC("blpop", "Pops the first element of the first non-empty list, waiting for one when all are empty.", "2.0.0", "O(N) where N is the number of provided keys.") \
+    DOC("brpop", "Pops the last element of the first non-empty list, waiting for one when all are empty.", "2.0.0", "O(N) where N is the number of provided keys.") \
+    DOC("brpoplpush", "Moves the last element of a list to the head of another, waiting while the source is empty.", "2.2.0", "O(1)") \
+    DOC("blmove", "Moves an element between the ends of two lists, waiting while the source is empty.", "6.2.0", "O(1)") \
+    DOC("blmpop", "Pops elements from the first non-empty list of several keys, waiting while all are empty.", "7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned.") \
+    DOC("bzpopmin", "Pops the lowest-scoring member of the first non-empty sorted set, waiting while all are empty.", "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.") \
+    DOC("bzpopmax", "Pops the highest-scoring member of the first non-empty sorted set, waiting while all are empty.", "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.") \
+    DOC("bzmpop", "Pops members from the first non-empty sorted set of several keys, waiting while all are empty.", "7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.") \
+    DOC("multi", "Starts a transaction: the commands that follow are queued until EXEC.", "1.2.0", "O(1)") \
+    DOC("exec", "Runs the queued commands of a transaction as one atomic step.", "1.2.0", "Depends on commands in the transaction") \
+    DOC("discard", "Drops the queued commands of a transaction.", "2.0.0", "O(N), when N is the number of queued commands") \
+    DOC("watch", "Makes the next EXEC fail if any of these keys changes before it.", "2.2.0", "O(1) for every key.") \
+    DOC("unwatch", "Forgets every key this connection watches.", "2.2.0", "O(1)") \
+    DOC("wait", "Waits until earlier writes reach the given number of replicas, or the timeout.", "3.0.0", "O(1)") \
+    DOC("client|unblock", "Ends the wait of a client blocked in a blocking command.", "5.0.0", "O(log N) where N is the number of client connections") \
     /* keyspace */                                                             \
     DOC("del", "Deletes one or more keys.", "1.0.0",                           \
         "O(N) where N is the number of keys removed; a key holding a "         \
@@ -1017,6 +1032,48 @@ static const struct cmd_arg lmpop_args[] = {
     A("count", INTEGER, TOK("COUNT"), FLAGS(OPT)),
 };
 
+static const struct cmd_arg keys_timeout[] = {
+    KEY("key", 0, FLAGS(MULTI)),
+    A("timeout", DOUBLE),
+};
+
+static const struct cmd_arg brpoplpush_args[] = {
+    KEY("source", 0),
+    KEY("destination", 1),
+    A("timeout", DOUBLE),
+};
+
+static const struct cmd_arg blmove_args[] = {
+    KEY("source", 0),
+    KEY("destination", 1),
+    A("wherefrom", ONEOF, SUB(list_end)),
+    A("whereto", ONEOF, SUB(list_end)),
+    A("timeout", DOUBLE),
+};
+
+static const struct cmd_arg blmpop_args[] = {
+    A("timeout", DOUBLE),
+    A("numkeys", INTEGER),
+    KEY("key", 0, FLAGS(MULTI)),
+    A("where", ONEOF, SUB(list_end)),
+    A("count", INTEGER, TOK("COUNT"), FLAGS(OPT)),
+};
+
+static const struct cmd_arg wait_args[] = {
+    A("numreplicas", INTEGER),
+    A("timeout", INTEGER),
+};
+
+static const struct cmd_arg unblock_type[] = {
+    A("timeout", PURE_TOKEN, TOK("TIMEOUT")),
+    A("error", PURE_TOKEN, TOK("ERROR")),
+};
+
+static const struct cmd_arg client_unblock_args[] = {
+    A("client-id", INTEGER),
+    A("unblock-type", ONEOF, FLAGS(OPT), SUB(unblock_type)),
+};
+
 /* hashes */
 static const struct cmd_arg hash_field_value[] = {
     A("field", STRING),
@@ -1396,6 +1453,14 @@ static const struct cmd_arg zmpop_args[] = {
     A("count", INTEGER, TOK("COUNT"), FLAGS(OPT)),
 };
 
+static const struct cmd_arg bzmpop_args[] = {
+    A("timeout", DOUBLE),
+    A("numkeys", INTEGER),
+    KEY("key", 0, FLAGS(MULTI)),
+    A("where", ONEOF, SUB(zmpop_args_where)),
+    A("count", INTEGER, TOK("COUNT"), FLAGS(OPT)),
+};
+
 static const struct cmd_arg zrandmember_args_options[] = {
     A("count", INTEGER),
     A("withscores", PURE_TOKEN, TOK("WITHSCORES"), FLAGS(OPT)),
@@ -1527,6 +1592,17 @@ static const struct command_args command_args[] = {
     ARGS("rpoplpush", rpoplpush_args),
     ARGS("lmove", lmove_args),
     ARGS("lmpop", lmpop_args),
+    ARGS("blpop", keys_timeout),
+    ARGS("brpop", keys_timeout),
+    ARGS("brpoplpush", brpoplpush_args),
+    ARGS("blmove", blmove_args),
+    ARGS("blmpop", blmpop_args),
+    ARGS("bzpopmin", keys_timeout),
+    ARGS("bzpopmax", keys_timeout),
+    ARGS("bzmpop", bzmpop_args),
+    ARGS("watch", many_keys),
+    ARGS("wait", wait_args),
+    ARGS("client|unblock", client_unblock_args),
     ARGS("del", many_keys),
     ARGS("unlink", many_keys),
     ARGS("exists", many_keys),
