@@ -317,12 +317,25 @@ void blk_timeouts(struct shard *sh) {
     struct blk_state *b = sh->bk;
     long long now = mstime(), next = LLONG_MAX;
     b->timer_at = LLONG_MAX;
-    for (struct bwait *w = b->head, *n; w; w = n) {
-        n = w->next;
+    /* collected first: ending one frees the owner-side registrations of
+     * its own shard (BW_NOTIFY), which may be anywhere in the list */
+    struct bwait **due = NULL;
+    size_t n = 0, cap = 0;
+    for (struct bwait *w = b->head; w; w = w->next) {
         if (!w->deadline || w->kind == BW_NOTIFY) continue;
-        if (w->deadline <= now) end_wait(sh, w, 0);
-        else if (w->deadline < next) next = w->deadline;
+        if (w->deadline > now) {
+            if (w->deadline < next) next = w->deadline;
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            due = realloc(due, sizeof(*due) * cap);
+            if (!due) abort();
+        }
+        due[n++] = w;
     }
+    for (size_t i = 0; i < n; i++) end_wait(sh, due[i], 0);
+    free(due);
     if (next != LLONG_MAX) arm_timer(sh, next);
 }
 

@@ -203,12 +203,6 @@ static int src_parked(struct lock_state *l, int src) {
 
 int lock_admit(struct shard *sh, int src, const uint64_t *h, int n, uint64_t take, int all) {
     struct lock_state *l = sh->lk;
-    /* a transaction that already holds locks here never waits (its unlock
-     * travels behind this request) */
-    if (take && held_find(l, take, 0)) {
-        take_locks(sh, h, n, take);
-        return 1;
-    }
     if (!free_for(l, h, n, take, all) || src_parked(l, src)) return 0;
     if (take) take_locks(sh, h, n, take);
     return 1;
