@@ -173,7 +173,7 @@ for (( rep = 1; rep <= REPEAT; rep++ )); do
             log "  $name $run: ${out:-(no result)}"
             if (( rc != 0 )) || [[ -z $out ]]; then
                 what="txn_bench exit status $rc"
-                (( rc == 124 || rc == 137 )) && what="killed after RUN_TIMEOUT=${RUN_TIMEOUT}s (hang)"
+                (( rc == 124 || rc == 137 )) && what="killed after RUN_TIMEOUT=${RUN_TIMEOUT}s (a hang, or far slower than expected)"
                 if ! server_alive "$key"; then
                     what+="; the server died (end of its log below)"
                     tail -n 10 "$TMPD/$key.log" >> "$err"

@@ -40,7 +40,8 @@
  *
  * Exit status 1 on any wrong reply, error reply, lost or duplicated job, or a
  * stall (no progress for -S seconds, default 10: the tool prints what was
- * outstanding, and for jobs the lengths of the lists, then exits).
+ * outstanding, and for jobs the lengths of the lists, then exits; the same
+ * on SIGTERM during the timed part).
  *
  * Usage: txn_bench -p PORT -P PID -m MODE [-c CONNS] [-d DEPTH] [-n OPS]
  *                  [-q QUEUES -k CONSUMERS -w PRODUCERS -j JOBS -l LISTS]
@@ -51,6 +52,7 @@
 #include <errno.h>
 #include <hiredis/hiredis.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +100,12 @@ static int total_conns, ep;
 static long long errors, ops_done, last_progress_ns;
 static unsigned char *seen;      /* jobs: one bit per job */
 static long long jobs_seen, jobs_pushed, brpop_timeouts;
+static volatile sig_atomic_t terminated;  /* SIGTERM (the script's timeout) */
+
+static void on_sigterm(int sig) {
+    (void)sig;
+    terminated = 1;
+}
 
 static long long now_ns(void) {
     struct timespec ts;
@@ -479,8 +487,12 @@ static void report_lists(void) {
 }
 
 static void report_stall(void) {
-    fprintf(stderr, "txn_bench: %s: STALLED, no progress for %d s: %lld of %lld ops done\n", mode_names[mode],
-            stall_secs, ops_done, mode == M_JOBS ? njobs : nops);
+    if (terminated)
+        fprintf(stderr, "txn_bench: %s: TERMINATED (SIGTERM) with %lld of %lld ops done, last progress %.1f s ago\n",
+                mode_names[mode], ops_done, mode == M_JOBS ? njobs : nops, (now_ns() - last_progress_ns) / 1e9);
+    else
+        fprintf(stderr, "txn_bench: %s: STALLED, no progress for %d s: %lld of %lld ops done\n", mode_names[mode],
+                stall_secs, ops_done, mode == M_JOBS ? njobs : nops);
     int shown = 0;
     for (int i = 0; i < total_conns; i++) {
         struct conn *c = &conns[i];
@@ -721,6 +733,7 @@ int main(int argc, char **argv) {
     rl.rlim_cur = rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
 
+    signal(SIGTERM, on_sigterm);
     ep = epoll_create1(EPOLL_CLOEXEC);
     int maxconns = mode == M_JOBS ? nconsumers + nproducers : nconns;
     conns = calloc((size_t)maxconns, sizeof(*conns));
@@ -753,7 +766,7 @@ int main(int argc, char **argv) {
     int stalled = 0;
     while (ops_done < target) {
         poll_once(100);
-        if (now_ns() - last_progress_ns > (long long)stall_secs * 1000000000LL) {
+        if (terminated || now_ns() - last_progress_ns > (long long)stall_secs * 1000000000LL) {
             stalled = 1;
             break;
         }

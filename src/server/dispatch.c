@@ -214,6 +214,7 @@ static void gather_free(struct gather *g) {
     free(g->key_part);
     free(g->orig_argv);
     buf_free(&g->orig_bytes);
+    buf_free(&g->blobs);
     free(g);
 }
 
@@ -412,6 +413,25 @@ static void split_locked(struct txn *t, int dirty, void *arg) {
     if (!starting && !c->closing) conn_resume(c);
 }
 
+/* A part ran on its shard (in the same hop as its lock). */
+static void split_step(struct txn *t, int s, const char *reply, size_t len, void *arg) {
+    struct gather *g = arg;
+    buf_put(&g->parts[s].reply, reply, len);
+    (void)t;
+}
+
+/* Every part ran, each while its shard's locks were held: let go, reply. */
+static void split_ran(struct txn *t, int dirty, void *arg) {
+    struct gather *g = arg;
+    struct conn *c = g->conn;
+    int starting = c->sh->coord_starting;
+    (void)dirty;
+    txn_end(t, NULL);
+    c->barrier--;
+    gather_finish(g);
+    if (!starting && !c->closing) conn_resume(c);
+}
+
 static void split_keys(struct conn *c, const struct command *cmd, struct arg *argv, int argc,
                        const int *shard_of, int nkeys) {
     struct gather *g = gather_new(c, cmd, c->dbid);
@@ -443,7 +463,36 @@ static void split_keys(struct conn *c, const struct command *cmd, struct arg *ar
     c->barrier++;
     g->hole = conn_add_hole(c);
     c->sh->coord_starting++;
-    g->txn = txn_begin(c->sh, keys, dbs, nkeys, 0, NULL, split_locked, g);
+    if (pubsub_subscribed(c)) {
+        /* a subscriber's own keyspace events go ahead of its reply: lock
+         * everything first, then send the parts as usual */
+        g->txn = txn_begin(c->sh, keys, dbs, nkeys, 0, NULL, split_locked, g);
+    } else {
+        /* each shard runs its part in the same hop as its lock */
+        struct txn *t = txn_new(c->sh, 0, NULL, split_ran, g);
+        txn_lock_keys(t, keys, dbs, nkeys);
+        size_t off[MAX_SHARDS];
+        for (int s = 0; s < g_nshards; s++) {
+            struct gpart *p = &g->parts[s];
+            off[s] = g->blobs.len;
+            if (!p->active) continue;
+            exec_blob_encode(&g->blobs, cmd, c->dbid, (const struct arg *)(const void *)p->args.p,
+                             (int)(p->args.len / sizeof(struct arg)));
+        }
+        for (int s = 0; s < g_nshards; s++) {
+            if (!g->parts[s].active) continue;
+            size_t end = g->blobs.len;
+            for (int u = s + 1; u < g_nshards; u++)
+                if (g->parts[u].active) {
+                    end = off[u];
+                    break;
+                }
+            struct arg blob = {g->blobs.p + off[s], end - off[s]};
+            txn_run_at(t, s, &blob);
+        }
+        txn_payload_mode(t, c, c->resp, 0, split_step);
+        txn_start(t);
+    }
     c->sh->coord_starting--;
     free(keys);
     free(dbs);

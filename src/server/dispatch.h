@@ -33,6 +33,7 @@ struct gather {
     struct buf orig_bytes;
     void (*done)(struct gather *g); /* called when every part has replied */
     struct txn *txn; /* a split command's transaction, until its parts are out */
+    struct buf blobs; /* its parts, as the transaction carries them */
     struct gpart parts[];
 };
 

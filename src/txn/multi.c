@@ -64,6 +64,16 @@ static inline uint32_t get_u32(const char *p) {
     return v;
 }
 
+void exec_blob_encode(struct buf *b, const struct command *cmd, int dbid, const struct arg *argv, int argc) {
+    put_u32(b, (uint32_t)cmd->id);
+    put_u32(b, (uint32_t)dbid);
+    put_u32(b, (uint32_t)argc);
+    for (int i = 0; i < argc; i++) {
+        put_u32(b, (uint32_t)argv[i].len);
+        buf_put(b, argv[i].p, argv[i].len);
+    }
+}
+
 int exec_blob_decode(const struct arg *blob, const struct command **cmd, int *dbid, struct arg **argv, int *cap,
                      int *argc) {
     const char *p = blob->p, *end = blob->p + blob->len;
@@ -113,13 +123,7 @@ int multi_queue(struct conn *c, const struct command *cmd, struct arg *argv, int
         if (!m->blob_off) abort();
     }
     m->blob_off[m->n++] = m->bytes.len;
-    put_u32(&m->bytes, (uint32_t)cmd->id);
-    put_u32(&m->bytes, 0);
-    put_u32(&m->bytes, (uint32_t)argc);
-    for (int i = 0; i < argc; i++) {
-        put_u32(&m->bytes, (uint32_t)argv[i].len);
-        buf_put(&m->bytes, argv[i].p, argv[i].len);
-    }
+    exec_blob_encode(&m->bytes, cmd, 0, argv, argc);
     reply_simple(&c->out, "QUEUED");
     return 1;
 }

@@ -18,11 +18,19 @@ struct txn {
     uint64_t id;
     struct shard *sh; /* the origin */
     long long client; /* whose watches to check, 0: none */
+    struct conn *conn; /* the client, for payload commands run on the origin */
+    int resp;
     int dirty;
     int next;         /* the next shard of the chain to lock */
+    int last;         /* the last shard of the chain */
+    int started;
     uint8_t *want;    /* by shard: in the chain */
+    uint8_t *released; /* by shard: let go with its step (the last one) */
     struct buf *hb;   /* by shard: the hashes to lock there */
+    struct buf *pay;  /* by shard: commands to run there once locked (blobs, as args) */
+    int count;        /* payload commands count in the command statistics */
     void (*granted)(struct txn *t, int dirty, void *arg);
+    void (*on_step)(struct txn *t, int s, const char *reply, size_t len, void *arg);
     void *arg;
 };
 
@@ -51,15 +59,51 @@ int txn_on_shard(const struct txn *t, int s) { return t->want[s]; }
 
 static void txn_step(struct txn *t);
 
+/* Run payload blobs (multi.c's form) into out, as the client `conn` (NULL
+ * on another shard); `count`: they count in the command statistics. */
+static void run_payload(struct shard *sh, struct conn *conn, int resp, const struct arg *blobs, int n, int count,
+                        struct buf *out) {
+    struct arg *argv = NULL;
+    int cap = 0, argc = 0, dbid = 0;
+    const struct command *cmd;
+    for (int i = 0; i < n; i++) {
+        if (!exec_blob_decode(&blobs[i], &cmd, &dbid, &argv, &cap, &argc)) {
+            reply_error(out, "ERR malformed transaction");
+            continue;
+        }
+        struct client cl = {.sh = sh, .conn = conn, .db = &sh->dbs[dbid], .dbid = dbid, .resp = resp, .argc = argc,
+                            .argv = argv, .out = out, .cmd = cmd, .noblock = 1, .part = !count, .src = sh->id};
+        exec_command(&cl);
+    }
+    free(argv);
+}
+
+static void txn_step(struct txn *t);
+
+/* The origin's own share is locked: check its watches, run its payload. */
+static void local_step(struct txn *t) {
+    struct shard *sh = t->sh;
+    int s = sh->id;
+    if (t->client && watch_dirty(sh, t->client)) t->dirty = 1;
+    if (t->pay[s].len && !t->dirty) {
+        struct buf out = {0};
+        run_payload(sh, t->conn, t->resp, (const struct arg *)(const void *)t->pay[s].p,
+                    (int)(t->pay[s].len / sizeof(struct arg)), t->count, &out);
+        t->on_step(t, s, out.p, out.len, t->arg);
+        buf_free(&out);
+    }
+}
+
 /* The origin's own share was parked and is now granted (its locks taken). */
 static void local_granted(struct shard *sh, struct park *p) {
     struct txn *t = p->arg;
-    if (t->client && watch_dirty(sh, t->client)) t->dirty = 1;
+    local_step(t);
     t->next++;
     txn_step(t);
 }
 
-/* Lock the next shard of the chain, or tell the owner that all are held. */
+/* Lock the next shard of the chain (and run what it carries there), or tell
+ * the owner that all are held. */
 static void txn_step(struct txn *t) {
     struct shard *sh = t->sh;
     for (; t->next < g_nshards; t->next++) {
@@ -75,19 +119,26 @@ static void txn_step(struct txn *t) {
                 lock_park(sh, p);
                 return;
             }
-            if (t->client && watch_dirty(sh, t->client)) t->dirty = 1;
+            local_step(t);
             continue;
         }
-        /* __lock txid client h... */
-        int argc = 3 + n;
-        struct arg small[64], *av = argc <= 64 ? small : malloc(sizeof(struct arg) * (size_t)argc);
+        /* __lock txid client hashes flags blob...; the last shard of a
+         * chain without watches lets go once its part ran */
+        int npay = (int)(t->pay[s].len / sizeof(struct arg));
+        int release = s == t->last && !t->client && t->on_step;
+        t->released[s] = (uint8_t)release;
+        char flags = (char)('0' + (t->count ? 1 : 0) + (release ? 2 : 0));
+        int argc = 5 + npay;
+        struct arg small[32], *av = argc <= 32 ? small : malloc(sizeof(struct arg) * (size_t)argc);
         if (!av) abort();
         uint64_t client = (uint64_t)t->client;
         av[0] = (struct arg){"__lock", 6};
         av[1] = (struct arg){(const char *)&t->id, 8};
         av[2] = (struct arg){(const char *)&client, 8};
-        for (int i = 0; i < n; i++) av[3 + i] = (struct arg){(const char *)&h[i], 8};
-        xmsg_send_cmd(sh, s, XC_MAKE(t, XC_TXN), cmd_lock, 0, 2, argc, av, -1);
+        av[3] = (struct arg){(const char *)h, (size_t)n * 8};
+        av[4] = (struct arg){&flags, 1};
+        if (npay) memcpy(av + 5, t->pay[s].p, t->pay[s].len);
+        xmsg_send_cmd(sh, s, XC_MAKE(t, XC_TXN), cmd_lock, 0, t->resp, argc, av, -1);
         if (av != small) free(av);
         return;
     }
@@ -95,23 +146,39 @@ static void txn_step(struct txn *t) {
 }
 
 void txn_lock_reply(struct txn *t, const char *data, size_t len) {
-    if (len >= 6 && !memcmp(data, "+DIRTY", 6)) t->dirty = 1;
+    int s = t->next;
+    if (len >= 6 && !memcmp(data, "+DIRTY", 6)) {
+        t->dirty = 1;
+    } else if (t->pay[s].len && len >= 5) {
+        /* "+OK\r\n", then the replies of what ran there */
+        t->on_step(t, s, data + 5, len - 5, t->arg);
+    }
     t->next++;
     txn_step(t);
 }
 
-struct txn *txn_begin(struct shard *sh, const struct arg *keys, const int *dbs, int n, long long client,
-                      const uint8_t *watch_shards, void (*granted)(struct txn *t, int dirty, void *arg), void *arg) {
+struct txn *txn_new(struct shard *sh, long long client, const uint8_t *watch_shards,
+                    void (*granted)(struct txn *t, int dirty, void *arg), void *arg) {
     struct txn *t = calloc(1, sizeof(*t));
     if (!t) abort();
     t->want = calloc((size_t)g_nshards, 1);
+    t->released = calloc((size_t)g_nshards, 1);
     t->hb = calloc((size_t)g_nshards, sizeof(struct buf));
-    if (!t->want || !t->hb) abort();
+    t->pay = calloc((size_t)g_nshards, sizeof(struct buf));
+    if (!t->want || !t->released || !t->hb || !t->pay) abort();
     t->id = ((uint64_t)(sh->id + 1) << 44) | ++sh->txn_seq;
     t->sh = sh;
     t->client = client;
+    t->resp = 2;
     t->granted = granted;
     t->arg = arg;
+    if (watch_shards)
+        for (int s = 0; s < g_nshards; s++)
+            if (watch_shards[s]) t->want[s] = 1;
+    return t;
+}
+
+void txn_lock_keys(struct txn *t, const struct arg *keys, const int *dbs, int n) {
     for (int i = 0; i < n; i++) {
         int s = shard_for_key(keys[i].p, keys[i].len);
         uint64_t h = lock_hash(dbs[i], keys[i].p, keys[i].len);
@@ -122,17 +189,40 @@ struct txn *txn_begin(struct shard *sh, const struct arg *keys, const int *dbs, 
         if (!dup) buf_put(&t->hb[s], &h, 8);
         t->want[s] = 1;
     }
-    if (watch_shards)
-        for (int s = 0; s < g_nshards; s++)
-            if (watch_shards[s]) t->want[s] = 1;
+}
+
+void txn_run_at(struct txn *t, int s, const struct arg *blob) {
+    buf_put(&t->pay[s], blob, sizeof(*blob));
+    t->want[s] = 1;
+}
+
+void txn_payload_mode(struct txn *t, struct conn *conn, int resp, int count,
+                      void (*on_step)(struct txn *t, int s, const char *reply, size_t len, void *arg)) {
+    t->conn = conn;
+    t->resp = resp;
+    t->count = count;
+    t->on_step = on_step;
+}
+
+void txn_start(struct txn *t) {
+    for (int s = 0; s < g_nshards; s++)
+        if (t->want[s]) t->last = s;
+    t->started = 1;
     txn_step(t);
+}
+
+struct txn *txn_begin(struct shard *sh, const struct arg *keys, const int *dbs, int n, long long client,
+                      const uint8_t *watch_shards, void (*granted)(struct txn *t, int dirty, void *arg), void *arg) {
+    struct txn *t = txn_new(sh, client, watch_shards, granted, arg);
+    txn_lock_keys(t, keys, dbs, n);
+    txn_start(t);
     return t;
 }
 
 void txn_end(struct txn *t, const uint8_t *skip) {
     struct shard *sh = t->sh;
     for (int s = 0; s < g_nshards; s++) {
-        if (!t->want[s] || (skip && skip[s])) continue;
+        if (!t->want[s] || t->released[s] || (skip && skip[s])) continue;
         if (s == sh->id) {
             lock_release(sh, t->id);
         } else {
@@ -140,9 +230,14 @@ void txn_end(struct txn *t, const uint8_t *skip) {
             xmsg_send_cmd(sh, s, XC_MAKE(NULL, XC_SINK), cmd_unlock, 0, 2, 2, av, -1);
         }
     }
-    for (int s = 0; s < g_nshards; s++) buf_free(&t->hb[s]);
+    for (int s = 0; s < g_nshards; s++) {
+        buf_free(&t->hb[s]);
+        buf_free(&t->pay[s]);
+    }
     free(t->hb);
+    free(t->pay);
     free(t->want);
+    free(t->released);
     free(t);
 }
 
@@ -200,8 +295,8 @@ int txn_admit_request(struct shard *sh, int src, const struct command *cmd, int 
     if (cmd == cmd_lock) {
         take = arg_u64(&argv[1]);
         sh->txn_h.len = 0;
-        for (int i = 3; i < argc; i++) buf_put(&sh->txn_h, argv[i].p, 8);
-        n = argc - 3;
+        buf_put(&sh->txn_h, argv[3].p, argv[3].len & ~(size_t)7);
+        n = (int)(argv[3].len / 8);
     } else if (cmd->proc == exec_part_command) {
         n = exec_hashes(sh, argv, argc);
     } else if (cmd->flags & CMD_INTERNAL) {
@@ -252,11 +347,20 @@ int txn_admit_hashes(struct conn *c, const uint64_t *h, int n, int all) {
 
 /* ---- the internal commands ---- */
 
+/* __lock txid client hashes flags [blob ...]: admitted, so the locks are
+ * ours (txn_admit_request took them). +DIRTY if a key the client watches
+ * here changed; else +OK and the replies of the blobs, run now. flags:
+ * '0' + 1 (count them in the statistics) + 2 (let go once they ran). */
 void lock_part_command(struct client *c) {
-    /* admitted, so the locks are ours (txn_admit_request took them) */
     uint64_t client = arg_u64(&c->argv[2]);
-    if (client && watch_dirty(c->sh, (long long)client)) reply_simple(c->out, "DIRTY");
-    else reply_ok(c->out);
+    int flags = c->argc > 4 && c->argv[4].len == 1 ? c->argv[4].p[0] - '0' : 0;
+    if (client && watch_dirty(c->sh, (long long)client)) {
+        reply_simple(c->out, "DIRTY");
+    } else {
+        reply_ok(c->out);
+        run_payload(c->sh, NULL, c->resp, c->argv + 5, c->argc - 5, flags & 1, c->out);
+    }
+    if (flags & 2) lock_release(c->sh, arg_u64(&c->argv[1]));
 }
 
 void unlock_part_command(struct client *c) { lock_release(c->sh, arg_u64(&c->argv[1])); }

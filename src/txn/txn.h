@@ -26,7 +26,9 @@
  *   client's registrations inside the same atomic step as its commands.
  *
  * Internal commands between shards (never from clients):
- *   __lock   txid client h1 h2 ...     lock hashes (waits), +OK or +DIRTY
+ *   __lock   txid client hashes flags blob...
+ *                                      lock (waits), +OK or +DIRTY; then run
+ *                                      the blobs and append their replies
  *   __unlock txid                      release, no reply wanted
  *   __txrun  txid cmd args...          run cmd for a transaction holding locks
  *   __exec   client cmdblob...         a whole EXEC whose keys are all here
@@ -50,6 +52,22 @@ struct txn;
  * watched key changed. */
 struct txn *txn_begin(struct shard *sh, const struct arg *keys, const int *dbs, int n, long long client,
                       const uint8_t *watch_shards, void (*granted)(struct txn *t, int dirty, void *arg), void *arg);
+/* The same in steps: a transaction holding nothing yet, */
+struct txn *txn_new(struct shard *sh, long long client, const uint8_t *watch_shards,
+                    void (*granted)(struct txn *t, int dirty, void *arg), void *arg);
+/* the keys it locks, */
+void txn_lock_keys(struct txn *t, const struct arg *keys, const int *dbs, int n);
+/* commands to run on shard s as soon as its locks are taken (an __exec
+ * blob each, multi.c), their replies handed to on_step in order: work goes
+ * to the data, in the same hop as the lock. Only for work that needs
+ * nothing of other shards' results and no watch check after it. */
+void txn_run_at(struct txn *t, int s, const struct arg *blob);
+/* who runs them (the client, on its own shard), in which protocol, whether
+ * they count in the command statistics, and where their replies go */
+void txn_payload_mode(struct txn *t, struct conn *conn, int resp, int count,
+                      void (*on_step)(struct txn *t, int s, const char *reply, size_t len, void *arg));
+/* and go: locks shard by shard in increasing order. */
+void txn_start(struct txn *t);
 uint64_t txn_id(const struct txn *t);
 /* 1 if the transaction holds locks on shard s. */
 int txn_on_shard(const struct txn *t, int s);
@@ -77,6 +95,8 @@ int txn_admit_local(struct conn *c, const struct command *cmd, const struct arg 
 /* The same for work of c wanting the hashes h[0..n) (or, with `all`, a
  * shard free of locks). */
 int txn_admit_hashes(struct conn *c, const uint64_t *h, int n, int all);
+/* Append cmd argv (in db dbid) to b as one blob (multi.c). */
+void exec_blob_encode(struct buf *b, const struct command *cmd, int dbid, const struct arg *argv, int argc);
 /* Decode one queued command of an EXEC body (multi.c). */
 int exec_blob_decode(const struct arg *blob, const struct command **cmd, int *dbid, struct arg **argv, int *cap,
                      int *argc);
