@@ -28,6 +28,7 @@
 #include "../server/coord.h"
 #include "../server/dispatch.h"
 #include "../shard/xmsg.h"
+#include "../types/sort.h"
 #include "../util/util.h"
 #include "txn.h"
 
@@ -344,6 +345,84 @@ static struct arg *body_args(struct conn *c, struct mstate *m, int *final_db) {
     return b;
 }
 
+/* An EXEC over several shards whose commands each live on one shard: the
+ * transaction runs each shard's commands at that shard, in the hop that
+ * locks it, and their replies come back into one array here. */
+struct xexec {
+    struct conn *conn;
+    struct oseg *hole;
+    struct buf bytes; /* the body, kept until every shard has run its share */
+    int n;
+    int *shard_of;    /* by command: the shard that runs it */
+    struct buf *r;    /* by shard: its commands' replies, in order */
+};
+
+static void xexec_step(struct txn *t, int s, const char *reply, size_t len, void *arg) {
+    struct xexec *x = arg;
+    buf_put(&x->r[s], reply, len);
+    (void)t;
+}
+
+static void xexec_done(struct txn *t, int dirty, void *arg) {
+    struct xexec *x = arg;
+    struct conn *c = x->conn;
+    int starting = c->sh->coord_starting;
+    (void)dirty;
+    txn_end(t, NULL);
+    struct buf out = {0};
+    size_t pos[MAX_SHARDS] = {0};
+    reply_array(&out, x->n);
+    for (int i = 0; i < x->n; i++) {
+        int s = x->shard_of[i];
+        struct buf *r = &x->r[s];
+        long e = pos[s] < r->len ? resp_reply_len(r->p + pos[s], r->len - pos[s]) : 0;
+        if (e <= 0) {
+            reply_error(&out, "ERR transaction reply missing");
+            continue;
+        }
+        buf_put(&out, r->p + pos[s], (size_t)e);
+        pos[s] += (size_t)e;
+    }
+    for (int s = 0; s < g_nshards; s++) buf_free(&x->r[s]);
+    free(x->r);
+    free(x->shard_of);
+    buf_free(&x->bytes);
+    c->barrier--;
+    struct buf b = buf_take(&out);
+    conn_fill_hole(x->hole, b.p, b.len, NULL);
+    free(x);
+    if (!starting && !c->closing) conn_resume(c);
+}
+
+static void exec_at_owners(struct conn *k, struct mstate *m, const struct arg *blobs, const int *shard_of,
+                           const struct arg *keys, const int *kdb, int nkeys) {
+    struct shard *sh = k->sh;
+    struct xexec *x = calloc(1, sizeof(*x));
+    if (!x) abort();
+    x->conn = k;
+    x->n = m->n;
+    x->shard_of = malloc(sizeof(int) * (size_t)(m->n ? m->n : 1));
+    x->r = calloc((size_t)g_nshards, sizeof(struct buf));
+    if (!x->shard_of || !x->r) abort();
+    memcpy(x->shard_of, shard_of, sizeof(int) * (size_t)m->n);
+    /* the body moves into x: the blobs keep their offsets */
+    x->bytes = m->bytes;
+    m->bytes = (struct buf){0};
+    struct txn *t = txn_new(sh, 0, NULL, xexec_done, x);
+    txn_lock_keys(t, keys, kdb, nkeys);
+    for (int i = 0; i < m->n; i++) {
+        size_t off = m->blob_off[i];
+        struct arg b = {x->bytes.p + off, blobs[i].len};
+        txn_run_at(t, shard_of[i], &b);
+    }
+    txn_payload_mode(t, k, k->resp, 1, xexec_step);
+    x->hole = conn_add_hole(k);
+    k->barrier++;
+    sh->coord_starting++;
+    txn_start(t);
+    sh->coord_starting--;
+}
+
 /* Commands that need nothing of the connection and may run on whichever
  * shard runs the rest of the body. */
 static int runs_anywhere(const struct command *cmd) {
@@ -368,17 +447,28 @@ void multi_exec_command(struct client *c) {
     /* where the keys and watches are */
     uint8_t *on = calloc((size_t)g_nshards, 1);
     if (!on) abort();
-    int anywhere = 1, global = 0;
+    int anywhere = 1, global = 0, split = 1;
     struct arg *cav = NULL, *keys = NULL;
     int *kdb = NULL, nkeys = 0, capk = 0;
     int cap = 0, cac = 0, dbid;
+    int *shard_of = malloc(sizeof(int) * (size_t)(m->n ? m->n : 1));
+    if (!shard_of) abort();
     const struct command *cmd;
     for (int i = 0; i < m->n; i++) {
+        shard_of[i] = sh->id;
         if (!exec_blob_decode(&blobs[i], &cmd, &dbid, &cav, &cap, &cac)) continue;
         if (cmd->route == R_ALL && g_nshards > 1) global = 1;
         if (cmd->route != R_KEYS && !runs_anywhere(cmd)) anywhere = 0;
         int pos[256];
         int nk = command_keys(cmd, cav, cac, pos, 256);
+        for (int j = 0; j < nk; j++) {
+            /* each command on one shard: the body can run at the owners */
+            int s = shard_for_key(cav[pos[j]].p, cav[pos[j]].len);
+            if (j == 0) shard_of[i] = s;
+            else if (s != shard_of[i]) split = 0;
+        }
+        if (cmd->proc == sort_command || cmd->proc == sort_ro_command || (cmd->flags & CMD_MULTIKEY_COORD))
+            split = 0; /* may read keys it does not name as keys */
         for (int j = 0; j < nk; j++) {
             if (nkeys == capk) {
                 capk = capk ? capk * 2 : 16;
@@ -453,6 +543,12 @@ void multi_exec_command(struct client *c) {
         free(av);
         k->dbid = final_db;
         exec_done(k);
+    } else if (split && !m->nw) {
+        /* several shards, each command on one: run them there, each shard
+         * in the hop that locks it */
+        exec_at_owners(k, m, blobs, shard_of, keys, kdb, nkeys);
+        k->dbid = final_db;
+        exec_done(k);
     } else {
         /* several shards: lock them all, run here on copies, write back;
          * the watches stay until the owners have checked them (coord
@@ -461,6 +557,7 @@ void multi_exec_command(struct client *c) {
         discard(m);
     }
 out:
+    free(shard_of);
     free(on);
     free(wat);
     free(cav);
