@@ -312,6 +312,17 @@ static void run_body(struct shard *sh, struct conn *conn, int resp, const struct
     free(argv);
 }
 
+/* The same without the array header (a share of an EXEC run here). */
+static void run_body_rows(struct shard *sh, struct conn *conn, int resp, const struct arg *blobs, int n,
+                          struct buf *out) {
+    size_t at = out->len;
+    run_body(sh, conn, resp, blobs, n, out);
+    const char *cr = memchr(out->p + at, '\r', out->len - at);
+    size_t hdr = (size_t)(cr - (out->p + at)) + 2;
+    memmove(out->p + at, out->p + at + hdr, out->len - at - hdr);
+    out->len -= hdr;
+}
+
 /* __exec client blob...: a whole EXEC whose keys all live here. */
 void exec_part_command(struct client *c) {
     uint64_t client = 0;
@@ -355,6 +366,11 @@ struct xexec {
     int n;
     int *shard_of;    /* by command: the shard that runs it */
     struct buf *r;    /* by shard: its commands' replies, in order */
+    /* with WATCH: the owners check first, then every shard runs its share
+     * in one parallel hop */
+    struct txn *t;
+    struct buf *pay;  /* by shard: its blobs (as args) */
+    int watching;
 };
 
 static void xexec_step(struct txn *t, int s, const char *reply, size_t len, void *arg) {
@@ -363,15 +379,18 @@ static void xexec_step(struct txn *t, int s, const char *reply, size_t len, void
     (void)t;
 }
 
-static void xexec_done(struct txn *t, int dirty, void *arg) {
-    struct xexec *x = arg;
+/* Every share ran: the replies in the body's order fill the hole. */
+static void xexec_finish(struct xexec *x, int dirty) {
     struct conn *c = x->conn;
     int starting = c->sh->coord_starting;
-    (void)dirty;
-    txn_end(t, NULL);
     struct buf out = {0};
     size_t pos[MAX_SHARDS] = {0};
-    reply_array(&out, x->n);
+    if (dirty) {
+        reply_null_array(&out, c->resp);
+        x->n = 0;
+    } else {
+        reply_array(&out, x->n);
+    }
     for (int i = 0; i < x->n; i++) {
         int s = x->shard_of[i];
         struct buf *r = &x->r[s];
@@ -383,10 +402,15 @@ static void xexec_done(struct txn *t, int dirty, void *arg) {
         buf_put(&out, r->p + pos[s], (size_t)e);
         pos[s] += (size_t)e;
     }
-    for (int s = 0; s < g_nshards; s++) buf_free(&x->r[s]);
+    for (int s = 0; s < g_nshards; s++) {
+        buf_free(&x->r[s]);
+        if (x->pay) buf_free(&x->pay[s]);
+    }
     free(x->r);
+    free(x->pay);
     free(x->shard_of);
     buf_free(&x->bytes);
+    if (x->watching) unwatch_all(c); /* the owners have checked them */
     c->barrier--;
     struct buf b = buf_take(&out);
     conn_fill_hole(x->hole, b.p, b.len, NULL);
@@ -394,8 +418,76 @@ static void xexec_done(struct txn *t, int dirty, void *arg) {
     if (!starting && !c->closing) conn_resume(c);
 }
 
+static void xexec_done(struct txn *t, int dirty, void *arg) {
+    txn_end(t, NULL);
+    xexec_finish(arg, dirty);
+}
+
+/* With WATCH, the share of each shard ran (cookie: its gather part). */
+static void xexec_gathered(struct gather *g) {
+    struct xexec *x = g->priv;
+    for (int s = 0; s < g_nshards; s++) {
+        struct buf *r = &g->parts[s].reply;
+        if (!g->parts[s].active || !r->len) continue;
+        /* __exec's array: skip its header */
+        const char *cr = memchr(r->p, '\r', r->len);
+        size_t skip = cr ? (size_t)(cr - r->p) + 2 : r->len;
+        buf_put(&x->r[s], r->p + skip, r->len - skip);
+        buf_free(r);
+        buf_free(&g->parts[s].args);
+    }
+    free(g);
+    xexec_finish(x, 0);
+}
+
+/* With WATCH: every lock held and every watch checked; run the shares. */
+static void xexec_locked(struct txn *t, int dirty, void *arg) {
+    struct xexec *x = arg;
+    struct shard *sh = x->conn->sh;
+    if (dirty) {
+        txn_end(t, NULL);
+        xexec_finish(x, 1);
+        return;
+    }
+    struct gather *g = calloc(1, sizeof(*g) + sizeof(struct gpart) * (size_t)g_nshards);
+    if (!g) abort();
+    g->priv = x;
+    g->done = xexec_gathered;
+    uint8_t skip[MAX_SHARDS];
+    uint64_t zero = 0;
+    for (int s = 0; s < g_nshards; s++) {
+        g->parts[s].g = g;
+        g->parts[s].shard = s;
+        skip[s] = 0;
+        if (!x->pay[s].len || s == sh->id) continue;
+        g->parts[s].active = 1;
+        g->pending++;
+    }
+    g->pending++; /* held while the parts go out */
+    for (int s = 0; s < g_nshards; s++) {
+        if (!x->pay[s].len) continue;
+        const struct arg *blobs = (const struct arg *)(const void *)x->pay[s].p;
+        int nb = (int)(x->pay[s].len / sizeof(struct arg));
+        if (s == sh->id) {
+            run_body_rows(sh, x->conn, x->conn->resp, blobs, nb, &x->r[s]);
+            continue;
+        }
+        int argc = nb + 2;
+        struct arg *av = malloc(sizeof(struct arg) * (size_t)argc);
+        if (!av) abort();
+        av[0] = (struct arg){"__exec", 6};
+        av[1] = (struct arg){(const char *)&zero, 8};
+        memcpy(av + 2, blobs, sizeof(struct arg) * (size_t)nb);
+        txn_send_part(sh, t, s, XC_MAKE(&g->parts[s], XC_PART), NULL, 0, x->conn->resp, argc, av);
+        free(av);
+        skip[s] = 1; /* released with its part */
+    }
+    txn_end(t, skip);
+    if (--g->pending == 0) xexec_gathered(g);
+}
+
 static void exec_at_owners(struct conn *k, struct mstate *m, const struct arg *blobs, const int *shard_of,
-                           const struct arg *keys, const int *kdb, int nkeys) {
+                           const struct arg *keys, const int *kdb, int nkeys, const uint8_t *watch_shards) {
     struct shard *sh = k->sh;
     struct xexec *x = calloc(1, sizeof(*x));
     if (!x) abort();
@@ -408,14 +500,28 @@ static void exec_at_owners(struct conn *k, struct mstate *m, const struct arg *b
     /* the body moves into x: the blobs keep their offsets */
     x->bytes = m->bytes;
     m->bytes = (struct buf){0};
-    struct txn *t = txn_new(sh, 0, NULL, xexec_done, x);
-    txn_lock_keys(t, keys, kdb, nkeys);
-    for (int i = 0; i < m->n; i++) {
-        size_t off = m->blob_off[i];
-        struct arg b = {x->bytes.p + off, blobs[i].len};
-        txn_run_at(t, shard_of[i], &b);
+    struct txn *t;
+    if (watch_shards) {
+        /* the watches are checked by the lock steps; nothing runs before
+         * every one said clean */
+        x->watching = 1;
+        x->pay = calloc((size_t)g_nshards, sizeof(struct buf));
+        if (!x->pay) abort();
+        t = txn_new(sh, k->id, watch_shards, xexec_locked, x);
+        txn_lock_keys(t, keys, kdb, nkeys);
+        for (int i = 0; i < m->n; i++) {
+            struct arg b = {x->bytes.p + m->blob_off[i], blobs[i].len};
+            buf_put(&x->pay[shard_of[i]], &b, sizeof(b));
+        }
+    } else {
+        t = txn_new(sh, 0, NULL, xexec_done, x);
+        txn_lock_keys(t, keys, kdb, nkeys);
+        for (int i = 0; i < m->n; i++) {
+            struct arg b = {x->bytes.p + m->blob_off[i], blobs[i].len};
+            txn_run_at(t, shard_of[i], &b);
+        }
+        txn_payload_mode(t, k, k->resp, 1, xexec_step);
     }
-    txn_payload_mode(t, k, k->resp, 1, xexec_step);
     x->hole = conn_add_hole(k);
     k->barrier++;
     sh->coord_starting++;
@@ -543,12 +649,13 @@ void multi_exec_command(struct client *c) {
         free(av);
         k->dbid = final_db;
         exec_done(k);
-    } else if (split && !m->nw) {
+    } else if (split) {
         /* several shards, each command on one: run them there, each shard
-         * in the hop that locks it */
-        exec_at_owners(k, m, blobs, shard_of, keys, kdb, nkeys);
+         * in the hop that locks it (after every watch check, with WATCH) */
+        exec_at_owners(k, m, blobs, shard_of, keys, kdb, nkeys, m->nw ? wat : NULL);
         k->dbid = final_db;
-        exec_done(k);
+        if (m->nw) discard(m); /* the watches go once checked */
+        else exec_done(k);
     } else {
         /* several shards: lock them all, run here on copies, write back;
          * the watches stay until the owners have checked them (coord
