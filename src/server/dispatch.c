@@ -25,6 +25,7 @@
 #include "coord.h"
 #include "pubsub.h"
 #include "../txn/block.h"
+#include "../txn/move.h"
 #include "../txn/txn.h"
 
 const char *ERR_SYNTAX = "ERR syntax error";
@@ -633,7 +634,9 @@ static void route_keys(struct conn *c, const struct command *cmd, struct arg *ar
                           c->resp | (notify_first ? XR_NOTIFY_FIRST : 0), argc, argv, fd);
         }
     } else if (cmd->combine == C_COORD || sort_fetch) {
-        coord_start(c, cmd, argv, argc);
+        /* one element between two shards moves by itself; the rest runs
+         * on copies */
+        if (sort_fetch || pubsub_subscribed(c) || !move_start(c, cmd, argv, argc)) coord_start(c, cmd, argv, argc);
     } else {
         split_keys(c, cmd, argv, argc, shard_of, nk);
     }

@@ -24,6 +24,7 @@ struct txn {
     int next;         /* the next shard of the chain to lock */
     int last;         /* the last shard of the chain */
     int started;
+    int hold;         /* keeps every lock past the chain (txn_hold) */
     uint8_t *want;    /* by shard: in the chain */
     uint8_t *released; /* by shard: let go with its step (the last one) */
     struct buf *hb;   /* by shard: the hashes to lock there */
@@ -125,7 +126,7 @@ static void txn_step(struct txn *t) {
         /* __lock txid client hashes flags blob...; the last shard of a
          * chain without watches lets go once its part ran */
         int npay = (int)(t->pay[s].len / sizeof(struct arg));
-        int release = s == t->last && !t->client && t->on_step;
+        int release = s == t->last && !t->client && t->on_step && !t->hold;
         t->released[s] = (uint8_t)release;
         char flags = (char)('0' + (t->count ? 1 : 0) + (release ? 2 : 0));
         int argc = 5 + npay;
@@ -203,6 +204,8 @@ void txn_payload_mode(struct txn *t, struct conn *conn, int resp, int count,
     t->count = count;
     t->on_step = on_step;
 }
+
+void txn_hold(struct txn *t) { t->hold = 1; }
 
 void txn_start(struct txn *t) {
     for (int s = 0; s < g_nshards; s++)

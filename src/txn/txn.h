@@ -66,6 +66,8 @@ void txn_run_at(struct txn *t, int s, const struct arg *blob);
  * they count in the command statistics, and where their replies go */
 void txn_payload_mode(struct txn *t, struct conn *conn, int resp, int count,
                       void (*on_step)(struct txn *t, int s, const char *reply, size_t len, void *arg));
+/* keep every lock after the chain (more work follows, txn_end lets go), */
+void txn_hold(struct txn *t);
 /* and go: locks shard by shard in increasing order. */
 void txn_start(struct txn *t);
 uint64_t txn_id(const struct txn *t);
