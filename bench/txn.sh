@@ -100,7 +100,7 @@ SERVER_TIMEOUT=${SERVER_TIMEOUT:-900}
 KEEP_TMP=${KEEP_TMP:-0}
 for v in REPEAT CONNS DEPTH N_MULTI_TAG N_INCR_TAG N_MULTI_SPREAD N_MSET10 N_MGET10 JOBS PRODUCERS \
          CONSUMERS JOB_DEPTH RUN_TIMEOUT BASE_PORT SERVER_TIMEOUT; do
-    is_uint "${!v}" && (( ${!v} > 0 )) || die "$v must be a positive integer"
+    if ! is_uint "${!v}" || (( ${!v} == 0 )); then die "$v must be a positive integer"; fi
 done
 for run in $RUNS; do
     case $run in
@@ -110,6 +110,20 @@ for run in $RUNS; do
 done
 
 bench_setup "$CLIENT_CPU"
+# Run a private copy of SHARD_BIN: a rebuild during the run (make in the same
+# tree) must not give later server starts a different binary.
+SHARD_NOTE=
+if (( need_shard )); then
+    SHARD_SRC=$SHARD_BIN
+    SHARD_BIN="$TMPD/$(basename "$SHARD_SRC")"
+    cp -L "$SHARD_SRC" "$SHARD_BIN" || die "cannot copy $SHARD_SRC"
+    SHARD_NOTE="copy of $SHARD_SRC taken at start (built $(date -u -r "$SHARD_SRC" '+%Y-%m-%d %H:%M:%S UTC'),"
+    SHARD_NOTE+=" sha1 $(sha1sum < "$SHARD_BIN" | cut -c1-12)"
+    if git -C "$REPO_ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+        SHARD_NOTE+="; tree at $(git -C "$REPO_ROOT" describe --always --dirty 2>/dev/null)"
+    fi
+    SHARD_NOTE+=")"
+fi
 TOOL="$REPO_ROOT/build/bench/txn_bench"
 mkdir -p "$(dirname "$TOOL")"
 if [[ ! -x $TOOL || $REPO_ROOT/bench/txn_bench.c -nt $TOOL ]]; then
@@ -133,6 +147,7 @@ run_args() {
 echo "# bench/txn.sh ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "command: $CMDLINE"
 print_binaries
+[[ -n $SHARD_NOTE ]] && echo "             $SHARD_NOTE"
 echo "servers: $SERVERS; repeat $REPEAT (median shown); client on CPU $CLIENT_CPU, redis/shard1/shard2c on"
 echo "CPU $SERVER_CPU, shard2 on CPUs $SHARD2_CPUS (it shares a CPU with the client)"
 for run in $RUNS; do
@@ -236,6 +251,7 @@ echo "(op: one transaction (multi-*), one group of 3 INCRs (incr-tag), one comma
 echo " one job pushed and popped (jobs-*); cpu_us/op: utime+stime of the whole server process over the"
 echo " timed part / ops, 10 ms tick resolution; x_redis: cpu_us/op / redis-server's, medians of the same"
 echo " invocation; ops/s is bounded by the one-thread client on CPU $CLIENT_CPU in the fast runs)"
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if (( ${#FAILURES[@]} )); then
     echo
