@@ -188,6 +188,8 @@ struct shard {
     int watch_live;        /* some key here is watched */
     uint64_t txn_seq;      /* ids of the transactions this shard starts */
     struct buf txn_h;      /* scratch: the lock hashes of the command being admitted */
+    struct arg *xargv;     /* scratch: the arguments of a transaction's command being run */
+    int xargv_cap;
     struct blk_state *bk;  /* clients waiting for keys here (txn/block.c) */
     int blk_ready;         /* keys got data: serve their waiters after this command */
     long blocked_clients;  /* this shard's clients in a blocking command (INFO) */

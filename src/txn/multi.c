@@ -45,6 +45,13 @@ struct mstate {
     struct buf wbytes;
     struct mwatch *w;
     int nw, capw;
+    /* EXEC's scratch, kept for the next one: a command's arguments, the
+     * body's keys and their databases */
+    struct arg *sargv;
+    int sargv_cap;
+    struct arg *keys;
+    int *kdb;
+    int capk;
 };
 
 static struct mstate *mstate_of(struct conn *c) {
@@ -106,10 +113,12 @@ static int is_cmd(const struct command *cmd, const char *name) { return !strcmp(
 int multi_queue(struct conn *c, const struct command *cmd, struct arg *argv, int argc) {
     struct mstate *m = c->mx;
     if (!m || !m->in_multi) return 0;
-    if (is_cmd(cmd, "exec") || is_cmd(cmd, "discard") || is_cmd(cmd, "multi") || is_cmd(cmd, "watch") ||
-        is_cmd(cmd, "quit") || is_cmd(cmd, "reset"))
+    /* (commands of the connection's transaction itself run at once) */
+    if (cmd->proc == multi_exec_command || cmd->proc == discard_command || cmd->proc == multi_command ||
+        cmd->proc == watch_command || cmd->proc == quit_command || cmd->proc == reset_command)
         return 0;
-    if (is_cmd(cmd, "shutdown") || is_cmd(cmd, "save") || is_cmd(cmd, "sync") || is_cmd(cmd, "psync")) {
+    if ((cmd->flags & CMD_ADMIN) && (is_cmd(cmd, "shutdown") || is_cmd(cmd, "save") || is_cmd(cmd, "sync") ||
+                                     is_cmd(cmd, "psync"))) {
         /* Redis's no-multi commands */
         const char *msg = "ERR Command not allowed inside a transaction";
         stats_count_error(c->sh, msg);
@@ -146,10 +155,14 @@ static void discard(struct mstate *m) {
     m->in_multi = 0;
     m->abort = 0;
     m->n = 0;
-    buf_free(&m->bytes);
-    free(m->blob_off);
-    m->blob_off = NULL;
-    m->cap = 0;
+    /* a client that runs transactions keeps its buffers, unless big */
+    if (m->bytes.cap > 16384) {
+        buf_free(&m->bytes);
+        free(m->blob_off);
+        m->blob_off = NULL;
+        m->cap = 0;
+    }
+    m->bytes.len = 0;
 }
 
 /* Send the per-shard __watch/__unwatch requests built in args. */
@@ -210,7 +223,12 @@ void multi_conn_reset(struct conn *c) {
     if (!c->mx) return;
     unwatch_all(c);
     discard(c->mx);
+    buf_free(&c->mx->bytes);
+    free(c->mx->blob_off);
     free(c->mx->w);
+    free(c->mx->sargv);
+    free(c->mx->keys);
+    free(c->mx->kdb);
     free(c->mx);
     c->mx = NULL;
 }
@@ -296,20 +314,19 @@ void unwatch_command(struct client *c) {
  * here (NULL on another shard). */
 static void run_body(struct shard *sh, struct conn *conn, int resp, const struct arg *blobs, int n,
                      struct buf *out) {
-    struct arg *argv = NULL;
-    int cap = 0, argc = 0, dbid = 0;
+    int argc = 0, dbid = 0;
     const struct command *cmd;
     reply_array(out, n);
     for (int i = 0; i < n; i++) {
-        if (!exec_blob_decode(&blobs[i], &cmd, &dbid, &argv, &cap, &argc)) {
+        /* the shard's scratch: a body never runs inside another */
+        if (!exec_blob_decode(&blobs[i], &cmd, &dbid, &sh->xargv, &sh->xargv_cap, &argc)) {
             reply_error(out, "ERR malformed transaction");
             continue;
         }
         struct client cl = {.sh = sh, .conn = conn, .db = &sh->dbs[dbid], .dbid = dbid, .resp = resp,
-                            .argc = argc, .argv = argv, .out = out, .cmd = cmd, .noblock = 1};
+                            .argc = argc, .argv = sh->xargv, .out = out, .cmd = cmd, .noblock = 1, .src = sh->id};
         exec_command(&cl);
     }
-    free(argv);
 }
 
 /* The same without the array header (a share of an EXEC run here). */
@@ -335,8 +352,8 @@ void exec_part_command(struct client *c) {
 }
 
 /* The blobs of m as args; the db of each filled in, SELECT followed. */
-static struct arg *body_args(struct conn *c, struct mstate *m, int *final_db) {
-    struct arg *b = malloc(sizeof(struct arg) * (size_t)(m->n ? m->n : 1));
+static struct arg *body_args(struct conn *c, struct mstate *m, int *final_db, struct arg *small, int nsmall) {
+    struct arg *b = m->n <= nsmall ? small : malloc(sizeof(struct arg) * (size_t)m->n);
     if (!b) abort();
     int dbid = c->dbid;
     for (int i = 0; i < m->n; i++) {
@@ -549,46 +566,54 @@ void multi_exec_command(struct client *c) {
         return;
     }
     int final_db;
-    struct arg *blobs = body_args(k, m, &final_db);
+    struct arg blobs_small[32];
+    struct arg *blobs = body_args(k, m, &final_db, blobs_small, 32);
+    if (g_nshards == 1) {
+        /* one shard: nothing to route, nothing locked, one step */
+        if (m->nw && watch_dirty(sh, k->id)) reply_null_array(c->out, k->resp);
+        else run_body(sh, k, k->resp, blobs, m->n, c->out);
+        k->dbid = final_db;
+        exec_done(k);
+        if (blobs != blobs_small) free(blobs);
+        return;
+    }
     /* where the keys and watches are */
-    uint8_t *on = calloc((size_t)g_nshards, 1);
-    if (!on) abort();
+    uint8_t on[MAX_SHARDS], wat[MAX_SHARDS];
+    memset(on, 0, (size_t)g_nshards);
+    memset(wat, 0, (size_t)g_nshards);
     int anywhere = 1, global = 0, split = 1;
-    struct arg *cav = NULL, *keys = NULL;
-    int *kdb = NULL, nkeys = 0, capk = 0;
-    int cap = 0, cac = 0, dbid;
-    int *shard_of = malloc(sizeof(int) * (size_t)(m->n ? m->n : 1));
+    int nkeys = 0, cac = 0, dbid;
+    int shard_small[32];
+    int *shard_of = m->n <= 32 ? shard_small : malloc(sizeof(int) * (size_t)m->n);
     if (!shard_of) abort();
     const struct command *cmd;
     for (int i = 0; i < m->n; i++) {
         shard_of[i] = sh->id;
-        if (!exec_blob_decode(&blobs[i], &cmd, &dbid, &cav, &cap, &cac)) continue;
+        if (!exec_blob_decode(&blobs[i], &cmd, &dbid, &m->sargv, &m->sargv_cap, &cac)) continue;
         if (cmd->route == R_ALL && g_nshards > 1) global = 1;
         if (cmd->route != R_KEYS && !runs_anywhere(cmd)) anywhere = 0;
         int pos[256];
+        struct arg *cav = m->sargv;
         int nk = command_keys(cmd, cav, cac, pos, 256);
-        for (int j = 0; j < nk; j++) {
-            /* each command on one shard: the body can run at the owners */
-            int s = shard_for_key(cav[pos[j]].p, cav[pos[j]].len);
-            if (j == 0) shard_of[i] = s;
-            else if (s != shard_of[i]) split = 0;
-        }
+        int first = -1;
         if (cmd->proc == sort_command || cmd->proc == sort_ro_command || (cmd->flags & CMD_MULTIKEY_COORD))
             split = 0; /* may read keys it does not name as keys */
         for (int j = 0; j < nk; j++) {
-            if (nkeys == capk) {
-                capk = capk ? capk * 2 : 16;
-                keys = realloc(keys, sizeof(*keys) * (size_t)capk);
-                kdb = realloc(kdb, sizeof(int) * (size_t)capk);
-                if (!keys || !kdb) abort();
+            if (nkeys == m->capk) {
+                m->capk = m->capk ? m->capk * 2 : 16;
+                m->keys = realloc(m->keys, sizeof(*m->keys) * (size_t)m->capk);
+                m->kdb = realloc(m->kdb, sizeof(int) * (size_t)m->capk);
+                if (!m->keys || !m->kdb) abort();
             }
-            keys[nkeys] = cav[pos[j]];
-            kdb[nkeys++] = dbid;
-            on[shard_for_key(cav[pos[j]].p, cav[pos[j]].len)] = 1;
+            m->keys[nkeys] = cav[pos[j]];
+            m->kdb[nkeys++] = dbid;
+            int s = shard_for_key(cav[pos[j]].p, cav[pos[j]].len);
+            on[s] = 1;
+            /* each command on one shard: the body can run at the owners */
+            if (first < 0) first = shard_of[i] = s;
+            else if (s != first) split = 0;
         }
     }
-    uint8_t *wat = calloc((size_t)g_nshards, 1);
-    if (!wat) abort();
     for (int i = 0; i < m->nw; i++) wat[m->w[i].shard] = on[m->w[i].shard] = 1;
     int nshards = 0, only = sh->id;
     for (int s = 0; s < g_nshards; s++)
@@ -612,8 +637,8 @@ void multi_exec_command(struct client *c) {
         } else {
             reply_array(c->out, keep.n);
             for (int i = 0; i < keep.n; i++) {
-                if (!exec_blob_decode(&blobs[i], &cmd, &dbid, &cav, &cap, &cac)) continue;
-                dispatch_command(k, cav, cac);
+                if (!exec_blob_decode(&blobs[i], &cmd, &dbid, &m->sargv, &m->sargv_cap, &cac)) continue;
+                dispatch_command(k, m->sargv, cac);
             }
         }
         buf_free(&keep.bytes);
@@ -624,7 +649,7 @@ void multi_exec_command(struct client *c) {
         if (sh->lock_live) {
             struct buf hs = {0};
             for (int i = 0; i < nkeys; i++) {
-                uint64_t h = lock_hash(kdb[i], keys[i].p, keys[i].len);
+                uint64_t h = lock_hash(m->kdb[i], m->keys[i].p, m->keys[i].len);
                 buf_put(&hs, &h, 8);
             }
             int ok = txn_admit_hashes(k, (const uint64_t *)(const void *)hs.p, nkeys, 0);
@@ -652,7 +677,7 @@ void multi_exec_command(struct client *c) {
     } else if (split) {
         /* several shards, each command on one: run them there, each shard
          * in the hop that locks it (after every watch check, with WATCH) */
-        exec_at_owners(k, m, blobs, shard_of, keys, kdb, nkeys, m->nw ? wat : NULL);
+        exec_at_owners(k, m, blobs, shard_of, m->keys, m->kdb, nkeys, m->nw ? wat : NULL);
         k->dbid = final_db;
         if (m->nw) discard(m); /* the watches go once checked */
         else exec_done(k);
@@ -660,15 +685,10 @@ void multi_exec_command(struct client *c) {
         /* several shards: lock them all, run here on copies, write back;
          * the watches stay until the owners have checked them (coord
          * ends them, multi_unwatch) */
-        coord_start_exec(k, blobs, m->n, keys, kdb, nkeys, m->nw ? wat : NULL, final_db);
+        coord_start_exec(k, blobs, m->n, m->keys, m->kdb, nkeys, m->nw ? wat : NULL, final_db);
         discard(m);
     }
 out:
-    free(shard_of);
-    free(on);
-    free(wat);
-    free(cav);
-    free(keys);
-    free(kdb);
-    free(blobs);
+    if (shard_of != shard_small) free(shard_of);
+    if (blobs != blobs_small) free(blobs);
 }

@@ -295,6 +295,7 @@ int txn_admit_request(struct shard *sh, int src, const struct command *cmd, int 
                       int argc, size_t len, struct park **p) {
     uint64_t take = 0;
     int all = 0, n = 0;
+    if (!sh->lock_live && cmd != cmd_lock) return 1; /* nothing locked here: only __lock has work */
     if (cmd == cmd_lock) {
         take = arg_u64(&argv[1]);
         sh->txn_h.len = 0;
