@@ -189,6 +189,7 @@ struct shard {
     uint64_t txn_seq;      /* ids of the transactions this shard starts */
     struct buf txn_h;      /* scratch: the lock hashes of the command being admitted */
     struct arg *xargv;     /* scratch: the arguments of a transaction's command being run */
+    struct db *empty_db;   /* always empty: handlers check their syntax against it (txn/move.c) */
     int xargv_cap;
     struct blk_state *bk;  /* clients waiting for keys here (txn/block.c) */
     int blk_ready;         /* keys got data: serve their waiters after this command */

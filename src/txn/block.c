@@ -32,6 +32,7 @@
 #include "../shard/xmsg.h"
 #include "../util/util.h"
 #include "lock.h"
+#include "move.h"
 
 enum { BW_SERVE, BW_NOTIFY, BW_ORIGIN };
 
@@ -529,7 +530,8 @@ void blk_ready_reply(struct shard *sh, uint64_t id, int from) {
         struct oseg *hole = XC_PTR(w->cookie);
         unwatch_owners(sh, w);
         keys_first(w, from);
-        coord_retry_blocked(c, hole, w->cmd, w->dbid, w->argv, w->argc, w->deadline, from, id);
+        if (!pop_retry(c, hole, w->cmd, w->dbid, w->argv, w->argc, w->deadline, from, id))
+            coord_retry_blocked(c, hole, w->cmd, w->dbid, w->argv, w->argc, w->deadline, from, id);
         bw_free(sh, w);
         return;
     }
@@ -604,31 +606,38 @@ static int poppable(struct shard *sh, const struct bwait *w, const struct bkey *
 }
 
 /* Run w's command for it, popping from key k (the one that got data). */
+int blk_argv_for_key(const struct command *cmd, const struct arg *argv, int argc, const struct arg *key,
+                     struct arg *out) {
+    int n = 0;
+    if (cmd->proc == blpop_command || cmd->proc == brpop_command || cmd->proc == bzpopmin_command ||
+        cmd->proc == bzpopmax_command) {
+        out[n++] = argv[0];
+        out[n++] = *key;
+        out[n++] = argv[argc - 1];
+    } else if (cmd->proc == blmpop_command || cmd->proc == bzmpop_command || cmd->proc == lmpop_command ||
+               cmd->proc == zmpop_command) {
+        int at = cmd->proc == lmpop_command || cmd->proc == zmpop_command ? 1 : 2; /* numkeys */
+        long long nk = 0;
+        str_to_ll(argv[at].p, argv[at].len, &nk);
+        for (int i = 0; i < at; i++) out[n++] = argv[i];
+        out[n++] = (struct arg){"1", 1};
+        out[n++] = *key;
+        for (int i = at + 1 + (int)nk; i < argc; i++) out[n++] = argv[i];
+    } else {
+        memcpy(out, argv, sizeof(struct arg) * (size_t)argc);
+        n = argc;
+    }
+    return n;
+}
+
 static void serve_one(struct shard *sh, struct bwait *w, struct bkey *k, struct buf *out) {
     /* the key that got data serves the client, whatever its place among
      * the command's keys */
     struct arg small[16], *argv = w->argc + 2 <= 16 ? small : malloc(sizeof(struct arg) * (size_t)(w->argc + 2));
     if (!argv) abort();
-    int argc = 0;
     struct arg key = {k->key, k->klen};
     const struct command *cmd = w->cmd;
-    if (cmd->proc == blpop_command || cmd->proc == brpop_command || cmd->proc == bzpopmin_command ||
-        cmd->proc == bzpopmax_command) {
-        argv[argc++] = w->argv[0];
-        argv[argc++] = key;
-        argv[argc++] = w->argv[w->argc - 1];
-    } else if (cmd->proc == blmpop_command || cmd->proc == bzmpop_command) {
-        long long nk = 0;
-        str_to_ll(w->argv[2].p, w->argv[2].len, &nk);
-        argv[argc++] = w->argv[0];
-        argv[argc++] = w->argv[1];
-        argv[argc++] = (struct arg){"1", 1};
-        argv[argc++] = key;
-        for (int i = 3 + (int)nk; i < w->argc; i++) argv[argc++] = w->argv[i];
-    } else {
-        memcpy(argv, w->argv, sizeof(struct arg) * (size_t)w->argc);
-        argc = w->argc;
-    }
+    int argc = blk_argv_for_key(cmd, w->argv, w->argc, &key, argv);
     struct client cl = {.sh = sh, .conn = NULL, .db = &sh->dbs[w->dbid], .dbid = w->dbid, .resp = w->resp,
                         .argc = argc, .argv = argv, .out = out, .cmd = cmd, .noblock = 1};
     exec_command(&cl);

@@ -71,6 +71,10 @@ void blk_park_remote(struct shard *sh, void *bw, int src, uint64_t cookie);
  * the shards owning its keys (sends __bwatch; call before the locks go). */
 void blk_wait_multi(struct conn *c, struct oseg *hole, const struct command *cmd, int dbid, const struct arg *argv,
                     int argc, long long deadline);
+/* The arguments of a (blocking) pop restricted to one of its keys (the
+ * one with data) into out (room for argc + 2); returns their count. */
+int blk_argv_for_key(const struct command *cmd, const struct arg *argv, int argc, const struct arg *key,
+                     struct arg *out);
 /* Owner `from` says a key of waiter `id` has data (cookie kind XC_BLK). */
 void blk_ready_reply(struct shard *sh, uint64_t id, int from);
 /* Tell owner that waiter id is done with what it was told (__bnext). */
