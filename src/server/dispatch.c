@@ -424,13 +424,18 @@ static void split_step(struct txn *t, int s, const char *reply, size_t len, void
 /* Every part ran, each while its shard's locks were held: let go, reply. */
 static void split_ran(struct txn *t, int dirty, void *arg) {
     struct gather *g = arg;
-    struct conn *c = g->conn;
-    int starting = c->sh->coord_starting;
     (void)dirty;
     txn_end(t, NULL);
-    c->barrier--;
     gather_finish(g);
-    if (!starting && !c->closing) conn_resume(c);
+}
+
+/* Every part is on its way: the client's next commands may go too. */
+static void split_sent(struct txn *t, void *arg) {
+    struct gather *g = arg;
+    struct conn *c = g->conn;
+    (void)t;
+    c->barrier--;
+    if (!c->sh->coord_starting && !c->closing) blk_resume_later(c->sh, c);
 }
 
 static void split_keys(struct conn *c, const struct command *cmd, struct arg *argv, int argc,
@@ -492,6 +497,7 @@ static void split_keys(struct conn *c, const struct command *cmd, struct arg *ar
             txn_run_at(t, s, &blob);
         }
         txn_payload_mode(t, c, c->resp, 0, split_step);
+        txn_on_all_sent(t, split_sent);
         txn_start(t);
     }
     c->sh->coord_starting--;

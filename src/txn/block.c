@@ -257,8 +257,7 @@ static void bw_free(struct shard *sh, struct bwait *w) {
     free(w);
 }
 
-/* The client's wait is over: its input goes on at the next pass. */
-static void resume_later(struct shard *sh, struct conn *c) {
+void blk_resume_later(struct shard *sh, struct conn *c) {
     struct blk_state *b = sh->bk;
     if (b->nresume == b->capresume) {
         b->capresume = b->capresume ? b->capresume * 2 : 8;
@@ -727,7 +726,7 @@ void blk_hole_filled(struct conn *c) {
     c->bwait--;
     c->sh->blocked_clients--;
     c->barrier--;
-    if (!c->closing) resume_later(c->sh, c);
+    if (!c->closing) blk_resume_later(c->sh, c);
 }
 
 void blk_conn_gone(struct conn *c) {

@@ -61,6 +61,8 @@ int blk_unblock_conn(struct conn *c, int error);
 void blk_hole_filled(struct conn *c);
 /* Serving or resuming left to do (from the loop). */
 int blk_pending(const struct shard *sh);
+/* Parse c's held input again at the next pass of the loop. */
+void blk_resume_later(struct shard *sh, struct conn *c);
 /* Resume the input of clients whose wait ended. */
 void blk_resume(struct shard *sh);
 /* A remote request blocked (client.bw set by blk_wait): keep where its

@@ -30,6 +30,7 @@
 #include "../shard/xmsg.h"
 #include "../types/sort.h"
 #include "../util/util.h"
+#include "block.h"
 #include "txn.h"
 
 struct mwatch {
@@ -388,7 +389,22 @@ struct xexec {
     struct txn *t;
     struct buf *pay;  /* by shard: its blobs (as args) */
     int watching;
+    int barrier;      /* the client's input is held (until every share is on its way) */
 };
+
+/* Every share is on its way: the client's next commands may go too. */
+static void xexec_release(struct xexec *x) {
+    struct conn *c = x->conn;
+    if (!x->barrier) return;
+    x->barrier = 0;
+    c->barrier--;
+    if (!c->sh->coord_starting && !c->closing) blk_resume_later(c->sh, c);
+}
+
+static void xexec_sent(struct txn *t, void *arg) {
+    (void)t;
+    xexec_release(arg);
+}
 
 static void xexec_step(struct txn *t, int s, const char *reply, size_t len, void *arg) {
     struct xexec *x = arg;
@@ -428,11 +444,12 @@ static void xexec_finish(struct xexec *x, int dirty) {
     free(x->shard_of);
     buf_free(&x->bytes);
     if (x->watching) unwatch_all(c); /* the owners have checked them */
-    c->barrier--;
+    int held = x->barrier;
+    if (held) c->barrier--;
     struct buf b = buf_take(&out);
     conn_fill_hole(x->hole, b.p, b.len, NULL);
     free(x);
-    if (!starting && !c->closing) conn_resume(c);
+    if (held && !starting && !c->closing) conn_resume(c);
 }
 
 static void xexec_done(struct txn *t, int dirty, void *arg) {
@@ -500,6 +517,7 @@ static void xexec_locked(struct txn *t, int dirty, void *arg) {
         skip[s] = 1; /* released with its part */
     }
     txn_end(t, skip);
+    xexec_release(x);
     if (--g->pending == 0) xexec_gathered(g);
 }
 
@@ -538,9 +556,11 @@ static void exec_at_owners(struct conn *k, struct mstate *m, const struct arg *b
             txn_run_at(t, shard_of[i], &b);
         }
         txn_payload_mode(t, k, k->resp, 1, xexec_step);
+        txn_on_all_sent(t, xexec_sent);
     }
     x->hole = conn_add_hole(k);
     k->barrier++;
+    x->barrier = 1;
     sh->coord_starting++;
     txn_start(t);
     sh->coord_starting--;

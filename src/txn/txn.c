@@ -32,6 +32,7 @@ struct txn {
     int count;        /* payload commands count in the command statistics */
     void (*granted)(struct txn *t, int dirty, void *arg);
     void (*on_step)(struct txn *t, int s, const char *reply, size_t len, void *arg);
+    void (*all_sent)(struct txn *t, void *arg);
     void *arg;
 };
 
@@ -99,6 +100,7 @@ static void local_step(struct txn *t) {
 static void local_granted(struct shard *sh, struct park *p) {
     struct txn *t = p->arg;
     local_step(t);
+    if (t->next == t->last && t->all_sent) t->all_sent(t, t->arg);
     t->next++;
     txn_step(t);
 }
@@ -121,6 +123,7 @@ static void txn_step(struct txn *t) {
                 return;
             }
             local_step(t);
+            if (s == t->last && t->all_sent) t->all_sent(t, t->arg);
             continue;
         }
         /* __lock txid client hashes flags blob...; the last shard of a
@@ -141,6 +144,7 @@ static void txn_step(struct txn *t) {
         if (npay) memcpy(av + 5, t->pay[s].p, t->pay[s].len);
         xmsg_send_cmd(sh, s, XC_MAKE(t, XC_TXN), cmd_lock, 0, t->resp, argc, av, -1);
         if (av != small) free(av);
+        if (s == t->last && t->all_sent) t->all_sent(t, t->arg);
         return;
     }
     t->granted(t, t->dirty, t->arg);
@@ -206,6 +210,8 @@ void txn_payload_mode(struct txn *t, struct conn *conn, int resp, int count,
 }
 
 void txn_hold(struct txn *t) { t->hold = 1; }
+
+void txn_on_all_sent(struct txn *t, void (*all_sent)(struct txn *t, void *arg)) { t->all_sent = all_sent; }
 
 void txn_start(struct txn *t) {
     for (int s = 0; s < g_nshards; s++)

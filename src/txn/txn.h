@@ -66,6 +66,10 @@ void txn_run_at(struct txn *t, int s, const struct arg *blob);
  * they count in the command statistics, and where their replies go */
 void txn_payload_mode(struct txn *t, struct conn *conn, int resp, int count,
                       void (*on_step)(struct txn *t, int s, const char *reply, size_t len, void *arg));
+/* be told once the last lock step is on its way (or ran, here): every
+ * later request of the client travels behind the transaction's on every
+ * ring from then on, so its input need not wait for the replies, */
+void txn_on_all_sent(struct txn *t, void (*all_sent)(struct txn *t, void *arg));
 /* keep every lock after the chain (more work follows, txn_end lets go), */
 void txn_hold(struct txn *t);
 /* and go: locks shard by shard in increasing order. */
