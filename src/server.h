@@ -42,6 +42,14 @@ struct arg {
     size_t len;
 };
 
+/* Where blk_wait (txn/block.h) reports on a blocking command that found
+ * nothing, for the callers that ask (client.blk). */
+struct blk_out {
+    int would_block;    /* noblock 2: it would wait */
+    long long deadline; /* until when (0: for ever) */
+    void *bw;           /* a remote request: its waiter, now parked */
+};
+
 /* What a command handler runs with. */
 struct client {
     struct shard *sh;
@@ -50,17 +58,15 @@ struct client {
     int dbid;
     int resp;              /* 2 or 3 */
     int argc;
+    int16_t src;           /* the shard the command came from (this one for local clients) */
+    uint8_t part;          /* one shard's share of a fanned-out command: counted once, at the origin */
+    uint8_t noblock;       /* 1: inside EXEC, a blocking command runs as its non-blocking form;
+                            * 2: run by the coordinator, which does the waiting */
     struct arg *argv;
     struct buf *out;       /* where the reply goes */
     const struct command *cmd;
     struct db *(*db_for)(struct client *c, int id); /* another database by index */
-    int part; /* one shard's share of a fanned-out command: counted once, at the origin */
-    int noblock; /* 1: inside EXEC, a blocking command runs as its non-blocking form;
-                  * 2: run by the coordinator, which does the waiting */
-    int would_block;          /* noblock 2: the command found nothing (blk_wait) */
-    long long block_deadline; /* and when its wait ends (0: never) */
-    void *bw;                 /* a remote request that blocked: its waiter (block.c) */
-    int src;                  /* the shard the command came from (this one for local clients) */
+    struct blk_out *blk;   /* see struct blk_out; NULL: a local client's wait needs none */
     void *ctx;             /* private to db_for */
 };
 
@@ -193,6 +199,7 @@ struct shard {
     int xargv_cap;
     struct blk_state *bk;  /* clients waiting for keys here (txn/block.c) */
     int blk_ready;         /* keys got data: serve their waiters after this command */
+    int blk_live;          /* clients wait on keys here */
     long blocked_clients;  /* this shard's clients in a blocking command (INFO) */
 
     /* connections */

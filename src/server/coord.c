@@ -454,17 +454,19 @@ static void coord_run(struct gather *g) {
                         .db_for = coord_db_for,
                         .ctx = k,
                         .noblock = 2,
-                        .src = sh->id};
+                        .src = (int16_t)sh->id};
+    struct blk_out bo = {0};
+    cl.blk = &bo;
     /* a subscriber's own keyspace events go where Redis puts them */
     int watch = pubsub_subscribed(c);
     if (watch) pubsub_watch(sh, NULL, g->hole, &k->out);
     if (k->body) run_exec_body(k, &cl);
     else exec_command(&cl);
     if (watch) pubsub_unwatch(sh);
-    if (cl.would_block) {
+    if (bo.would_block) {
         /* registered with the keys' owners before the locks go */
         k->blocked = 1;
-        blk_wait_multi(c, g->hole, g->cmd, g->dbid, k->argv, k->argc, k->retry ? k->deadline : cl.block_deadline);
+        blk_wait_multi(c, g->hole, g->cmd, g->dbid, k->argv, k->argc, k->retry ? k->deadline : bo.deadline);
     }
     int remote = (k->body || (g->cmd->flags & CMD_WRITE)) ? write_back(sh, k, g) : 0;
     /* every store is queued ahead of the release on its shard's ring */

@@ -329,16 +329,18 @@ static const char *run_request_entry(struct shard *sh, int src, const char *p, i
     put_u64(b, 0);
     struct client cl = {.sh = sh, .conn = NULL, .db = &sh->dbs[dbid], .dbid = dbid, .resp = resp,
                         .argc = argc, .argv = argv, .out = b, .cmd = cmd,
-                        .part = XC_KIND(cookie) != XC_HOLE, .src = src};
+                        .part = XC_KIND(cookie) != XC_HOLE, .src = (int16_t)src};
+    struct blk_out bo = {0};
+    cl.blk = &bo;
     if (notify_first) pubsub_watch(sh, NULL, NULL, b);
     sh->open_dst = src;
     exec_command(&cl);
     sh->open_dst = -1;
     if (notify_first) pubsub_unwatch(sh);
-    if (cl.bw) {
+    if (bo.bw) {
         /* it waits for data: its reply comes later (block.h) */
         b->len = entry_at;
-        blk_park_remote(sh, cl.bw, src, cookie);
+        blk_park_remote(sh, bo.bw, src, cookie);
         return p;
     }
     uint64_t len = b->len - len_at - 8;

@@ -174,6 +174,7 @@ static struct bkey *bkey_get(struct shard *sh, int dbid, const char *key, size_t
     k->next = b->tab[h & b->mask];
     b->tab[h & b->mask] = k;
     b->n++;
+    sh->blk_live = 1;
     return k;
 }
 
@@ -187,6 +188,7 @@ static void bkey_drop_if_empty(struct shard *sh, struct bkey *k) {
     free(k->w);
     free(k);
     b->n--;
+    sh->blk_live = b->n != 0;
 }
 
 /* ---- waiters ---- */
@@ -374,8 +376,8 @@ void blk_wait(struct client *c, long long deadline) {
     }
     if (c->noblock == 2) {
         /* run by the coordinator over several shards: it waits there */
-        c->would_block = 1;
-        c->block_deadline = deadline;
+        c->blk->would_block = 1;
+        c->blk->deadline = deadline;
         return;
     }
     struct shard *sh = c->sh;
@@ -392,7 +394,7 @@ void blk_wait(struct client *c, long long deadline) {
         w->src = sh->id;
         w->cookie = XC_MAKE(hole, XC_HOLE);
     } else {
-        c->bw = w; /* run_request fills in where the reply goes */
+        c->blk->bw = w; /* run_request fills in where the reply goes */
     }
 }
 

@@ -65,7 +65,7 @@ int blk_pending(const struct shard *sh);
 void blk_resume_later(struct shard *sh, struct conn *c);
 /* Resume the input of clients whose wait ended. */
 void blk_resume(struct shard *sh);
-/* A remote request blocked (client.bw set by blk_wait): keep where its
+/* A remote request blocked (client.blk->bw set by blk_wait): keep where its
  * reply goes. */
 void blk_park_remote(struct shard *sh, void *bw, int src, uint64_t cookie);
 

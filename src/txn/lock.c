@@ -407,8 +407,8 @@ int watch_dirty(struct shard *sh, long long client) {
     return 0;
 }
 
-void lock_key_changed(struct shard *sh, int dbid, const char *key, size_t len) {
-    blk_key_changed(sh, dbid, key, len);
+void lock_key_changed_slow(struct shard *sh, int dbid, const char *key, size_t len) {
+    if (sh->blk_live) blk_key_changed(sh, dbid, key, len);
     if (!sh->watch_live) return;
     struct lock_state *l = sh->lk;
     struct watchent *e = went_find(l, lock_hash(dbid, key, len), dbid, key, len);

@@ -41,6 +41,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../server.h"
+
 struct shard;
 struct db;
 
@@ -89,8 +91,13 @@ void watch_add(struct shard *sh, long long client, int dbid, const char *key, si
 void watch_remove(struct shard *sh, long long client, int dbid, const char *key, size_t len);
 /* 1 if a key `client` watches here changed (or expired) since its WATCH. */
 int watch_dirty(struct shard *sh, long long client);
-/* A key changed: dirty its watchers. Wherever a key changes, this runs. */
-void lock_key_changed(struct shard *sh, int dbid, const char *key, size_t len);
+/* A key changed: dirty its watchers, wake its waiters (block.h). Wherever
+ * a key changes, this runs; it costs two loads while nobody watches or
+ * waits on this shard. */
+void lock_key_changed_slow(struct shard *sh, int dbid, const char *key, size_t len);
+static inline void lock_key_changed(struct shard *sh, int dbid, const char *key, size_t len) {
+    if (sh->watch_live | sh->blk_live) lock_key_changed_slow(sh, dbid, key, len);
+}
 /* A database is about to be emptied (FLUSHDB/FLUSHALL) or swapped with
  * `other` (SWAPDB; NULL otherwise): dirty the watchers of every key that
  * exists in either. */

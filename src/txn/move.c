@@ -339,7 +339,9 @@ static int op_begin(struct conn *c, const struct command *cmd, const struct arg 
         struct buf out = {0};
         struct client cl = {.sh = sh, .conn = c, .db = empty_db(sh, dbid), .dbid = dbid, .resp = c->resp,
                             .argc = argc, .argv = (struct arg *)argv, .out = &out, .cmd = cmd, .part = 1,
-                            .noblock = 2, .src = sh->id};
+                            .noblock = 2, .src = (int16_t)sh->id};
+        struct blk_out bo = {0};
+        cl.blk = &bo;
         cmd->proc(&cl);
         if (out.len && out.p[0] == '-') {
             buf_free(&out);
@@ -351,7 +353,7 @@ static int op_begin(struct conn *c, const struct command *cmd, const struct arg 
             return 1;
         }
         buf_free(&out);
-        deadline = cl.would_block ? cl.block_deadline : 0;
+        deadline = bo.would_block ? bo.deadline : 0;
     }
     struct op *o = calloc(1, sizeof(*o));
     if (!o) abort();
