@@ -614,7 +614,8 @@ void multi_exec_command(struct client *c) {
         if (cmd->route != R_KEYS && !runs_anywhere(cmd)) anywhere = 0;
         int pos[256];
         struct arg *cav = m->sargv;
-        int nk = command_keys(cmd, cav, cac, pos, 256);
+        /* (the "keys" of SSUBSCRIBE and the like are channels: they run here) */
+        int nk = cmd->route == R_KEYS ? command_keys(cmd, cav, cac, pos, 256) : 0;
         int first = -1;
         if (cmd->proc == sort_command || cmd->proc == sort_ro_command || (cmd->flags & CMD_MULTIKEY_COORD))
             split = 0; /* may read keys it does not name as keys */
