@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/evict.h"
 #include "../server/commands.h"
 #include "../server/conn.h"
 #include "../server/coord.h"
@@ -118,6 +119,16 @@ int multi_queue(struct conn *c, const struct command *cmd, struct arg *argv, int
     if (cmd->proc == multi_exec_command || cmd->proc == discard_command || cmd->proc == multi_command ||
         cmd->proc == watch_command || cmd->proc == quit_command || cmd->proc == reset_command)
         return 0;
+    if (c->sh->cfg.maxmemory > 0 && evict_perform(c->sh) == EVICT_FAIL) {
+        /* as Redis: out of memory, nothing more is queued (whatever its
+         * flags), and EXEC will abort */
+        const char *msg = "OOM command not allowed when used memory > 'maxmemory'.";
+        stats_count_error(c->sh, msg);
+        c->sh->cmdstat[cmd->id].rejected++;
+        reply_error(&c->out, msg);
+        m->abort = 1;
+        return 1;
+    }
     if ((cmd->flags & CMD_ADMIN) && (is_cmd(cmd, "shutdown") || is_cmd(cmd, "save") || is_cmd(cmd, "sync") ||
                                      is_cmd(cmd, "psync"))) {
         /* Redis's no-multi commands */

@@ -791,3 +791,14 @@ start_server {tags {multi watch}} {
         $o close
     }
 }
+
+start_server {tags {multi} overrides {maxmemory 1 maxmemory-policy noeviction}} {
+    test "Out of memory, MULTI queues nothing, not even a read, and EXEC aborts" {
+        r multi
+        assert_error "OOM *" {r set k v}
+        assert_error "OOM *" {r get k}
+        assert_error "EXECABORT Transaction discarded because of previous errors." {r exec}
+        # outside MULTI a read still runs
+        assert_equal {} [r get k]
+    }
+}
