@@ -509,6 +509,7 @@ static void coord_locked(struct txn *t, int dirty, void *arg) {
     struct gather *g = arg;
     struct coord *k = g->priv;
     struct shard *sh = g->conn->sh;
+    k->t = t; /* (txn_begin may not have returned yet: every key was here) */
     if (dirty) {
         /* EXEC with a watched key changed: nothing runs */
         reply_null_array(&k->out, g->resp);
@@ -522,7 +523,6 @@ static void coord_locked(struct txn *t, int dirty, void *arg) {
     fetch_keys(g, keys, k->key_db, g->dbid, (size_t)k->nkeys);
     sh->coord_starting--;
     free(keys);
-    (void)t;
 }
 
 /* Hold the connection's input, put the reply's hole in its queue, and
@@ -548,7 +548,8 @@ static void coord_begin(struct conn *c, const struct command *cmd, struct coord 
     if (!keys) abort();
     for (int i = 0; i < k->nkeys; i++) keys[i] = k->argv[k->key_arg[i]];
     sh->coord_starting++;
-    k->t = txn_begin(sh, keys, k->key_db, k->nkeys, watch_shards ? c->id : 0, watch_shards, coord_locked, g);
+    /* k->t is set by coord_locked: this may be over (k freed) when txn_begin returns */
+    txn_begin(sh, keys, k->key_db, k->nkeys, watch_shards ? c->id : 0, watch_shards, coord_locked, g);
     sh->coord_starting--;
     free(keys);
 }

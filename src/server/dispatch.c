@@ -404,6 +404,7 @@ static struct arg *gather_keep_args(struct gather *g, const struct arg *argv, in
  * every ring. */
 static void split_locked(struct txn *t, int dirty, void *arg) {
     struct gather *g = arg;
+    g->txn = t; /* (set here: txn_begin may not have returned) */
     struct conn *c = g->conn;
     struct shard *sh = c->sh;
     (void)dirty;
@@ -472,7 +473,7 @@ static void split_keys(struct conn *c, const struct command *cmd, struct arg *ar
     if (pubsub_subscribed(c)) {
         /* a subscriber's own keyspace events go ahead of its reply: lock
          * everything first, then send the parts as usual */
-        g->txn = txn_begin(c->sh, keys, dbs, nkeys, 0, NULL, split_locked, g);
+        txn_begin(c->sh, keys, dbs, nkeys, 0, NULL, split_locked, g);
     } else {
         /* each shard runs its part in the same hop as its lock */
         struct txn *t = txn_new(c->sh, 0, NULL, split_ran, g);

@@ -273,11 +273,14 @@ static void op_locked(struct txn *t, int dirty, void *arg) {
         wrongtype(o);
         return;
     }
-    struct arg pop[2] = {{o->from ? "rpop" : "lpop", 4}, o->argv[1]};
-    struct arg srem[3] = {{"srem", 4}, o->argv[1], o->argv[3]};
     o->ktype[0][0] = '!';
-    if (o->kind == OP_SMOVE) take_at(o, o->kshard[0], command_lookup("srem", 4), srem, 3);
-    else take_at(o, o->kshard[0], command_lookup(pop[0].p, 4), pop, 2);
+    if (o->kind == OP_SMOVE) {
+        struct arg srem[3] = {{"srem", 4}, o->argv[1], o->argv[3]};
+        take_at(o, o->kshard[0], command_lookup("srem", 4), srem, 3);
+    } else {
+        struct arg pop[2] = {{o->from ? "rpop" : "lpop", 4}, o->argv[1]};
+        take_at(o, o->kshard[0], command_lookup(pop[0].p, 4), pop, 2);
+    }
 }
 
 static int list_end(const struct arg *a, int *end) {
