@@ -755,6 +755,8 @@ void conn_add_message_before(struct conn *c, const char *p, size_t len, struct x
 
 size_t conn_output_bytes(const struct conn *c) { return c->qbytes + c->out.len; }
 
+#define FLUSH_HOLD_MAX (64 * 1024)
+
 void conn_flush(struct conn *c) {
     c->in_flush = 0;
     if (c->free_pending) {
@@ -763,6 +765,12 @@ void conn_flush(struct conn *c) {
     }
     if (!c->obuf_watched && conn_output_bytes(c) >= obuf_watch_min(c->sh)) obuf_watch(c);
     if (c->closing || c->sending) return;
+    /* The rest of the pipeline waits behind a transaction (or coordinated
+     * command): its replies go out with the ones to come, in one send once
+     * the input held is run, not one send per transaction; unless much is
+     * ready, or what holds it is a blocked client's wait (its earlier
+     * replies go now). */
+    if (c->barrier > c->bwait && c->inp && c->inp->in.len && conn_output_bytes(c) < FLUSH_HOLD_MAX) return;
     /* output behind a delegated reply waits for the owner's send */
     if (c->delegated && !deleg_poll(c, c->out.len || c->qh != c->qt || c->close_after_reply)) return;
     seal_out(c);
