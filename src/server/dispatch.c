@@ -56,7 +56,11 @@ static const struct command *lookup_tab[LOOKUP_SIZE];
 
 static unsigned name_hash(const char *s, size_t len) {
     unsigned h = 2166136261u;
-    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned)tolower((unsigned char)s[i])) * 16777619u;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch + 32); /* ASCII: no locale lookup per byte */
+        h = (h ^ ch) * 16777619u;
+    }
     return h;
 }
 

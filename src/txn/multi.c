@@ -54,12 +54,18 @@ struct mstate {
     struct arg *keys;
     int *kdb;
     int capk;
+    /* what the queued commands need, noted as they are queued: the one
+     * shard their keys live on (-1: none yet), or `spread` over several;
+     * `global`: a server-wide command; `local`: one needing the client */
+    int shard;
+    uint8_t spread, global, local;
 };
 
 static struct mstate *mstate_of(struct conn *c) {
     if (!c->mx) {
         c->mx = calloc(1, sizeof(*c->mx));
         if (!c->mx) abort();
+        c->mx->shard = -1;
     }
     return c->mx;
 }
@@ -112,6 +118,12 @@ int exec_blob_decode(const struct arg *blob, const struct command **cmd, int *db
 
 static int is_cmd(const struct command *cmd, const char *name) { return !strcmp(cmd->name, name); }
 
+/* __exec, looked up once (the table is filled before any shard runs) */
+#define cmd_exec_part (exec_part_cmd ? exec_part_cmd : (exec_part_cmd = command_lookup("__exec", 6)))
+static _Thread_local const struct command *exec_part_cmd;
+
+static int runs_anywhere(const struct command *cmd);
+
 int multi_queue(struct conn *c, const struct command *cmd, struct arg *argv, int argc) {
     struct mstate *m = c->mx;
     if (!m || !m->in_multi) return 0;
@@ -146,6 +158,21 @@ int multi_queue(struct conn *c, const struct command *cmd, struct arg *argv, int
     }
     m->blob_off[m->n++] = m->bytes.len;
     exec_blob_encode(&m->bytes, cmd, 0, argv, argc);
+    if (g_nshards > 1) {
+        if (cmd->route == R_ALL) m->global = 1;
+        if (cmd->route != R_KEYS) {
+            if (!runs_anywhere(cmd)) m->local = 1;
+        } else {
+            int pos[64];
+            int nk = command_keys(cmd, argv, argc, pos, 64);
+            if (nk == 64) m->spread = 1; /* (many keys: let EXEC look) */
+            for (int j = 0; j < nk; j++) {
+                int s = shard_for_key(argv[pos[j]].p, argv[pos[j]].len);
+                if (m->shard < 0) m->shard = s;
+                else if (s != m->shard) m->spread = 1;
+            }
+        }
+    }
     reply_simple(&c->out, "QUEUED");
     return 1;
 }
@@ -167,6 +194,8 @@ static void discard(struct mstate *m) {
     m->in_multi = 0;
     m->abort = 0;
     m->n = 0;
+    m->shard = -1;
+    m->spread = m->global = m->local = 0;
     /* a client that runs transactions keeps its buffers, unless big */
     if (m->bytes.cap > 16384) {
         buf_free(&m->bytes);
@@ -577,6 +606,21 @@ static void exec_at_owners(struct conn *k, struct mstate *m, const struct arg *b
     sh->coord_starting--;
 }
 
+/* The whole body to shard s, whose keys (and watched keys) it all is:
+ * one __exec request, its array reply filling a hole. */
+static void exec_remote(struct conn *k, struct mstate *m, const struct arg *blobs, int s) {
+    int argc = m->n + 2;
+    struct arg small[34], *av = argc <= 34 ? small : malloc(sizeof(struct arg) * (size_t)argc);
+    if (!av) abort();
+    uint64_t client = m->nw ? (uint64_t)k->id : 0;
+    av[0] = (struct arg){"__exec", 6};
+    av[1] = (struct arg){(const char *)&client, 8};
+    memcpy(av + 2, blobs, sizeof(struct arg) * (size_t)m->n);
+    struct oseg *hole = conn_add_hole(k);
+    xmsg_send_cmd(k->sh, s, XC_MAKE(hole, XC_HOLE), cmd_exec_part, k->dbid, k->resp, argc, av, -1);
+    if (av != small) free(av);
+}
+
 /* Commands that need nothing of the connection and may run on whichever
  * shard runs the rest of the body. */
 static int runs_anywhere(const struct command *cmd) {
@@ -603,6 +647,22 @@ void multi_exec_command(struct client *c) {
         /* one shard: nothing to route, nothing locked, one step */
         if (m->nw && watch_dirty(sh, k->id)) reply_null_array(c->out, k->resp);
         else run_body(sh, k, k->resp, blobs, m->n, c->out);
+        k->dbid = final_db;
+        exec_done(k);
+        if (blobs != blobs_small) free(blobs);
+        return;
+    }
+    /* every key on one shard, as noted while queueing: no need to look */
+    int target = m->shard >= 0 ? m->shard : sh->id, watch_there = 1;
+    for (int i = 0; i < m->nw; i++) watch_there &= m->w[i].shard == target;
+    if (!m->spread && !m->global && watch_there && !(target == sh->id && sh->lock_live) &&
+        (target == sh->id || !m->local)) {
+        if (target == sh->id) {
+            if (m->nw && watch_dirty(sh, k->id)) reply_null_array(c->out, k->resp);
+            else run_body(sh, k, k->resp, blobs, m->n, c->out);
+        } else {
+            exec_remote(k, m, blobs, target);
+        }
         k->dbid = final_db;
         exec_done(k);
         if (blobs != blobs_small) free(blobs);
@@ -694,16 +754,7 @@ void multi_exec_command(struct client *c) {
         exec_done(k);
     } else if (nshards == 1 && anywhere) {
         /* everything on one other shard: one hop */
-        int argc = m->n + 2;
-        struct arg *av = malloc(sizeof(struct arg) * (size_t)argc);
-        if (!av) abort();
-        uint64_t client = m->nw ? (uint64_t)k->id : 0;
-        av[0] = (struct arg){"__exec", 6};
-        av[1] = (struct arg){(const char *)&client, 8};
-        memcpy(av + 2, blobs, sizeof(struct arg) * (size_t)m->n);
-        struct oseg *hole = conn_add_hole(k);
-        xmsg_send_cmd(sh, only, XC_MAKE(hole, XC_HOLE), command_lookup("__exec", 6), k->dbid, k->resp, argc, av, -1);
-        free(av);
+        exec_remote(k, m, blobs, only);
         k->dbid = final_db;
         exec_done(k);
     } else if (split) {

@@ -181,10 +181,13 @@ uint64_t hash_bytes(const void *data, size_t len) {
     return mix(h ^ (uint64_t)len, k2);
 }
 
+/* ASCII case folding (command names, options): no locale lookup per byte */
+static inline unsigned char ascii_lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c; }
+
 int str_ieq(const char *a, size_t alen, const char *lit) {
     size_t i = 0;
     for (; i < alen; i++) {
-        if (!lit[i] || tolower((unsigned char)a[i]) != tolower((unsigned char)lit[i])) return 0;
+        if (!lit[i] || ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)lit[i])) return 0;
     }
     return lit[i] == '\0';
 }
