@@ -914,4 +914,21 @@ start_server {tags {blocking}} {
         $d close
         $idle close
     }
+
+    test "CLIENT PAUSE WRITE holds the push, so the blocked client is served only after the pause" {
+        r del q
+        set d [blk_client 1 blpop q 0]
+        r client pause 500 write
+        set p [redis_deferring_client]
+        $p rpush q v
+        # the push waits for the pause, and with it the blocked client
+        assert {[blk_no_reply $p 200]}
+        assert {[blk_no_reply $d 100]}
+        r client unpause
+        assert_equal 1 [$p read]
+        assert_equal {q v} [$d read]
+        assert_equal 0 [r exists q]
+        $p close
+        $d close
+    }
 }
