@@ -71,36 +71,6 @@ void lock_init(struct shard *sh) {
     sh->lk = l;
 }
 
-void lock_free_all(struct shard *sh) {
-    struct lock_state *l = sh->lk;
-    if (!l) return;
-    for (size_t i = 0; i <= l->mask; i++)
-        for (struct lockent *e = l->tab[i], *n; e; e = n) {
-            n = e->next;
-            free(e);
-        }
-    for (size_t i = 0; i <= l->wmask; i++)
-        for (struct watchent *e = l->wtab[i], *n; e; e = n) {
-            n = e->next;
-            free(e->key);
-            free(e->reg);
-            free(e);
-        }
-    for (struct park *p = l->head, *n; p; p = n) {
-        n = p->next;
-        free(p->h);
-        free(p);
-    }
-    for (int i = 0; i < l->nheld; i++) free(l->held[i].h);
-    free(l->held);
-    free(l->tab);
-    free(l->wtab);
-    free(l);
-    sh->lk = NULL;
-}
-
-int lock_idle_slow(const struct shard *sh) { return sh->lk->n == 0 && !sh->lk->head; }
-
 /* ---- the lock table ---- */
 
 static struct lockent *ent_find(struct lock_state *l, uint64_t h) {

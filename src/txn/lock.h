@@ -11,7 +11,7 @@
  * keys sharing a hash only wait for each other, never break. An entry in
  * the table has an owner (the transaction id holding it, 0 for none) and a
  * count of queued waiters; it exists only while one of the two is set, so
- * a shard with an empty table (`lock_idle`) runs every command as if this
+ * a shard with an empty table (`sh->lock_live` 0) runs every command as if this
  * layer did not exist.
  *
  * Waiting. Work that finds a key locked, or wanted by work queued earlier,
@@ -65,10 +65,7 @@ struct park {
 uint64_t lock_hash(int dbid, const char *key, size_t len);
 
 void lock_init(struct shard *sh);
-void lock_free_all(struct shard *sh);
 
-/* 1 when the shard holds no lock and parks nothing: the fast path. */
-int lock_idle_slow(const struct shard *sh);
 
 /* May work wanting keys h[0..n) run now? `take` != 0: a lock request of
  * that transaction, which on admission owns every key; `all`: wants the

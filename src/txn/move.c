@@ -431,10 +431,6 @@ int move_start(struct conn *c, const struct command *cmd, struct arg *argv, int 
     return op_begin(c, cmd, argv, argc, c->dbid, NULL, 0, 0, 0, 0);
 }
 
-int pop_start(struct conn *c, const struct command *cmd, struct arg *argv, int argc) {
-    return op_begin(c, cmd, argv, argc, c->dbid, NULL, 0, 0, 0, 0);
-}
-
 int pop_retry(struct conn *c, struct oseg *hole, const struct command *cmd, int dbid, const struct arg *argv,
               int argc, long long deadline, int notify_from, uint64_t notify_id) {
     return op_begin(c, cmd, argv, argc, dbid, hole, deadline, 1, notify_from, notify_id);

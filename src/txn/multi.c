@@ -70,7 +70,6 @@ static struct mstate *mstate_of(struct conn *c) {
     return c->mx;
 }
 
-int multi_active(const struct conn *c) { return c->mx && c->mx->in_multi; }
 int multi_queued(const struct conn *c) { return c->mx && c->mx->in_multi ? c->mx->n : -1; }
 
 static inline void put_u32(struct buf *b, uint32_t v) { buf_put(b, &v, 4); }

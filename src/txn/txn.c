@@ -56,8 +56,6 @@ static uint64_t arg_u64(const struct arg *a) {
     return v;
 }
 
-uint64_t txn_id(const struct txn *t) { return t->id; }
-int txn_on_shard(const struct txn *t, int s) { return t->want[s]; }
 
 static void txn_step(struct txn *t);
 

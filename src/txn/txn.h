@@ -74,9 +74,6 @@ void txn_on_all_sent(struct txn *t, void (*all_sent)(struct txn *t, void *arg));
 void txn_hold(struct txn *t);
 /* and go: locks shard by shard in increasing order. */
 void txn_start(struct txn *t);
-uint64_t txn_id(const struct txn *t);
-/* 1 if the transaction holds locks on shard s. */
-int txn_on_shard(const struct txn *t, int s);
 /* Release every lock (the remote ones with one __unlock each, queued after
  * whatever this iteration already sends them, except for shards in `skip`
  * whose release went with their last request) and free t. */
@@ -114,7 +111,6 @@ int multi_queue(struct conn *c, const struct command *cmd, struct arg *argv, int
 void multi_flag_error(struct conn *c);
 /* The connection goes away or RESETs: drop its transaction and watches. */
 void multi_conn_reset(struct conn *c);
-int multi_active(const struct conn *c);
 /* Drop c's watches (an EXEC over several shards, once it has run). */
 void multi_unwatch(struct conn *c);
 /* Prepare the layer (main thread, after the command table). */
