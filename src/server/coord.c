@@ -557,17 +557,8 @@ static void coord_begin(struct conn *c, const struct command *cmd, struct coord 
 static struct coord *coord_new(struct shard *sh, const struct arg *argv, int argc, size_t extra) {
     struct coord *k = calloc(1, sizeof(*k));
     if (!k) abort();
-    size_t total = extra;
-    for (int i = 0; i < argc; i++) total += argv[i].len;
-    buf_reserve(&k->argbytes, total + 1);
-    k->argv = malloc(sizeof(struct arg) * (size_t)(argc ? argc : 1));
-    if (!k->argv) abort();
+    k->argv = args_keep(&k->argbytes, argv, argc, extra);
     k->argc = argc;
-    for (int i = 0; i < argc; i++) {
-        k->argv[i].p = k->argbytes.p + k->argbytes.len;
-        k->argv[i].len = argv[i].len;
-        buf_put(&k->argbytes, argv[i].p, argv[i].len);
-    }
     k->ndb = sh->ndb;
     k->tmp = calloc((size_t)k->ndb, sizeof(struct db *));
     if (!k->tmp) abort();

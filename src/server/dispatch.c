@@ -387,20 +387,23 @@ static void gather_start(struct gather *g, struct conn *c, struct arg *argv_all,
 
 /* Split a multi-key command by shard: each part gets the command name and
  * its own keys (with their values for MSET-like commands, key_step > 1). */
+struct arg *args_keep(struct buf *bytes, const struct arg *argv, int argc, size_t extra) {
+    size_t total = extra;
+    for (int i = 0; i < argc; i++) total += argv[i].len;
+    buf_reserve(bytes, total + 1);
+    struct arg *v = malloc(sizeof(struct arg) * (size_t)(argc ? argc : 1));
+    if (!v) abort();
+    for (int i = 0; i < argc; i++) {
+        v[i] = (struct arg){bytes->p + bytes->len, argv[i].len};
+        buf_put(bytes, argv[i].p, argv[i].len);
+    }
+    return v;
+}
+
 /* Keep a copy of the command's arguments in g (they must outlive the
  * receive buffer); returns it. */
 static struct arg *gather_keep_args(struct gather *g, const struct arg *argv, int argc) {
-    size_t total = 0;
-    for (int i = 0; i < argc; i++) total += argv[i].len;
-    buf_reserve(&g->orig_bytes, total + 1);
-    g->orig_argv = malloc(sizeof(struct arg) * (size_t)argc);
-    if (!g->orig_argv) abort();
-    for (int i = 0; i < argc; i++) {
-        g->orig_argv[i].p = g->orig_bytes.p + g->orig_bytes.len;
-        g->orig_argv[i].len = argv[i].len;
-        buf_put(&g->orig_bytes, argv[i].p, argv[i].len);
-    }
-    return g->orig_argv;
+    return g->orig_argv = args_keep(&g->orig_bytes, argv, argc, 0);
 }
 
 /* A split command's locks are all held: send its parts. The connection's
@@ -415,7 +418,6 @@ static void split_locked(struct txn *t, int dirty, void *arg) {
     c->barrier--;
     int starting = sh->coord_starting;
     gather_start(g, c, g->orig_argv, g->argc);
-    (void)t;
     if (!starting && !c->closing) conn_resume(c);
 }
 

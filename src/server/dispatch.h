@@ -50,6 +50,12 @@ void exec_command(struct client *cl);
 /* A reply for a gather part arrived (bytes copied). */
 void gather_part_done(struct gpart *p, const char *data, size_t len);
 
+/* Copy argv[0..argc) into bytes (reserved once for them and `extra` more
+ * bytes, so the copies do not move while that much is added) and return a
+ * malloc'd argument array pointing into it: arguments that must outlive
+ * the receive buffer or message they came in. */
+struct arg *args_keep(struct buf *bytes, const struct arg *argv, int argc, size_t extra);
+
 /* Key positions of a command invocation; returns count written to pos. */
 int command_keys(const struct command *cmd, struct arg *argv, int argc, int *pos, int max);
 

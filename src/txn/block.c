@@ -202,15 +202,7 @@ static struct bwait *bw_new(struct shard *sh, int kind, const struct command *cm
     w->dbid = dbid;
     w->resp = resp;
     w->deadline = deadline;
-    size_t total = 0;
-    for (int i = 0; i < argc; i++) total += argv[i].len;
-    buf_reserve(&w->argbytes, total + 1);
-    w->argv = malloc(sizeof(struct arg) * (size_t)(argc ? argc : 1));
-    if (!w->argv) abort();
-    for (int i = 0; i < argc; i++) {
-        w->argv[i] = (struct arg){w->argbytes.p + w->argbytes.len, argv[i].len};
-        buf_put(&w->argbytes, argv[i].p, argv[i].len);
-    }
+    w->argv = args_keep(&w->argbytes, argv, argc, 0);
     w->argc = argc;
     struct blk_state *b = sh->bk;
     w->prev = b->tail;

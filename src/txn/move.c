@@ -378,18 +378,11 @@ static int op_begin(struct conn *c, const struct command *cmd, const struct arg 
         o->from = 1;
         o->to = 0;
     }
-    size_t total = 0;
-    for (int i = 0; i < argc; i++) total += argv[i].len;
-    buf_reserve(&o->argbytes, total + 1);
-    o->argv = malloc(sizeof(struct arg) * (size_t)argc);
+    o->argv = args_keep(&o->argbytes, argv, argc, 0);
     o->kpos = malloc(sizeof(int) * (size_t)nk);
     o->kshard = malloc(sizeof(int) * (size_t)nk);
     o->ktype = calloc((size_t)nk, sizeof(*o->ktype));
-    if (!o->argv || !o->kpos || !o->kshard || !o->ktype) abort();
-    for (int i = 0; i < argc; i++) {
-        o->argv[i] = (struct arg){o->argbytes.p + o->argbytes.len, argv[i].len};
-        buf_put(&o->argbytes, argv[i].p, argv[i].len);
-    }
+    if (!o->kpos || !o->kshard || !o->ktype) abort();
     o->argc = argc;
     o->nkeys = nk;
     const struct command *type = command_lookup("type", 4);
