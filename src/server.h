@@ -201,6 +201,10 @@ struct shard {
     int blk_ready;         /* keys got data: serve their waiters after this command */
     int blk_live;          /* clients wait on keys here */
     long blocked_clients;  /* this shard's clients in a blocking command (INFO) */
+    uint64_t whole_act;    /* dispatching the body of this whole-shard EXEC: what it sends passes its locks */
+    int whole_kids;        /* transactions its body started, still running */
+    int whole_resume;      /* they ended: dispatch the rest of the body (multi_whole_resume) */
+    struct gexec *whole_g; /* that EXEC, while this shard is its origin */
 
     /* connections */
     struct conn *flush_head; /* connections with output to send */

@@ -122,6 +122,7 @@ static void ptr_push(struct conn ***v, size_t *n, size_t *cap, struct conn *c) {
 int conn_pause_holds(struct conn *c, const struct command *cmd) {
     struct shard *sh = c->sh;
     if (sh->pause_type == PAUSE_NONE) return 0;
+    if (sh->whole_act) return 0; /* the body of an EXEC that was let through */
     if (db_now_ms >= sh->pause_end_ms) {
         conns_unpause(sh, 1);
         return 0;

@@ -359,6 +359,9 @@ static void shard_pass(struct shard *sh) {
     xmsg_drain(sh);
     /* work parked on locks released meanwhile runs now, in order */
     if (sh->lock_live && lock_replay_due(sh)) lock_replay(sh);
+    /* an EXEC holding every shard whole goes on once its body's
+     * transactions are done */
+    if (sh->whole_resume) multi_whole_resume(sh);
     /* clients waiting for keys that got data, and those whose wait ended */
     if (blk_pending(sh)) {
         blk_serve(sh);
@@ -376,7 +379,7 @@ static void shard_pass(struct shard *sh) {
 /* Work left that must not wait for a completion. */
 static int shard_busy(struct shard *sh) {
     return xmsg_backlogged(sh) || sh->flush_head || sh->bulk_head || sh->rearm_n || evict_running(sh) ||
-           (sh->lock_live && lock_replay_due(sh)) || sh->blk_ready;
+           (sh->lock_live && lock_replay_due(sh)) || sh->blk_ready || sh->whole_resume;
 }
 
 /* Rounds of passes over a thread's shards in one iteration: a request one

@@ -87,7 +87,7 @@ void xmsg_send_cmd(struct shard *sh, int dst, uint64_t cookie, const struct comm
     if (fd >= 0) put_u32(b, (uint32_t)fd);
     put_u32(b, (uint32_t)cmd->id);
     put_u32(b, (uint32_t)dbid);
-    buf_putc(b, (char)resp);
+    buf_putc(b, (char)(resp | (sh->whole_act ? XR_WHOLE : 0)));
     put_u32(b, (uint32_t)argc);
     for (int i = 0; i < argc; i++) {
         put_u64(b, argv[i].len);
@@ -294,8 +294,8 @@ static const char *run_request_entry(struct shard *sh, int src, const char *p, i
     const struct command *cmd = command_by_id((int)get_u32(&p));
     int dbid = (int)get_u32(&p);
     int resp = (unsigned char)*p++;
-    int notify_first = resp & XR_NOTIFY_FIRST;
-    resp &= ~XR_NOTIFY_FIRST;
+    int notify_first = resp & XR_NOTIFY_FIRST, pass = resp & XR_WHOLE;
+    resp &= ~(XR_NOTIFY_FIRST | XR_WHOLE);
     int argc = (int)get_u32(&p);
     if (sh->argv_cap < (size_t)argc) {
         size_t cap = sh->argv_cap ? sh->argv_cap : 64;
@@ -313,7 +313,7 @@ static const char *run_request_entry(struct shard *sh, int src, const char *p, i
     /* (internal commands: __lock takes its locks here, even on an idle shard) */
     if ((sh->lock_live || (cmd->flags & CMD_INTERNAL)) && !replay) {
         struct park *pk;
-        if (!txn_admit_request(sh, src, cmd, dbid, argv, argc, (size_t)(p - start), &pk)) {
+        if (!txn_admit_request(sh, src, cmd, dbid, argv, argc, pass, (size_t)(p - start), &pk)) {
             memcpy(pk->data, start, pk->len);
             pk->run = replay_request;
             lock_park(sh, pk);

@@ -47,6 +47,9 @@ enum { DELEG_OUT = 1, DELEG_WAIT = 2 };
  * keyspace events the command causes for the origin ahead of the reply
  * (pubsub_notify_send). */
 #define XR_NOTIFY_FIRST 0x40
+/* Added too: sent for the transaction holding the destination whole
+ * (txn_whole), which lets it pass. */
+#define XR_WHOLE 0x80
 #define DELEG_MAX (16 * 1024)
 
 struct xmsg {

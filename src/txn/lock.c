@@ -49,6 +49,8 @@ struct lock_state {
     size_t mask, n;
     struct park *head, *tail;
     long owned; /* entries with an owner */
+    uint64_t whole; /* the transaction holding the whole shard (LOCK_WHOLE), 0: none */
+    int whole_src;  /* its origin */
     int replay;
     struct held *held; /* per transaction holding locks here: what it holds */
     int nheld, capheld;
@@ -118,7 +120,7 @@ static void ent_put(struct shard *sh, struct lockent *e) {
     *pp = e->next;
     free(e);
     l->n--;
-    sh->lock_live = l->n != 0 || l->head;
+    sh->lock_live = l->n != 0 || l->head || l->whole;
 }
 
 static struct held *held_find(struct lock_state *l, uint64_t txid, int create) {
@@ -137,11 +139,13 @@ static struct held *held_find(struct lock_state *l, uint64_t txid, int create) {
 }
 
 static int free_for(struct lock_state *l, const uint64_t *h, int n, uint64_t take, int all) {
-    if (all && l->owned) return 0;
+    if (l->whole && !(all & LOCK_PASS)) return 0;
+    if ((all & (LOCK_FREE | LOCK_WHOLE)) && l->owned) return 0;
     for (int i = 0; i < n; i++) {
         struct lockent *e = ent_find(l, h[i]);
         if (!e) continue;
-        if (e->waiters) return 0;
+        /* (a whole-shard transaction's own work passes what waits for it) */
+        if (e->waiters && !(all & LOCK_PASS)) return 0;
         if (e->owner && e->owner != take) return 0;
     }
     return 1;
@@ -164,18 +168,36 @@ static void take_locks(struct shard *sh, const uint64_t *h, int n, uint64_t txid
     }
 }
 
-static int src_parked(struct lock_state *l, int src) {
+/* Is earlier work from src parked? A whole-shard transaction's own work
+ * (LOCK_PASS) only queues behind its own: what else its origin sent is
+ * parked until it lets go. */
+static int src_parked(struct lock_state *l, int src, int all) {
     if (src < 0) return 0;
     for (struct park *p = l->head; p; p = p->next)
-        if (p->src == src) return 1;
+        if (p->src == src && (!(all & LOCK_PASS) || (p->all & LOCK_PASS))) return 1;
     return 0;
+}
+
+/* Admitted: take what it asked for. */
+static void take_all(struct shard *sh, int src, const uint64_t *h, int n, uint64_t take, int all) {
+    if (!take) return;
+    take_locks(sh, h, n, take);
+    if (all & LOCK_WHOLE) {
+        sh->lk->whole = take;
+        sh->lk->whole_src = src < 0 ? sh->id : src;
+    }
 }
 
 int lock_admit(struct shard *sh, int src, const uint64_t *h, int n, uint64_t take, int all) {
     struct lock_state *l = sh->lk;
-    if (!free_for(l, h, n, take, all) || src_parked(l, src)) return 0;
-    if (take) take_locks(sh, h, n, take);
+    if (!free_for(l, h, n, take, all) || src_parked(l, src, all)) return 0;
+    take_all(sh, src, h, n, take, all);
     return 1;
+}
+
+uint64_t lock_whole(const struct shard *sh, int *src) {
+    if (src) *src = sh->lk->whole_src;
+    return sh->lk->whole;
 }
 
 struct park *lock_park_new(int src, const uint64_t *h, int n, uint64_t take, int all, size_t len) {
@@ -215,8 +237,15 @@ void lock_park(struct shard *sh, struct park *p) {
 
 void lock_release(struct shard *sh, uint64_t txid) {
     struct lock_state *l = sh->lk;
+    if (l->whole == txid) {
+        l->whole = 0;
+        if (l->head) l->replay = 1;
+    }
     struct held *x = held_find(l, txid, 0);
-    if (!x) return;
+    if (!x) {
+        sh->lock_live = l->n != 0 || l->head || l->whole;
+        return;
+    }
     for (int i = 0; i < x->n; i++) {
         struct lockent *e = ent_find(l, x->h[i]);
         if (!e || e->owner != txid) continue;
@@ -227,7 +256,7 @@ void lock_release(struct shard *sh, uint64_t txid) {
     free(x->h);
     *x = l->held[--l->nheld];
     if (l->head) l->replay = 1;
-    sh->lock_live = l->n != 0 || l->head;
+    sh->lock_live = l->n != 0 || l->head || l->whole;
 }
 
 int lock_replay_due(const struct shard *sh) { return sh->lk->replay; }
@@ -242,24 +271,28 @@ void lock_replay(struct shard *sh) {
         l->head = l->tail = NULL;
         for (struct park *p = q; p; p = p->next) add_waits(sh, p, -1);
         struct park *keep = NULL, *keep_tail = NULL;
+        /* by source: 1 an item stays (later ones wait), 2 a whole-shard
+         * transaction's own item stays (its later ones wait too) */
         uint8_t blocked_src[MAX_SHARDS];
         memset(blocked_src, 0, sizeof(uint8_t) * (size_t)g_nshards);
         struct park *later = NULL; /* parked during this pass */
         while (q) {
             struct park *p = q;
             q = q->next;
-            int ok = !(p->src >= 0 && blocked_src[p->src]) && free_for(l, p->h, p->nh, p->take, p->all);
+            int pass = p->all & LOCK_PASS;
+            int ok = !(p->src >= 0 && blocked_src[p->src] > (pass ? 1 : 0)) &&
+                     free_for(l, p->h, p->nh, p->take, p->all);
             if (!ok) {
                 /* stays: later items must not take its keys */
                 add_waits(sh, p, 1);
-                if (p->src >= 0) blocked_src[p->src] = 1;
+                if (p->src >= 0 && blocked_src[p->src] < (pass ? 2 : 1)) blocked_src[p->src] = pass ? 2 : 1;
                 p->next = NULL;
                 if (keep_tail) keep_tail->next = p;
                 else keep = p;
                 keep_tail = p;
                 continue;
             }
-            if (p->take) take_locks(sh, p->h, p->nh, p->take);
+            take_all(sh, p->src, p->h, p->nh, p->take, p->all);
             /* anything run() parks goes to the fresh queue */
             p->run(sh, p);
             free(p->h);
@@ -272,7 +305,7 @@ void lock_replay(struct shard *sh) {
             if (!later) l->tail = keep_tail;
         }
     }
-    sh->lock_live = l->n != 0 || l->head;
+    sh->lock_live = l->n != 0 || l->head || l->whole;
 }
 
 /* ---- watches ---- */

@@ -49,7 +49,7 @@ struct db;
 struct park {
     struct park *next;
     int src;           /* source shard (its requests keep their order), or -1 */
-    int all;           /* waits until the shard holds no lock at all (FLUSHALL, SWAPDB) */
+    int all;           /* LOCK_FREE, LOCK_WHOLE, LOCK_PASS (below) */
     uint64_t take;     /* on admission take the locks for this transaction id (0: none) */
     int nh;
     uint64_t *h;       /* the hashes it waits for (owned) */
@@ -61,6 +61,15 @@ struct park {
     char data[];
 };
 
+/* What a piece of work wants besides its keys (`all` of lock_admit, or'ed):
+ * LOCK_FREE  wait until the shard holds no lock at all (FLUSHALL, SWAPDB);
+ * LOCK_WHOLE take the whole shard for transaction `take`: nothing else runs
+ *            here until it lets go, save work marked LOCK_PASS (an EXEC
+ *            with a server-wide command, multi.c);
+ * LOCK_PASS  the work is that transaction's own: the whole-shard lock does
+ *            not stop it (key locks still do). */
+enum { LOCK_FREE = 1, LOCK_WHOLE = 2, LOCK_PASS = 4 };
+
 /* The hash that names a key in the lock and watch tables. */
 uint64_t lock_hash(int dbid, const char *key, size_t len);
 
@@ -68,14 +77,16 @@ void lock_init(struct shard *sh);
 
 
 /* May work wanting keys h[0..n) run now? `take` != 0: a lock request of
- * that transaction, which on admission owns every key; `all`: wants the
- * shard free of locks; `src`: its source shard (-1 for this shard's own
- * clients). Returns 1 when admitted (and the locks are taken), else 0:
- * the caller parks it with lock_park. */
+ * that transaction, which on admission owns every key; `all`: LOCK_* flags
+ * (above); `src`: its source shard (-1 for this shard's own clients).
+ * Returns 1 when admitted (and the locks are taken), else 0: the caller
+ * parks it with lock_park. */
 int lock_admit(struct shard *sh, int src, const uint64_t *h, int n, uint64_t take, int all);
 /* Queue a parked item (made by lock_park_new) at the tail. */
 void lock_park(struct shard *sh, struct park *p);
 struct park *lock_park_new(int src, const uint64_t *h, int n, uint64_t take, int all, size_t len);
+/* The transaction holding this shard whole (0: none) and its origin. */
+uint64_t lock_whole(const struct shard *sh, int *src);
 /* Release every lock transaction `txid` holds on this shard. */
 void lock_release(struct shard *sh, uint64_t txid);
 /* Run the parked items that can run now, in order (from the loop). */

@@ -620,6 +620,102 @@ static void exec_remote(struct conn *k, struct mstate *m, const struct arg *blob
     if (av != small) free(av);
 }
 
+/* An EXEC with a server-wide command (FLUSHALL, DBSIZE, KEYS, PUBLISH...)
+ * over several shards: a transaction takes every shard whole (txn_whole),
+ * so nothing but its own work runs anywhere until it lets go; then the
+ * body is dispatched as if the client had sent it alone, with
+ * `sh->whole_act` set so that what it sends, and the transactions its
+ * multi-shard commands start, pass the whole-shard locks. Such a command
+ * (MSET over shards, a RENAME between two) finishes before the next one is
+ * dispatched, so the body keeps its order; once all have been dispatched
+ * and finished, every shard is let go. */
+struct gexec {
+    struct conn *conn;
+    struct oseg *hole; /* EXEC's array header, filled once the locks are held */
+    struct txn *t;
+    struct buf bytes;  /* the body */
+    struct arg *blobs; /* into bytes */
+    int n, i;          /* commands, and the next one to dispatch */
+    int watching;
+};
+
+static void whole_finish(struct gexec *g) {
+    struct conn *k = g->conn;
+    struct shard *sh = k->sh;
+    sh->whole_g = NULL;
+    txn_end(g->t, NULL);
+    buf_free(&g->bytes);
+    free(g->blobs);
+    free(g);
+    k->barrier--;
+    if (!k->closing) blk_resume_later(sh, k);
+    conn_unref(k);
+}
+
+/* Dispatch the body from command g->i on, until a command leaves work in
+ * flight (its transactions), or to the end. */
+static void whole_run(struct gexec *g) {
+    struct conn *k = g->conn;
+    struct shard *sh = k->sh;
+    struct mstate *m = mstate_of(k);
+    const struct command *cmd;
+    int dbid, cac = 0;
+    sh->whole_act = txn_id(g->t);
+    while (g->i < g->n && !sh->whole_kids && !k->closing) {
+        if (!exec_blob_decode(&g->blobs[g->i++], &cmd, &dbid, &m->sargv, &m->sargv_cap, &cac)) continue;
+        dispatch_command(k, m->sargv, cac);
+    }
+    sh->whole_act = 0;
+    if (!sh->whole_kids && (g->i == g->n || k->closing)) whole_finish(g);
+}
+
+void multi_whole_resume(struct shard *sh) {
+    sh->whole_resume = 0;
+    if (sh->whole_g && !sh->whole_kids) whole_run(sh->whole_g);
+}
+
+static void whole_granted(struct txn *t, int dirty, void *arg) {
+    struct gexec *g = arg;
+    struct conn *k = g->conn;
+    (void)t;
+    if (g->watching) unwatch_all(k); /* the owners have checked them */
+    struct buf out = {0};
+    if (dirty || k->closing) {
+        reply_null_array(&out, k->resp);
+        g->n = 0;
+    } else {
+        reply_array(&out, g->n);
+    }
+    struct buf b = buf_take(&out);
+    conn_fill_hole(g->hole, b.p, b.len, NULL);
+    k->sh->whole_g = g;
+    whole_run(g);
+}
+
+static void whole_exec(struct conn *k, struct mstate *m, const struct arg *blobs) {
+    struct shard *sh = k->sh;
+    struct gexec *g = calloc(1, sizeof(*g));
+    if (!g) abort();
+    g->conn = k;
+    g->n = m->n;
+    g->watching = m->nw != 0;
+    g->blobs = malloc(sizeof(struct arg) * (size_t)(m->n ? m->n : 1));
+    if (!g->blobs) abort();
+    memcpy(g->blobs, blobs, sizeof(struct arg) * (size_t)m->n);
+    /* the body moves into g: the blobs point into the same bytes */
+    g->bytes = m->bytes;
+    m->bytes = (struct buf){0};
+    g->hole = conn_add_hole(k);
+    k->barrier++;   /* the client's next commands wait for the whole EXEC */
+    k->inflight++;  /* and k for g (conn_unref) */
+    g->t = txn_new(sh, m->nw ? k->id : 0, NULL, whole_granted, g);
+    txn_whole(g->t);
+    txn_hold(g->t);
+    sh->coord_starting++;
+    txn_start(g->t);
+    sh->coord_starting--;
+}
+
 /* Commands that need nothing of the connection and may run on whichever
  * shard runs the rest of the body. */
 static int runs_anywhere(const struct command *cmd) {
@@ -713,27 +809,10 @@ void multi_exec_command(struct client *c) {
             only = s;
         }
     if (global) {
-        /* not isolated: each command dispatched in turn, their replies
-         * (local, holes, gathers) queued in order behind the header */
-        if (sh->lock_live && !txn_admit_hashes(k, NULL, 0, 1)) goto out;
-        int dirty = m->nw && watch_dirty(sh, k->id);
-        struct mstate keep = *m;
-        /* the body is dispatched from a copy: m goes back to no MULTI */
-        m->bytes = (struct buf){0};
-        m->blob_off = NULL;
-        m->cap = 0;
-        exec_done(k);
-        if (dirty) {
-            reply_null_array(c->out, k->resp);
-        } else {
-            reply_array(c->out, keep.n);
-            for (int i = 0; i < keep.n; i++) {
-                if (!exec_blob_decode(&blobs[i], &cmd, &dbid, &m->sargv, &m->sargv_cap, &cac)) continue;
-                dispatch_command(k, m->sargv, cac);
-            }
-        }
-        buf_free(&keep.bytes);
-        free(keep.blob_off);
+        /* every shard held whole while the body runs as if sent alone */
+        whole_exec(k, m, blobs);
+        if (m->nw) discard(m); /* the watches go once checked */
+        else exec_done(k);
     } else if (nshards == 0 || (nshards == 1 && only == sh->id)) {
         /* everything here: one atomic step, unless a transaction holds
          * some of the keys (then EXEC runs again once they are free) */

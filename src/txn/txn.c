@@ -25,6 +25,8 @@ struct txn {
     int last;         /* the last shard of the chain */
     int started;
     int hold;         /* keeps every lock past the chain (txn_hold) */
+    int whole;        /* takes every shard whole (txn_whole) */
+    uint64_t parent;  /* started by the body of this whole-shard transaction: passes its locks */
     uint8_t *want;    /* by shard: in the chain */
     uint8_t *released; /* by shard: let go with its step (the last one) */
     struct buf *hb;   /* by shard: the hashes to lock there */
@@ -113,8 +115,9 @@ static void txn_step(struct txn *t) {
         const uint64_t *h = (const uint64_t *)(const void *)t->hb[s].p;
         int n = (int)(t->hb[s].len / 8);
         if (s == sh->id) {
-            if (!lock_admit(sh, -1, h, n, t->id, 0)) {
-                struct park *p = lock_park_new(-1, h, n, t->id, 0, 0);
+            int mode = (t->whole ? LOCK_WHOLE : 0) | (t->parent ? LOCK_PASS : 0);
+            if (!lock_admit(sh, -1, h, n, t->id, mode)) {
+                struct park *p = lock_park_new(-1, h, n, t->id, mode, 0);
                 p->run = local_granted;
                 p->arg = t;
                 lock_park(sh, p);
@@ -129,7 +132,7 @@ static void txn_step(struct txn *t) {
         int npay = (int)(t->pay[s].len / sizeof(struct arg));
         int release = s == t->last && !t->client && t->on_step && !t->hold;
         t->released[s] = (uint8_t)release;
-        char flags = (char)('0' + (t->count ? 1 : 0) + (release ? 2 : 0));
+        char flags = (char)('0' + (t->count ? 1 : 0) + (release ? 2 : 0) + (t->whole ? 4 : 0));
         int argc = 5 + npay;
         struct arg small[32], *av = argc <= 32 ? small : malloc(sizeof(struct arg) * (size_t)argc);
         if (!av) abort();
@@ -140,7 +143,7 @@ static void txn_step(struct txn *t) {
         av[3] = (struct arg){(const char *)h, (size_t)n * 8};
         av[4] = (struct arg){&flags, 1};
         if (npay) memcpy(av + 5, t->pay[s].p, t->pay[s].len);
-        xmsg_send_cmd(sh, s, XC_MAKE(t, XC_TXN), cmd_lock, 0, t->resp, argc, av, -1);
+        xmsg_send_cmd(sh, s, XC_MAKE(t, XC_TXN), cmd_lock, 0, t->resp | (t->parent ? XR_WHOLE : 0), argc, av, -1);
         if (av != small) free(av);
         if (s == t->last && t->all_sent) t->all_sent(t, t->arg);
         return;
@@ -175,6 +178,12 @@ struct txn *txn_new(struct shard *sh, long long client, const uint8_t *watch_sha
     t->resp = 2;
     t->granted = granted;
     t->arg = arg;
+    if (sh->whole_act) {
+        /* run for the body of a whole-shard transaction (multi.c), which
+         * waits for it before its next command */
+        t->parent = sh->whole_act;
+        sh->whole_kids++;
+    }
     if (watch_shards)
         for (int s = 0; s < g_nshards; s++)
             if (watch_shards[s]) t->want[s] = 1;
@@ -208,6 +217,13 @@ void txn_payload_mode(struct txn *t, struct conn *conn, int resp, int count,
 }
 
 void txn_hold(struct txn *t) { t->hold = 1; }
+
+void txn_whole(struct txn *t) {
+    t->whole = 1;
+    memset(t->want, 1, (size_t)g_nshards);
+}
+
+uint64_t txn_id(const struct txn *t) { return t->id; }
 
 void txn_on_all_sent(struct txn *t, void (*all_sent)(struct txn *t, void *arg)) { t->all_sent = all_sent; }
 
@@ -245,6 +261,7 @@ void txn_end(struct txn *t, const uint8_t *skip) {
     free(t->pay);
     free(t->want);
     free(t->released);
+    if (t->parent && --sh->whole_kids == 0) sh->whole_resume = 1;
     free(t);
 }
 
@@ -296,12 +313,15 @@ static int exec_hashes(struct shard *sh, const struct arg *argv, int argc) {
 }
 
 int txn_admit_request(struct shard *sh, int src, const struct command *cmd, int dbid, const struct arg *argv,
-                      int argc, size_t len, struct park **p) {
+                      int argc, int pass, size_t len, struct park **p) {
     uint64_t take = 0;
-    int all = 0, n = 0;
+    int all = 0, n = 0, wsrc;
     if (!sh->lock_live && cmd != cmd_lock) return 1; /* nothing locked here: only __lock has work */
+    /* the work of the transaction holding this shard whole */
+    if (pass && lock_whole(sh, &wsrc) && wsrc == src) all = LOCK_PASS;
     if (cmd == cmd_lock) {
         take = arg_u64(&argv[1]);
+        if (argc > 4 && argv[4].len == 1 && ((argv[4].p[0] - '0') & 4)) all |= LOCK_WHOLE;
         sh->txn_h.len = 0;
         buf_put(&sh->txn_h, argv[3].p, argv[3].len & ~(size_t)7);
         n = (int)(argv[3].len / 8);
@@ -310,8 +330,10 @@ int txn_admit_request(struct shard *sh, int src, const struct command *cmd, int 
     } else if (cmd->flags & CMD_INTERNAL) {
         return 1;
     } else if (cmd->route == R_ALL) {
-        if (!(cmd->flags & CMD_WRITE)) return 1;
-        all = 1;
+        /* (a server-wide read looks at one shard at a time anyway, but
+         * never inside a transaction holding the shard whole) */
+        if (!(cmd->flags & CMD_WRITE) && !lock_whole(sh, NULL)) return 1;
+        if (cmd->flags & CMD_WRITE) all |= LOCK_FREE;
     } else {
         n = key_hashes(sh, cmd, dbid, argv, argc);
     }
@@ -333,8 +355,8 @@ int txn_admit_local(struct conn *c, const struct command *cmd, const struct arg 
     struct shard *sh = c->sh;
     int all = 0, n = 0;
     if (cmd->route == R_ALL) {
-        if (!(cmd->flags & CMD_WRITE)) return 1;
-        all = 1;
+        if (!(cmd->flags & CMD_WRITE) && !lock_whole(sh, NULL)) return 1;
+        if (cmd->flags & CMD_WRITE) all = LOCK_FREE;
     } else {
         n = key_hashes(sh, cmd, c->dbid, argv, argc);
     }
@@ -343,6 +365,7 @@ int txn_admit_local(struct conn *c, const struct command *cmd, const struct arg 
 
 int txn_admit_hashes(struct conn *c, const uint64_t *h, int n, int all) {
     struct shard *sh = c->sh;
+    if (sh->whole_act) all |= LOCK_PASS; /* the body of the EXEC holding the shards whole */
     if (lock_admit(sh, -1, h, n, 0, all)) return 1;
     struct park *p = lock_park_new(-1, h, n, 0, all, 0);
     p->run = resume_conn;

@@ -72,6 +72,14 @@ void txn_payload_mode(struct txn *t, struct conn *conn, int resp, int count,
 void txn_on_all_sent(struct txn *t, void (*all_sent)(struct txn *t, void *arg));
 /* keep every lock after the chain (more work follows, txn_end lets go), */
 void txn_hold(struct txn *t);
+/* or lock every shard whole instead of keys: nothing but this
+ * transaction's own work runs on them until txn_end (an EXEC with a
+ * server-wide command). Its own work is what the origin sends while
+ * `sh->whole_act` names it; a transaction started meanwhile passes the
+ * whole-shard locks too (its `parent`), and when the last such ends,
+ * `sh->whole_resume` is set for the origin's loop (multi_whole_resume). */
+void txn_whole(struct txn *t);
+uint64_t txn_id(const struct txn *t);
 /* and go: locks shard by shard in increasing order. */
 void txn_start(struct txn *t);
 /* Release every lock (the remote ones with one __unlock each, queued after
@@ -86,11 +94,12 @@ void txn_send_part(struct shard *sh, struct txn *t, int dst, uint64_t cookie, co
 void txn_lock_reply(struct txn *t, const char *data, size_t len);
 
 /* May a request from shard src run now? Called by the shard running it
- * before it runs, while locks are live. Fills what it waits for into the
+ * before it runs, while locks are live; `pass`: sent for the whole-shard
+ * transaction of its origin (XR_WHOLE, txn_whole). Fills what it waits for into the
  * shard's scratch and returns 1 if it may run, else 0 with *p a parked
  * item (payload len bytes, to be filled and queued by the caller). */
 int txn_admit_request(struct shard *sh, int src, const struct command *cmd, int dbid, const struct arg *argv,
-                      int argc, size_t len, struct park **p);
+                      int argc, int pass, size_t len, struct park **p);
 /* The same for a command of a local connection; on 0 the connection is
  * parked and runs the command again once its keys are free. */
 int txn_admit_local(struct conn *c, const struct command *cmd, const struct arg *argv, int argc);
@@ -118,5 +127,8 @@ void txn_setup(void);
 /* End c's MULTI, if any, and its watches (a refused EXEC). */
 void multi_discard(struct conn *c);
 int multi_queued(const struct conn *c);
+/* The children of the origin's whole-shard EXEC are done: dispatch the
+ * rest of its body (from the loop). */
+void multi_whole_resume(struct shard *sh);
 
 #endif

@@ -30,6 +30,9 @@
  *   money:    money  MULTI/DECRBY/INCRBY/EXEC transfers among 8 accounts
  *                    while 2 auditors MGET them all: the sum is always 8000,
  *                    final balances equal 1000 + the committed transfers
+ *             money-global  the same with DBSIZE in every transfer (an
+ *                    EXEC holding every shard whole) and every other
+ *                    audit an EXEC of the GETs and DBSIZE
  *   watch:    watch  WATCH/GET/MULTI/SET/EXEC increments of one counter by 4
  *                    threads, retried when EXEC answers nil: exactly 2000
  *             watch-multishard  the same with an INCR of a key on another
@@ -957,6 +960,10 @@ done:
 #define MN_TRANSFERS 2000 /* per mover */
 
 static char mn_keys[MN_ACCOUNTS][KEYLEN];
+/* money-global: every transfer also asks DBSIZE (a server-wide command, so
+ * the EXEC holds every shard whole), and every other audit is an EXEC of
+ * GETs and DBSIZE */
+static int mn_global;
 
 typedef struct {
     int id;
@@ -985,26 +992,29 @@ static void *mn_mover(void *p) {
         freeReplyObject(r);
         redisAppendCommand(c, "DECRBY %s %d", mn_keys[x], amount);
         redisAppendCommand(c, "INCRBY %s %d", mn_keys[y], amount);
+        if (mn_global) redisAppendCommand(c, "DBSIZE");
         redisAppendCommand(c, "EXEC");
-        int good = 1;
-        for (int k = 0; k < 2; k++) {
-            r = next_reply(c, k ? "INCRBY" : "DECRBY");
+        int good = 1, nq = mn_global ? 3 : 2;
+        static const char *const qn[] = {"DECRBY", "INCRBY", "DBSIZE"};
+        for (int k = 0; k < nq; k++) {
+            r = next_reply(c, qn[k]);
             if (!r) {
                 good = 0;
                 break;
             }
             if (good && !is_status(r, "QUEUED")) {
-                fatal("%s inside MULTI answered %s", k ? "INCRBY" : "DECRBY", rdesc(r, d, sizeof(d)));
+                fatal("%s inside MULTI answered %s", qn[k], rdesc(r, d, sizeof(d)));
                 good = 0;
             }
             freeReplyObject(r);
         }
         if (!(r = next_reply(c, "EXEC"))) break;
         if (good) {
-            if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
-                r->element[0]->type != REDIS_REPLY_INTEGER || r->element[1]->type != REDIS_REPLY_INTEGER) {
-                fatal("EXEC of DECRBY+INCRBY answered %s, want an array of 2 integers",
-                      rdesc(r, d, sizeof(d)));
+            if (r->type != REDIS_REPLY_ARRAY || r->elements != (size_t)nq ||
+                r->element[0]->type != REDIS_REPLY_INTEGER || r->element[1]->type != REDIS_REPLY_INTEGER ||
+                (mn_global && r->element[2]->type != REDIS_REPLY_INTEGER)) {
+                fatal("EXEC of DECRBY+INCRBY%s answered %s, want an array of %d integers",
+                      mn_global ? "+DBSIZE" : "", rdesc(r, d, sizeof(d)), nq);
                 good = 0;
             } else {
                 a->delta[x] -= amount;
@@ -1052,13 +1062,52 @@ static long long mn_mget(redisContext *c, int *ok, char *vals, size_t valsz) {
     return sum;
 }
 
+/* The same read as an EXEC of one GET per account and DBSIZE (global). */
+static long long mn_exec_gets(redisContext *c, int *ok, char *vals, size_t valsz) {
+    char d[256];
+    *ok = 0;
+    redisReply *r = cmd(c, "MULTI");
+    if (!r) return 0;
+    freeReplyObject(r);
+    for (int k = 0; k < MN_ACCOUNTS; k++) redisAppendCommand(c, "GET %s", mn_keys[k]);
+    redisAppendCommand(c, "DBSIZE");
+    redisAppendCommand(c, "EXEC");
+    for (int k = 0; k <= MN_ACCOUNTS; k++) {
+        if (!(r = next_reply(c, "GET inside MULTI"))) return 0;
+        freeReplyObject(r);
+    }
+    if (!(r = next_reply(c, "EXEC"))) return 0;
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != MN_ACCOUNTS + 1) {
+        fatal("EXEC of GETs and DBSIZE answered %s", rdesc(r, d, sizeof(d)));
+        freeReplyObject(r);
+        return 0;
+    }
+    long long sum = 0;
+    size_t o = 0;
+    for (int k = 0; k < MN_ACCOUNTS; k++) {
+        long long v;
+        const redisReply *e = r->element[k];
+        if (e->type != REDIS_REPLY_STRING || !parse_ll(e->str, &v)) {
+            fatal("EXEC's GET %d is %s, want an integer", k, rdesc(e, d, sizeof(d)));
+            freeReplyObject(r);
+            return 0;
+        }
+        sum += v;
+        if (vals && o < valsz) o += (size_t)snprintf(vals + o, valsz - o, "%s%lld", k ? "," : "", v);
+    }
+    freeReplyObject(r);
+    *ok = 1;
+    return sum;
+}
+
 static void *mn_auditor(void *p) {
     mn_arg_t *a = p;
     char vals[256];
     redisContext *c = open_conn();
     while (c && atomic_load(&g_workers_left) > 0 && !should_stop()) {
         int ok;
-        long long sum = mn_mget(c, &ok, vals, sizeof(vals));
+        long long sum = mn_global && (a->audits & 1) ? mn_exec_gets(c, &ok, vals, sizeof(vals))
+                                                     : mn_mget(c, &ok, vals, sizeof(vals));
         if (!ok) break;
         a->audits++;
         if (sum != (long long)MN_ACCOUNTS * MN_START) {
@@ -1072,7 +1121,8 @@ static void *mn_auditor(void *p) {
     return NULL;
 }
 
-static void scen_money(char *summary, size_t sumsz) {
+static void money_common(int global, char *summary, size_t sumsz) {
+    mn_global = global;
     mn_arg_t args[MN_MOVERS + MN_AUDITORS];
     thread_fn fns[MN_MOVERS + MN_AUDITORS];
     redisContext *c = NULL;
@@ -1080,7 +1130,7 @@ static void scen_money(char *summary, size_t sumsz) {
     for (int k = 0; k < MN_ACCOUNTS; k++) {
         char name[16];
         snprintf(name, sizeof(name), "acc%d", k);
-        scen_key(mn_keys[k], "money", name, k);
+        scen_key(mn_keys[k], global ? "money-global" : "money", name, k);
     }
     print_placement(MN_ACCOUNTS, mn_keys);
     memset(args, 0, sizeof(args));
@@ -1132,6 +1182,9 @@ done:
         redisFree(c);
     }
 }
+
+static void scen_money(char *summary, size_t sumsz) { money_common(0, summary, sumsz); }
+static void scen_money_global(char *summary, size_t sumsz) { money_common(1, summary, sumsz); }
 
 /* ------------------------------------------------------------------------ */
 /* Scenarios: watch, watch-multishard                                        */
@@ -1549,6 +1602,7 @@ typedef struct {
 static const scenario_t g_scenarios[] = {
     {"lmove", "movers", scen_lmove},   {"smove", "movers", scen_smove},
     {"rename", "movers", scen_rename}, {"money", "money", scen_money},
+    {"money-global", "money", scen_money_global},
     {"watch", "watch", scen_watch},    {"watch-multishard", "watch", scen_watch2},
     {"blpop", "blocking", scen_blpop}, {"blmove", "blocking", scen_blmove},
 };
@@ -1607,7 +1661,8 @@ static int select_names(const char *list, int *sel) {
 static void usage(const char *prog) {
     fprintf(stderr,
             "usage: %s [--shards N] HOST PORT [SEED] [SCENARIO ...]\n"
-            "  scenarios: lmove smove rename (movers), money, watch watch-multishard (watch),\n"
+            "  scenarios: lmove smove rename (movers), money money-global (money),\n"
+            "             watch watch-multishard (watch),\n"
             "             blpop blmove (blocking); default all\n"
             "  env: TEST_SHARDS (default 4), TXN_STRESS_SCENARIOS, TXN_STRESS_SECONDS (default 10)\n",
             prog);

@@ -31,6 +31,11 @@ proc tx_raw {c args} {
     return [$c read_raw]
 }
 
+# The list l with its element at index i (a list, KEYS' reply) sorted.
+proc lsort-keys-at {i l} {
+    return [lreplace $l $i $i [lsort [lindex $l $i]]]
+}
+
 start_server {tags {multi}} {
 
     # ------------------------------------------------------------ basics
@@ -768,6 +773,50 @@ start_server {tags {multi watch}} {
         $o del k
         assert_equal $::tx_ran [tx_ping]
         $o close
+    }
+
+    # ------------------------------------------- server-wide commands
+    test "EXEC with server-wide commands runs its body in order over every shard" {
+        r flushall
+        r multi
+        r mset x{a} 1 x{b} 2 x{c} 3
+        r dbsize
+        r rename x{a} y{b}
+        r get y{b}
+        r del x{c}
+        r dbsize
+        r keys *
+        r flushdb
+        r dbsize
+        r set z{c} 1
+        r exists x{a} x{b} y{b} z{c}
+        assert_equal {OK 3 OK 1 1 2 {x{b} y{b}} OK 0 OK 1} [lsort-keys-at 6 [r exec]]
+        assert_equal 1 [r dbsize]
+        r flushall
+    }
+
+    test "WATCH of a key on any shard aborts an EXEC with a server-wide command" {
+        set o [redis_client]
+        r flushall
+        foreach k {k{a} k{b} k{c}} {
+            r set $k 1
+            r watch k{a} k{b} k{c}
+            $o set $k 2
+            r multi
+            r dbsize
+            assert_equal $::tx_aborted [tx_exec_raw]
+        }
+        # untouched: it runs, and the watches are gone afterwards
+        r watch k{a} k{b} k{c}
+        r multi
+        r dbsize
+        assert_equal "*1\r\n:3\r\n" [tx_exec_raw]
+        $o set k{b} 3
+        r multi
+        r dbsize
+        assert_equal "*1\r\n:3\r\n" [tx_exec_raw]
+        $o close
+        r flushall
     }
 
     test "WATCH is bound to the database selected when it ran" {
