@@ -491,17 +491,7 @@ static void find_keys(struct coord *k, const struct command *cmd, int dbid) {
     k->flen = calloc((size_t)k->argc + 1, sizeof(size_t));
     k->fpresent = calloc((size_t)k->argc + 1, 1);
     if (!k->foff || !k->flen || !k->fpresent) abort();
-    for (int i = 0; i < k->nkeys; i++) k->key_db[i] = dbid;
-    if (!strcmp(cmd->name, "copy") && k->nkeys == 2) {
-        /* COPY src dst DB n: the destination lives in db n (a bad option
-         * is reported when the command runs) */
-        for (int j = 3; j + 1 < k->argc; j++) {
-            long long v;
-            if (ARG_IS(k->argv[j], "db") && str_to_ll(k->argv[j + 1].p, k->argv[j + 1].len, &v) &&
-                v >= 0 && v < k->ndb)
-                k->key_db[1] = (int)v;
-        }
-    }
+    for (int i = 0; i < k->nkeys; i++) k->key_db[i] = command_key_db(cmd, k->argv, k->argc, i, dbid, k->ndb);
 }
 
 /* Every lock is held (and the watches checked): fetch the copies. */

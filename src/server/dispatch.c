@@ -111,6 +111,16 @@ void commands_init(void) {
     }
 }
 
+int command_key_db(const struct command *cmd, const struct arg *argv, int argc, int nth, int dbid, int ndb) {
+    if (nth != 1 || cmd->proc != copy_command) return dbid;
+    for (int j = 3; j + 1 < argc; j++) {
+        long long v;
+        if (str_ieq(argv[j].p, argv[j].len, "db") && str_to_ll(argv[j + 1].p, argv[j + 1].len, &v) && v >= 0 && v < ndb)
+            dbid = (int)v;
+    }
+    return dbid;
+}
+
 int command_keys(const struct command *cmd, struct arg *argv, int argc, int *pos, int max) {
     if (cmd->keys_fn) return cmd->keys_fn(argv, argc, pos, max);
     if (cmd->first_key == 0) return 0;

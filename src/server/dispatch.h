@@ -58,6 +58,10 @@ struct arg *args_keep(struct buf *bytes, const struct arg *argv, int argc, size_
 
 /* Key positions of a command invocation; returns count written to pos. */
 int command_keys(const struct command *cmd, struct arg *argv, int argc, int *pos, int max);
+/* The database of the command's nth key when the client is in dbid: dbid,
+ * but for COPY's destination with a valid DB option (an invalid one is
+ * reported when the command runs). */
+int command_key_db(const struct command *cmd, const struct arg *argv, int argc, int nth, int dbid, int ndb);
 
 /* Reply helpers shared by handlers. */
 extern const char *ERR_SYNTAX, *ERR_NOT_INT, *ERR_WRONGTYPE, *ERR_OVERFLOW, *ERR_NOT_FLOAT;

@@ -793,7 +793,7 @@ void multi_exec_command(struct client *c) {
                 if (!m->keys || !m->kdb) abort();
             }
             m->keys[nkeys] = cav[pos[j]];
-            m->kdb[nkeys++] = dbid;
+            m->kdb[nkeys++] = command_key_db(cmd, cav, cac, j, dbid, sh->ndb);
             int s = shard_for_key(cav[pos[j]].p, cav[pos[j]].len);
             on[s] = 1;
             /* each command on one shard: the body can run at the owners */

@@ -288,7 +288,7 @@ static int key_hashes(struct shard *sh, const struct command *cmd, int dbid, con
     int nk = command_keys(cmd, (struct arg *)argv, argc, pos, argc);
     sh->txn_h.len = 0;
     for (int k = 0; k < nk; k++) {
-        uint64_t h = lock_hash(dbid, argv[pos[k]].p, argv[pos[k]].len);
+        uint64_t h = lock_hash(command_key_db(cmd, argv, argc, k, dbid, sh->ndb), argv[pos[k]].p, argv[pos[k]].len);
         buf_put(&sh->txn_h, &h, 8);
     }
     if (pos != pos_small) free(pos);
