@@ -48,6 +48,7 @@ struct coord {
     /* a blocking command: found nothing and waits (block.h), or runs again
      * for a waiter (its hole and deadline kept) */
     int blocked, retry;
+    int noblock;        /* in the body of an EXEC holding every shard: never waits */
     long long deadline;
     int notify_from;    /* retry: the owner that said a key has data, told when we are done */
     uint64_t notify_id;
@@ -453,7 +454,7 @@ static void coord_run(struct gather *g) {
                         .cmd = g->cmd,
                         .db_for = coord_db_for,
                         .ctx = k,
-                        .noblock = 2,
+                        .noblock = k->noblock ? 1 : 2,
                         .src = (int16_t)sh->id};
     struct blk_out bo = {0};
     cl.blk = &bo;
@@ -558,6 +559,7 @@ static struct coord *coord_new(struct shard *sh, const struct arg *argv, int arg
 void coord_start(struct conn *c, const struct command *cmd, struct arg *argv, int argc) {
     struct coord *k = coord_new(c->sh, argv, argc, 0);
     find_keys(k, cmd, c->dbid);
+    k->noblock = c->sh->whole_act != 0;
     coord_begin(c, cmd, k, NULL, NULL, c->dbid);
 }
 

@@ -638,15 +638,16 @@ static void route_keys(struct conn *c, const struct command *cmd, struct arg *ar
     if (!spans && !sort_fetch) {
         if (target == sh->id) {
             if (sh->lock_live && !txn_admit_local(c, cmd, argv, argc)) goto out; /* parked */
+            /* (the body of an EXEC holding every shard never blocks) */
             struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                                 .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
-                                .cmd = cmd, .src = sh->id};
+                                .cmd = cmd, .src = sh->id, .noblock = sh->whole_act != 0};
             exec_for_conn(c, &cl);
         } else {
             /* a subscriber gets the keyspace events of its command before
              * the reply (a delegated reply could not wait for them) */
             int notify_first = pubsub_subscribed(c);
-            int blocking = (cmd->flags & CMD_BLOCKING) != 0;
+            int blocking = (cmd->flags & CMD_BLOCKING) && !sh->whole_act;
             int fd = !notify_first && !blocking && conn_can_delegate(c) ? c->fd : -1;
             struct oseg *hole = conn_add_hole(c);
             if (fd >= 0) conn_delegate(c, hole);
@@ -741,8 +742,11 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
                 exec_for_conn(c, &cl);
                 break;
             }
-            /* a server-wide write waits for the transactions holding keys here */
-            if (sh->lock_live && (cmd->flags & CMD_WRITE) && !txn_admit_local(c, cmd, argv, argc)) break;
+            /* a server-wide write waits for the transactions holding keys
+             * here, and any waits for one holding the shard whole */
+            if (sh->lock_live && ((cmd->flags & CMD_WRITE) || lock_whole(sh, NULL)) &&
+                !txn_admit_local(c, cmd, argv, argc))
+                break;
             fan_out_all(c, cmd, argv, argc);
             break;
         }

@@ -329,7 +329,8 @@ static const char *run_request_entry(struct shard *sh, int src, const char *p, i
     put_u64(b, 0);
     struct client cl = {.sh = sh, .conn = NULL, .db = &sh->dbs[dbid], .dbid = dbid, .resp = resp,
                         .argc = argc, .argv = argv, .out = b, .cmd = cmd,
-                        .part = XC_KIND(cookie) != XC_HOLE, .src = (int16_t)src};
+                        .part = XC_KIND(cookie) != XC_HOLE, .src = (int16_t)src,
+                        .noblock = pass != 0}; /* (the body of an EXEC holding every shard) */
     struct blk_out bo = {0};
     cl.blk = &bo;
     if (notify_first) pubsub_watch(sh, NULL, NULL, b);

@@ -369,6 +369,7 @@ static int op_begin(struct conn *c, const struct command *cmd, const struct arg 
     o->retry = retry;
     o->notify_from = notify_from;
     o->notify_id = notify_id;
+    if (sh->whole_act) o->blocking = 0; /* in the body of an EXEC holding every shard: answers nil */
     if (o->kind == OP_MOVE && cmd->proc != brpoplpush_command && cmd->proc != rpoplpush_command &&
         (!list_end(&argv[3], &o->from) || !list_end(&argv[4], &o->to))) {
         op_free(o);

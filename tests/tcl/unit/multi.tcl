@@ -795,6 +795,21 @@ start_server {tags {multi watch}} {
         r flushall
     }
 
+    test "Blocking commands in an EXEC with a server-wide command answer at once" {
+        r flushall
+        r multi
+        r blpop x{a} y{b} 0
+        r blmove x{a} y{b} left right 0
+        r brpop x{c} 0
+        r bzpopmin z{a} z{b} 0
+        r dbsize
+        r rpush x{a} 1
+        r blmove x{a} y{b} left right 0
+        r blpop y{b} x{c} 0
+        assert_equal {{} {} {} {} 0 1 1 {y{b} 1}} [r exec]
+        assert_equal 0 [r dbsize]
+    }
+
     test "WATCH of a key on any shard aborts an EXEC with a server-wide command" {
         set o [redis_client]
         r flushall
