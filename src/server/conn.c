@@ -782,8 +782,15 @@ void conn_flush(struct conn *c) {
         seg_release(c->sh, c, s);
     }
     int n = 0;
-    for (struct oseg *t = c->qh; t && t->ready && n < MAX_IOV; t = t->next)
-        if (t->len > t->off) n++;
+    struct oseg *stop = c->qh;
+    for (; stop && stop->ready && n < MAX_IOV; stop = stop->next)
+        if (stop->len > stop->off) n++;
+    /* Replies ahead of a hole whose answer is on its way (another shard's
+     * reply, a lock step) wait for it: the batch goes out in one send, as
+     * redis-server sends a pipeline's replies, not a short one now and the
+     * rest an iteration later. Not behind a blocked client's wait (that
+     * may take long), nor once much is ready. */
+    if (n && stop && !stop->ready && !c->bwait && !c->close_after_reply && conn_output_bytes(c) < FLUSH_HOLD_MAX) return;
     if (n == 0) {
         if (c->close_after_reply && !c->qh && c->inflight == (c->recv_armed ? 1 : 0)) conn_close(c);
         else if (!c->qh) out_release(c);
