@@ -132,6 +132,27 @@ struct kv *db_set_expire(struct db *db, struct dict_pos *pos, long long expire) 
     return n;
 }
 
+void db_guest_put(struct db *db, struct kv *o) {
+    size_t klen;
+    const char *key = kv_key(o, &klen);
+    uint64_t h = dict_hash(key, klen);
+    struct dict_pos pos;
+    if (dict_find(&db->keys, key, klen, h, &pos)) {
+        db_replace(db, &pos, o);
+        return;
+    }
+    dict_add(&db->keys, o, h);
+    if (kv_has_expire(o)) db->expires++;
+}
+
+int db_guest_take(struct db *db, const char *key, size_t klen, struct buf *b) {
+    struct dict_pos pos;
+    if (!dict_find(&db->keys, key, klen, dict_hash(key, klen), &pos)) return 0;
+    kv_serialize(dict_pos_kv(&pos), b);
+    unlink_free(db, &pos);
+    return 1;
+}
+
 void db_flush(struct db *db) {
     lazyfree_dict(&db->keys);
     db->expires = 0;

@@ -57,6 +57,13 @@ void db_delete_at(struct db *db, struct dict_pos *pos);
 /* Change the TTL of the object at pos (expire < 0 removes it). */
 struct kv *db_set_expire(struct db *db, struct dict_pos *pos, long long expire);
 void db_flush(struct db *db);
+/* Guests: a key of another shard's keyspace, put here for the one command
+ * a transaction runs at this shard (the executor, coord.c) and taken out
+ * right after it. Neither raises events nor counts as a new key. */
+void db_guest_put(struct db *db, struct kv *o);
+/* Take the guest out, its value (if it is still there) serialized into b;
+ * returns 1 if it was. */
+int db_guest_take(struct db *db, const char *key, size_t klen, struct buf *b);
 /* Swap the contents of two databases (SWAPDB). */
 void db_swap(struct db *a, struct db *b);
 static inline int kv_expired(const struct kv *o) {

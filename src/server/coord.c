@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/evict.h"
 #include "../shard/xmsg.h"
 #include "../types/sort.h"
 #include "../util/util.h"
@@ -52,6 +53,10 @@ struct coord {
     long long deadline;
     int notify_from;    /* retry: the owner that said a key has data, told when we are done */
     uint64_t notify_id;
+    /* A value over EXEC_AT_MIN (its size in flen, fbig set): the command
+     * runs where the biggest is (`exec_at`, -1: here on copies) */
+    char *fbig;
+    int exec_at;
     /* SORT's pattern keys (second round): names in pkeys, at pk[i] */
     int round2;
     struct buf pkeys;
@@ -85,6 +90,7 @@ static void coord_free(struct coord *k) {
     free(k->foff);
     free(k->flen);
     free(k->fpresent);
+    free(k->fbig);
     buf_free(&k->fetched);
     buf_free(&k->pkeys);
     free(k->pk);
@@ -116,10 +122,28 @@ void store_part_command(struct client *c) {
     reply_ok(c->out);
 }
 
-void fetch_part_command(struct client *c) {
-    reply_array(c->out, (c->argc - 1) / 2);
+/* About how many bytes a value's image takes, without making it: a
+ * string's length, 16 per element of a collection with a table of them,
+ * 0 for a compact one (its image is small and cheap to make). */
+static long long value_weight(const struct kv *o) {
+    if (kv_type(o) == OBJ_STRING) {
+        char tmp[32];
+        size_t len = 0;
+        kv_str(o, tmp, &len);
+        return (long long)len;
+    }
+    const struct type_ops *ops = g_type_ops[kv_type(o)];
+    size_t n = ops->cost ? ops->cost(kv_ptr(o), kv_enc(o)) : 1;
+    return n > 1 ? (long long)n * 16 : 0;
+}
+
+/* The values of the keys named by (db, key) pairs from argv[first]: a bulk
+ * each (serialized), null if absent, or, over `max` bytes (> 0), only its
+ * size as an integer. */
+static void fetch_reply(struct client *c, int first, long long max) {
+    reply_array(c->out, (c->argc - first) / 2);
     struct buf tmp = {0};
-    for (int i = 1; i + 1 < c->argc; i += 2) {
+    for (int i = first; i + 1 < c->argc; i += 2) {
         long long dbid;
         str_to_ll(c->argv[i].p, c->argv[i].len, &dbid);
         struct kv *o = NULL;
@@ -128,11 +152,26 @@ void fetch_part_command(struct client *c) {
             reply_null(c->out, 2);
             continue;
         }
+        long long w = max > 0 ? value_weight(o) : 0;
+        if (w > max) {
+            reply_int(c->out, w); /* big: not serialized at all */
+            continue;
+        }
         tmp.len = 0;
         kv_serialize(o, &tmp);
-        reply_bulk(c->out, tmp.p, tmp.len);
+        if (max > 0 && (long long)tmp.len > max) reply_int(c->out, (long long)tmp.len);
+        else reply_bulk(c->out, tmp.p, tmp.len);
     }
     buf_free(&tmp);
+}
+
+void fetch_part_command(struct client *c) { fetch_reply(c, 1, 0); }
+
+/* __fetchs max db key ...: the same, the big values by size only */
+void fetch_small_part_command(struct client *c) {
+    long long max = 0;
+    str_to_ll(c->argv[1].p, c->argv[1].len, &max);
+    fetch_reply(c, 2, max);
 }
 
 static void put_arg(struct buf *b, const char *p, size_t len) {
@@ -150,32 +189,20 @@ static const char *db_str(int id, size_t *len) {
     return tab[slot];
 }
 
-/* Send __store for every key the command changed; stores for this shard
- * happen at once, the others go out as parts of g. Returns how many remote
- * shards will acknowledge. */
-static int write_back(struct shard *sh, struct coord *k, struct gather *g) {
+/* Send __store for the keys i with changed[i] set (their new values in
+ * val[i], empty: deleted); stores for this shard happen at once, the
+ * others go out as parts of g. Returns how many remote shards will
+ * acknowledge. */
+static int store_changes(struct shard *sh, struct coord *k, struct gather *g, const struct arg *val,
+                         const char *changed) {
     int remote = 0;
     for (int s = 0; s < g_nshards; s++) g->parts[s].reply.len = 0;
     const struct command *store = command_lookup("__store", 7);
     struct buf args[MAX_SHARDS];
-    struct buf blobs = {0};
     memset(args, 0, sizeof(struct buf) * (size_t)g_nshards);
-    /* serialize first: blob pointers must not move while args are built */
-    size_t *off = calloc((size_t)k->nkeys, sizeof(size_t)), *len = calloc((size_t)k->nkeys, sizeof(size_t));
-    if (!off || !len) abort();
     for (int i = 0; i < k->nkeys; i++) {
+        if (!changed[i]) continue; /* never overwrite what this command did not change */
         struct arg *key = &k->argv[k->key_arg[i]];
-        struct kv *o = db_find(tmp_db(k, k->key_db[i]), key->p, key->len, 0);
-        off[i] = blobs.len;
-        if (o) kv_serialize(o, &blobs);
-        len[i] = blobs.len - off[i];
-    }
-    for (int i = 0; i < k->nkeys; i++) {
-        struct arg *key = &k->argv[k->key_arg[i]];
-        int unchanged = k->fpresent[i] ? (len[i] == k->flen[i] &&
-                                          !memcmp(blobs.p + off[i], k->fetched.p + k->foff[i], len[i]))
-                                       : len[i] == 0;
-        if (unchanged) continue; /* never overwrite what this command did not change */
         int s = shard_for_key(key->p, key->len);
         if (args[s].len == 0) put_arg(&args[s], "__store", 7);
         size_t dl;
@@ -185,7 +212,7 @@ static int write_back(struct shard *sh, struct coord *k, struct gather *g) {
         memcpy(dcopy, d, dl);
         put_arg(&args[s], dcopy, dl);
         put_arg(&args[s], key->p, key->len);
-        put_arg(&args[s], blobs.p + off[i], len[i]);
+        put_arg(&args[s], val[i].p, val[i].len);
     }
     for (int s = 0; s < g_nshards; s++) {
         if (!args[s].len) continue;
@@ -206,8 +233,32 @@ static int write_back(struct shard *sh, struct coord *k, struct gather *g) {
         for (int i = 1; i < ac; i += 3) free((void *)av[i].p);
         buf_free(&args[s]);
     }
-    free(off);
-    free(len);
+    return remote;
+}
+
+/* The same for every key whose copy the command changed. */
+static int write_back(struct shard *sh, struct coord *k, struct gather *g) {
+    struct buf blobs = {0};
+    struct arg *val = calloc((size_t)k->nkeys + 1, sizeof(*val));
+    char *changed = calloc((size_t)k->nkeys + 1, 1);
+    if (!val || !changed) abort();
+    /* serialize first: blob pointers must not move while they are used */
+    for (int i = 0; i < k->nkeys; i++) {
+        struct arg *key = &k->argv[k->key_arg[i]];
+        struct kv *o = db_find(tmp_db(k, k->key_db[i]), key->p, key->len, 0);
+        val[i].p = (const char *)(uintptr_t)blobs.len;
+        if (o) kv_serialize(o, &blobs);
+        val[i].len = blobs.len - (size_t)(uintptr_t)val[i].p;
+    }
+    for (int i = 0; i < k->nkeys; i++) {
+        val[i].p = blobs.p ? blobs.p + (size_t)(uintptr_t)val[i].p : "";
+        changed[i] = !(k->fpresent[i] ? (val[i].len == k->flen[i] &&
+                                         !memcmp(val[i].p, k->fetched.p + k->foff[i], val[i].len))
+                                      : val[i].len == 0);
+    }
+    int remote = store_changes(sh, k, g, val, changed);
+    free(val);
+    free(changed);
     buf_free(&blobs);
     return remote;
 }
@@ -255,13 +306,20 @@ static void fetch_positions(struct gather *g, size_t *pos) {
 }
 
 /* The next element of shard s's __fetch reply: 1 with the serialized value
- * in data and dlen, 0 if the key was absent. */
+ * in data and dlen, 0 if the key was absent, 2 with only its size in dlen
+ * (__fetchs, a big value). */
 static int fetch_next(struct gather *g, size_t *pos, int s, const char **data, size_t *dlen) {
     struct buf *r = &g->parts[s].reply;
     long e = resp_reply_len(r->p + pos[s], r->len - pos[s]);
     if (e <= 0) return 0;
     const char *el = r->p + pos[s];
     pos[s] += (size_t)e;
+    if (el[0] == ':') {
+        long long v = 0;
+        str_to_ll(el + 1, (size_t)e - 3, &v);
+        *dlen = (size_t)v;
+        return 2;
+    }
     if (el[1] == '-') return 0; /* null: absent */
     const char *cr = memchr(el, '\r', (size_t)e);
     *data = cr + 2;
@@ -272,8 +330,10 @@ static int fetch_next(struct gather *g, size_t *pos, int s, const char **data, s
 /* Ask each shard for its share of keys[0..n) (all in database dbid): one
  * __fetch per shard; the local share runs now. Calls g->done when every
  * share is in. */
-static void fetch_keys(struct gather *g, const struct arg *keys, const int *dbs, int dbid, size_t n) {
+static void fetch_keys(struct gather *g, const struct arg *keys, const int *dbs, int dbid, size_t n, long long max) {
     struct conn *c = g->conn;
+    char maxs[24];
+    int maxl = snprintf(maxs, sizeof(maxs), "%lld", max);
     struct shard *sh = c->sh;
     struct buf nums = {0}; /* db index strings, alive until every part is sent */
     for (size_t i = 0; i < n; i++) {
@@ -286,12 +346,17 @@ static void fetch_keys(struct gather *g, const struct arg *keys, const int *dbs,
         struct gpart *p = &g->parts[shard_for_key(keys[i].p, keys[i].len)];
         if (!p->active) {
             p->active = 1;
-            put_arg(&p->args, "__fetch", 7);
+            if (max > 0) {
+                put_arg(&p->args, "__fetchs", 8);
+                put_arg(&p->args, maxs, (size_t)maxl);
+            } else {
+                put_arg(&p->args, "__fetch", 7);
+            }
         }
         put_arg(&p->args, d, (size_t)len);
         put_arg(&p->args, keys[i].p, keys[i].len);
     }
-    const struct command *fetch = command_lookup("__fetch", 7);
+    const struct command *fetch = max > 0 ? command_lookup("__fetchs", 8) : command_lookup("__fetch", 7);
     int local = 0;
     g->pending = 0;
     for (int s = 0; s < g_nshards; s++)
@@ -385,25 +450,300 @@ static int fetch_pattern_keys(struct gather *g, struct coord *k) {
         g->parts[s].args.len = 0;
     }
     g->done = coord_patterns_fetched;
-    fetch_keys(g, k->pk, NULL, g->dbid, n);
+    fetch_keys(g, k->pk, NULL, g->dbid, n, 0);
     return 1;
 }
 
-/* Every fetch answered: load the copies, run the command, write back. */
-static void coord_fetched(struct gather *g) {
+/* ---- running where the biggest value is ----
+ *
+ * A command whose keys include a value of EXEC_AT_MIN bytes or more
+ * (serialized) does not copy it: once the locks are held and the small
+ * values fetched, the command goes (`__crun`) to the shard of the biggest
+ * value, the executor, with the values of the keys it does not own. There
+ * they are put in its databases as guests for the one command (db.h), the
+ * command runs on its real keys and the guests, and the guests come back
+ * out, with their new values where the command changed them, which the
+ * origin writes back to their owners as for a copy. A 1,000,000-member
+ * SINTERSTORE with a 10-member set on another shard moves the 10 members
+ * and the result, not the million.
+ */
+#define EXEC_AT_MIN (64 * 1024)
+
+/* Key i is a guest at the executor: not its own, and the first of its
+ * name (a key named twice travels once). */
+static int is_guest(const struct coord *k, int i) {
+    const struct arg *key = &k->argv[k->key_arg[i]];
+    if (shard_for_key(key->p, key->len) == k->exec_at) return 0;
+    for (int j = 0; j < i; j++) {
+        const struct arg *o = &k->argv[k->key_arg[j]];
+        if (k->key_db[j] == k->key_db[i] && o->len == key->len && !memcmp(o->p, key->p, key->len)) return 0;
+    }
+    return 1;
+}
+
+/* __crun dbid resp nguests (db key present value)... cmd args...: run cmd
+ * here with the guests in place; reply [its reply as a bulk, then for each
+ * guest :0 unchanged, null deleted, or its new value]. */
+void crun_part_command(struct client *c) {
+    struct shard *sh = c->sh;
+    long long dbid = -1, resp = 2, ng = -1;
+    str_to_ll(c->argv[1].p, c->argv[1].len, &dbid);
+    str_to_ll(c->argv[2].p, c->argv[2].len, &resp);
+    str_to_ll(c->argv[3].p, c->argv[3].len, &ng);
+    if (dbid < 0 || dbid >= sh->ndb || ng < 0 || 4 + 4 * ng >= c->argc) {
+        reply_error(c->out, "ERR malformed __crun");
+        return;
+    }
+    const struct arg *gv = c->argv + 4;
+    struct arg *cav = c->argv + 4 + 4 * ng;
+    int cac = c->argc - 4 - 4 * (int)ng;
+    const struct command *cmd = command_lookup(cav[0].p, cav[0].len);
+    struct buf out = {0}, tmp = {0};
+    int ran = 0;
+    if (!cmd) {
+        reply_error(&out, "ERR unknown command in transaction");
+    } else if (sh->cfg.maxmemory > 0 && evict_perform(sh) == EVICT_FAIL && (cmd->flags & CMD_DENYOOM)) {
+        /* (evicted before the guests come: none of them can be) */
+        stats_count_error(sh, ERR_OOM);
+        sh->cmdstat[cmd->id].rejected++;
+        reply_error(&out, ERR_OOM);
+    } else {
+        for (long long i = 0; i < ng; i++) {
+            const struct arg *q = gv + 4 * i;
+            long long gdb = -1;
+            str_to_ll(q[0].p, q[0].len, &gdb);
+            if (gdb < 0 || gdb >= sh->ndb || q[2].len != 1 || q[2].p[0] != '1') continue;
+            struct kv *o = kv_deserialize(q[1].p, q[1].len, q[3].p, q[3].len);
+            if (o) db_guest_put(&sh->dbs[gdb], o);
+        }
+        struct client cl = {.sh = sh, .conn = NULL, .db = &sh->dbs[dbid], .dbid = (int)dbid, .resp = (int)resp,
+                            .argc = cac, .argv = cav, .out = &out, .cmd = cmd, .src = c->src};
+        exec_command_run(&cl);
+        ran = 1;
+    }
+    reply_array(c->out, 1 + ng);
+    reply_bulk(c->out, out.p ? out.p : "", out.len);
+    for (long long i = 0; i < ng; i++) {
+        const struct arg *q = gv + 4 * i;
+        long long gdb = -1;
+        str_to_ll(q[0].p, q[0].len, &gdb);
+        int was = q[2].len == 1 && q[2].p[0] == '1';
+        tmp.len = 0;
+        int now = ran && gdb >= 0 && gdb < sh->ndb && db_guest_take(&sh->dbs[gdb], q[1].p, q[1].len, &tmp);
+        if (!ran || (now ? was && tmp.len == q[3].len && !memcmp(tmp.p, q[3].p, tmp.len) : !was))
+            reply_int(c->out, 0);
+        else if (!now)
+            reply_null(c->out, 2);
+        else
+            reply_bulk(c->out, tmp.p, tmp.len);
+    }
+    buf_free(&out);
+    buf_free(&tmp);
+}
+
+/* The executor answered: the reply, then the guests' new values home. */
+static void exec_at_ran(struct gather *g) {
+    struct coord *k = g->priv;
+    struct shard *sh = g->conn->sh;
+    struct buf *r = &g->parts[k->exec_at].reply;
+    struct arg *val = calloc((size_t)k->nkeys + 1, sizeof(*val));
+    char *changed = calloc((size_t)k->nkeys + 1, 1);
+    if (!val || !changed) abort();
+    const char *p = r->p, *end = r->p + r->len;
+    const char *cr = r->len ? memchr(p, '\r', r->len) : NULL;
+    long e;
+    int ok = 0;
+    if (cr && p[0] == '*') {
+        p = cr + 2;
+        e = resp_reply_len(p, (size_t)(end - p));
+        if (e > 0 && p[0] == '$') {
+            const char *d = memchr(p, '\r', (size_t)e) + 2;
+            buf_put(&k->out, d, (size_t)e - (size_t)(d - p) - 2);
+            p += e;
+            ok = 1;
+        }
+    }
+    for (int i = 0; ok && i < k->nkeys; i++) {
+        if (!is_guest(k, i)) continue;
+        e = resp_reply_len(p, (size_t)(end - p));
+        if (e <= 0) {
+            ok = 0;
+            break;
+        }
+        if (p[0] == '$' && p[1] == '-') {
+            changed[i] = 1; /* deleted */
+            val[i] = (struct arg){"", 0};
+        } else if (p[0] == '$') {
+            const char *d = memchr(p, '\r', (size_t)e) + 2;
+            changed[i] = 1;
+            val[i] = (struct arg){d, (size_t)e - (size_t)(d - p) - 2};
+        }
+        p += e;
+    }
+    if (!ok) {
+        k->out.len = 0;
+        reply_error(&k->out, "ERR transaction reply missing");
+        memset(changed, 0, (size_t)k->nkeys + 1);
+    }
+    /* the stores go ahead of the releases on every ring */
+    int remote = store_changes(sh, k, g, val, changed);
+    free(val);
+    free(changed);
+    txn_end(k->t, NULL);
+    k->t = NULL;
+    if (remote) {
+        g->pending = remote;
+        g->done = coord_finish;
+        return;
+    }
+    coord_finish(g);
+}
+
+/* Every value the executor lacks is here: send it the command. */
+static void exec_at_send(struct gather *g) {
+    struct coord *k = g->priv;
+    struct shard *sh = g->conn->sh;
+    int e = k->exec_at;
+    struct buf args = {0}, nums = {0};
+    int ng = 0;
+    for (int i = 0; i < k->nkeys; i++) ng += is_guest(k, i);
+    /* the numbers first, so that their pointers stay put */
+    char head[3][24];
+    int hl[3];
+    hl[0] = snprintf(head[0], sizeof(head[0]), "%d", g->dbid);
+    hl[1] = snprintf(head[1], sizeof(head[1]), "%d", g->resp);
+    hl[2] = snprintf(head[2], sizeof(head[2]), "%d", ng);
+    put_arg(&args, "__crun", 6);
+    for (int j = 0; j < 3; j++) put_arg(&args, head[j], (size_t)hl[j]);
+    for (int i = 0; i < k->nkeys; i++) {
+        if (!is_guest(k, i)) continue;
+        size_t dl;
+        const char *d = db_str(k->key_db[i], &dl);
+        char *dcopy = malloc(dl);
+        if (!dcopy) abort();
+        memcpy(dcopy, d, dl);
+        buf_put(&nums, &dcopy, sizeof(dcopy));
+        put_arg(&args, dcopy, dl);
+        put_arg(&args, k->argv[k->key_arg[i]].p, k->argv[k->key_arg[i]].len);
+        put_arg(&args, k->fpresent[i] ? "1" : "0", 1);
+        put_arg(&args, k->fpresent[i] ? k->fetched.p + k->foff[i] : "", k->fpresent[i] ? k->flen[i] : 0);
+    }
+    for (int i = 0; i < k->argc; i++) put_arg(&args, k->argv[i].p, k->argv[i].len);
+    struct arg *av = (struct arg *)(void *)args.p;
+    int ac = (int)(args.len / sizeof(struct arg));
+    const struct command *crun = command_lookup("__crun", 6);
+    for (int s = 0; s < g_nshards; s++) g->parts[s].reply.len = 0;
+    g->done = exec_at_ran;
+    if (e == sh->id) {
+        struct client cl = {.sh = sh, .conn = NULL, .db = &sh->dbs[g->dbid], .dbid = g->dbid, .resp = 2,
+                            .argc = ac, .argv = av, .out = &g->parts[e].reply, .cmd = crun, .part = 1,
+                            .src = (int16_t)sh->id};
+        exec_command(&cl);
+    } else {
+        g->pending = 1;
+        xmsg_send_cmd(sh, e, XC_MAKE(&g->parts[e], XC_PART), crun, g->dbid, 2, ac, av, -1);
+    }
+    for (size_t i = 0; i < nums.len / sizeof(char *); i++) free(((char **)(void *)nums.p)[i]);
+    buf_free(&nums);
+    buf_free(&args);
+    if (e == sh->id) exec_at_ran(g);
+}
+
+/* The big values that are not the executor's, fetched whole. */
+static int big_elsewhere(const struct coord *k, int i) {
+    const struct arg *key = &k->argv[k->key_arg[i]];
+    return k->fbig[i] && shard_for_key(key->p, key->len) != k->exec_at;
+}
+
+static void exec_at_fetched(struct gather *g) {
     struct coord *k = g->priv;
     size_t pos[MAX_SHARDS];
     fetch_positions(g, pos);
     for (int i = 0; i < k->nkeys; i++) {
+        if (!big_elsewhere(k, i)) continue;
         struct arg *key = &k->argv[k->key_arg[i]];
         const char *data;
         size_t dlen;
-        if (!fetch_next(g, pos, shard_for_key(key->p, key->len), &data, &dlen)) continue;
+        k->fbig[i] = 0;
+        if (fetch_next(g, pos, shard_for_key(key->p, key->len), &data, &dlen) != 1) continue;
         k->fpresent[i] = 1;
         k->foff[i] = k->fetched.len;
         k->flen[i] = dlen;
         buf_put(&k->fetched, data, dlen);
-        struct kv *o = kv_deserialize(key->p, key->len, data, dlen);
+    }
+    exec_at_send(g);
+}
+
+/* Some value is big: the executor is the shard of the biggest. */
+static void exec_at_start(struct gather *g) {
+    struct coord *k = g->priv;
+    size_t best = 0;
+    for (int i = 0; i < k->nkeys; i++) {
+        const struct arg *key = &k->argv[k->key_arg[i]];
+        if ((k->fbig[i] || k->fpresent[i]) && k->flen[i] > best) {
+            best = k->flen[i];
+            k->exec_at = shard_for_key(key->p, key->len);
+        }
+    }
+    int n = 0;
+    struct arg *keys = malloc(sizeof(struct arg) * (size_t)(k->nkeys + 1));
+    int *dbs = malloc(sizeof(int) * (size_t)(k->nkeys + 1));
+    if (!keys || !dbs) abort();
+    for (int i = 0; i < k->nkeys; i++) {
+        if (!big_elsewhere(k, i)) continue;
+        keys[n] = k->argv[k->key_arg[i]];
+        dbs[n++] = k->key_db[i];
+    }
+    if (n) {
+        /* (rare: big values on two shards) the others come whole */
+        for (int s = 0; s < g_nshards; s++) {
+            g->parts[s].active = 0;
+            g->parts[s].reply.len = 0;
+            g->parts[s].args.len = 0;
+        }
+        g->done = exec_at_fetched;
+        fetch_keys(g, keys, dbs, g->dbid, (size_t)n, 0);
+    } else {
+        exec_at_send(g);
+    }
+    free(keys);
+    free(dbs);
+}
+
+static void exec_at_start(struct gather *g);
+
+/* Every fetch answered: load the copies, run the command, write back (or,
+ * with a big value among them, run it where that value is). */
+static void coord_fetched(struct gather *g) {
+    struct coord *k = g->priv;
+    size_t pos[MAX_SHARDS];
+    fetch_positions(g, pos);
+    int big = 0;
+    for (int i = 0; i < k->nkeys; i++) {
+        struct arg *key = &k->argv[k->key_arg[i]];
+        const char *data;
+        size_t dlen;
+        int r = fetch_next(g, pos, shard_for_key(key->p, key->len), &data, &dlen);
+        if (r == 2) {
+            k->fbig[i] = 1;
+            k->flen[i] = dlen;
+            big = 1;
+            continue;
+        }
+        if (!r) continue;
+        k->fpresent[i] = 1;
+        k->foff[i] = k->fetched.len;
+        k->flen[i] = dlen;
+        buf_put(&k->fetched, data, dlen);
+    }
+    if (big) {
+        exec_at_start(g);
+        return;
+    }
+    for (int i = 0; i < k->nkeys; i++) {
+        if (!k->fpresent[i]) continue;
+        struct arg *key = &k->argv[k->key_arg[i]];
+        struct kv *o = kv_deserialize(key->p, key->len, k->fetched.p + k->foff[i], k->flen[i]);
         if (o) db_set(tmp_db(k, k->key_db[i]), o);
     }
     if (!k->round2 && (g->cmd->proc == sort_command || g->cmd->proc == sort_ro_command)) {
@@ -510,8 +850,17 @@ static void coord_locked(struct txn *t, int dirty, void *arg) {
     struct arg *keys = malloc(sizeof(struct arg) * (size_t)(k->nkeys ? k->nkeys : 1));
     if (!keys) abort();
     for (int i = 0; i < k->nkeys; i++) keys[i] = k->argv[k->key_arg[i]];
+    /* a plain command may run where its biggest value is, rather than
+     * here on a copy of it */
+    long long max = 0;
+    if (!k->body && !k->retry && !(g->cmd->flags & CMD_BLOCKING) && !pubsub_subscribed(g->conn) &&
+        g->cmd->proc != sort_command && g->cmd->proc != sort_ro_command) {
+        k->fbig = calloc((size_t)k->nkeys + 1, 1);
+        if (!k->fbig) abort();
+        max = EXEC_AT_MIN;
+    }
     sh->coord_starting++;
-    fetch_keys(g, keys, k->key_db, g->dbid, (size_t)k->nkeys);
+    fetch_keys(g, keys, k->key_db, g->dbid, (size_t)k->nkeys, max);
     sh->coord_starting--;
     free(keys);
 }
@@ -548,6 +897,7 @@ static void coord_begin(struct conn *c, const struct command *cmd, struct coord 
 static struct coord *coord_new(struct shard *sh, const struct arg *argv, int argc, size_t extra) {
     struct coord *k = calloc(1, sizeof(*k));
     if (!k) abort();
+    k->exec_at = -1;
     k->argv = args_keep(&k->argbytes, argv, argc, extra);
     k->argc = argc;
     k->ndb = sh->ndb;

@@ -180,7 +180,7 @@ static void reject(struct conn *c, const struct command *cmd, const char *msg) {
     reply_error(&c->out, msg);
 }
 
-static const char ERR_OOM[] = "OOM command not allowed when used memory > 'maxmemory'.";
+const char ERR_OOM[] = "OOM command not allowed when used memory > 'maxmemory'.";
 
 void exec_command(struct client *cl) {
     struct shard *sh = cl->sh;
@@ -195,6 +195,11 @@ void exec_command(struct client *cl) {
         reply_error(cl->out, ERR_OOM);
         return;
     }
+    exec_command_run(cl);
+}
+
+void exec_command_run(struct client *cl) {
+    struct shard *sh = cl->sh;
     unsigned long long t0 = ticks_now();
     cl->cmd->proc(cl);
     struct cmd_stat *cs = &sh->cmdstat[cl->cmd->id];

@@ -46,7 +46,11 @@ const struct command *command_by_id(int id);
 /* Run one parsed command for connection c (argv valid during the call). */
 void dispatch_command(struct conn *c, struct arg *argv, int argc);
 /* Execute a command on this shard with the given context, counting stats. */
+/* Redis's error for a command refused under maxmemory. */
+extern const char ERR_OOM[];
 void exec_command(struct client *cl);
+/* The same without the maxmemory check before it (the caller made it). */
+void exec_command_run(struct client *cl);
 /* A reply for a gather part arrived (bytes copied). */
 void gather_part_done(struct gpart *p, const char *data, size_t len);
 

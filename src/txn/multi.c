@@ -133,7 +133,7 @@ int multi_queue(struct conn *c, const struct command *cmd, struct arg *argv, int
     if (c->sh->cfg.maxmemory > 0 && evict_perform(c->sh) == EVICT_FAIL) {
         /* as Redis: out of memory, nothing more is queued (whatever its
          * flags), and EXEC will abort */
-        const char *msg = "OOM command not allowed when used memory > 'maxmemory'.";
+        const char *msg = ERR_OOM;
         stats_count_error(c->sh, msg);
         c->sh->cmdstat[cmd->id].rejected++;
         reply_error(&c->out, msg);

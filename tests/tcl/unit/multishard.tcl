@@ -510,4 +510,120 @@ start_server {tags {multishard}} {
         assert_equal int [r object encoding plain]
         assert_equal 0 [r exists dest]
     }
+
+    # A value over 64 KB (or 4096 elements) is not copied between shards:
+    # the command runs at its shard with the other keys brought there. The
+    # tags {a} {b} {c} {d} lie on four different shards with 4 shards.
+    proc big_set {key n} {
+        r del $key
+        for {set i 0} {$i < $n} {incr i 1000} {
+            set m {}
+            for {set j $i} {$j < $i + 1000 && $j < $n} {incr j} { lappend m m$j }
+            r sadd $key {*}$m
+        }
+    }
+
+    test "Set algebra over a big set on another shard: results, sources untouched" {
+        r flushall
+        foreach {big small dst} {b{a} s{b} d{c}  b{b} s{c} d{d}  b{c} s{d} d{a}  b{d} s{a} d{b}} {
+            big_set $big 6000
+            r sadd $small m1 m5 x m5999
+            r pexpire $small 100000
+            assert_equal 3 [r sinterstore $dst $big $small]
+            assert_equal {m1 m5 m5999} [lsort [r smembers $dst]]
+            assert_equal -1 [r ttl $dst]
+            assert_equal 3 [r sintercard 2 $small $big]
+            assert_equal {x} [r sdiff $small $big]
+            assert_equal 6001 [r sunionstore $dst $small $big]
+            assert_equal 6000 [r scard $big]
+            assert_equal 4 [r scard $small]
+            assert {[r pttl $small] > 0}
+            # the big key itself the destination
+            assert_equal 5997 [r sdiffstore $big $big $small]
+            assert_equal 0 [r sismember $big m5]
+            assert_equal 1 [r sismember $big m6]
+            # nothing left: SINTERSTORE deletes the destination
+            r del $small
+            assert_equal 0 [r sinterstore $dst $big $small]
+            assert_equal 0 [r exists $dst]
+            r del $big
+        }
+    }
+
+    test "Sorted-set algebra, RENAME and COPY of big values across shards" {
+        r flushall
+        set m {}
+        for {set i 0} {$i < 5000} {incr i} { lappend m $i z$i }
+        r zadd zb{a} {*}$m
+        r zadd zs{b} 10 z1 20 z2 30 nope
+        assert_equal 2 [r zinterstore zo{c} 2 zb{a} zs{b} weights 2 1 aggregate sum]
+        assert_equal {z1 12 z2 24} [r zrange zo{c} 0 -1 withscores]
+        assert_equal 5001 [r zunionstore zo{d} 2 zs{b} zb{a} aggregate max]
+        assert_equal 4999 [r zscore zo{d} z4999]
+        assert_equal 30 [r zscore zo{d} nope]
+        assert_equal {nope} [r zdiff 2 zs{b} zb{a}]
+        assert_equal 2 [r zintercard 2 zb{a} zs{b}]
+        assert_equal 5 [r zrangestore zr{b} zb{a} 0 4]
+        assert_equal {z0 z1 z2 z3 z4} [r zrange zr{b} 0 -1]
+        # RENAME moves it, COPY copies it, in any direction
+        big_set sb{c} 5000
+        assert_equal OK [r rename sb{c} sm{a}]
+        assert_equal 0 [r exists sb{c}]
+        assert_equal 5000 [r scard sm{a}]
+        assert_equal 1 [r copy sm{a} sc{d}]
+        assert_equal 0 [r copy sm{a} sc{d}]
+        assert_equal 1 [r copy sm{a} sc{d} replace]
+        assert_equal 5000 [r scard sc{d}]
+        assert_equal 0 [r renamenx sc{d} sm{a}]
+        set v [string repeat x 70000]
+        r set str{b} $v
+        assert_equal 1 [r copy str{b} str{c}]
+        assert_equal 70000 [r strlen str{c}]
+        assert_equal 0 [r msetnx str{c} 1 other{a} 2]
+        assert_equal OK [r rename str{c} str{d}]
+        assert_equal $v [r get str{d}]
+        # two big values on two shards
+        big_set s1{a} 5000
+        big_set s2{b} 5000
+        r sadd s2{b} extra
+        assert_equal 5001 [r sunionstore u{c} s1{a} s2{b}]
+        assert_equal 1 [r sdiffstore u{c} s2{b} s1{a}]
+        assert_equal {extra} [r smembers u{c}]
+        # errors come back as they are
+        r set plain{c} 1
+        assert_error "WRONGTYPE*" {r sinterstore d{d} zb{a} plain{c}}
+        assert_error "WRONGTYPE*" {r sunion sm{a} plain{c}}
+        r flushall
+    }
+
+    test "A big value's command wakes clients and aborts WATCH at the destination's shard" {
+        r flushall
+        big_set s{a} 5000
+        r sadd t{b} m1 m2
+        set o [redis_client]
+        $o watch d{c}
+        r sinterstore d{c} s{a} t{b}
+        $o multi
+        $o ping
+        assert_equal {} [$o exec]
+        # the big key's own shard: its watchers too
+        $o watch s{a}
+        r sdiffstore s{a} s{a} t{b}
+        $o multi
+        $o ping
+        assert_equal {} [$o exec]
+        $o close
+        # a waiter on the destination gets what the command stored
+        set m {}
+        for {set i 0} {$i < 5000} {incr i} { lappend m $i z$i }
+        r zadd zb{a} {*}$m
+        set c [redis_deferring_client]
+        $c bzpopmin zd{c} 0
+        for {set i 0} {$i < 200 && [info_field [r info clients] blocked_clients] != 1} {incr i} { after 10 }
+        assert_equal 5000 [r zunionstore zd{c} 1 zb{a}]
+        assert_equal {zd{c} z0 0} [$c read]
+        $c close
+        assert_equal 4999 [r zcard zd{c}]
+        r flushall
+    }
 }
