@@ -11,6 +11,8 @@
 #   mget10        MGET of 10 keys, 5 on each shard (op = 1 MGET)
 #   jobs-q1       PRODUCERS x LPUSH, CONSUMERS x BRPOP q0 1 (op = 1 job)
 #   jobs-q64      64 lists, each consumer BRPOPs 8 of them (op = 1 job)
+#   big-inter     SINTERSTORE of a 1,000,000-member set (shard 0) with a
+#                 10-member set (shard 1) into either shard (op = 1 command)
 # Every reply is checked (EXEC arrays, INCR values, MGET values, each job
 # received exactly once); a failed check makes the row FAILED and is listed
 # at the end. The table shows the median over REPEAT runs.
@@ -27,7 +29,7 @@ Environment (defaults in brackets):
   REDIS_BIN        reference redis-server              [/usr/bin/redis-server]
   CLI_BIN          redis-cli                           [redis-cli]
   SERVERS          which servers, in run order         [redis shard1 shard2 shard2c]
-  RUNS             which runs       [multi-tag incr-tag multi-spread mset10 mget10 jobs-q1 jobs-q64]
+  RUNS             which runs       [multi-tag incr-tag multi-spread mset10 mget10 jobs-q1 jobs-q64 big-inter]
   REPEAT           runs of each (median reported)      [3; --quick: 1]
   CONNS            connections (all but the jobs runs) [50]
   DEPTH            ops in flight per connection        [16]
@@ -36,6 +38,7 @@ Environment (defaults in brackets):
   N_MULTI_SPREAD   transactions in multi-spread        [500000; --quick: 30000]
   N_MSET10         MSETs in mset10                     [500000; --quick: 30000]
   N_MGET10         MGETs in mget10                     [500000; --quick: 30000]
+  N_BIG_INTER      SINTERSTOREs in big-inter           [200000; --quick: 20000]
   JOBS             jobs per jobs run                   [200000; --quick: 20000]
   PRODUCERS        producer connections                [4]
   CONSUMERS        consumer connections                [8]
@@ -56,7 +59,7 @@ PROG=txn.sh
 
 # the command line as given, with the settings taken from the environment
 SETTINGS="SHARD_BIN REDIS_BIN CLI_BIN SERVERS RUNS REPEAT CONNS DEPTH N_MULTI_TAG N_INCR_TAG N_MULTI_SPREAD
-  N_MSET10 N_MGET10 JOBS PRODUCERS CONSUMERS JOB_DEPTH RUN_TIMEOUT CLIENT_CPU SERVER_CPU SHARD2_CPUS
+  N_MSET10 N_MGET10 N_BIG_INTER JOBS PRODUCERS CONSUMERS JOB_DEPTH RUN_TIMEOUT CLIENT_CPU SERVER_CPU SHARD2_CPUS
   BASE_PORT SERVER_TIMEOUT KEEP_TMP SHARD_EXTRA_ARGS REDIS_EXTRA_ARGS SHARD_STYLE"
 CMDLINE=
 for v in $SETTINGS; do
@@ -71,14 +74,14 @@ bench_args "$@"
 
 if [[ $QUICK == 1 ]]; then
     : "${REPEAT:=1}" "${N_MULTI_TAG:=100000}" "${N_INCR_TAG:=100000}" "${N_MULTI_SPREAD:=30000}"
-    : "${N_MSET10:=30000}" "${N_MGET10:=30000}" "${JOBS:=20000}"
+    : "${N_MSET10:=30000}" "${N_MGET10:=30000}" "${N_BIG_INTER:=20000}" "${JOBS:=20000}"
 fi
 SHARD_BIN=${SHARD_BIN:-$REPO_ROOT/src/redis-shard}
 REDIS_BIN=${REDIS_BIN:-/usr/bin/redis-server}
 CLI_BIN=${CLI_BIN:-redis-cli}
 SHARD_EXTRA_ARGS="--appendonly no ${SHARD_EXTRA_ARGS:-}"
 SERVERS=${SERVERS:-redis shard1 shard2 shard2c}
-RUNS=${RUNS:-multi-tag incr-tag multi-spread mset10 mget10 jobs-q1 jobs-q64}
+RUNS=${RUNS:-multi-tag incr-tag multi-spread mset10 mget10 jobs-q1 jobs-q64 big-inter}
 REPEAT=${REPEAT:-3}
 CONNS=${CONNS:-50}
 DEPTH=${DEPTH:-16}
@@ -87,6 +90,7 @@ N_INCR_TAG=${N_INCR_TAG:-2000000}
 N_MULTI_SPREAD=${N_MULTI_SPREAD:-500000}
 N_MSET10=${N_MSET10:-500000}
 N_MGET10=${N_MGET10:-500000}
+N_BIG_INTER=${N_BIG_INTER:-200000}
 JOBS=${JOBS:-200000}
 PRODUCERS=${PRODUCERS:-4}
 CONSUMERS=${CONSUMERS:-8}
@@ -98,13 +102,13 @@ SHARD2_CPUS=${SHARD2_CPUS:-0-1}
 BASE_PORT=${BASE_PORT:-7861}
 SERVER_TIMEOUT=${SERVER_TIMEOUT:-900}
 KEEP_TMP=${KEEP_TMP:-0}
-for v in REPEAT CONNS DEPTH N_MULTI_TAG N_INCR_TAG N_MULTI_SPREAD N_MSET10 N_MGET10 JOBS PRODUCERS \
+for v in REPEAT CONNS DEPTH N_MULTI_TAG N_INCR_TAG N_MULTI_SPREAD N_MSET10 N_MGET10 N_BIG_INTER JOBS PRODUCERS \
          CONSUMERS JOB_DEPTH RUN_TIMEOUT BASE_PORT SERVER_TIMEOUT; do
     if ! is_uint "${!v}" || (( ${!v} == 0 )); then die "$v must be a positive integer"; fi
 done
 for run in $RUNS; do
     case $run in
-        multi-tag|incr-tag|multi-spread|mset10|mget10|jobs-q1|jobs-q64) ;;
+        multi-tag|incr-tag|multi-spread|mset10|mget10|jobs-q1|jobs-q64|big-inter) ;;
         *) die "unknown run '$run' in RUNS" ;;
     esac
 done
@@ -139,6 +143,7 @@ run_args() {
         multi-spread) echo "-m multi-spread -c $CONNS -d $DEPTH -n $N_MULTI_SPREAD" ;;
         mset10)       echo "-m mset10 -c $CONNS -d $DEPTH -n $N_MSET10" ;;
         mget10)       echo "-m mget10 -c $CONNS -d $DEPTH -n $N_MGET10" ;;
+        big-inter)    echo "-m big-inter -c $CONNS -d $DEPTH -n $N_BIG_INTER" ;;
         jobs-q1)      echo "-m jobs -q 1 -w $PRODUCERS -k $CONSUMERS -d $JOB_DEPTH -j $JOBS" ;;
         jobs-q64)     echo "-m jobs -q 64 -l 8 -w $PRODUCERS -k $CONSUMERS -d $JOB_DEPTH -j $JOBS" ;;
     esac
@@ -247,7 +252,7 @@ for run in $RUNS; do
             "$med" "$x" "$range" "$check"
     done
 done
-echo "(op: one transaction (multi-*), one group of 3 INCRs (incr-tag), one command (mset10, mget10),"
+echo "(op: one transaction (multi-*), one group of 3 INCRs (incr-tag), one command (mset10, mget10, big-inter),"
 echo " one job pushed and popped (jobs-*); cpu_us/op: utime+stime of the whole server process over the"
 echo " timed part / ops, 10 ms tick resolution; x_redis: cpu_us/op / redis-server's, medians of the same"
 echo " invocation; ops/s is bounded by the one-thread client on CPU $CLIENT_CPU in the fast runs)"

@@ -63,8 +63,10 @@
 #include <time.h>
 #include <unistd.h>
 
-enum mode { M_MULTI_TAG, M_INCR_TAG, M_MULTI_SPREAD, M_MSET10, M_MGET10, M_JOBS };
-static const char *mode_names[] = {"multi-tag", "incr-tag", "multi-spread", "mset10", "mget10", "jobs"};
+enum mode { M_MULTI_TAG, M_INCR_TAG, M_MULTI_SPREAD, M_MSET10, M_MGET10, M_JOBS, M_BIG_INTER };
+static const char *mode_names[] = {"multi-tag", "incr-tag", "multi-spread", "mset10", "mget10", "jobs", "big-inter"};
+/* big-inter: members of the one big set (on shard 0 of 2) */
+#define BIG_MEMBERS 1000000
 
 enum role { R_LOAD, R_PRODUCER, R_CONSUMER };
 
@@ -433,6 +435,10 @@ static void on_reply(struct conn *c, redisReply *r) {
         if (!is_status(r, "OK")) bad_reply(c, "+OK to MSET", r);
         op_completed(c);
         break;
+    case M_BIG_INTER:
+        if (r->type != REDIS_REPLY_INTEGER || r->integer != 5) bad_reply(c, "SINTERSTORE integer 5", r);
+        op_completed(c);
+        break;
     case M_MGET10: {
         int ok = r->type == REDIS_REPLY_ARRAY && (int)r->elements == c->nkeys;
         for (int i = 0; ok && i < c->nkeys; i++)
@@ -529,8 +535,34 @@ static struct conn *add_conn(int role, int idx) {
     return c;
 }
 
+/* big-inter: the big set, loaded 10,000 members per SADD. */
+static void load_big_set(redisContext *s, const char *key) {
+    const char *del[] = {"DEL", key};
+    freeReplyObject(sync_cmd_argv(s, 2, del));
+    const char **argv = calloc(10002, sizeof(char *));
+    char (*m)[16] = calloc(10000, 16);
+    if (!argv || !m) exit(1);
+    argv[0] = "SADD";
+    argv[1] = key;
+    for (int base = 0; base < BIG_MEMBERS; base += 10000) {
+        for (int j = 0; j < 10000; j++) {
+            snprintf(m[j], 16, "member:%d", base + j);
+            argv[2 + j] = m[j];
+        }
+        freeReplyObject(sync_cmd_argv(s, 10002, argv));
+    }
+    free(argv);
+    free(m);
+}
+
 static void setup_load(redisContext *s) {
     int shard_count[2] = {0, 0};
+    static char big[32];
+    if (mode == M_BIG_INTER) {
+        int counter = 0;
+        key_on_shard(big, sizeof(big), "big.", &counter, 0);
+        load_big_set(s, big);
+    }
     for (int i = 0; i < nconns; i++) {
         struct conn *c = add_conn(R_LOAD, i);
         c->quota = nops / nconns + (i < nops % nconns ? 1 : 0);
@@ -558,6 +590,14 @@ static void setup_load(redisContext *s) {
             snprintf(prefix, sizeof(prefix), "m%d.", i);
             for (int k = 0; k < 10; k++) key_on_shard(c->keys[k], sizeof(c->keys[k]), prefix, &counter, k & 1);
             break;
+        case M_BIG_INTER:
+            /* a 10-member set on the other shard, half of it in the big
+             * one; the destination on either */
+            c->nkeys = 2;
+            snprintf(prefix, sizeof(prefix), "b%d.", i);
+            key_on_shard(c->keys[0], sizeof(c->keys[0]), prefix, &counter, 1);
+            key_on_shard(c->keys[1], sizeof(c->keys[1]), prefix, &counter, i & 1);
+            break;
         }
         const char *argv[2 + 2 * NKEYS_MAX];
         switch (mode) {
@@ -580,6 +620,23 @@ static void setup_load(redisContext *s) {
                 op_add(c, 2, argv);
             }
             break;
+        case M_BIG_INTER: {
+            char mem[10][24];
+            argv[0] = "SADD";
+            argv[1] = c->keys[0];
+            for (int k = 0; k < 10; k++) {
+                /* 5 in the big set, 5 not */
+                snprintf(mem[k], sizeof(mem[k]), k < 5 ? "member:%d" : "other:%d", k < 5 ? i * 97 + k * 1009 : k);
+                argv[2 + k] = mem[k];
+            }
+            freeReplyObject(sync_cmd_argv(s, 12, argv));
+            argv[0] = "SINTERSTORE";
+            argv[1] = c->keys[1];
+            argv[2] = big;
+            argv[3] = c->keys[0];
+            op_add(c, 4, argv);
+            break;
+        }
         case M_MGET10:
             argv[0] = "MGET";
             for (int k = 0; k < 10; k++) argv[1 + k] = c->keys[k];
@@ -692,7 +749,7 @@ static void usage(void) {
     fprintf(stderr,
             "usage: txn_bench -p PORT -P PID -m MODE [-c CONNS] [-d DEPTH] [-n OPS]\n"
             "                 [-q QUEUES -k CONSUMERS -w PRODUCERS -j JOBS -l LISTS] [-S STALL_SECS] [-h HOST]\n"
-            "  MODE: multi-tag incr-tag multi-spread mset10 mget10 jobs\n");
+            "  MODE: multi-tag incr-tag multi-spread mset10 mget10 jobs big-inter\n");
     exit(2);
 }
 
