@@ -885,13 +885,20 @@ static void coord_begin(struct conn *c, const struct command *cmd, struct coord 
     c->barrier++;
     g->hole = hole ? hole : conn_add_hole(c);
     struct arg *keys = malloc(sizeof(struct arg) * (size_t)(k->nkeys ? k->nkeys : 1));
-    if (!keys) abort();
-    for (int i = 0; i < k->nkeys; i++) keys[i] = k->argv[k->key_arg[i]];
+    uint8_t *shared = malloc((size_t)(k->nkeys ? k->nkeys : 1));
+    if (!keys || !shared) abort();
+    for (int i = 0; i < k->nkeys; i++) {
+        keys[i] = k->argv[k->key_arg[i]];
+        /* the keys a command only reads are locked shared (an EXEC's are
+         * all exclusive) */
+        shared[i] = !k->body && !command_key_writes(cmd, k->argv, k->argc, i);
+    }
     sh->coord_starting++;
     /* k->t is set by coord_locked: this may be over (k freed) when txn_begin returns */
-    txn_begin(sh, keys, k->key_db, k->nkeys, watch_shards ? c->id : 0, watch_shards, coord_locked, g);
+    txn_begin(sh, keys, k->key_db, shared, k->nkeys, watch_shards ? c->id : 0, watch_shards, coord_locked, g);
     sh->coord_starting--;
     free(keys);
+    free(shared);
 }
 
 static struct coord *coord_new(struct shard *sh, const struct arg *argv, int argc, size_t extra) {

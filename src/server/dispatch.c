@@ -121,6 +121,20 @@ int command_key_db(const struct command *cmd, const struct arg *argv, int argc, 
     return dbid;
 }
 
+int command_key_writes(const struct command *cmd, const struct arg *argv, int argc, int nth) {
+    (void)argv;
+    (void)argc;
+    if (!(cmd->flags & CMD_WRITE)) return 0;
+    void (*p)(struct client *) = cmd->proc;
+    if (p == sinterstore_command || p == sunionstore_command || p == sdiffstore_command ||
+        p == zunionstore_command || p == zinterstore_command || p == zdiffstore_command ||
+        p == zrangestore_command)
+        return nth == 0;
+    if (p == copy_command) return nth == 1;
+    if (p == sort_command) return nth != 0; /* SORT ... STORE dst: the sorted key is read */
+    return 1;
+}
+
 int command_keys(const struct command *cmd, struct arg *argv, int argc, int *pos, int max) {
     if (cmd->keys_fn) return cmd->keys_fn(argv, argc, pos, max);
     if (cmd->first_key == 0) return 0;
@@ -483,7 +497,10 @@ static void split_keys(struct conn *c, const struct command *cmd, struct arg *ar
     }
     struct arg *keys = malloc(sizeof(struct arg) * (size_t)nkeys);
     int *dbs = malloc(sizeof(int) * (size_t)nkeys);
-    if (!keys || !dbs) abort();
+    /* MGET, EXISTS, TOUCH read: their locks are shared */
+    uint8_t *shared = malloc((size_t)nkeys);
+    if (!keys || !dbs || !shared) abort();
+    memset(shared, !(cmd->flags & CMD_WRITE), (size_t)nkeys);
     for (int k = 0; k < nkeys; k++) {
         keys[k] = argv[cmd->first_key + k * step];
         dbs[k] = c->dbid;
@@ -494,11 +511,11 @@ static void split_keys(struct conn *c, const struct command *cmd, struct arg *ar
     if (pubsub_subscribed(c)) {
         /* a subscriber's own keyspace events go ahead of its reply: lock
          * everything first, then send the parts as usual */
-        txn_begin(c->sh, keys, dbs, nkeys, 0, NULL, split_locked, g);
+        txn_begin(c->sh, keys, dbs, shared, nkeys, 0, NULL, split_locked, g);
     } else {
         /* each shard runs its part in the same hop as its lock */
         struct txn *t = txn_new(c->sh, 0, NULL, split_ran, g);
-        txn_lock_keys(t, keys, dbs, nkeys);
+        txn_lock_keys(t, keys, dbs, shared, nkeys);
         size_t off[MAX_SHARDS];
         for (int s = 0; s < g_nshards; s++) {
             struct gpart *p = &g->parts[s];
@@ -525,6 +542,7 @@ static void split_keys(struct conn *c, const struct command *cmd, struct arg *ar
     c->sh->coord_starting--;
     free(keys);
     free(dbs);
+    free(shared);
 }
 
 static void fan_out_all(struct conn *c, const struct command *cmd, struct arg *argv, int argc) {

@@ -66,6 +66,10 @@ int command_keys(const struct command *cmd, struct arg *argv, int argc, int *pos
  * but for COPY's destination with a valid DB option (an invalid one is
  * reported when the command runs). */
 int command_key_db(const struct command *cmd, const struct arg *argv, int argc, int nth, int dbid, int ndb);
+/* Does the command write its nth key? Not for a read-only command, nor for
+ * the sources of a command that stores into its first key (SUNIONSTORE
+ * and the like) or COPY's source; every key of the other writes. */
+int command_key_writes(const struct command *cmd, const struct arg *argv, int argc, int nth);
 
 /* Reply helpers shared by handlers. */
 extern const char *ERR_SYNTAX, *ERR_NOT_INT, *ERR_WRONGTYPE, *ERR_OVERFLOW, *ERR_NOT_FLOAT;

@@ -18,7 +18,8 @@
 struct lockent {
     struct lockent *next;
     uint64_t h;
-    uint64_t owner;   /* transaction holding it, 0: none */
+    uint64_t owner;   /* transaction holding it exclusively, 0: none */
+    uint32_t shared;  /* transactions holding it shared */
     uint32_t waiters; /* parked items wanting it */
 };
 
@@ -40,7 +41,7 @@ struct watchent {
 
 struct held {
     uint64_t txid;
-    uint64_t *h;
+    uint64_t *h; /* with LOCK_SHARED for a shared hold */
     int n, cap;
 };
 
@@ -48,7 +49,7 @@ struct lock_state {
     struct lockent **tab;
     size_t mask, n;
     struct park *head, *tail;
-    long owned; /* entries with an owner */
+    long owned; /* holds (exclusive or shared) */
     uint64_t whole; /* the transaction holding the whole shard (LOCK_WHOLE), 0: none */
     int whole_src;  /* its origin */
     int replay;
@@ -59,7 +60,7 @@ struct lock_state {
 };
 
 uint64_t lock_hash(int dbid, const char *key, size_t len) {
-    return hash_bytes(key, len) ^ ((uint64_t)(unsigned)dbid * 0x9e3779b97f4a7c15ull);
+    return (hash_bytes(key, len) ^ ((uint64_t)(unsigned)dbid * 0x9e3779b97f4a7c15ull)) & ~LOCK_SHARED;
 }
 
 void lock_init(struct shard *sh) {
@@ -76,6 +77,7 @@ void lock_init(struct shard *sh) {
 /* ---- the lock table ---- */
 
 static struct lockent *ent_find(struct lock_state *l, uint64_t h) {
+    h &= ~LOCK_SHARED;
     for (struct lockent *e = l->tab[h & l->mask]; e; e = e->next)
         if (e->h == h) return e;
     return NULL;
@@ -98,6 +100,7 @@ static void tab_grow(struct lock_state *l) {
 
 static struct lockent *ent_get(struct shard *sh, uint64_t h) {
     struct lock_state *l = sh->lk;
+    h &= ~LOCK_SHARED;
     struct lockent *e = ent_find(l, h);
     if (e) return e;
     if (l->n > l->mask) tab_grow(l);
@@ -114,7 +117,7 @@ static struct lockent *ent_get(struct shard *sh, uint64_t h) {
 /* Drop the entry if nothing holds or wants it any more. */
 static void ent_put(struct shard *sh, struct lockent *e) {
     struct lock_state *l = sh->lk;
-    if (e->owner || e->waiters) return;
+    if (e->owner || e->shared || e->waiters) return;
     struct lockent **pp = &l->tab[e->h & l->mask];
     while (*pp != e) pp = &(*pp)->next;
     *pp = e->next;
@@ -147,6 +150,9 @@ static int free_for(struct lock_state *l, const uint64_t *h, int n, uint64_t tak
         /* (a whole-shard transaction's own work passes what waits for it) */
         if (e->waiters && !(all & LOCK_PASS)) return 0;
         if (e->owner && e->owner != take) return 0;
+        /* a writer waits for the readers (a transaction asks for each
+         * key once, so a shared hold is never its own) */
+        if (!(h[i] & LOCK_SHARED) && e->shared) return 0;
     }
     return 1;
 }
@@ -157,7 +163,8 @@ static void take_locks(struct shard *sh, const uint64_t *h, int n, uint64_t txid
     for (int i = 0; i < n; i++) {
         struct lockent *e = ent_get(sh, h[i]);
         if (e->owner == txid) continue;
-        e->owner = txid;
+        if (h[i] & LOCK_SHARED) e->shared++;
+        else e->owner = txid;
         l->owned++;
         if (x->n == x->cap) {
             x->cap = x->cap ? x->cap * 2 : 8;
@@ -248,8 +255,14 @@ void lock_release(struct shard *sh, uint64_t txid) {
     }
     for (int i = 0; i < x->n; i++) {
         struct lockent *e = ent_find(l, x->h[i]);
-        if (!e || e->owner != txid) continue;
-        e->owner = 0;
+        if (!e) continue;
+        if (x->h[i] & LOCK_SHARED) {
+            if (!e->shared) continue;
+            e->shared--;
+        } else {
+            if (e->owner != txid) continue;
+            e->owner = 0;
+        }
         l->owned--;
         ent_put(sh, e);
     }

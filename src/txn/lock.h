@@ -5,7 +5,8 @@
  * Everything here belongs to one shard and runs on its thread only.
  *
  * Locks. A transaction (a command or EXEC whose keys live on several
- * shards) takes exclusive locks on its keys, shard by shard in increasing
+ * shards) takes locks on its keys (shared for the keys it only reads,
+ * exclusive for the others), shard by shard in increasing
  * shard order, and holds them until it is done everywhere (strict
  * two-phase locking). A key is named by a 64-bit hash of (db, key): two
  * keys sharing a hash only wait for each other, never break. An entry in
@@ -70,8 +71,12 @@ struct park {
  *            not stop it (key locks still do). */
 enum { LOCK_FREE = 1, LOCK_WHOLE = 2, LOCK_PASS = 4 };
 
-/* The hash that names a key in the lock and watch tables. */
+/* The hash that names a key in the lock and watch tables (bit 0 clear). */
 uint64_t lock_hash(int dbid, const char *key, size_t len);
+/* Set in a hash a piece of work asks for: it only reads that key, and
+ * shares its lock with other readers (a transaction's source keys, a
+ * read-only command). Without it the lock is exclusive. */
+#define LOCK_SHARED 1ull
 
 void lock_init(struct shard *sh);
 

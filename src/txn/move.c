@@ -402,7 +402,7 @@ static int op_begin(struct conn *c, const struct command *cmd, const struct arg 
     }
     off[nk] = o->blobs.len;
     o->t = txn_new(sh, 0, NULL, op_locked, o);
-    txn_lock_keys(o->t, keys, dbs, nk);
+    txn_lock_keys(o->t, keys, dbs, NULL, nk);
     for (int k = 0; k < nk; k++) {
         struct arg b = {o->blobs.p + off[k], off[k + 1] - off[k]};
         txn_run_at(o->t, o->kshard[k], &b);

@@ -582,14 +582,14 @@ static void exec_at_owners(struct conn *k, struct mstate *m, const struct arg *b
         x->pay = calloc((size_t)g_nshards, sizeof(struct buf));
         if (!x->pay) abort();
         t = txn_new(sh, k->id, watch_shards, xexec_locked, x);
-        txn_lock_keys(t, keys, kdb, nkeys);
+        txn_lock_keys(t, keys, kdb, NULL, nkeys);
         for (int i = 0; i < m->n; i++) {
             struct arg b = {x->bytes.p + m->blob_off[i], blobs[i].len};
             buf_put(&x->pay[shard_of[i]], &b, sizeof(b));
         }
     } else {
         t = txn_new(sh, 0, NULL, xexec_done, x);
-        txn_lock_keys(t, keys, kdb, nkeys);
+        txn_lock_keys(t, keys, kdb, NULL, nkeys);
         for (int i = 0; i < m->n; i++) {
             struct arg b = {x->bytes.p + m->blob_off[i], blobs[i].len};
             txn_run_at(t, shard_of[i], &b);

@@ -190,14 +190,19 @@ struct txn *txn_new(struct shard *sh, long long client, const uint8_t *watch_sha
     return t;
 }
 
-void txn_lock_keys(struct txn *t, const struct arg *keys, const int *dbs, int n) {
+void txn_lock_keys(struct txn *t, const struct arg *keys, const int *dbs, const uint8_t *shared, int n) {
     for (int i = 0; i < n; i++) {
         int s = shard_for_key(keys[i].p, keys[i].len);
-        uint64_t h = lock_hash(dbs[i], keys[i].p, keys[i].len);
-        /* one lock per key, however often the command names it */
-        const uint64_t *have = (const uint64_t *)(const void *)t->hb[s].p;
+        uint64_t h = lock_hash(dbs[i], keys[i].p, keys[i].len) | (shared && shared[i] ? LOCK_SHARED : 0);
+        /* one lock per key, however often the command names it:
+         * exclusive if any of its uses writes it */
+        uint64_t *have = (uint64_t *)(void *)t->hb[s].p;
         int dup = 0;
-        for (size_t j = 0; j < t->hb[s].len / 8 && !dup; j++) dup = have[j] == h;
+        for (size_t j = 0; j < t->hb[s].len / 8 && !dup; j++) {
+            if ((have[j] | LOCK_SHARED) != (h | LOCK_SHARED)) continue;
+            dup = 1;
+            have[j] &= h | ~LOCK_SHARED;
+        }
         if (!dup) buf_put(&t->hb[s], &h, 8);
         t->want[s] = 1;
     }
@@ -234,10 +239,11 @@ void txn_start(struct txn *t) {
     txn_step(t);
 }
 
-struct txn *txn_begin(struct shard *sh, const struct arg *keys, const int *dbs, int n, long long client,
-                      const uint8_t *watch_shards, void (*granted)(struct txn *t, int dirty, void *arg), void *arg) {
+struct txn *txn_begin(struct shard *sh, const struct arg *keys, const int *dbs, const uint8_t *shared, int n,
+                      long long client, const uint8_t *watch_shards,
+                      void (*granted)(struct txn *t, int dirty, void *arg), void *arg) {
     struct txn *t = txn_new(sh, client, watch_shards, granted, arg);
-    txn_lock_keys(t, keys, dbs, n);
+    txn_lock_keys(t, keys, dbs, shared, n);
     txn_start(t);
     return t;
 }
@@ -288,7 +294,8 @@ static int key_hashes(struct shard *sh, const struct command *cmd, int dbid, con
     int nk = command_keys(cmd, (struct arg *)argv, argc, pos, argc);
     sh->txn_h.len = 0;
     for (int k = 0; k < nk; k++) {
-        uint64_t h = lock_hash(command_key_db(cmd, argv, argc, k, dbid, sh->ndb), argv[pos[k]].p, argv[pos[k]].len);
+        uint64_t h = lock_hash(command_key_db(cmd, argv, argc, k, dbid, sh->ndb), argv[pos[k]].p, argv[pos[k]].len) |
+                     (command_key_writes(cmd, argv, argc, k) ? 0 : LOCK_SHARED);
         buf_put(&sh->txn_h, &h, 8);
     }
     if (pos != pos_small) free(pos);

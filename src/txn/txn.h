@@ -46,17 +46,19 @@ struct conn;
 struct txn;
 
 /* Begin a transaction at the origin over the keys (db, key) in keys/dbs
- * (n of them) plus a watch check on the shards in watch_shards (a bitmap by
+ * (n of them; with shared[i] set, key i is only read: its lock is shared
+ * with other readers; shared may be NULL) plus a watch check on the shards in watch_shards (a bitmap by
  * shard, may be NULL) for `client`. `granted` runs once every lock is held
  * (from the loop, possibly before txn_begin returns), with dirty set if a
  * watched key changed. */
-struct txn *txn_begin(struct shard *sh, const struct arg *keys, const int *dbs, int n, long long client,
-                      const uint8_t *watch_shards, void (*granted)(struct txn *t, int dirty, void *arg), void *arg);
+struct txn *txn_begin(struct shard *sh, const struct arg *keys, const int *dbs, const uint8_t *shared, int n,
+                      long long client, const uint8_t *watch_shards,
+                      void (*granted)(struct txn *t, int dirty, void *arg), void *arg);
 /* The same in steps: a transaction holding nothing yet, */
 struct txn *txn_new(struct shard *sh, long long client, const uint8_t *watch_shards,
                     void (*granted)(struct txn *t, int dirty, void *arg), void *arg);
 /* the keys it locks, */
-void txn_lock_keys(struct txn *t, const struct arg *keys, const int *dbs, int n);
+void txn_lock_keys(struct txn *t, const struct arg *keys, const int *dbs, const uint8_t *shared, int n);
 /* commands to run on shard s as soon as its locks are taken (an __exec
  * blob each, multi.c), their replies handed to on_step in order: work goes
  * to the data, in the same hop as the lock. Only for work that needs

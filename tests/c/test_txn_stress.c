@@ -27,6 +27,10 @@
  *                    member in exactly one set
  *             rename one value RENAMEd at random among 8 keys by 4 threads:
  *                    exactly one key holds it at the end
+ *             bigsets members SMOVEd between a 12,000-member set and a
+ *                    100-member one on another shard while 3 readers
+ *                    SUNIONSTORE / SINTERSTORE / SINTERCARD them: the union
+ *                    always has all 12,100, the intersection is always empty
  *   money:    money  MULTI/DECRBY/INCRBY/EXEC transfers among 8 accounts
  *                    while 2 auditors MGET them all: the sum is always 8000,
  *                    final balances equal 1000 + the committed transfers
@@ -950,6 +954,149 @@ done:
 }
 
 /* ------------------------------------------------------------------------ */
+/* Scenario: bigsets                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* A 5,000-member set (big: commands run at its shard, sharing its lock
+ * among readers) and a 100-member one on another shard; movers SMOVE
+ * members between them while readers ask for the union and intersection
+ * of the two, stored on a third shard or not: the union always has every
+ * member, the intersection is always empty. */
+#define BS_BIG 12000
+#define BS_SMALL 100
+#define BS_MOVERS 2
+#define BS_READERS 3
+#define BS_TRIES 1000 /* per thread */
+
+static char bs_keys[2 + BS_READERS][KEYLEN]; /* big, small, one destination per reader */
+
+typedef struct {
+    int id;
+    long moved, reads, bad;
+} bs_arg_t;
+
+static void *bs_mover(void *p) {
+    bs_arg_t *a = p;
+    char d[256];
+    rng_t rng;
+    rng_init(&rng, 500 + (uint64_t)a->id);
+    redisContext *c = open_conn();
+    for (int i = 0; c && i < BS_TRIES && !should_stop(); i++) {
+        int from = rng_below(&rng, 2);
+        redisReply *r = cmd(c, "SMOVE %s %s e%d", bs_keys[from], bs_keys[1 - from], rng_below(&rng, BS_BIG + BS_SMALL));
+        if (!r) break;
+        if (r->type != REDIS_REPLY_INTEGER) {
+            fatal("SMOVE answered %s", rdesc(r, d, sizeof(d)));
+            freeReplyObject(r);
+            break;
+        }
+        a->moved += r->integer;
+        freeReplyObject(r);
+    }
+    atomic_fetch_sub(&g_workers_left, 1);
+    if (c) redisFree(c);
+    return NULL;
+}
+
+static void *bs_reader(void *p) {
+    bs_arg_t *a = p;
+    char d[256];
+    redisContext *c = open_conn();
+    const char *dst = bs_keys[2 + a->id];
+    for (long i = 0; c && atomic_load(&g_workers_left) > 0 && !should_stop(); i++) {
+        redisReply *r;
+        long long want;
+        const char *what;
+        switch (i % 3) {
+        case 0:
+            r = cmd(c, "SUNIONSTORE %s %s %s", dst, bs_keys[0], bs_keys[1]);
+            want = BS_BIG + BS_SMALL;
+            what = "SUNIONSTORE";
+            break;
+        case 1:
+            r = cmd(c, "SINTERSTORE %s %s %s", dst, bs_keys[1], bs_keys[0]);
+            want = 0;
+            what = "SINTERSTORE";
+            break;
+        default:
+            r = cmd(c, "SINTERCARD 2 %s %s", bs_keys[0], bs_keys[1]);
+            want = 0;
+            what = "SINTERCARD";
+            break;
+        }
+        if (!r) break;
+        if (r->type != REDIS_REPLY_INTEGER) {
+            fatal("%s answered %s", what, rdesc(r, d, sizeof(d)));
+            freeReplyObject(r);
+            break;
+        }
+        a->reads++;
+        if (r->integer != want && a->bad++ < 3)
+            problem("reader %d: %s answered %lld, want %lld (an SMOVE seen half done)", a->id, what, r->integer, want);
+        freeReplyObject(r);
+    }
+    if (c) redisFree(c);
+    return NULL;
+}
+
+static void scen_bigsets(char *summary, size_t sumsz) {
+    bs_arg_t args[BS_MOVERS + BS_READERS];
+    thread_fn fns[BS_MOVERS + BS_READERS];
+    redisContext *c = NULL;
+    static const char *names[2 + BS_READERS] = {"big", "small", "d0", "d1", "d2"};
+    for (int k = 0; k < 2 + BS_READERS; k++) scen_key(bs_keys[k], "bigsets", names[k], k);
+    print_placement(2 + BS_READERS, bs_keys);
+    memset(args, 0, sizeof(args));
+    for (int i = 0; i < BS_MOVERS + BS_READERS; i++) {
+        args[i].id = i < BS_MOVERS ? i : i - BS_MOVERS;
+        fns[i] = i < BS_MOVERS ? bs_mover : bs_reader;
+    }
+    if (!(c = open_conn())) goto done;
+    del_keys(c, 2 + BS_READERS, bs_keys);
+    for (int base = 0; base < BS_BIG + BS_SMALL; base += 500) {
+        const char *argv[2 + 500];
+        char m[500][16];
+        int key = base < BS_BIG ? 0 : 1, n = 0;
+        argv[0] = "SADD";
+        argv[1] = bs_keys[key];
+        for (int j = base; j < base + 500 && j < (key ? BS_BIG + BS_SMALL : BS_BIG); j++, n++) {
+            snprintf(m[n], sizeof(m[n]), "e%d", j);
+            argv[2 + n] = m[n];
+        }
+        redisReply *r = cmd_argv(c, 2 + n, argv);
+        if (!r) goto done;
+        freeReplyObject(r);
+    }
+    if (atomic_load(&g_stop)) goto done;
+    atomic_store(&g_workers_left, BS_MOVERS);
+    run_threads(BS_MOVERS + BS_READERS, fns, args, sizeof(args[0]));
+    final_checks();
+
+    long moved = 0, reads = 0, bad = 0;
+    for (int i = 0; i < BS_MOVERS; i++) moved += args[i].moved;
+    for (int i = BS_MOVERS; i < BS_MOVERS + BS_READERS; i++) reads += args[i].reads, bad += args[i].bad;
+    if (bad) problem("%ld of %ld reads saw a half-done SMOVE", bad, reads);
+    long long cards[2] = {-1, -1};
+    for (int k = 0; k < 2; k++) {
+        redisReply *r = cmd(c, "SCARD %s", bs_keys[k]);
+        if (!r) goto done;
+        if (r->type == REDIS_REPLY_INTEGER) cards[k] = r->integer;
+        freeReplyObject(r);
+    }
+    if (cards[0] + cards[1] != BS_BIG + BS_SMALL)
+        problem("the two sets hold %lld + %lld members, want %d in all", cards[0], cards[1], BS_BIG + BS_SMALL);
+    if (moved == 0 && !atomic_load(&g_stop)) problem("no SMOVE moved anything");
+    if (reads == 0 && !atomic_load(&g_stop)) problem("no read completed");
+    snprintf(summary, sumsz, "%ld SMOVEs moved a member, %ld reads (%ld bad), sets %lld + %lld", moved, reads, bad,
+             cards[0], cards[1]);
+done:
+    if (c) {
+        del_keys(c, 2 + BS_READERS, bs_keys);
+        redisFree(c);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
 /* Scenario: money                                                           */
 /* ------------------------------------------------------------------------ */
 
@@ -1603,6 +1750,7 @@ static const scenario_t g_scenarios[] = {
     {"lmove", "movers", scen_lmove},   {"smove", "movers", scen_smove},
     {"rename", "movers", scen_rename}, {"money", "money", scen_money},
     {"money-global", "money", scen_money_global},
+    {"bigsets", "movers", scen_bigsets},
     {"watch", "watch", scen_watch},    {"watch-multishard", "watch", scen_watch2},
     {"blpop", "blocking", scen_blpop}, {"blmove", "blocking", scen_blmove},
 };
@@ -1661,7 +1809,7 @@ static int select_names(const char *list, int *sel) {
 static void usage(const char *prog) {
     fprintf(stderr,
             "usage: %s [--shards N] HOST PORT [SEED] [SCENARIO ...]\n"
-            "  scenarios: lmove smove rename (movers), money money-global (money),\n"
+            "  scenarios: lmove smove rename bigsets (movers), money money-global (money),\n"
             "             watch watch-multishard (watch),\n"
             "             blpop blmove (blocking); default all\n"
             "  env: TEST_SHARDS (default 4), TXN_STRESS_SCENARIOS, TXN_STRESS_SECONDS (default 10)\n",
