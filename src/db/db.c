@@ -90,7 +90,8 @@ void db_replace(struct db *db, struct dict_pos *pos, struct kv *n) {
     lazyfree_obj(old);
 }
 
-void db_set(struct db *db, struct kv *o) {
+/* Insert or overwrite; a guest is neither stamped nor announced. */
+static void set_key(struct db *db, struct kv *o, int guest) {
     size_t klen;
     const char *key = kv_key(o, &klen);
     uint64_t h = dict_hash(key, klen);
@@ -100,10 +101,13 @@ void db_set(struct db *db, struct kv *o) {
         return;
     }
     dict_add(&db->keys, o, h);
-    stamp_new(db, o);
     if (kv_has_expire(o)) db->expires++;
+    if (guest) return;
+    stamp_new(db, o);
     db_event(db, DB_EV_NEW, "new", key, klen);
 }
+
+void db_set(struct db *db, struct kv *o) { set_key(db, o, 0); }
 
 void db_add_new(struct db *db, struct kv *o) {
     size_t klen;
@@ -132,18 +136,7 @@ struct kv *db_set_expire(struct db *db, struct dict_pos *pos, long long expire) 
     return n;
 }
 
-void db_guest_put(struct db *db, struct kv *o) {
-    size_t klen;
-    const char *key = kv_key(o, &klen);
-    uint64_t h = dict_hash(key, klen);
-    struct dict_pos pos;
-    if (dict_find(&db->keys, key, klen, h, &pos)) {
-        db_replace(db, &pos, o);
-        return;
-    }
-    dict_add(&db->keys, o, h);
-    if (kv_has_expire(o)) db->expires++;
-}
+void db_guest_put(struct db *db, struct kv *o) { set_key(db, o, 1); }
 
 int db_guest_take(struct db *db, const char *key, size_t klen, struct buf *b) {
     struct dict_pos pos;

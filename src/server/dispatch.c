@@ -703,6 +703,14 @@ static void apply_reply_mode(struct conn *c, int mode, size_t mark) {
     if (c->reply_mode == REPLY_SKIP_NEXT) c->reply_mode = REPLY_SKIP;
 }
 
+/* KEYS, DBSIZE, FLUSHDB, FLUSHALL, SWAPDB: server-wide commands on the
+ * keyspace itself, run holding every shard whole. */
+static int whole_command(const struct command *cmd) {
+    void (*p)(struct client *) = cmd->proc;
+    return p == keys_command || p == dbsize_command || p == flushdb_command || p == flushall_command ||
+           p == swapdb_command;
+}
+
 void dispatch_command(struct conn *c, struct arg *argv, int argc) {
     struct shard *sh = c->sh;
     size_t mark = c->out.len;
@@ -763,6 +771,12 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
                                     .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
                                     .cmd = cmd, .src = sh->id};
                 exec_for_conn(c, &cl);
+                break;
+            }
+            /* the keyspace's own server-wide commands hold every shard
+             * whole, so they see (or change) all shards at one point */
+            if (!sh->whole_act && whole_command(cmd)) {
+                multi_whole_command(c, cmd, argv, argc);
                 break;
             }
             /* a server-wide write waits for the transactions holding keys

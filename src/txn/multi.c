@@ -637,6 +637,7 @@ struct gexec {
     struct arg *blobs; /* into bytes */
     int n, i;          /* commands, and the next one to dispatch */
     int watching;
+    int bare;          /* one server-wide command outside MULTI: no array around its reply */
 };
 
 static void whole_finish(struct gexec *g) {
@@ -681,39 +682,56 @@ static void whole_granted(struct txn *t, int dirty, void *arg) {
     if (g->watching) unwatch_all(k); /* the owners have checked them */
     struct buf out = {0};
     if (dirty || k->closing) {
-        reply_null_array(&out, k->resp);
+        if (!g->bare) reply_null_array(&out, k->resp);
         g->n = 0;
-    } else {
+    } else if (!g->bare) {
         reply_array(&out, g->n);
     }
+    size_t len = out.len;
+    if (!len) buf_putc(&out, 0); /* (a buffer to hand over, even if empty) */
     struct buf b = buf_take(&out);
-    conn_fill_hole(g->hole, b.p, b.len, NULL);
+    conn_fill_hole(g->hole, b.p, len, NULL);
     k->sh->whole_g = g;
     whole_run(g);
 }
 
-static void whole_exec(struct conn *k, struct mstate *m, const struct arg *blobs) {
+/* Start a whole-shard transaction for the body `bytes` (moved into it),
+ * n commands at blobs (pointing into bytes), checking client's watches. */
+static void whole_begin(struct conn *k, struct buf *bytes, const struct arg *blobs, int n, long long client,
+                        int bare) {
     struct shard *sh = k->sh;
     struct gexec *g = calloc(1, sizeof(*g));
     if (!g) abort();
     g->conn = k;
-    g->n = m->n;
-    g->watching = m->nw != 0;
-    g->blobs = malloc(sizeof(struct arg) * (size_t)(m->n ? m->n : 1));
+    g->n = n;
+    g->watching = client != 0;
+    g->bare = bare;
+    g->blobs = malloc(sizeof(struct arg) * (size_t)(n ? n : 1));
     if (!g->blobs) abort();
-    memcpy(g->blobs, blobs, sizeof(struct arg) * (size_t)m->n);
-    /* the body moves into g: the blobs point into the same bytes */
-    g->bytes = m->bytes;
-    m->bytes = (struct buf){0};
+    memcpy(g->blobs, blobs, sizeof(struct arg) * (size_t)n);
+    /* the blobs keep pointing into the same bytes */
+    g->bytes = *bytes;
+    *bytes = (struct buf){0};
     g->hole = conn_add_hole(k);
     k->barrier++;   /* the client's next commands wait for the whole EXEC */
     k->inflight++;  /* and k for g (conn_unref) */
-    g->t = txn_new(sh, m->nw ? k->id : 0, NULL, whole_granted, g);
+    g->t = txn_new(sh, client, NULL, whole_granted, g);
     txn_whole(g->t);
     txn_hold(g->t);
     sh->coord_starting++;
     txn_start(g->t);
     sh->coord_starting--;
+}
+
+static void whole_exec(struct conn *k, struct mstate *m, const struct arg *blobs) {
+    whole_begin(k, &m->bytes, blobs, m->n, m->nw ? k->id : 0, 0);
+}
+
+void multi_whole_command(struct conn *c, const struct command *cmd, const struct arg *argv, int argc) {
+    struct buf b = {0};
+    exec_blob_encode(&b, cmd, c->dbid, argv, argc);
+    struct arg blob = {b.p, b.len};
+    whole_begin(c, &b, &blob, 1, 0, 1);
 }
 
 /* Commands that need nothing of the connection and may run on whichever

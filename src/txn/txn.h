@@ -129,6 +129,10 @@ void txn_setup(void);
 /* End c's MULTI, if any, and its watches (a refused EXEC). */
 void multi_discard(struct conn *c);
 int multi_queued(const struct conn *c);
+/* Run one server-wide command of c that reads or writes the keyspace
+ * (KEYS, DBSIZE, FLUSHALL, ...) holding every shard whole, as an EXEC of
+ * it alone, so that it sees and changes every shard at one point. */
+void multi_whole_command(struct conn *c, const struct command *cmd, const struct arg *argv, int argc);
 /* The children of the origin's whole-shard EXEC are done: dispatch the
  * rest of its body (from the loop). */
 void multi_whole_resume(struct shard *sh);

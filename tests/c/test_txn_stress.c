@@ -34,6 +34,9 @@
  *   money:    money  MULTI/DECRBY/INCRBY/EXEC transfers among 8 accounts
  *                    while 2 auditors MGET them all: the sum is always 8000,
  *                    final balances equal 1000 + the committed transfers
+ *             serverwide  in db 9: MSET / DEL of 8 keys and FLUSHDB by 2
+ *                    writers while 2 readers DBSIZE (0 or 8) and MGET
+ *                    (all missing or one value)
  *             money-global  the same with DBSIZE in every transfer (an
  *                    EXEC holding every shard whole) and every other
  *                    audit an EXEC of the GETs and DBSIZE
@@ -1097,6 +1100,144 @@ done:
 }
 
 /* ------------------------------------------------------------------------ */
+/* Scenario: serverwide                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* In database 9, alone: writers MSET all 8 keys (one value) or DEL them all,
+ * a flusher FLUSHDBs now and then, readers ask DBSIZE (always 0 or 8) and
+ * MGET them all (all missing, or all one value). */
+#define SW_KEYS 8
+#define SW_WRITERS 2
+#define SW_READERS 2
+#define SW_TRIES 1500 /* per writer */
+
+static char sw_keys[SW_KEYS][KEYLEN];
+
+typedef struct {
+    int id;
+    long ops, bad;
+} sw_arg_t;
+
+static redisContext *sw_conn(void) {
+    redisContext *c = open_conn();
+    if (!c) return NULL;
+    redisReply *r = cmd(c, "SELECT 9");
+    if (r) freeReplyObject(r);
+    return r ? c : NULL;
+}
+
+static void *sw_writer(void *p) {
+    sw_arg_t *a = p;
+    char d[256], val[32];
+    redisContext *c = sw_conn();
+    for (int i = 0; c && i < SW_TRIES && !should_stop(); i++) {
+        const char *argv[1 + 2 * SW_KEYS];
+        int argc = 1;
+        snprintf(val, sizeof(val), "w%d.%d", a->id, i);
+        if (i % 2 == 0) {
+            argv[0] = "MSET";
+            for (int k = 0; k < SW_KEYS; k++) argv[argc++] = sw_keys[k], argv[argc++] = val;
+        } else {
+            argv[0] = "DEL";
+            for (int k = 0; k < SW_KEYS; k++) argv[argc++] = sw_keys[k];
+        }
+        redisReply *r = cmd_argv(c, argc, argv);
+        if (!r) break;
+        if (r->type == REDIS_REPLY_ERROR) {
+            fatal("%s answered %s", argv[0], rdesc(r, d, sizeof(d)));
+            freeReplyObject(r);
+            break;
+        }
+        freeReplyObject(r);
+        a->ops++;
+        if (a->id == 0 && i % 50 == 25) {
+            /* the flusher's part */
+            if (!(r = cmd(c, "FLUSHDB"))) break;
+            freeReplyObject(r);
+        }
+    }
+    atomic_fetch_sub(&g_workers_left, 1);
+    if (c) redisFree(c);
+    return NULL;
+}
+
+static void *sw_reader(void *p) {
+    sw_arg_t *a = p;
+    char d[256];
+    redisContext *c = sw_conn();
+    for (long i = 0; c && atomic_load(&g_workers_left) > 0 && !should_stop(); i++) {
+        redisReply *r;
+        if (i % 2 == 0) {
+            if (!(r = cmd(c, "DBSIZE"))) break;
+            if (r->type != REDIS_REPLY_INTEGER) {
+                fatal("DBSIZE answered %s", rdesc(r, d, sizeof(d)));
+                freeReplyObject(r);
+                break;
+            }
+            if (r->integer != 0 && r->integer != SW_KEYS && a->bad++ < 3)
+                problem("reader %d: DBSIZE %lld, want 0 or %d (an MSET, DEL or FLUSHDB seen half done)", a->id,
+                        r->integer, SW_KEYS);
+        } else {
+            const char *argv[1 + SW_KEYS];
+            argv[0] = "MGET";
+            for (int k = 0; k < SW_KEYS; k++) argv[1 + k] = sw_keys[k];
+            if (!(r = cmd_argv(c, 1 + SW_KEYS, argv))) break;
+            if (r->type != REDIS_REPLY_ARRAY || r->elements != SW_KEYS) {
+                fatal("MGET answered %s", rdesc(r, d, sizeof(d)));
+                freeReplyObject(r);
+                break;
+            }
+            int same = 1;
+            for (int k = 1; k < SW_KEYS && same; k++) {
+                const redisReply *x = r->element[0], *y = r->element[k];
+                same = x->type == y->type && (x->type != REDIS_REPLY_STRING || !strcmp(x->str, y->str));
+            }
+            if (!same && a->bad++ < 3)
+                problem("reader %d: MGET of the 8 keys saw %s and %s at once", a->id,
+                        rdesc(r->element[0], d, 128), rdesc(r->element[SW_KEYS - 1], d + 128, 128));
+        }
+        a->ops++;
+        freeReplyObject(r);
+    }
+    if (c) redisFree(c);
+    return NULL;
+}
+
+static void scen_serverwide(char *summary, size_t sumsz) {
+    sw_arg_t args[SW_WRITERS + SW_READERS];
+    thread_fn fns[SW_WRITERS + SW_READERS];
+    redisContext *c = NULL;
+    for (int k = 0; k < SW_KEYS; k++) {
+        char name[16];
+        snprintf(name, sizeof(name), "k%d", k);
+        scen_key(sw_keys[k], "serverwide", name, k);
+    }
+    print_placement(SW_KEYS, sw_keys);
+    memset(args, 0, sizeof(args));
+    for (int i = 0; i < SW_WRITERS + SW_READERS; i++) {
+        args[i].id = i < SW_WRITERS ? i : i - SW_WRITERS;
+        fns[i] = i < SW_WRITERS ? sw_writer : sw_reader;
+    }
+    if (!(c = sw_conn())) goto done;
+    if (!setup_cmd(c, REDIS_REPLY_STATUS, "FLUSHDB")) goto done;
+    atomic_store(&g_workers_left, SW_WRITERS);
+    run_threads(SW_WRITERS + SW_READERS, fns, args, sizeof(args[0]));
+    final_checks();
+    long writes = 0, reads = 0, bad = 0;
+    for (int i = 0; i < SW_WRITERS; i++) writes += args[i].ops;
+    for (int i = SW_WRITERS; i < SW_WRITERS + SW_READERS; i++) reads += args[i].ops, bad += args[i].bad;
+    if (bad) problem("%ld of %ld reads saw a write half done", bad, reads);
+    if (reads == 0 && !atomic_load(&g_stop)) problem("no read completed");
+    snprintf(summary, sumsz, "%ld writes, %ld reads (%ld bad)", writes, reads, bad);
+done:
+    if (c) {
+        redisReply *r = cmd(c, "FLUSHDB");
+        if (r) freeReplyObject(r);
+        redisFree(c);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
 /* Scenario: money                                                           */
 /* ------------------------------------------------------------------------ */
 
@@ -1177,19 +1318,16 @@ static void *mn_mover(void *p) {
     return NULL;
 }
 
-/* Sum of one MGET of all accounts; 0 with *ok = 0 if the reply is malformed. */
-static long long mn_mget(redisContext *c, int *ok, char *vals, size_t valsz) {
-    const char *argv[1 + MN_ACCOUNTS];
+/* The sum of the accounts' values in the first MN_ACCOUNTS elements of r
+ * (an array of want elements, the reply to `what`), written to vals too;
+ * 0 with *ok = 0 if the reply is malformed. Frees r. */
+static long long mn_sum(redisReply *r, size_t want, const char *what, int *ok, char *vals, size_t valsz) {
     char d[256];
-    argv[0] = "MGET";
-    for (int k = 0; k < MN_ACCOUNTS; k++) argv[1 + k] = mn_keys[k];
-    *ok = 0;
-    redisReply *r = cmd_argv(c, 1 + MN_ACCOUNTS, argv);
-    if (!r) return 0;
     long long sum = 0;
     size_t o = 0;
-    if (r->type != REDIS_REPLY_ARRAY || r->elements != MN_ACCOUNTS) {
-        fatal("MGET answered %s", rdesc(r, d, sizeof(d)));
+    *ok = 0;
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != want) {
+        fatal("%s answered %s", what, rdesc(r, d, sizeof(d)));
         freeReplyObject(r);
         return 0;
     }
@@ -1197,7 +1335,7 @@ static long long mn_mget(redisContext *c, int *ok, char *vals, size_t valsz) {
         long long v;
         const redisReply *e = r->element[k];
         if (e->type != REDIS_REPLY_STRING || !parse_ll(e->str, &v)) {
-            fatal("MGET element %d is %s, want an integer", k, rdesc(e, d, sizeof(d)));
+            fatal("%s element %d is %s, want an integer", what, k, rdesc(e, d, sizeof(d)));
             freeReplyObject(r);
             return 0;
         }
@@ -1209,9 +1347,19 @@ static long long mn_mget(redisContext *c, int *ok, char *vals, size_t valsz) {
     return sum;
 }
 
+/* Sum of one MGET of all accounts; 0 with *ok = 0 if the reply is malformed. */
+static long long mn_mget(redisContext *c, int *ok, char *vals, size_t valsz) {
+    const char *argv[1 + MN_ACCOUNTS];
+    argv[0] = "MGET";
+    for (int k = 0; k < MN_ACCOUNTS; k++) argv[1 + k] = mn_keys[k];
+    *ok = 0;
+    redisReply *r = cmd_argv(c, 1 + MN_ACCOUNTS, argv);
+    if (!r) return 0;
+    return mn_sum(r, MN_ACCOUNTS, "MGET", ok, vals, valsz);
+}
+
 /* The same read as an EXEC of one GET per account and DBSIZE (global). */
 static long long mn_exec_gets(redisContext *c, int *ok, char *vals, size_t valsz) {
-    char d[256];
     *ok = 0;
     redisReply *r = cmd(c, "MULTI");
     if (!r) return 0;
@@ -1224,27 +1372,7 @@ static long long mn_exec_gets(redisContext *c, int *ok, char *vals, size_t valsz
         freeReplyObject(r);
     }
     if (!(r = next_reply(c, "EXEC"))) return 0;
-    if (r->type != REDIS_REPLY_ARRAY || r->elements != MN_ACCOUNTS + 1) {
-        fatal("EXEC of GETs and DBSIZE answered %s", rdesc(r, d, sizeof(d)));
-        freeReplyObject(r);
-        return 0;
-    }
-    long long sum = 0;
-    size_t o = 0;
-    for (int k = 0; k < MN_ACCOUNTS; k++) {
-        long long v;
-        const redisReply *e = r->element[k];
-        if (e->type != REDIS_REPLY_STRING || !parse_ll(e->str, &v)) {
-            fatal("EXEC's GET %d is %s, want an integer", k, rdesc(e, d, sizeof(d)));
-            freeReplyObject(r);
-            return 0;
-        }
-        sum += v;
-        if (vals && o < valsz) o += (size_t)snprintf(vals + o, valsz - o, "%s%lld", k ? "," : "", v);
-    }
-    freeReplyObject(r);
-    *ok = 1;
-    return sum;
+    return mn_sum(r, MN_ACCOUNTS + 1, "EXEC of GETs and DBSIZE", ok, vals, valsz);
 }
 
 static void *mn_auditor(void *p) {
@@ -1751,6 +1879,7 @@ static const scenario_t g_scenarios[] = {
     {"rename", "movers", scen_rename}, {"money", "money", scen_money},
     {"money-global", "money", scen_money_global},
     {"bigsets", "movers", scen_bigsets},
+    {"serverwide", "money", scen_serverwide},
     {"watch", "watch", scen_watch},    {"watch-multishard", "watch", scen_watch2},
     {"blpop", "blocking", scen_blpop}, {"blmove", "blocking", scen_blmove},
 };
@@ -1809,7 +1938,7 @@ static int select_names(const char *list, int *sel) {
 static void usage(const char *prog) {
     fprintf(stderr,
             "usage: %s [--shards N] HOST PORT [SEED] [SCENARIO ...]\n"
-            "  scenarios: lmove smove rename bigsets (movers), money money-global (money),\n"
+            "  scenarios: lmove smove rename bigsets (movers), money money-global serverwide (money),\n"
             "             watch watch-multishard (watch),\n"
             "             blpop blmove (blocking); default all\n"
             "  env: TEST_SHARDS (default 4), TXN_STRESS_SCENARIOS, TXN_STRESS_SECONDS (default 10)\n",
