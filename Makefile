@@ -11,8 +11,9 @@ SANITIZE ?=
 VARIANT := $(if $(SANITIZE),$(SANITIZE),release)
 BUILD := build/$(VARIANT)
 
-CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra -Wshadow -Wno-unused-parameter -pthread -Isrc -MMD -MP
-LIBS := -luring -lpthread -lm
+LUA_CFLAGS := $(shell pkg-config --cflags luajit 2>/dev/null || echo -I/usr/include/luajit-2.1)
+CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra -Wshadow -Wno-unused-parameter -pthread -Isrc $(LUA_CFLAGS) -MMD -MP
+LIBS := -luring -lpthread -lm -lluajit-5.1 -lcrypto
 
 ifeq ($(SANITIZE),address)
   CFLAGS_BASE += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

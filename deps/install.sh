@@ -3,7 +3,8 @@
 # the ones already present. Nothing is downloaded from anywhere but Debian.
 set -euo pipefail
 
-PKGS=(gcc make liburing-dev libjemalloc-dev libhiredis-dev redis-tools redis-server tcl procps)
+PKGS=(gcc make pkg-config liburing-dev libjemalloc-dev libhiredis-dev libluajit-5.1-dev libssl-dev redis-tools
+      redis-server tcl procps)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -206,6 +206,9 @@ struct shard {
     int whole_resume;      /* they ended: dispatch the rest of the body (multi_whole_resume) */
     struct gexec *whole_g; /* that EXEC, while this shard is its origin */
 
+    /* scripts (src/script/) */
+    struct lua_shard *lua; /* this shard's Lua state, made on first use */
+
     /* connections */
     struct conn *flush_head; /* connections with output to send */
     struct conn *bulk_head, *bulk_tail; /* subscribers with output to send, in turn */

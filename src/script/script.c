@@ -1,0 +1,1031 @@
+/*
+ * script.c - EVAL and friends on LuaJIT (see script.h for the contract).
+ *
+ * One Lua state per shard. Its globals are a read-only proxy: reading a
+ * global that does not exist and writing any global are Redis's errors, and
+ * the library tables (string, math, table, bit, redis) are read-only too.
+ * KEYS and ARGV are set in the real globals table before each call.
+ *
+ * redis.call runs the command through exec_command into a scratch buffer
+ * and turns the RESP bytes into Lua values (RESP2 or RESP3, per
+ * redis.setresp); a script's return value is turned into the client's
+ * protocol. Errors carry Redis 7.0's decoration ("<msg> script: <sha>, on
+ * @user_script:<line>.").
+ */
+#include "script.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <openssl/evp.h>
+
+#include "../log.h"
+#include "../resp/reply.h"
+#include "../server/cmdutil.h"
+#include "../server/commands.h"
+#include "../server/dispatch.h"
+#include "../util/util.h"
+
+/* ---- the server's registry of scripts ---- */
+
+struct sent {
+    struct sent *next;
+    char sha[41];
+    size_t len;
+    char body[];
+};
+
+static struct {
+    pthread_mutex_t mu;
+    struct sent *tab[1024];
+    long n;
+} reg = {.mu = PTHREAD_MUTEX_INITIALIZER};
+static _Atomic unsigned reg_epoch; /* bumped by SCRIPT FLUSH */
+
+static unsigned sha_slot(const char *sha) { return (unsigned)strtoul((char[4]){sha[0], sha[1], sha[2], 0}, NULL, 16) & 1023; }
+
+static void reg_add(const char *sha, const char *body, size_t len) {
+    pthread_mutex_lock(&reg.mu);
+    struct sent **pp = &reg.tab[sha_slot(sha)];
+    for (struct sent *e = *pp; e; e = e->next)
+        if (!memcmp(e->sha, sha, 40)) {
+            pthread_mutex_unlock(&reg.mu);
+            return;
+        }
+    struct sent *e = malloc(sizeof(*e) + len + 1);
+    if (!e) abort();
+    memcpy(e->sha, sha, 41);
+    e->len = len;
+    memcpy(e->body, body, len);
+    e->body[len] = 0;
+    e->next = *pp;
+    *pp = e;
+    reg.n++;
+    pthread_mutex_unlock(&reg.mu);
+}
+
+/* A copy of the body of sha into b; 0 if unknown. */
+static int reg_get(const char *sha, struct buf *b) {
+    int found = 0;
+    pthread_mutex_lock(&reg.mu);
+    for (struct sent *e = reg.tab[sha_slot(sha)]; e; e = e->next)
+        if (!memcmp(e->sha, sha, 40)) {
+            buf_put(b, e->body, e->len);
+            found = 1;
+            break;
+        }
+    pthread_mutex_unlock(&reg.mu);
+    return found;
+}
+
+static void reg_flush(void) {
+    pthread_mutex_lock(&reg.mu);
+    for (int i = 0; i < 1024; i++) {
+        for (struct sent *e = reg.tab[i], *n; e; e = n) {
+            n = e->next;
+            free(e);
+        }
+        reg.tab[i] = NULL;
+    }
+    reg.n = 0;
+    atomic_fetch_add(&reg_epoch, 1);
+    pthread_mutex_unlock(&reg.mu);
+}
+
+static void sha1hex(const char *p, size_t len, char out[41]) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    EVP_Digest(p, len, md, &mdlen, EVP_sha1(), NULL);
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 20; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[40] = 0;
+}
+
+/* ---- a shard's Lua state ---- */
+
+struct lua_shard {
+    lua_State *L;
+    unsigned epoch;
+    int real_g;   /* registry ref: the real globals table */
+    int scripts;  /* registry ref: sha -> compiled function */
+    /* the script running now */
+    struct client *c;
+    int ro;          /* EVAL_RO / EVALSHA_RO */
+    int resp;        /* redis.setresp: the protocol of redis.call's replies */
+    int dbid;        /* SELECT inside the script */
+    int nkeys;
+    const struct arg *keys;
+    struct buf scratch;
+    uint64_t rand48;
+};
+
+
+/* Redis's math.random: the 48-bit linear congruential generator of rand48,
+ * seeded with 0 when the state is made and by math.randomseed (the same
+ * sequence as redis-server's after the same seed). */
+static void rand_seed(struct lua_shard *s, int32_t seed) { s->rand48 = ((uint64_t)(uint32_t)seed << 16) | 0x330E; }
+static int32_t rand_next(struct lua_shard *s) {
+    s->rand48 = (0x5DEECE66Dull * s->rand48 + 0xB) & ((1ull << 48) - 1);
+    return (int32_t)(s->rand48 >> 17);
+}
+
+static int raise_err(lua_State *L, const char *msg);
+
+static struct lua_shard *ls_from_L(lua_State *L) {
+    lua_getfield(L, LUA_REGISTRYINDEX, "__rs_shard");
+    struct lua_shard *s = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return s;
+}
+
+static int l_math_random(lua_State *L) {
+    struct lua_shard *s = ls_from_L(L);
+    lua_Number r = (lua_Number)(rand_next(s) % INT32_MAX) / (lua_Number)INT32_MAX;
+    switch (lua_gettop(L)) {
+    case 0: lua_pushnumber(L, r); break;
+    case 1: {
+        int u = luaL_checkint(L, 1);
+        luaL_argcheck(L, 1 <= u, 1, "interval is empty");
+        lua_pushnumber(L, floor(r * u) + 1);
+        break;
+    }
+    case 2: {
+        int l = luaL_checkint(L, 1), u = luaL_checkint(L, 2);
+        luaL_argcheck(L, l <= u, 2, "interval is empty");
+        lua_pushnumber(L, floor(r * (u - l + 1)) + l);
+        break;
+    }
+    default: return raise_err(L, "ERR wrong number of arguments");
+    }
+    return 1;
+}
+
+static int l_math_randomseed(lua_State *L) {
+    rand_seed(ls_from_L(L), (int32_t)luaL_checkint(L, 1));
+    return 0;
+}
+
+/* ---- RESP bytes -> Lua ---- */
+
+static long long parse_ll(const char *p, const char *end) {
+    long long v = 0;
+    str_to_ll(p, (size_t)(end - p), &v);
+    return v;
+}
+
+/* Push the value at p (one RESP2/RESP3 reply) as Redis 7.0 converts it;
+ * returns the end of it, or NULL if malformed. */
+static const char *push_reply(lua_State *L, const char *p, const char *end, int depth) {
+    if (p >= end || depth > 64) return NULL;
+    const char *cr = memchr(p, '\r', (size_t)(end - p));
+    if (!cr || cr + 1 >= end) return NULL;
+    const char *line = p + 1, *next = cr + 2;
+    lua_checkstack(L, 8);
+    switch (*p) {
+    case '+':
+        lua_newtable(L);
+        lua_pushlstring(L, line, (size_t)(cr - line));
+        lua_setfield(L, -2, "ok");
+        return next;
+    case '-':
+        lua_newtable(L);
+        lua_pushlstring(L, line, (size_t)(cr - line));
+        lua_setfield(L, -2, "err");
+        return next;
+    case ':':
+        lua_pushnumber(L, (lua_Number)parse_ll(line, cr));
+        return next;
+    case '_':
+        lua_pushnil(L);
+        return next;
+    case '#':
+        lua_pushboolean(L, *line == 't');
+        return next;
+    case ',': {
+        char tmp[64];
+        size_t n = (size_t)(cr - line) < 63 ? (size_t)(cr - line) : 63;
+        memcpy(tmp, line, n);
+        tmp[n] = 0;
+        lua_newtable(L);
+        lua_pushnumber(L, strtod(tmp, NULL));
+        lua_setfield(L, -2, "double");
+        return next;
+    }
+    case '(':
+        lua_newtable(L);
+        lua_pushlstring(L, line, (size_t)(cr - line));
+        lua_setfield(L, -2, "big_number");
+        return next;
+    case '$':
+    case '=': {
+        long long n = parse_ll(line, cr);
+        if (n < 0) {
+            lua_pushboolean(L, 0); /* RESP2 null */
+            return next;
+        }
+        if (next + n + 2 > end) return NULL;
+        if (*p == '=' && n >= 4) {
+            lua_newtable(L);
+            lua_pushlstring(L, next + 4, (size_t)n - 4);
+            lua_setfield(L, -2, "string");
+            lua_pushlstring(L, next, 3);
+            lua_setfield(L, -2, "format");
+            lua_newtable(L);
+            lua_insert(L, -2);
+            lua_setfield(L, -2, "verbatim_string");
+        } else {
+            lua_pushlstring(L, next, (size_t)n);
+        }
+        return next + n + 2;
+    }
+    case '*':
+    case '~':
+    case '%':
+    case '>': {
+        char kind = *p;
+        long long n = parse_ll(line, cr);
+        if (n < 0) {
+            lua_pushboolean(L, 0);
+            return next;
+        }
+        p = next;
+        lua_newtable(L);
+        for (long long i = 0; i < n; i++) {
+            if (!(p = push_reply(L, p, end, depth + 1))) return NULL;
+            if (kind == '%') {
+                /* a map: key, then value */
+                if (!(p = push_reply(L, p, end, depth + 1))) return NULL;
+                lua_rawset(L, -3);
+            } else if (kind == '~') {
+                lua_pushboolean(L, 1);
+                lua_rawset(L, -3);
+            } else {
+                lua_rawseti(L, -2, (int)i + 1);
+            }
+        }
+        if (kind == '%' || kind == '~') {
+            /* {map={...}} / {set={...}} */
+            lua_newtable(L);
+            lua_insert(L, -2);
+            lua_setfield(L, -2, kind == '%' ? "map" : "set");
+        }
+        return p;
+    }
+    case '|': {
+        /* an attribute: skipped, the value follows */
+        long long n = parse_ll(line, cr);
+        p = next;
+        for (long long i = 0; i < 2 * n; i++) {
+            if (!(p = push_reply(L, p, end, depth + 1))) return NULL;
+            lua_pop(L, 1);
+        }
+        return push_reply(L, p, end, depth);
+    }
+    }
+    return NULL;
+}
+
+/* ---- Lua -> RESP ---- */
+
+static void reply_from_lua(lua_State *L, int idx, struct buf *out, int resp, int depth);
+/* redis.setresp of the script whose value is being converted */
+static _Thread_local int script_resp = 2;
+
+static long long lua_to_ll(lua_Number n) {
+    if (n != n || n >= 9223372036854775807.0 || n < -9223372036854775808.0) return LLONG_MIN;
+    return (long long)n;
+}
+
+/* The string at field `name` of the table at idx, if there is one. */
+static const char *field_str(lua_State *L, int idx, const char *name, size_t *len) {
+    lua_pushstring(L, name);
+    lua_rawget(L, idx);
+    const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, len) : NULL;
+    lua_pop(L, 1);
+    return s;
+}
+
+/* An error reply of the string s: newlines become spaces, as Redis does. */
+static void reply_err_clean(struct buf *out, const char *s, size_t len) {
+    buf_putc(out, '-');
+    for (size_t i = 0; i < len; i++) buf_putc(out, s[i] == '\r' || s[i] == '\n' ? ' ' : s[i]);
+    buf_put(out, "\r\n", 2);
+}
+
+static void reply_table(lua_State *L, int idx, struct buf *out, int resp, int depth) {
+    size_t len;
+    const char *s;
+    if ((s = field_str(L, idx, "err", &len))) {
+        reply_err_clean(out, s, len);
+        return;
+    }
+    if ((s = field_str(L, idx, "ok", &len))) {
+        buf_putc(out, '+');
+        for (size_t i = 0; i < len; i++) buf_putc(out, s[i] == '\r' || s[i] == '\n' ? ' ' : s[i]);
+        buf_put(out, "\r\n", 2);
+        return;
+    }
+    lua_pushstring(L, "double");
+    lua_rawget(L, idx);
+    if (lua_type(L, -1) == LUA_TNUMBER) {
+        reply_double(out, resp, lua_tonumber(L, -1));
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pop(L, 1);
+    if ((s = field_str(L, idx, "big_number", &len))) {
+        reply_bignum(out, resp, s, len);
+        return;
+    }
+    lua_pushstring(L, "verbatim_string");
+    lua_rawget(L, idx);
+    if (lua_type(L, -1) == LUA_TTABLE) {
+        size_t fl, vl;
+        const char *f = field_str(L, lua_gettop(L), "format", &fl);
+        const char *v = field_str(L, lua_gettop(L), "string", &vl);
+        if (f && v && fl == 3) {
+            char fmt[4] = {f[0], f[1], f[2], 0};
+            reply_verbatim(out, resp, fmt, v, vl);
+            lua_pop(L, 1);
+            return;
+        }
+    }
+    lua_pop(L, 1);
+    lua_pushstring(L, "map");
+    lua_rawget(L, idx);
+    if (lua_type(L, -1) == LUA_TTABLE) {
+        int t = lua_gettop(L);
+        long long n = 0;
+        lua_pushnil(L);
+        while (lua_next(L, t)) {
+            n++;
+            lua_pop(L, 1);
+        }
+        reply_map(out, resp, n);
+        lua_pushnil(L);
+        while (lua_next(L, t)) {
+            reply_from_lua(L, lua_gettop(L) - 1, out, resp, depth + 1);
+            reply_from_lua(L, lua_gettop(L), out, resp, depth + 1);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pop(L, 1);
+    lua_pushstring(L, "set");
+    lua_rawget(L, idx);
+    if (lua_type(L, -1) == LUA_TTABLE) {
+        int t = lua_gettop(L);
+        long long n = 0;
+        lua_pushnil(L);
+        while (lua_next(L, t)) {
+            n++;
+            lua_pop(L, 1);
+        }
+        reply_set(out, resp, n);
+        lua_pushnil(L);
+        while (lua_next(L, t)) {
+            lua_pop(L, 1);
+            reply_from_lua(L, lua_gettop(L), out, resp, depth + 1);
+        }
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pop(L, 1);
+    /* an array, up to the first nil */
+    long long n = 0;
+    for (;; n++) {
+        lua_rawgeti(L, idx, (int)n + 1);
+        int nil = lua_isnil(L, -1);
+        lua_pop(L, 1);
+        if (nil) break;
+    }
+    reply_array(out, n);
+    for (long long i = 0; i < n; i++) {
+        lua_rawgeti(L, idx, (int)i + 1);
+        reply_from_lua(L, lua_gettop(L), out, resp, depth + 1);
+        lua_pop(L, 1);
+    }
+}
+
+static void reply_from_lua(lua_State *L, int idx, struct buf *out, int resp, int depth) {
+    if (depth > 1000 || !lua_checkstack(L, 8)) {
+        reply_error(out, "ERR reached lua stack limit");
+        return;
+    }
+    switch (lua_type(L, idx)) {
+    case LUA_TNUMBER: reply_int(out, lua_to_ll(lua_tonumber(L, idx))); break;
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, idx, &len);
+        reply_bulk(out, s, len);
+        break;
+    }
+    case LUA_TBOOLEAN:
+        /* a RESP3 boolean only for a script that chose RESP3 (setresp) */
+        if (script_resp == 3) reply_bool(out, resp, lua_toboolean(L, idx));
+        else if (lua_toboolean(L, idx)) reply_int(out, 1);
+        else reply_null(out, resp);
+        break;
+    case LUA_TTABLE: reply_table(L, idx, out, resp, depth); break;
+    default: reply_null(out, resp); break;
+    }
+}
+
+/* ---- redis.* ---- */
+
+/* Push a table {err=msg} (returned as the value of the call). */
+static int push_err(lua_State *L, const char *msg) {
+    lua_newtable(L);
+    lua_pushstring(L, msg);
+    lua_setfield(L, -2, "err");
+    return 1;
+}
+
+/* Raise a Lua error that is a table {err=msg}. */
+static int raise_err(lua_State *L, const char *msg) {
+    push_err(L, msg);
+    return lua_error(L);
+}
+
+/* Is the key declared in KEYS of the running script? */
+static int declared(const struct lua_shard *s, const struct arg *k) {
+    for (int i = 0; i < s->nkeys; i++)
+        if (s->keys[i].len == k->len && !memcmp(s->keys[i].p, k->p, k->len)) return 1;
+    return 0;
+}
+
+static int do_call(lua_State *L, int raise) {
+    struct lua_shard *s = ls_from_L(L);
+    struct client *sc = s->c;
+    int argc = lua_gettop(L);
+    if (!sc) return luaL_error(L, "redis.call called outside a script");
+    if (argc == 0) return raise_err(L, "ERR Please specify at least one argument for this redis lib call");
+    struct arg small[16], *argv = argc <= 16 ? small : malloc(sizeof(struct arg) * (size_t)argc);
+    if (!argv) abort();
+    char nums[16][32];
+    const char *fail = NULL;
+    for (int i = 0; i < argc; i++) {
+        int t = lua_type(L, i + 1);
+        if (t == LUA_TNUMBER && i < 16) {
+            /* numbers as Redis 7.0 passes them: %.17g */
+            int l = snprintf(nums[i], sizeof(nums[i]), "%.17g", (double)lua_tonumber(L, i + 1));
+            argv[i] = (struct arg){nums[i], (size_t)l};
+        } else if (t == LUA_TSTRING || t == LUA_TNUMBER) {
+            size_t len;
+            const char *p = lua_tolstring(L, i + 1, &len);
+            argv[i] = (struct arg){p, len};
+        } else {
+            fail = "ERR Lua redis lib command arguments must be strings or integers";
+            break;
+        }
+    }
+    const struct command *cmd = NULL;
+    if (!fail) {
+        cmd = command_lookup(argv[0].p, argv[0].len);
+        if (cmd && cmd->parent) cmd = NULL; /* ("config|get" is no name a client can give) */
+        if (cmd && (cmd->flags & CMD_PARENT) && argc >= 2) {
+            const struct command *sub = NULL;
+            for (int i = 0; i < cmd->nsub && !sub; i++)
+                if (str_ieq(argv[1].p, argv[1].len, strchr(cmd->subs[i]->name, '|') + 1)) sub = cmd->subs[i];
+            cmd = sub;
+        }
+        if (!cmd || (cmd->flags & CMD_INTERNAL))
+            fail = "ERR Unknown Redis command called from script";
+        else if ((cmd->arity > 0 && argc != cmd->arity) || (cmd->arity < 0 && argc < -cmd->arity))
+            fail = "ERR Wrong number of args calling Redis command from script";
+        else if (cmd->flags & CMD_NOSCRIPT)
+            fail = "ERR This Redis command is not allowed from script";
+        else if (s->ro && (cmd->flags & CMD_WRITE))
+            fail = "ERR Write commands are not allowed from read-only scripts.";
+    }
+    if (!fail && cmd->route == R_KEYS) {
+        /* every key here: in the real keyspace of this shard, or among the
+         * declared keys when the script runs on copies */
+        int pos[64];
+        int nk = command_keys(cmd, argv, argc, pos, 64);
+        for (int k = 0; k < nk && !fail; k++) {
+            const struct arg *key = &argv[pos[k]];
+            if (sc->db_for ? !declared(s, key) : shard_for_key(key->p, key->len) != sc->sh->id)
+                fail = "ERR Script attempted to access a key of another shard that it did not declare in KEYS";
+        }
+    } else if (!fail && cmd->route == R_ALL && g_nshards > 1) {
+        fail = "ERR This server-wide command is not yet allowed from a script on several shards";
+    }
+    if (fail) {
+        if (argv != small) free(argv);
+        return raise ? raise_err(L, fail) : push_err(L, fail);
+    }
+    struct shard *sh = sc->sh;
+    struct buf *out = &s->scratch;
+    out->len = 0;
+    struct client cl = {.sh = sh, .conn = NULL, .db = sc->db_for ? sc->db_for(sc, s->dbid) : &sh->dbs[s->dbid],
+                        .dbid = s->dbid, .resp = s->resp, .argc = argc, .argv = argv, .out = out, .cmd = cmd,
+                        .noblock = 1, .src = sh->id, .db_for = sc->db_for, .ctx = sc->ctx};
+    if (cmd->proc == select_command) {
+        long long id;
+        if (!str_to_ll(argv[1].p, argv[1].len, &id)) {
+            reply_error(out, "ERR value is not an integer or out of range");
+        } else if (id < 0 || id >= sh->ndb) {
+            reply_error(out, "ERR DB index is out of range");
+        } else {
+            s->dbid = (int)id;
+            reply_ok(out);
+        }
+    } else {
+        exec_command(&cl);
+    }
+    if (argv != small) free(argv);
+    const char *end = push_reply(L, out->p, out->p + out->len, 0) ? out->p + out->len : NULL;
+    if (!end) {
+        lua_pushboolean(L, 0);
+        return 1;
+    }
+    if (raise && out->len && out->p[0] == '-') return lua_error(L); /* the {err=...} table just pushed */
+    return 1;
+}
+
+static int l_call(lua_State *L) { return do_call(L, 1); }
+static int l_pcall(lua_State *L) { return do_call(L, 0); }
+
+static int l_sha1hex(lua_State *L) {
+    if (lua_gettop(L) != 1) return raise_err(L, "ERR wrong number of arguments");
+    size_t len;
+    const char *p = lua_tolstring(L, 1, &len);
+    char hex[41];
+    sha1hex(p ? p : "", p ? len : 0, hex);
+    lua_pushstring(L, hex);
+    return 1;
+}
+
+/* {err=...} as Redis 7.0's redis.error_reply makes it: a leading '-' goes,
+ * and a message without an error code (no space in it) gets "ERR ". */
+static int l_error_reply(lua_State *L) {
+    if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING) return push_err(L, "ERR wrong number or type of arguments");
+    size_t len;
+    const char *m = lua_tolstring(L, 1, &len);
+    if (len && m[0] == '-') m++, len--;
+    lua_newtable(L);
+    if (memchr(m, ' ', len)) {
+        lua_pushlstring(L, m, len);
+    } else {
+        lua_pushstring(L, "ERR ");
+        lua_pushlstring(L, m, len);
+        lua_concat(L, 2);
+    }
+    lua_setfield(L, -2, "err");
+    return 1;
+}
+
+static int l_status_reply(lua_State *L) {
+    if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING) return push_err(L, "ERR wrong number or type of arguments");
+    lua_newtable(L);
+    lua_pushvalue(L, 1);
+    lua_setfield(L, -2, "ok");
+    return 1;
+}
+
+static int l_log(lua_State *L) {
+    int argc = lua_gettop(L);
+    if (argc < 2) return raise_err(L, "ERR redis.log() requires two arguments or more.");
+    if (!lua_isnumber(L, 1)) return raise_err(L, "ERR First argument must be a number (log level).");
+    int level = (int)lua_tonumber(L, 1);
+    if (level < LL_DEBUG || level > LL_WARNING) return raise_err(L, "ERR Invalid debug level.");
+    struct buf msg = {0};
+    for (int i = 2; i <= argc; i++) {
+        size_t len;
+        const char *p = lua_tolstring(L, i, &len);
+        if (!p) continue;
+        if (i > 2) buf_putc(&msg, ' ');
+        buf_put(&msg, p, len);
+    }
+    buf_putc(&msg, 0);
+    log_msg(level, "%s", msg.p);
+    buf_free(&msg);
+    return 0;
+}
+
+static int l_setresp(lua_State *L) {
+    if (lua_gettop(L) != 1) return raise_err(L, "ERR redis.setresp() requires one argument.");
+    int v = (int)lua_tonumber(L, 1);
+    if (v != 2 && v != 3) return raise_err(L, "ERR RESP version must be 2 or 3.");
+    ls_from_L(L)->resp = v;
+    return 0;
+}
+
+static int l_set_repl(lua_State *L) {
+    if (lua_gettop(L) != 1) return raise_err(L, "ERR redis.set_repl() requires one argument.");
+    int v = (int)lua_tonumber(L, 1);
+    if (v < 0 || v > 3) return raise_err(L, "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+    return 0; /* (no replication yet: nothing to choose) */
+}
+
+static int l_true(lua_State *L) {
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_false(lua_State *L) {
+    lua_pushboolean(L, 0);
+    return 1;
+}
+
+static int l_nothing(lua_State *L) {
+    (void)L;
+    return 0;
+}
+
+static int l_acl_check_cmd(lua_State *L) {
+    size_t len;
+    const char *name = lua_gettop(L) >= 1 ? lua_tolstring(L, 1, &len) : NULL;
+    if (!name || !command_lookup(name, len)) return raise_err(L, "ERR Invalid command passed to redis.acl_check_cmd()");
+    lua_pushboolean(L, 1); /* (no ACL yet: the default user may run everything) */
+    return 1;
+}
+
+/* Reading a global that does not exist, writing any global or library
+ * table: Redis 7.0's errors (with the script's position, luaL_error). */
+static int l_no_global(lua_State *L) {
+    return luaL_error(L, "Script attempted to access nonexistent global variable '%s'", lua_tostring(L, 2));
+}
+
+static int l_readonly(lua_State *L) { return luaL_error(L, "Attempt to modify a readonly table"); }
+
+/* Replace the table at the top by an empty proxy reading from it and
+ * refusing writes; `strict`: reading a missing name is an error. */
+static void make_readonly(lua_State *L, int strict) {
+    int t = lua_gettop(L);
+    if (strict) {
+        lua_newtable(L);
+        lua_pushcfunction(L, l_no_global);
+        lua_setfield(L, -2, "__index");
+        lua_setmetatable(L, t);
+    }
+    lua_newtable(L);      /* the proxy */
+    lua_newtable(L);      /* its metatable */
+    lua_pushvalue(L, t);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, l_readonly);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_replace(L, t);
+}
+
+static void open_lib(lua_State *L, lua_CFunction f, const char *name) {
+    lua_pushcfunction(L, f);
+    lua_pushstring(L, name);
+    lua_call(L, 1, 0);
+}
+
+static struct lua_shard *ls_new(struct shard *sh) {
+    struct lua_shard *s = calloc(1, sizeof(*s));
+    if (!s) abort();
+    lua_State *L = luaL_newstate();
+    if (!L) abort();
+    s->L = L;
+    s->resp = 2;
+    rand_seed(s, 0);
+    lua_pushlightuserdata(L, s);
+    lua_setfield(L, LUA_REGISTRYINDEX, "__rs_shard");
+    open_lib(L, luaopen_base, "");
+    open_lib(L, luaopen_table, LUA_TABLIBNAME);
+    open_lib(L, luaopen_string, LUA_STRLIBNAME);
+    open_lib(L, luaopen_math, LUA_MATHLIBNAME);
+    open_lib(L, luaopen_bit, LUA_BITLIBNAME);
+    /* what Redis 7.0 leaves out of the sandbox */
+    static const char *const gone[] = {"dofile", "loadfile", "print", "require", "module", "package", "jit",
+                                       "newproxy", "gcinfo", "collectgarbage"};
+    for (size_t i = 0; i < sizeof(gone) / sizeof(gone[0]); i++) {
+        lua_pushnil(L);
+        lua_setglobal(L, gone[i]);
+    }
+    lua_getglobal(L, "math");
+    lua_pushcfunction(L, l_math_random);
+    lua_setfield(L, -2, "random");
+    lua_pushcfunction(L, l_math_randomseed);
+    lua_setfield(L, -2, "randomseed");
+    lua_pop(L, 1);
+    /* the redis table */
+    static const luaL_Reg fns[] = {{"call", l_call},
+                                   {"pcall", l_pcall},
+                                   {"sha1hex", l_sha1hex},
+                                   {"error_reply", l_error_reply},
+                                   {"status_reply", l_status_reply},
+                                   {"log", l_log},
+                                   {"setresp", l_setresp},
+                                   {"set_repl", l_set_repl},
+                                   {"replicate_commands", l_true},
+                                   {"breakpoint", l_false},
+                                   {"debug", l_nothing},
+                                   {"acl_check_cmd", l_acl_check_cmd},
+                                   {NULL, NULL}};
+    lua_newtable(L);
+    for (const luaL_Reg *f = fns; f->name; f++) {
+        lua_pushcfunction(L, f->func);
+        lua_setfield(L, -2, f->name);
+    }
+    static const struct {
+        const char *name;
+        int v;
+    } consts[] = {{"LOG_DEBUG", LL_DEBUG}, {"LOG_VERBOSE", LL_VERBOSE}, {"LOG_NOTICE", LL_NOTICE},
+                  {"LOG_WARNING", LL_WARNING}, {"REPL_NONE", 0}, {"REPL_AOF", 1}, {"REPL_SLAVE", 2},
+                  {"REPL_REPLICA", 2}, {"REPL_ALL", 3}};
+    for (size_t i = 0; i < sizeof(consts) / sizeof(consts[0]); i++) {
+        lua_pushnumber(L, consts[i].v);
+        lua_setfield(L, -2, consts[i].name);
+    }
+    lua_pushstring(L, REDIS_COMPAT_VERSION);
+    lua_setfield(L, -2, "REDIS_VERSION");
+    {
+        int a = 0, b = 0, c = 0;
+        sscanf(REDIS_COMPAT_VERSION, "%d.%d.%d", &a, &b, &c);
+        lua_pushnumber(L, (a << 16) | (b << 8) | c);
+        lua_setfield(L, -2, "REDIS_VERSION_NUM");
+    }
+    lua_setglobal(L, "redis");
+    /* the libraries read-only, then the globals */
+    static const char *const libs[] = {"redis", "string", "math", "table", "bit", "coroutine"};
+    for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
+        lua_getglobal(L, libs[i]);
+        if (lua_istable(L, -1)) {
+            make_readonly(L, 0);
+            lua_setglobal(L, libs[i]);
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, "__rs_scripts");
+    lua_pushvalue(L, LUA_GLOBALSINDEX);
+    lua_setfield(L, LUA_REGISTRYINDEX, "__rs_globals");
+    lua_pushvalue(L, LUA_GLOBALSINDEX);
+    make_readonly(L, 1);
+    lua_replace(L, LUA_GLOBALSINDEX);
+    s->epoch = atomic_load(&reg_epoch);
+    (void)sh;
+    return s;
+}
+
+static struct lua_shard *ls_get(struct shard *sh) {
+    if (!sh->lua) sh->lua = ls_new(sh);
+    struct lua_shard *s = sh->lua;
+    unsigned e = atomic_load(&reg_epoch);
+    if (s->epoch != e) {
+        /* SCRIPT FLUSH somewhere: forget what was compiled here */
+        lua_newtable(s->L);
+        lua_setfield(s->L, LUA_REGISTRYINDEX, "__rs_scripts");
+        s->epoch = e;
+    }
+    return s;
+}
+
+/* Push the compiled function of sha (compiling body if given, or the
+ * registry's copy). Returns 1, or 0 with an error reply in out. */
+static int get_function(struct lua_shard *s, const char *sha, const char *body, size_t len, struct buf *out) {
+    lua_State *L = s->L;
+    lua_getfield(L, LUA_REGISTRYINDEX, "__rs_scripts");
+    lua_getfield(L, -1, sha);
+    if (lua_isfunction(L, -1)) {
+        lua_remove(L, -2);
+        return 1;
+    }
+    lua_pop(L, 1);
+    struct buf b = {0};
+    if (!body) {
+        if (!reg_get(sha, &b)) {
+            lua_pop(L, 1);
+            reply_error(out, "NOSCRIPT No matching script. Please use EVAL.");
+            return 0;
+        }
+        body = b.p ? b.p : "";
+        len = b.len;
+    }
+    if (luaL_loadbuffer(L, body, len, "@user_script")) {
+        char msg[1024];
+        snprintf(msg, sizeof(msg), "ERR Error compiling script (new function): %s", lua_tostring(L, -1));
+        reply_err_clean(out, msg, strlen(msg));
+        lua_pop(L, 2);
+        buf_free(&b);
+        return 0;
+    }
+    buf_free(&b);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, sha);
+    lua_remove(L, -2);
+    return 1;
+}
+
+/* The error handler: where the error was raised (skipping C functions),
+ * and the error as a table {err=, source=, line=}. */
+static int err_handler(lua_State *L) {
+    lua_Debug ar;
+    int have = lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar);
+    if (have && ar.what && !strcmp(ar.what, "C")) have = lua_getstack(L, 2, &ar) && lua_getinfo(L, "Sl", &ar);
+    if (!lua_istable(L, 1)) {
+        const char *m = lua_tostring(L, 1);
+        lua_newtable(L);
+        lua_pushfstring(L, "ERR %s", m ? m : "unknown error");
+        lua_setfield(L, -2, "err");
+        lua_replace(L, 1);
+    }
+    if (have) {
+        lua_pushstring(L, ar.source);
+        lua_setfield(L, 1, "source");
+        lua_pushnumber(L, ar.currentline);
+        lua_setfield(L, 1, "line");
+    }
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* Set KEYS and ARGV in the real globals. */
+static void set_args(lua_State *L, const char *name, const struct arg *v, int n) {
+    lua_getfield(L, LUA_REGISTRYINDEX, "__rs_globals");
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_pushlstring(L, v[i].p, v[i].len);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, name);
+    lua_pop(L, 1);
+}
+
+/* Run the function at the top of the stack for client c. */
+static void run(struct lua_shard *s, struct client *c, const char *sha, const struct arg *keys, int nkeys,
+                const struct arg *args, int nargs, int ro) {
+    lua_State *L = s->L;
+    int base = lua_gettop(L); /* the function */
+    lua_pushcfunction(L, err_handler);
+    lua_insert(L, base);
+    set_args(L, "KEYS", keys, nkeys);
+    set_args(L, "ARGV", args, nargs);
+    s->c = c;
+    s->ro = ro;
+    s->resp = 2;
+    s->dbid = c->dbid;
+    s->keys = keys;
+    s->nkeys = nkeys;
+    int rc = lua_pcall(L, 0, 1, base);
+    s->c = NULL;
+    if (rc == 0) {
+        script_resp = s->resp;
+        reply_from_lua(L, lua_gettop(L), c->out, c->resp, 0);
+    } else if (lua_istable(L, -1)) {
+        size_t len;
+        const char *m = field_str(L, lua_gettop(L), "err", &len);
+        const char *src = field_str(L, lua_gettop(L), "source", &len);
+        lua_getfield(L, -1, "line");
+        int line = (int)lua_tonumber(L, -1);
+        lua_pop(L, 1);
+        struct buf e = {0};
+        char tail[128];
+        if (m) buf_put(&e, m, strlen(m));
+        else buf_put(&e, "ERR unknown error", 17);
+        int tl = src ? snprintf(tail, sizeof(tail), " script: %s, on %s:%d.", sha, src, line)
+                     : snprintf(tail, sizeof(tail), " script: %s", sha);
+        buf_put(&e, tail, (size_t)tl);
+        reply_err_clean(c->out, e.p, e.len);
+        stats_count_error(c->sh, e.p);
+        buf_free(&e);
+    } else {
+        const char *m = lua_tostring(L, -1);
+        char msg[512];
+        snprintf(msg, sizeof(msg), "ERR Error running script: %s", m ? m : "unknown error");
+        reply_err_clean(c->out, msg, strlen(msg));
+    }
+    lua_settop(L, base - 1);
+}
+
+int eval_keys(const struct arg *argv, int argc, int *pos, int max) {
+    long long n;
+    if (argc < 3 || !str_to_ll(argv[2].p, argv[2].len, &n) || n < 0 || n > argc - 3) return 0;
+    int k = 0;
+    for (long long i = 0; i < n && k < max; i++) pos[k++] = 3 + (int)i;
+    return k;
+}
+
+/* EVAL script numkeys key... arg... (and EVALSHA, the _RO forms). */
+static void eval_generic(struct client *c, int by_sha, int ro) {
+    long long n;
+    if (!str_to_ll(c->argv[2].p, c->argv[2].len, &n)) {
+        reply_error(c->out, "ERR value is not an integer or out of range");
+        return;
+    }
+    if (n < 0) {
+        reply_error(c->out, "ERR Number of keys can't be negative");
+        return;
+    }
+    if (n > c->argc - 3) {
+        reply_error(c->out, "ERR Number of keys can't be greater than number of args");
+        return;
+    }
+    struct lua_shard *s = ls_get(c->sh);
+    char sha[41];
+    const char *body = NULL;
+    size_t blen = 0;
+    if (by_sha) {
+        size_t l = c->argv[1].len < 40 ? c->argv[1].len : 40;
+        for (size_t i = 0; i < l; i++) sha[i] = (char)tolower((unsigned char)c->argv[1].p[i]);
+        sha[l] = 0;
+        if (l != 40) {
+            reply_error(c->out, "NOSCRIPT No matching script. Please use EVAL.");
+            return;
+        }
+    } else {
+        body = c->argv[1].p;
+        blen = c->argv[1].len;
+        sha1hex(body, blen, sha);
+    }
+    if (!get_function(s, sha, body, blen, c->out)) return;
+    if (!by_sha) reg_add(sha, body, blen);
+    run(s, c, sha, c->argv + 3, (int)n, c->argv + 3 + n, c->argc - 3 - (int)n, ro);
+}
+
+void eval_command(struct client *c) { eval_generic(c, 0, 0); }
+void evalsha_command(struct client *c) { eval_generic(c, 1, 0); }
+void eval_ro_command(struct client *c) { eval_generic(c, 0, 1); }
+void evalsha_ro_command(struct client *c) { eval_generic(c, 1, 1); }
+
+/* ---- SCRIPT ---- */
+
+void script_load_command(struct client *c) {
+    struct lua_shard *s = ls_get(c->sh);
+    char sha[41];
+    sha1hex(c->argv[2].p, c->argv[2].len, sha);
+    struct buf err = {0};
+    if (!get_function(s, sha, c->argv[2].p, c->argv[2].len, &err)) {
+        buf_put(c->out, err.p, err.len);
+        buf_free(&err);
+        return;
+    }
+    lua_pop(s->L, 1);
+    reg_add(sha, c->argv[2].p, c->argv[2].len);
+    reply_bulk(c->out, sha, 40);
+}
+
+void script_exists_command(struct client *c) {
+    reply_array(c->out, c->argc - 2);
+    struct buf tmp = {0};
+    for (int i = 2; i < c->argc; i++) {
+        char sha[41];
+        size_t l = c->argv[i].len;
+        int ok = l == 40;
+        for (size_t j = 0; ok && j < 40; j++) sha[j] = (char)tolower((unsigned char)c->argv[i].p[j]);
+        sha[40] = 0;
+        tmp.len = 0;
+        reply_int(c->out, ok && reg_get(sha, &tmp));
+    }
+    buf_free(&tmp);
+}
+
+void script_flush_command(struct client *c) {
+    if (c->argc > 3 || (c->argc == 3 && !ARG_IS(c->argv[2], "async") && !ARG_IS(c->argv[2], "sync"))) {
+        reply_error(c->out, "ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+        return;
+    }
+    reg_flush();
+    reply_ok(c->out);
+}
+
+void script_kill_command(struct client *c) {
+    /* a script runs in one step on its shard: none is ever caught running */
+    reply_error(c->out, "NOTBUSY No scripts in execution right now.");
+}
+
+void script_help_command(struct client *c) {
+    static const char *const lines[] = {
+        "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "EXISTS <sha1> [<sha1> ...]",
+        "    Return information about the existence of the scripts in the script cache.",
+        "FLUSH [ASYNC|SYNC]",
+        "    Flush the Lua scripts cache. Very dangerous on replicas.",
+        "    When called without the optional mode argument, the behavior is determined by the",
+        "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+        "    * ASYNC: Asynchronously flush the scripts cache.",
+        "    * SYNC: Synchronously flush the scripts cache.",
+        "KILL",
+        "    Kill the currently executing Lua script.",
+        "LOAD <script>",
+        "    Load a script into the scripts cache without executing it.",
+        "HELP",
+        "    Prints this help.",
+    };
+    int n = (int)(sizeof(lines) / sizeof(lines[0]));
+    reply_array(c->out, n);
+    for (int i = 0; i < n; i++) reply_simple(c->out, lines[i]);
+}

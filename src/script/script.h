@@ -1,0 +1,37 @@
+/*
+ * script.h - Lua scripts: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT.
+ *
+ * Contract.
+ * - The interpreter is LuaJIT (Lua 5.1 semantics, as Redis embeds; it can
+ *   yield across pcall, which the cross-shard calls to come will need).
+ *   Each shard has its own Lua state, made the first time a script runs
+ *   there, and runs scripts only on its own thread.
+ * - Scripts are the server's: one registry (SHA1 -> body) for all shards,
+ *   written by SCRIPT LOAD and EVAL, read by a shard that meets a SHA1 it
+ *   has not compiled yet, emptied by SCRIPT FLUSH. It has a mutex of its
+ *   own and is never touched by a shard's command path otherwise: a shard
+ *   keeps the functions it compiled (by SHA1) and looks there first; a
+ *   flush bumps an epoch every shard compares with its own before a
+ *   lookup.
+ * - Where a script runs: EVAL's declared keys route it as any command's
+ *   keys do. All on one shard (or none): it runs there, to its end, in one
+ *   step; nothing else runs on that shard meanwhile, so it is atomic, and
+ *   redis.call runs each command on that shard at once. Declared keys on
+ *   several shards: the transaction layer locks them, the script runs on
+ *   copies of them (or where the biggest is, with the others as guests:
+ *   coord.c) and the keys it changed are written back, all before the
+ *   locks go.
+ * - Not yet: a redis.call on a key of another shard that the script did
+ *   not declare answers an error; busy scripts (busy-reply-threshold,
+ *   SCRIPT KILL), script flags, FUNCTION/FCALL and the cjson, cmsgpack
+ *   and struct libraries are to come.
+ */
+#ifndef SCRIPT_SCRIPT_H
+#define SCRIPT_SCRIPT_H
+
+#include "../server.h"
+
+/* Key positions of EVAL/EVALSHA/EVAL_RO/EVALSHA_RO (numkeys at argv[2]). */
+int eval_keys(const struct arg *argv, int argc, int *pos, int max);
+
+#endif

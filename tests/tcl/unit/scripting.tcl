@@ -1,0 +1,299 @@
+# Lua scripts: EVAL, EVALSHA, the _RO forms and SCRIPT, as Redis 7.0 runs
+# them: the conversion of replies both ways (RESP2 and RESP3), redis.call
+# and redis.pcall and their errors, the sandbox and read-only globals, the
+# script cache shared by every connection, numkeys, read-only scripts, and
+# scripts whose declared keys lie on several shards.
+#
+# A redis.call in tail position (`return redis.call(...)`) fails without
+# the ", on @user_script:N." part here (LuaJIT keeps no frame for a tail
+# call): the tests that check the whole error text call it from a local.
+#
+# Keys tagged {a}, {b} and {c} lie on different shards with 4 shards.
+
+# EVAL on the default client, returning the exact bytes of its reply.
+proc eval_raw {args} {
+    r write [::resp::encode EVAL {*}$args]
+    return [r read_raw]
+}
+
+start_server {tags {scripting}} {
+
+    # ------------------------------------------------ Lua -> Redis replies
+    test "EVAL returns Lua values as Redis replies" {
+        assert_equal hello [r eval {return 'hello'} 0]
+        assert_equal 100 [r eval {return 100.5} 0]
+        assert_equal -1 [r eval {return -1.9} 0]
+        assert_equal 9007199254740992 [r eval {return 2^53} 0]
+        assert_equal ":1\r\n" [eval_raw {return true} 0]
+        assert_equal "\$-1\r\n" [eval_raw {return false} 0]
+        assert_equal "\$-1\r\n" [eval_raw {return nil} 0]
+        assert_equal "+fine\r\n" [eval_raw {return {ok='fine'}} 0]
+        assert_equal "-My Error\r\n" [eval_raw {return {err='My Error'}} 0]
+        assert_equal "--E1 z\r\n" [eval_raw {return {err='-E1 z'}} 0]
+        assert_equal {1 2} [r eval {return {1,2,nil,3}} 0]
+        assert_equal {1 {2 3} x o e} [r eval {return {1,{2,3},'x',{ok='o'},{err='e'}}} 0]
+        assert_equal "*0\r\n" [eval_raw {return {}} 0]
+        assert_equal "\$-1\r\n" [eval_raw {return function() end} 0]
+        assert_equal "\$3\r\n1.5\r\n" [eval_raw {return {double=1.5}} 0]
+    }
+
+    test "KEYS and ARGV hold the arguments" {
+        assert_equal {k1 k2 a1 a2 a3} [r eval {return {KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3]}} 2 k1 k2 a1 a2 a3]
+        assert_equal {0 2} [r eval {return {#KEYS, #ARGV}} 0 x y]
+    }
+
+    test "numkeys must be an integer from 0 to the number of arguments" {
+        assert_error "ERR value is not an integer or out of range" {r eval {return 1} x}
+        assert_error "ERR Number of keys can't be negative" {r eval {return 1} -1}
+        assert_error "ERR Number of keys can't be greater than number of args" {r eval {return 1} 2 a}
+        assert_error "*wrong number of arguments*" {r eval {return 1}}
+    }
+
+    # ------------------------------------------------ redis.call / pcall
+    test "redis.call returns Redis replies as Lua values" {
+        r del k{a} l{a} h{a}
+        assert_equal 1 [r eval {return redis.call('incr', KEYS[1])} 1 k{a}]
+        assert_equal {number string boolean OK table} [r eval {
+            local t = {}
+            t[1] = type(redis.call('incr', KEYS[1]))
+            t[2] = type(redis.call('get', KEYS[1]))
+            t[3] = type(redis.call('get', 'nokey{a}'))
+            local s = redis.call('set', KEYS[1], 'v')
+            t[4] = s['ok']
+            t[5] = type(redis.call('lrange', KEYS[2], 0, -1))
+            return t
+        } 2 k{a} l{a}]
+        assert_equal 1 [r eval {return redis.call('get', 'nokey{a}') == false} 1 k{a}]
+        r rpush l{a} x y
+        assert_equal {x y} [r eval {return redis.call('lrange', KEYS[1], 0, -1)} 1 l{a}]
+    }
+
+    test "Numbers passed to redis.call are formatted as Redis does" {
+        r eval {return redis.call('set', KEYS[1], 0.1)} 1 k{a}
+        assert_equal 0.10000000000000001 [r get k{a}]
+        r eval {return redis.call('set', KEYS[1], 5)} 1 k{a}
+        assert_equal 5 [r get k{a}]
+    }
+
+    test "redis.call raises the command's error, redis.pcall returns it" {
+        r set s{a} str
+        assert_error "WRONGTYPE Operation against a key holding the wrong kind of value script: *" \
+            {r eval {local x = redis.call('hset', KEYS[1], 'a', 'b') return x} 1 s{a}}
+        assert_equal "-ERR value is not an integer or out of range\r\n" \
+            [eval_raw {return redis.pcall('incr', KEYS[1])} 1 s{a}]
+        assert_equal "ERR value is not an integer or out of range" \
+            [r eval {return redis.pcall('incr', KEYS[1])['err']} 1 s{a}]
+        assert_equal {table} [r eval {return type(redis.pcall('nosuch'))} 0]
+        assert_equal "-ERR Unknown Redis command called from script\r\n" [eval_raw {return redis.pcall('nosuch')} 0]
+    }
+
+    test "redis.call's own errors, with the script and the line" {
+        set body {local x = redis.call('nosuch') return x}
+        set sha [r script load $body]
+        assert_error "ERR Unknown Redis command called from script script: $sha, on @user_script:1." \
+            {r eval $body 0}
+        set body "local a = 1\nlocal x = redis.call('set') return x"
+        set sha [r script load $body]
+        assert_error "ERR Wrong number of args calling Redis command from script script: $sha, on @user_script:2." \
+            {r eval $body 0}
+        assert_error "ERR Lua redis lib command arguments must be strings or integers*" \
+            {r eval {local x = redis.call('get', {}) return x} 0}
+        assert_error "ERR Please specify at least one argument for this redis lib call*" \
+            {r eval {local x = redis.call() return x} 0}
+        assert_error "ERR This Redis command is not allowed from script*" \
+            {r eval {local x = redis.call('eval', 'return 1', 0) return x} 0}
+        assert_error "ERR Unknown Redis command called from script*" \
+            {r eval {local x = redis.call('config', 'nosuch') return x} 0}
+    }
+
+    test "Lua errors: runtime and compile errors as Redis 7.0 words them" {
+        set sha [r script load {error('x')}]
+        assert_error "ERR user_script:1: x script: $sha, on @user_script:1." {r eval {error('x')} 0}
+        set sha [r script load {return 1 + nil}]
+        assert_error "ERR user_script:1: attempt to perform arithmetic on a nil value script: $sha, on @user_script:1." \
+            {r eval {return 1 + nil} 0}
+        set sha [r script load {error({err='TABLE err'})}]
+        assert_error "TABLE err script: $sha, on @user_script:1." {r eval {error({err='TABLE err'})} 0}
+        assert_error "ERR Error compiling script (new function): user_script:1: '=' expected near 'error'" \
+            {r eval {syntax error here} 0}
+    }
+
+    test "redis.error_reply and redis.status_reply" {
+        assert_equal "-ERR E1\r\n" [eval_raw {return redis.error_reply('E1')} 0]
+        assert_equal "-WRONGTYPE x y\r\n" [eval_raw {return redis.error_reply('WRONGTYPE x y')} 0]
+        assert_equal "-E1 z\r\n" [eval_raw {return redis.error_reply('-E1 z')} 0]
+        assert_equal "-ERR x\r\n" [eval_raw {return redis.error_reply('-x')} 0]
+        assert_equal "-lower case\r\n" [eval_raw {return redis.error_reply('lower case')} 0]
+        assert_equal "ERR E1" [r eval {return redis.error_reply('E1')['err']} 0]
+        assert_equal "+FINE\r\n" [eval_raw {return redis.status_reply('FINE')} 0]
+    }
+
+    # ------------------------------------------------ the sandbox
+    test "Globals: reading a missing one and writing any is an error" {
+        set sha [r script load {return a}]
+        assert_error "ERR user_script:1: Script attempted to access nonexistent global variable 'a' script: $sha, on @user_script:1." \
+            {r eval {return a} 0}
+        set sha [r script load {a=10}]
+        assert_error "ERR user_script:1: Attempt to modify a readonly table script: $sha, on @user_script:1." \
+            {r eval {a=10} 0}
+        assert_error "*Attempt to modify a readonly table*" {r eval {string.foo = 1} 0}
+        assert_error "*Attempt to modify a readonly table*" {r eval {redis.call = nil} 0}
+        assert_error "*Attempt to modify a readonly table*" {r eval {math.random = nil} 0}
+        # locals are fine
+        assert_equal 10 [r eval {local a = 10 return a} 0]
+    }
+
+    test "No os, io, print, loadfile, dofile, require in the sandbox" {
+        foreach g {os io print loadfile dofile require debug} {
+            assert_error "*Script attempted to access nonexistent global variable '$g'*" {r eval "return $g" 0}
+        }
+        assert_equal 3 [r eval {return bit.band(7, 3)} 0]
+        assert_equal 16 [r eval {return tonumber('0x10')} 0]
+        assert_equal 0.1 [r eval {return tostring(0.1)} 0]
+        assert_equal {table} [r eval {return type(coroutine)} 0]
+    }
+
+    test "redis.sha1hex, REDIS_VERSION, log, setresp and friends" {
+        assert_equal da39a3ee5e6b4b0d3255bfef95601890afd80709 [r eval {return redis.sha1hex('')} 0]
+        assert_equal 2ef7bde608ce5404e97d5f042f95f89f1c232871 [r eval {return redis.sha1hex('Hello World!')} 0]
+        assert_error "ERR wrong number of arguments*" {r eval {local x = redis.sha1hex() return x} 0}
+        assert_equal 458767 [r eval {return redis.REDIS_VERSION_NUM} 0]
+        assert_equal 7.0.15 [r eval {return redis.REDIS_VERSION} 0]
+        assert_equal {} [r eval {redis.log(redis.LOG_WARNING, 'from a script')} 0]
+        assert_error "*RESP version must be 2 or 3*" {r eval {redis.setresp(4)} 0}
+        assert_equal 1 [r eval {return redis.replicate_commands()} 0]
+        assert_equal {} [r eval {redis.set_repl(redis.REPL_ALL)} 0]
+        assert_equal 1 [r eval {return redis.acl_check_cmd('get', 'x')} 0]
+    }
+
+    test "math.random after math.randomseed gives redis-server's sequence" {
+        assert_equal 0.041630344484761 [r eval {math.randomseed(1); return tostring(math.random())} 0]
+        assert_equal {27 7} [r eval {math.randomseed(7); return {math.random(100), math.random(1, 10)}} 0]
+    }
+
+    # ------------------------------------------------ RESP3
+    test "RESP3: Lua booleans, doubles, maps and sets to a RESP3 client" {
+        set c [redis_client]
+        $c hello 3
+        # booleans follow the script's protocol (redis.setresp), the rest
+        # the client's
+        $c write [::resp::encode EVAL {return true} 0]
+        assert_equal ":1\r\n" [$c read_raw]
+        $c write [::resp::encode EVAL {return false} 0]
+        assert_equal "_\r\n" [$c read_raw]
+        $c write [::resp::encode EVAL {redis.setresp(3); return true} 0]
+        assert_equal "#t\r\n" [$c read_raw]
+        $c write [::resp::encode EVAL {redis.setresp(3); return {1, false}} 0]
+        assert_equal "*2\r\n:1\r\n#f\r\n" [$c read_raw]
+        $c write [::resp::encode EVAL {return {big_number='123'}} 0]
+        assert_equal "(123\r\n" [$c read_raw]
+        $c write [::resp::encode EVAL {return {verbatim_string={format='txt', string='hi'}}} 0]
+        assert_equal "=6\r\ntxt:hi\r\n" [$c read_raw]
+        $c write [::resp::encode EVAL {return {double=1.5}} 0]
+        assert_equal ",1.5\r\n" [$c read_raw]
+        $c write [::resp::encode EVAL {return {map={a=1}}} 0]
+        assert_equal "%1\r\n\$1\r\na\r\n:1\r\n" [$c read_raw]
+        $c write [::resp::encode EVAL {return {set={x=true}}} 0]
+        assert_equal "~1\r\n\$1\r\nx\r\n" [$c read_raw]
+        $c write [::resp::encode EVAL {return nil} 0]
+        assert_equal "_\r\n" [$c read_raw]
+        $c close
+    }
+
+    test "redis.setresp(3): redis.call's RESP3 replies as Lua values" {
+        r del h{a}
+        r hset h{a} f v
+        assert_equal v [r eval {redis.setresp(3); return redis.call('hgetall', KEYS[1])['map']['f']} 1 h{a}]
+        assert_equal {f v} [r eval {return redis.call('hgetall', KEYS[1])} 1 h{a}]
+        assert_equal 1 [r eval {redis.setresp(3); return redis.call('get', 'nokey{a}') == nil} 1 h{a}]
+        assert_equal 1 [r eval {redis.setresp(3); return redis.call('exists', KEYS[1]) == 1} 1 h{a}]
+    }
+
+    # ------------------------------------------------ the script cache
+    test "SCRIPT LOAD, EVALSHA, SCRIPT EXISTS and SCRIPT FLUSH" {
+        r script flush
+        set sha [r script load {return 'loaded'}]
+        assert_equal $sha [r eval {return redis.sha1hex("return 'loaded'")} 0]
+        assert_equal loaded [r evalsha $sha 0]
+        assert_equal loaded [r evalsha [string toupper $sha] 0]
+        assert_equal {1 0} [r script exists $sha ffffffffffffffffffffffffffffffffffffffff]
+        assert_error "NOSCRIPT No matching script. Please use EVAL." {r evalsha ffffffffffffffffffffffffffffffffffffffff 0}
+        assert_error "NOSCRIPT No matching script. Please use EVAL." {r evalsha abc 0}
+        # EVAL caches its script too
+        r eval {return 'by eval'} 0
+        assert_equal {by eval} [r evalsha [r eval {return redis.sha1hex("return 'by eval'")} 0] 0]
+        assert_equal OK [r script flush]
+        assert_equal {0} [r script exists $sha]
+        assert_error "NOSCRIPT*" {r evalsha $sha 0}
+        assert_equal OK [r script flush async]
+        assert_equal OK [r script flush sync]
+        assert_error "ERR SCRIPT FLUSH only support SYNC|ASYNC option" {r script flush foo}
+        assert_error "NOTBUSY No scripts in execution right now." {r script kill}
+        assert_error "ERR Error compiling script*" {r script load {syntax error here}}
+    }
+
+    test "A script loaded on one connection runs on every connection, and a flush is seen by all" {
+        set body {return 'everywhere'}
+        set sha [r script load $body]
+        set clients {}
+        for {set i 0} {$i < 12} {incr i} { lappend clients [redis_client] }
+        foreach c $clients { assert_equal everywhere [$c evalsha $sha 0] }
+        foreach c $clients { assert_equal {1} [$c script exists $sha] }
+        [lindex $clients 5] script flush
+        foreach c $clients {
+            assert_error "NOSCRIPT*" {$c evalsha $sha 0}
+            $c close
+        }
+    }
+
+    # ------------------------------------------------ read-only scripts
+    test "EVAL_RO and EVALSHA_RO refuse writes" {
+        r set k{a} v
+        assert_equal v [r eval_ro {return redis.call('get', KEYS[1])} 1 k{a}]
+        assert_error "ERR Write commands are not allowed from read-only scripts.*" \
+            {r eval_ro {local x = redis.call('set', KEYS[1], 'w') return x} 1 k{a}}
+        set sha [r script load {return redis.call('get', KEYS[1])}]
+        assert_equal v [r evalsha_ro $sha 1 k{a}]
+        assert_equal v [r get k{a}]
+    }
+
+    # ------------------------------------------------ atomic wherever the keys are
+    test "A script over declared keys of several shards reads and writes them all" {
+        r del x{a} y{b} z{c}
+        r set x{a} 10
+        r set y{b} 5
+        assert_equal {7 8 done} [r eval {
+            local a = redis.call('decrby', KEYS[1], 3)
+            local b = redis.call('incrby', KEYS[2], 3)
+            redis.call('set', KEYS[3], 'done')
+            return {a, b, redis.call('get', KEYS[3])}
+        } 3 x{a} y{b} z{c}]
+        assert_equal {7 8 done} [r mget x{a} y{b} z{c}]
+        # an error half way: what ran before it stays, as in Redis
+        assert_error "*WRONGTYPE*" {r eval {
+            redis.call('set', KEYS[1], 'first')
+            local x = redis.call('lpush', KEYS[2], 'v')
+            return x
+        } 2 x{a} z{c}}
+        assert_equal first [r get x{a}]
+    }
+
+    test "EVAL inside MULTI" {
+        r del k{a}
+        r multi
+        r eval {return redis.call('incr', KEYS[1])} 1 k{a}
+        r eval {return redis.call('incr', KEYS[1])} 1 k{a}
+        assert_equal {1 2} [r exec]
+    }
+
+    test "A client blocked on a list is served by a script's push" {
+        r del q{a}
+        set c [redis_deferring_client]
+        $c blpop q{a} 0
+        for {set i 0} {$i < 200 && [info_field [r info clients] blocked_clients] != 1} {incr i} { after 10 }
+        r eval {redis.call('rpush', KEYS[1], 'a'); redis.call('rpush', KEYS[1], 'b'); return 1} 1 q{a}
+        assert_equal {q{a} a} [$c read]
+        assert_equal {b} [r lrange q{a} 0 -1]
+        $c close
+    }
+}
