@@ -13,6 +13,12 @@
 #   jobs-q64      64 lists, each consumer BRPOPs 8 of them (op = 1 job)
 #   big-inter     SINTERSTORE of a 1,000,000-member set (shard 0) with a
 #                 10-member set (shard 1) into either shard (op = 1 command)
+# and, not run unless named in RUNS (bench/script.sh runs them):
+#   rl-script     a rate limiter: EVALSHA of INCR + PEXPIRE on one key (op = 1 call)
+#   rl-cmds       the same INCR and PEXPIRE sent as two commands (op = both)
+#   lock-script   SET key token NX PX, then EVALSHA of the release script
+#                 (compare and delete) (op = both)
+#   transfer-script  EVALSHA of DECRBY/INCRBY over two keys on both shards
 # Every reply is checked (EXEC arrays, INCR values, MGET values, each job
 # received exactly once); a failed check makes the row FAILED and is listed
 # at the end. The table shows the median over REPEAT runs.
@@ -39,6 +45,8 @@ Environment (defaults in brackets):
   N_MSET10         MSETs in mset10                     [500000; --quick: 30000]
   N_MGET10         MGETs in mget10                     [500000; --quick: 30000]
   N_BIG_INTER      SINTERSTOREs in big-inter           [200000; --quick: 20000]
+  N_SCRIPT         ops in rl-script, rl-cmds, lock-script [2000000; --quick: 100000]
+  N_TRANSFER       calls in transfer-script            [500000; --quick: 30000]
   JOBS             jobs per jobs run                   [200000; --quick: 20000]
   PRODUCERS        producer connections                [4]
   CONSUMERS        consumer connections                [8]
@@ -59,7 +67,7 @@ PROG=txn.sh
 
 # the command line as given, with the settings taken from the environment
 SETTINGS="SHARD_BIN REDIS_BIN CLI_BIN SERVERS RUNS REPEAT CONNS DEPTH N_MULTI_TAG N_INCR_TAG N_MULTI_SPREAD
-  N_MSET10 N_MGET10 N_BIG_INTER JOBS PRODUCERS CONSUMERS JOB_DEPTH RUN_TIMEOUT CLIENT_CPU SERVER_CPU SHARD2_CPUS
+  N_MSET10 N_MGET10 N_BIG_INTER N_SCRIPT N_TRANSFER JOBS PRODUCERS CONSUMERS JOB_DEPTH RUN_TIMEOUT CLIENT_CPU SERVER_CPU SHARD2_CPUS
   BASE_PORT SERVER_TIMEOUT KEEP_TMP SHARD_EXTRA_ARGS REDIS_EXTRA_ARGS SHARD_STYLE"
 CMDLINE=
 for v in $SETTINGS; do
@@ -74,7 +82,7 @@ bench_args "$@"
 
 if [[ $QUICK == 1 ]]; then
     : "${REPEAT:=1}" "${N_MULTI_TAG:=100000}" "${N_INCR_TAG:=100000}" "${N_MULTI_SPREAD:=30000}"
-    : "${N_MSET10:=30000}" "${N_MGET10:=30000}" "${N_BIG_INTER:=20000}" "${JOBS:=20000}"
+    : "${N_MSET10:=30000}" "${N_MGET10:=30000}" "${N_BIG_INTER:=20000}" "${N_SCRIPT:=100000}" "${N_TRANSFER:=30000}" "${JOBS:=20000}"
 fi
 SHARD_BIN=${SHARD_BIN:-$REPO_ROOT/src/redis-shard}
 REDIS_BIN=${REDIS_BIN:-/usr/bin/redis-server}
@@ -91,6 +99,8 @@ N_MULTI_SPREAD=${N_MULTI_SPREAD:-500000}
 N_MSET10=${N_MSET10:-500000}
 N_MGET10=${N_MGET10:-500000}
 N_BIG_INTER=${N_BIG_INTER:-200000}
+N_SCRIPT=${N_SCRIPT:-2000000}
+N_TRANSFER=${N_TRANSFER:-500000}
 JOBS=${JOBS:-200000}
 PRODUCERS=${PRODUCERS:-4}
 CONSUMERS=${CONSUMERS:-8}
@@ -102,13 +112,14 @@ SHARD2_CPUS=${SHARD2_CPUS:-0-1}
 BASE_PORT=${BASE_PORT:-7861}
 SERVER_TIMEOUT=${SERVER_TIMEOUT:-900}
 KEEP_TMP=${KEEP_TMP:-0}
-for v in REPEAT CONNS DEPTH N_MULTI_TAG N_INCR_TAG N_MULTI_SPREAD N_MSET10 N_MGET10 N_BIG_INTER JOBS PRODUCERS \
+for v in REPEAT CONNS DEPTH N_MULTI_TAG N_INCR_TAG N_MULTI_SPREAD N_MSET10 N_MGET10 N_BIG_INTER N_SCRIPT N_TRANSFER JOBS PRODUCERS \
          CONSUMERS JOB_DEPTH RUN_TIMEOUT BASE_PORT SERVER_TIMEOUT; do
     if ! is_uint "${!v}" || (( ${!v} == 0 )); then die "$v must be a positive integer"; fi
 done
 for run in $RUNS; do
     case $run in
         multi-tag|incr-tag|multi-spread|mset10|mget10|jobs-q1|jobs-q64|big-inter) ;;
+        rl-script|rl-cmds|lock-script|transfer-script) ;;
         *) die "unknown run '$run' in RUNS" ;;
     esac
 done
@@ -144,6 +155,10 @@ run_args() {
         mset10)       echo "-m mset10 -c $CONNS -d $DEPTH -n $N_MSET10" ;;
         mget10)       echo "-m mget10 -c $CONNS -d $DEPTH -n $N_MGET10" ;;
         big-inter)    echo "-m big-inter -c $CONNS -d $DEPTH -n $N_BIG_INTER" ;;
+        rl-script|rl-cmds|lock-script)
+                      echo "-m $1 -c $CONNS -d $DEPTH -n $N_SCRIPT" ;;
+        transfer-script)
+                      echo "-m $1 -c $CONNS -d $DEPTH -n $N_TRANSFER" ;;
         jobs-q1)      echo "-m jobs -q 1 -w $PRODUCERS -k $CONSUMERS -d $JOB_DEPTH -j $JOBS" ;;
         jobs-q64)     echo "-m jobs -q 64 -l 8 -w $PRODUCERS -k $CONSUMERS -d $JOB_DEPTH -j $JOBS" ;;
     esac
@@ -253,6 +268,7 @@ for run in $RUNS; do
     done
 done
 echo "(op: one transaction (multi-*), one group of 3 INCRs (incr-tag), one command (mset10, mget10, big-inter),"
+echo " one script call (rl-script, transfer-script), INCR + PEXPIRE (rl-cmds), SET NX PX + release (lock-script),"
 echo " one job pushed and popped (jobs-*); cpu_us/op: utime+stime of the whole server process over the"
 echo " timed part / ops, 10 ms tick resolution; x_redis: cpu_us/op / redis-server's, medians of the same"
 echo " invocation; ops/s is bounded by the one-thread client on CPU $CLIENT_CPU in the fast runs)"

@@ -63,8 +63,22 @@
 #include <time.h>
 #include <unistd.h>
 
-enum mode { M_MULTI_TAG, M_INCR_TAG, M_MULTI_SPREAD, M_MSET10, M_MGET10, M_JOBS, M_BIG_INTER };
-static const char *mode_names[] = {"multi-tag", "incr-tag", "multi-spread", "mset10", "mget10", "jobs", "big-inter"};
+enum mode { M_MULTI_TAG, M_INCR_TAG, M_MULTI_SPREAD, M_MSET10, M_MGET10, M_JOBS, M_BIG_INTER,
+            M_RL_SCRIPT, M_RL_CMDS, M_LOCK_SCRIPT, M_TRANSFER_SCRIPT };
+static const char *mode_names[] = {"multi-tag", "incr-tag", "multi-spread", "mset10", "mget10", "jobs", "big-inter",
+                                   "rl-script", "rl-cmds", "lock-script", "transfer-script"};
+/* the scripts of the script modes */
+static const char rl_script[] =
+    "local n = redis.call('incr', KEYS[1])\n"
+    "if n == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end\n"
+    "return n\n";
+static const char release_script[] =
+    "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end\n"
+    "return 0\n";
+static const char transfer_script[] =
+    "local a = redis.call('decrby', KEYS[1], ARGV[1])\n"
+    "local b = redis.call('incrby', KEYS[2], ARGV[1])\n"
+    "return a + b\n";
 /* big-inter: members of the one big set (on shard 0 of 2) */
 #define BIG_MEMBERS 1000000
 
@@ -439,6 +453,32 @@ static void on_reply(struct conn *c, redisReply *r) {
         if (r->type != REDIS_REPLY_INTEGER || r->integer != 5) bad_reply(c, "SINTERSTORE integer 5", r);
         op_completed(c);
         break;
+    case M_RL_SCRIPT:
+        /* the key never expires within the run: the count is the op number */
+        if (r->type != REDIS_REPLY_INTEGER || r->integer != want) bad_reply(c, "the limiter's count", r);
+        op_completed(c);
+        break;
+    case M_RL_CMDS:
+        if (pos % 2 == 0) {
+            if (r->type != REDIS_REPLY_INTEGER || r->integer != want) bad_reply(c, "INCR's count", r);
+        } else {
+            if (r->type != REDIS_REPLY_INTEGER) bad_reply(c, "PEXPIRE integer", r);
+            op_completed(c);
+        }
+        break;
+    case M_LOCK_SCRIPT:
+        if (pos % 2 == 0) {
+            if (!is_status(r, "OK")) bad_reply(c, "+OK to SET NX PX (the lock free)", r);
+        } else {
+            if (r->type != REDIS_REPLY_INTEGER || r->integer != 1) bad_reply(c, "release script integer 1", r);
+            op_completed(c);
+        }
+        break;
+    case M_TRANSFER_SCRIPT:
+        /* a + b stays what it was: 2,000,000,000 */
+        if (r->type != REDIS_REPLY_INTEGER || r->integer != 2000000000) bad_reply(c, "transfer sum 2000000000", r);
+        op_completed(c);
+        break;
     case M_MGET10: {
         int ok = r->type == REDIS_REPLY_ARRAY && (int)r->elements == c->nkeys;
         for (int i = 0; ok && i < c->nkeys; i++)
@@ -555,9 +595,24 @@ static void load_big_set(redisContext *s, const char *key) {
     free(m);
 }
 
+/* SCRIPT LOAD body: its SHA1 into sha (41 bytes). */
+static void load_script(redisContext *s, const char *body, char *sha) {
+    const char *argv[] = {"SCRIPT", "LOAD", body};
+    redisReply *r = sync_cmd_argv(s, 3, argv);
+    if (r->type != REDIS_REPLY_STRING || r->len != 40) {
+        fprintf(stderr, "txn_bench: SCRIPT LOAD failed: %s\n", r->str ? r->str : "?");
+        exit(1);
+    }
+    memcpy(sha, r->str, 41);
+    freeReplyObject(r);
+}
+
 static void setup_load(redisContext *s) {
     int shard_count[2] = {0, 0};
-    static char big[32];
+    static char big[32], sha_rl[41], sha_release[41], sha_transfer[41];
+    if (mode == M_RL_SCRIPT) load_script(s, rl_script, sha_rl);
+    if (mode == M_LOCK_SCRIPT) load_script(s, release_script, sha_release);
+    if (mode == M_TRANSFER_SCRIPT) load_script(s, transfer_script, sha_transfer);
     if (mode == M_BIG_INTER) {
         int counter = 0;
         key_on_shard(big, sizeof(big), "big.", &counter, 0);
@@ -590,6 +645,19 @@ static void setup_load(redisContext *s) {
             snprintf(prefix, sizeof(prefix), "m%d.", i);
             for (int k = 0; k < 10; k++) key_on_shard(c->keys[k], sizeof(c->keys[k]), prefix, &counter, k & 1);
             break;
+        case M_RL_SCRIPT:
+        case M_RL_CMDS:
+        case M_LOCK_SCRIPT:
+            c->nkeys = 1;
+            snprintf(c->keys[0], sizeof(c->keys[0]), "{s%d}key", i);
+            shard_count[shard_of(c->keys[0], 2)]++;
+            break;
+        case M_TRANSFER_SCRIPT:
+            c->nkeys = 2;
+            snprintf(prefix, sizeof(prefix), "t%d.", i);
+            key_on_shard(c->keys[0], sizeof(c->keys[0]), prefix, &counter, 0);
+            key_on_shard(c->keys[1], sizeof(c->keys[1]), prefix, &counter, 1);
+            break;
         case M_BIG_INTER:
             /* a 10-member set on the other shard, half of it in the big
              * one; the destination on either */
@@ -620,6 +688,60 @@ static void setup_load(redisContext *s) {
                 op_add(c, 2, argv);
             }
             break;
+        case M_RL_SCRIPT: {
+            const char *del[] = {"DEL", c->keys[0]};
+            freeReplyObject(sync_cmd_argv(s, 2, del));
+            argv[0] = "EVALSHA";
+            argv[1] = sha_rl;
+            argv[2] = "1";
+            argv[3] = c->keys[0];
+            argv[4] = "3600000";
+            op_add(c, 5, argv);
+            break;
+        }
+        case M_RL_CMDS: {
+            const char *del[] = {"DEL", c->keys[0]};
+            freeReplyObject(sync_cmd_argv(s, 2, del));
+            argv[0] = "INCR";
+            argv[1] = c->keys[0];
+            op_add(c, 2, argv);
+            argv[0] = "PEXPIRE";
+            argv[2] = "3600000";
+            op_add(c, 3, argv);
+            break;
+        }
+        case M_LOCK_SCRIPT: {
+            const char *del[] = {"DEL", c->keys[0]};
+            freeReplyObject(sync_cmd_argv(s, 2, del));
+            char token[24];
+            snprintf(token, sizeof(token), "owner-%d", i);
+            argv[0] = "SET";
+            argv[1] = c->keys[0];
+            argv[2] = token;
+            argv[3] = "NX";
+            argv[4] = "PX";
+            argv[5] = "30000";
+            op_add(c, 6, argv);
+            argv[0] = "EVALSHA";
+            argv[1] = sha_release;
+            argv[2] = "1";
+            argv[3] = c->keys[0];
+            argv[4] = token;
+            op_add(c, 5, argv);
+            break;
+        }
+        case M_TRANSFER_SCRIPT: {
+            const char *set[] = {"MSET", c->keys[0], "1000000000", c->keys[1], "1000000000"};
+            freeReplyObject(sync_cmd_argv(s, 5, set));
+            argv[0] = "EVALSHA";
+            argv[1] = sha_transfer;
+            argv[2] = "2";
+            argv[3] = c->keys[0];
+            argv[4] = c->keys[1];
+            argv[5] = "1";
+            op_add(c, 6, argv);
+            break;
+        }
         case M_BIG_INTER: {
             char mem[10][24];
             argv[0] = "SADD";
@@ -652,7 +774,8 @@ static void setup_load(redisContext *s) {
             break;
         }
     }
-    if (mode == M_MULTI_TAG || mode == M_INCR_TAG || mode == M_MULTI_SPREAD)
+    if (mode == M_MULTI_TAG || mode == M_INCR_TAG || mode == M_MULTI_SPREAD || mode == M_RL_SCRIPT ||
+        mode == M_RL_CMDS || mode == M_LOCK_SCRIPT)
         fprintf(stderr, "txn_bench: %s: %d connections' keys on shard 0/1 of 2: %d/%d%s\n", mode_names[mode],
                 nconns, shard_count[0], shard_count[1], mode == M_MULTI_SPREAD ? " (third key)" : "");
 }
@@ -749,7 +872,8 @@ static void usage(void) {
     fprintf(stderr,
             "usage: txn_bench -p PORT -P PID -m MODE [-c CONNS] [-d DEPTH] [-n OPS]\n"
             "                 [-q QUEUES -k CONSUMERS -w PRODUCERS -j JOBS -l LISTS] [-S STALL_SECS] [-h HOST]\n"
-            "  MODE: multi-tag incr-tag multi-spread mset10 mget10 jobs big-inter\n");
+            "  MODE: multi-tag incr-tag multi-spread mset10 mget10 jobs big-inter\n"
+            "        rl-script rl-cmds lock-script transfer-script\n");
     exit(2);
 }
 

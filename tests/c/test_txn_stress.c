@@ -34,6 +34,8 @@
  *   money:    money  MULTI/DECRBY/INCRBY/EXEC transfers among 8 accounts
  *                    while 2 auditors MGET them all: the sum is always 8000,
  *                    final balances equal 1000 + the committed transfers
+ *             money-script  the same transfers, each one EVAL of a script
+ *                    over its two keys (on two shards)
  *             serverwide  in db 9: MSET / DEL of 8 keys and FLUSHDB by 2
  *                    writers while 2 readers DBSIZE (0 or 8) and MGET
  *                    (all missing or one value)
@@ -1250,8 +1252,16 @@ done:
 static char mn_keys[MN_ACCOUNTS][KEYLEN];
 /* money-global: every transfer also asks DBSIZE (a server-wide command, so
  * the EXEC holds every shard whole), and every other audit is an EXEC of
- * GETs and DBSIZE */
-static int mn_global;
+ * GETs and DBSIZE; money-script: every transfer is one EVAL */
+static int mn_global, mn_script;
+
+/* The transfer script: move ARGV[1] from KEYS[1] to KEYS[2] if it has it. */
+static const char mn_transfer[] =
+    "local a = tonumber(redis.call('get', KEYS[1]))\n"
+    "if a < tonumber(ARGV[1]) then return 0 end\n"
+    "redis.call('decrby', KEYS[1], ARGV[1])\n"
+    "redis.call('incrby', KEYS[2], ARGV[1])\n"
+    "return 1\n";
 
 typedef struct {
     int id;
@@ -1270,7 +1280,27 @@ static void *mn_mover(void *p) {
         int x = rng_below(&rng, MN_ACCOUNTS);
         int y = (x + 1 + rng_below(&rng, MN_ACCOUNTS - 1)) % MN_ACCOUNTS;
         int amount = 1 + rng_below(&rng, 50);
-        redisReply *r = cmd(c, "MULTI");
+        redisReply *r;
+        if (mn_script) {
+            /* one EVAL, its keys on two shards */
+            char am[16];
+            snprintf(am, sizeof(am), "%d", amount);
+            const char *argv[] = {"EVAL", mn_transfer, "2", mn_keys[x], mn_keys[y], am};
+            if (!(r = cmd_argv(c, 6, argv))) break;
+            if (r->type != REDIS_REPLY_INTEGER) {
+                fatal("the transfer script answered %s", rdesc(r, d, sizeof(d)));
+                freeReplyObject(r);
+                break;
+            }
+            if (r->integer == 1) {
+                a->delta[x] -= amount;
+                a->delta[y] += amount;
+                a->committed++;
+            }
+            freeReplyObject(r);
+            continue;
+        }
+        r = cmd(c, "MULTI");
         if (!r) break;
         if (!is_status(r, "OK")) {
             fatal("MULTI answered %s", rdesc(r, d, sizeof(d)));
@@ -1396,8 +1426,9 @@ static void *mn_auditor(void *p) {
     return NULL;
 }
 
-static void money_common(int global, char *summary, size_t sumsz) {
+static void money_common(int global, int script, char *summary, size_t sumsz) {
     mn_global = global;
+    mn_script = script;
     mn_arg_t args[MN_MOVERS + MN_AUDITORS];
     thread_fn fns[MN_MOVERS + MN_AUDITORS];
     redisContext *c = NULL;
@@ -1405,7 +1436,7 @@ static void money_common(int global, char *summary, size_t sumsz) {
     for (int k = 0; k < MN_ACCOUNTS; k++) {
         char name[16];
         snprintf(name, sizeof(name), "acc%d", k);
-        scen_key(mn_keys[k], global ? "money-global" : "money", name, k);
+        scen_key(mn_keys[k], script ? "money-script" : global ? "money-global" : "money", name, k);
     }
     print_placement(MN_ACCOUNTS, mn_keys);
     memset(args, 0, sizeof(args));
@@ -1458,8 +1489,9 @@ done:
     }
 }
 
-static void scen_money(char *summary, size_t sumsz) { money_common(0, summary, sumsz); }
-static void scen_money_global(char *summary, size_t sumsz) { money_common(1, summary, sumsz); }
+static void scen_money(char *summary, size_t sumsz) { money_common(0, 0, summary, sumsz); }
+static void scen_money_global(char *summary, size_t sumsz) { money_common(1, 0, summary, sumsz); }
+static void scen_money_script(char *summary, size_t sumsz) { money_common(0, 1, summary, sumsz); }
 
 /* ------------------------------------------------------------------------ */
 /* Scenarios: watch, watch-multishard                                        */
@@ -1878,6 +1910,7 @@ static const scenario_t g_scenarios[] = {
     {"lmove", "movers", scen_lmove},   {"smove", "movers", scen_smove},
     {"rename", "movers", scen_rename}, {"money", "money", scen_money},
     {"money-global", "money", scen_money_global},
+    {"money-script", "money", scen_money_script},
     {"bigsets", "movers", scen_bigsets},
     {"serverwide", "money", scen_serverwide},
     {"watch", "watch", scen_watch},    {"watch-multishard", "watch", scen_watch2},
@@ -1938,7 +1971,8 @@ static int select_names(const char *list, int *sel) {
 static void usage(const char *prog) {
     fprintf(stderr,
             "usage: %s [--shards N] HOST PORT [SEED] [SCENARIO ...]\n"
-            "  scenarios: lmove smove rename bigsets (movers), money money-global serverwide (money),\n"
+            "  scenarios: lmove smove rename bigsets (movers), money money-global money-script\n"
+            "             serverwide (money),\n"
             "             watch watch-multishard (watch),\n"
             "             blpop blmove (blocking); default all\n"
             "  env: TEST_SHARDS (default 4), TXN_STRESS_SCENARIOS, TXN_STRESS_SECONDS (default 10)\n",
