@@ -29,6 +29,9 @@
 #include <lualib.h>
 #include <openssl/evp.h>
 
+/* Debian's lua-cjson (liblua5.1-cjson), the same library Redis embeds. */
+int luaopen_cjson(lua_State *L);
+
 #include "../log.h"
 #include "../resp/reply.h"
 #include "../server/cmdutil.h"
@@ -707,6 +710,9 @@ static struct lua_shard *ls_new(struct shard *sh) {
     open_lib(L, luaopen_string, LUA_STRLIBNAME);
     open_lib(L, luaopen_math, LUA_MATHLIBNAME);
     open_lib(L, luaopen_bit, LUA_BITLIBNAME);
+    lua_pushcfunction(L, luaopen_cjson);
+    lua_call(L, 0, 1);
+    lua_setglobal(L, "cjson");
     /* what Redis 7.0 leaves out of the sandbox */
     static const char *const gone[] = {"dofile", "loadfile", "print", "require", "module", "package", "jit",
                                        "newproxy", "gcinfo", "collectgarbage"};
@@ -759,7 +765,7 @@ static struct lua_shard *ls_new(struct shard *sh) {
     }
     lua_setglobal(L, "redis");
     /* the libraries read-only, then the globals */
-    static const char *const libs[] = {"redis", "string", "math", "table", "bit", "coroutine"};
+    static const char *const libs[] = {"redis", "string", "math", "table", "bit", "coroutine", "cjson"};
     for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
         lua_getglobal(L, libs[i]);
         if (lua_istable(L, -1)) {

@@ -171,6 +171,18 @@ start_server {tags {scripting}} {
         assert_equal {27 7} [r eval {math.randomseed(7); return {math.random(100), math.random(1, 10)}} 0]
     }
 
+    test "cjson encodes and decodes as in Redis" {
+        assert_equal {[1,2,3]} [r eval {return cjson.encode({1,2,3})} 0]
+        assert_equal {{"a":1}} [r eval {return cjson.encode({a=1})} 0]
+        assert_equal {{}} [r eval {return cjson.encode({})} 0]
+        assert_equal 2 [r eval {return cjson.decode('{"a":[1,{"b":2}]}').a[2].b} 0]
+        assert_equal {{"x":1.5}} [r eval {return cjson.encode(cjson.decode('{"x":1.5}'))} 0]
+        assert_equal {userdata} [r eval {return type(cjson.null)} 0]
+        assert_error "*Expected value but found invalid token at character 1*" \
+            {r eval {local x = cjson.decode('bad') return x} 0}
+        assert_error "*Attempt to modify a readonly table*" {r eval {cjson.encode = nil} 0}
+    }
+
     # ------------------------------------------------ RESP3
     test "RESP3: Lua booleans, doubles, maps and sets to a RESP3 client" {
         set c [redis_client]
