@@ -38,6 +38,7 @@ int luaopen_cjson(lua_State *L);
 #include "../server/commands.h"
 #include "../server/dispatch.h"
 #include "../util/util.h"
+#include "msgpack.h"
 
 /* ---- the server's registry of scripts ---- */
 
@@ -713,6 +714,9 @@ static struct lua_shard *ls_new(struct shard *sh) {
     lua_pushcfunction(L, luaopen_cjson);
     lua_call(L, 0, 1);
     lua_setglobal(L, "cjson");
+    lua_pushcfunction(L, luaopen_cmsgpack);
+    lua_call(L, 0, 1);
+    lua_setglobal(L, "cmsgpack");
     /* what Redis 7.0 leaves out of the sandbox */
     static const char *const gone[] = {"dofile", "loadfile", "print", "require", "module", "package", "jit",
                                        "newproxy", "gcinfo", "collectgarbage"};
@@ -765,7 +769,7 @@ static struct lua_shard *ls_new(struct shard *sh) {
     }
     lua_setglobal(L, "redis");
     /* the libraries read-only, then the globals */
-    static const char *const libs[] = {"redis", "string", "math", "table", "bit", "coroutine", "cjson"};
+    static const char *const libs[] = {"redis", "string", "math", "table", "bit", "coroutine", "cjson", "cmsgpack"};
     for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
         lua_getglobal(L, libs[i]);
         if (lua_istable(L, -1)) {

@@ -183,6 +183,23 @@ start_server {tags {scripting}} {
         assert_error "*Attempt to modify a readonly table*" {r eval {cjson.encode = nil} 0}
     }
 
+    test "cmsgpack packs and unpacks as in Redis" {
+        set hx {local function hx(s) return (s:gsub('.', function(c) return string.format('%02x', c:byte()) end)) end }
+        assert_equal 010203 [r eval "${hx}return hx(cmsgpack.pack(1,2,3))" 0]
+        assert_equal ffd0dfcd012cd1fed4ce00011170cf0000010000000000d3ffffff0000000000 \
+            [r eval "${hx}return hx(cmsgpack.pack(-1,-33,300,-300,70000,2^40,-2^40))" 0]
+        assert_equal ca3fc00000cb3fb999999999999a00cb7e37e43c8800759c \
+            [r eval "${hx}return hx(cmsgpack.pack(1.5, 0.1, -0.0, 1e300))" 0]
+        assert_equal a3616263c3c2c0 [r eval "${hx}return hx(cmsgpack.pack('abc', true, false, nil))" 0]
+        assert_equal 9301020381a1610190 [r eval "${hx}return hx(cmsgpack.pack({1,2,3}, {a=1}, {}))" 0]
+        assert_equal {1 a {1 2}} [r eval {return {cmsgpack.unpack(cmsgpack.pack(1,'a',{1,2}))}} 0]
+        assert_equal deep [r eval {return cmsgpack.unpack(cmsgpack.pack({a={b={c='deep'}}})).a.b.c} 0]
+        assert_equal {1 5} [r eval {return {cmsgpack.unpack_one(cmsgpack.pack(5,6), 0)}} 0]
+        assert_equal {2 5 6} [r eval {return {cmsgpack.unpack_limit(cmsgpack.pack(5,6,7), 2)}} 0]
+        assert_error "*Bad data format in input.*" {r eval {local x = cmsgpack.unpack('\193') return x} 0}
+        assert_error "*Missing bytes in input.*" {r eval {local x = cmsgpack.unpack('\146\001') return x} 0}
+    }
+
     # ------------------------------------------------ RESP3
     test "RESP3: Lua booleans, doubles, maps and sets to a RESP3 client" {
         set c [redis_client]
