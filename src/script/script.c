@@ -39,6 +39,7 @@ int luaopen_cjson(lua_State *L);
 #include "../server/dispatch.h"
 #include "../util/util.h"
 #include "msgpack.h"
+#include "struct.h"
 
 /* ---- the server's registry of scripts ---- */
 
@@ -717,6 +718,9 @@ static struct lua_shard *ls_new(struct shard *sh) {
     lua_pushcfunction(L, luaopen_cmsgpack);
     lua_call(L, 0, 1);
     lua_setglobal(L, "cmsgpack");
+    lua_pushcfunction(L, luaopen_struct);
+    lua_call(L, 0, 1);
+    lua_setglobal(L, "struct");
     /* what Redis 7.0 leaves out of the sandbox */
     static const char *const gone[] = {"dofile", "loadfile", "print", "require", "module", "package", "jit",
                                        "newproxy", "gcinfo", "collectgarbage"};
@@ -769,7 +773,7 @@ static struct lua_shard *ls_new(struct shard *sh) {
     }
     lua_setglobal(L, "redis");
     /* the libraries read-only, then the globals */
-    static const char *const libs[] = {"redis", "string", "math", "table", "bit", "coroutine", "cjson", "cmsgpack"};
+    static const char *const libs[] = {"redis", "string", "math", "table", "bit", "coroutine", "cjson", "cmsgpack", "struct"};
     for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
         lua_getglobal(L, libs[i]);
         if (lua_istable(L, -1)) {

@@ -200,6 +200,19 @@ start_server {tags {scripting}} {
         assert_error "*Missing bytes in input.*" {r eval {local x = cmsgpack.unpack('\146\001') return x} 0}
     }
 
+    test "struct packs, unpacks and sizes as in Redis" {
+        set hx {local function hx(s) return (s:gsub('.', function(c) return string.format('%02x', c:byte()) end)) end }
+        assert_equal 00000001 [r eval "${hx}return hx(struct.pack('>i', 1))" 0]
+        assert_equal feffffff [r eval "${hx}return hx(struct.pack('i', -2))" 0]
+        assert_equal 0100000002000000 [r eval "${hx}return hx(struct.pack('!4 b i', 1, 2))" 0]
+        assert_equal 616200 [r eval "${hx}return hx(struct.pack('s', 'ab'))" 0]
+        assert_equal {1 -1 5} [r eval {return {struct.unpack('>hh', struct.pack('>hh', 1, -1))}} 0]
+        assert_equal {abc 5} [r eval {return {struct.unpack('bc0', '\3abcd')}} 0]
+        assert_equal 15 [r eval {return struct.size('>i h b d')} 0]
+        assert_error "*invalid format option 'q'*" {r eval {local x = struct.pack('q', 1) return x} 0}
+        assert_error "*data string too short*" {r eval {local x = struct.unpack('>i', 'ab') return x} 0}
+    }
+
     # ------------------------------------------------ RESP3
     test "RESP3: Lua booleans, doubles, maps and sets to a RESP3 client" {
         set c [redis_client]
