@@ -32,6 +32,7 @@
 /* Debian's lua-cjson (liblua5.1-cjson), the same library Redis embeds. */
 int luaopen_cjson(lua_State *L);
 
+#include "../db/evict.h"
 #include "../log.h"
 #include "../resp/reply.h"
 #include "../server/cmdutil.h"
@@ -128,7 +129,8 @@ struct lua_shard {
     int scripts;  /* registry ref: sha -> compiled function */
     /* the script running now */
     struct client *c;
-    int ro;          /* EVAL_RO / EVALSHA_RO */
+    int ro;          /* EVAL_RO / EVALSHA_RO, or flags=no-writes */
+    int allow_oom;   /* flags=allow-oom: commands run out of memory too */
     int resp;        /* redis.setresp: the protocol of redis.call's replies */
     int dbid;        /* SELECT inside the script */
     int nkeys;
@@ -550,6 +552,9 @@ static int do_call(lua_State *L, int raise) {
             s->dbid = (int)id;
             reply_ok(out);
         }
+    } else if (s->allow_oom) {
+        if (sh->cfg.maxmemory > 0) evict_perform(sh);
+        exec_command_run(&cl);
     } else {
         exec_command(&cl);
     }
@@ -785,6 +790,8 @@ static struct lua_shard *ls_new(struct shard *sh) {
     }
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, "__rs_scripts");
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, "__rs_flags");
     lua_pushvalue(L, LUA_GLOBALSINDEX);
     lua_setfield(L, LUA_REGISTRYINDEX, "__rs_globals");
     lua_pushvalue(L, LUA_GLOBALSINDEX);
@@ -803,19 +810,72 @@ static struct lua_shard *ls_get(struct shard *sh) {
         /* SCRIPT FLUSH somewhere: forget what was compiled here */
         lua_newtable(s->L);
         lua_setfield(s->L, LUA_REGISTRYINDEX, "__rs_scripts");
+        lua_newtable(s->L);
+        lua_setfield(s->L, LUA_REGISTRYINDEX, "__rs_flags");
         s->epoch = e;
     }
     return s;
 }
 
+/* Script flags, from the shebang line ("#!lua flags=no-writes,..."). */
+enum { SF_SHEBANG = 1, SF_NO_WRITES = 2, SF_ALLOW_OOM = 4 };
+
+/* Parse a shebang line at the start of body into *flags; 0 with Redis's
+ * error in out if it is not one this engine takes. */
+static int parse_shebang(const char *body, size_t len, int *flags, struct buf *out) {
+    *flags = 0;
+    if (len < 2 || body[0] != '#' || body[1] != '!') return 1;
+    const char *nl = memchr(body, '\n', len);
+    size_t ll = nl ? (size_t)(nl - body) : len;
+    char line[512];
+    if (ll >= sizeof(line)) ll = sizeof(line) - 1;
+    memcpy(line, body, ll);
+    line[ll] = 0;
+    char *save = NULL, *tok = strtok_r(line, " ", &save);
+    if (!tok || strcmp(tok, "#!lua")) {
+        char msg[600];
+        snprintf(msg, sizeof(msg), "ERR Unexpected engine in script shebang: %s", tok ? tok : line);
+        reply_err_clean(out, msg, strlen(msg));
+        return 0;
+    }
+    *flags = SF_SHEBANG;
+    while ((tok = strtok_r(NULL, " ", &save))) {
+        if (strncmp(tok, "flags=", 6)) {
+            char msg[600];
+            snprintf(msg, sizeof(msg), "ERR Unknown lua shebang option: %s", tok);
+            reply_err_clean(out, msg, strlen(msg));
+            return 0;
+        }
+        char *fsave = NULL;
+        for (char *f = strtok_r(tok + 6, ",", &fsave); f; f = strtok_r(NULL, ",", &fsave)) {
+            if (!strcmp(f, "no-writes")) *flags |= SF_NO_WRITES;
+            else if (!strcmp(f, "allow-oom")) *flags |= SF_ALLOW_OOM;
+            else if (strcmp(f, "allow-stale") && strcmp(f, "no-cluster") && strcmp(f, "allow-cross-slot-keys")) {
+                /* (the last three change nothing without replicas or a cluster) */
+                char msg[600];
+                snprintf(msg, sizeof(msg), "ERR Unexpected flag in script shebang: %s", f);
+                reply_err_clean(out, msg, strlen(msg));
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
 /* Push the compiled function of sha (compiling body if given, or the
- * registry's copy). Returns 1, or 0 with an error reply in out. */
-static int get_function(struct lua_shard *s, const char *sha, const char *body, size_t len, struct buf *out) {
+ * registry's copy) and set *flags. Returns 1, or 0 with an error reply in
+ * out. */
+static int get_function(struct lua_shard *s, const char *sha, const char *body, size_t len, int *flags,
+                        struct buf *out) {
     lua_State *L = s->L;
     lua_getfield(L, LUA_REGISTRYINDEX, "__rs_scripts");
     lua_getfield(L, -1, sha);
     if (lua_isfunction(L, -1)) {
         lua_remove(L, -2);
+        lua_getfield(L, LUA_REGISTRYINDEX, "__rs_flags");
+        lua_getfield(L, -1, sha);
+        *flags = (int)lua_tonumber(L, -1);
+        lua_pop(L, 2);
         return 1;
     }
     lua_pop(L, 1);
@@ -829,7 +889,23 @@ static int get_function(struct lua_shard *s, const char *sha, const char *body, 
         body = b.p ? b.p : "";
         len = b.len;
     }
-    if (luaL_loadbuffer(L, body, len, "@user_script")) {
+    if (!parse_shebang(body, len, flags, out)) {
+        lua_pop(L, 1);
+        buf_free(&b);
+        return 0;
+    }
+    int rc;
+    if (*flags) {
+        /* the shebang line becomes a comment: line numbers stay */
+        struct buf code = {0};
+        buf_put(&code, "--", 2);
+        buf_put(&code, body + 2, len - 2);
+        rc = luaL_loadbuffer(L, code.p, code.len, "@user_script");
+        buf_free(&code);
+    } else {
+        rc = luaL_loadbuffer(L, body, len, "@user_script");
+    }
+    if (rc) {
         char msg[1024];
         snprintf(msg, sizeof(msg), "ERR Error compiling script (new function): %s", lua_tostring(L, -1));
         reply_err_clean(out, msg, strlen(msg));
@@ -841,6 +917,10 @@ static int get_function(struct lua_shard *s, const char *sha, const char *body, 
     lua_pushvalue(L, -1);
     lua_setfield(L, -3, sha);
     lua_remove(L, -2);
+    lua_getfield(L, LUA_REGISTRYINDEX, "__rs_flags");
+    lua_pushnumber(L, *flags);
+    lua_setfield(L, -2, sha);
+    lua_pop(L, 1);
     return 1;
 }
 
@@ -965,9 +1045,21 @@ static void eval_generic(struct client *c, int by_sha, int ro) {
         blen = c->argv[1].len;
         sha1hex(body, blen, sha);
     }
-    if (!get_function(s, sha, body, blen, c->out)) return;
+    int flags;
+    if (!get_function(s, sha, body, blen, &flags, c->out)) return;
     if (!by_sha) reg_add(sha, body, blen);
-    run(s, c, sha, c->argv + 3, (int)n, c->argv + 3 + n, c->argc - 3 - (int)n, ro);
+    /* a script with a shebang that may write is refused out of memory, as
+     * a command that may grow memory is */
+    struct shard *sh = c->sh;
+    if ((flags & SF_SHEBANG) && !(flags & (SF_NO_WRITES | SF_ALLOW_OOM)) && !ro && sh->cfg.maxmemory > 0 &&
+        evict_perform(sh) == EVICT_FAIL) {
+        lua_pop(s->L, 1);
+        stats_count_error(sh, ERR_OOM);
+        reply_error(c->out, ERR_OOM);
+        return;
+    }
+    s->allow_oom = (flags & SF_ALLOW_OOM) != 0;
+    run(s, c, sha, c->argv + 3, (int)n, c->argv + 3 + n, c->argc - 3 - (int)n, ro || (flags & SF_NO_WRITES));
 }
 
 void eval_command(struct client *c) { eval_generic(c, 0, 0); }
@@ -982,7 +1074,8 @@ void script_load_command(struct client *c) {
     char sha[41];
     sha1hex(c->argv[2].p, c->argv[2].len, sha);
     struct buf err = {0};
-    if (!get_function(s, sha, c->argv[2].p, c->argv[2].len, &err)) {
+    int flags;
+    if (!get_function(s, sha, c->argv[2].p, c->argv[2].len, &flags, &err)) {
         buf_put(c->out, err.p, err.len);
         buf_free(&err);
         return;

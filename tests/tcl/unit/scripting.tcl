@@ -339,3 +339,40 @@ start_server {tags {scripting}} {
         $c close
     }
 }
+
+start_server {tags {scripting}} {
+    test "Shebang: #!lua and its flags" {
+        r del k{a}
+        assert_equal 1 [r eval "#!lua\nreturn 1" 0]
+        assert_equal OK [r eval "#!lua\nreturn redis.call('set', KEYS\[1\], 'v')" 1 k{a}]
+        assert_equal v [r eval "#!lua flags=no-writes\nreturn redis.call('get', KEYS\[1\])" 1 k{a}]
+        assert_error "ERR Write commands are not allowed from read-only scripts.*@user_script:2." \
+            {r eval "#!lua flags=no-writes\nlocal x = redis.call('set', KEYS\[1\], 'w') return x" 1 k{a}}
+        assert_equal 2 [r eval "#!lua flags=allow-cross-slot-keys,no-cluster,allow-stale\nreturn 2" 0]
+        assert_equal 3 [r eval "#!lua   flags=no-writes   \nreturn 3" 0]
+        assert_equal 1 [r eval "#!lua flags=\nreturn 1" 0]
+        assert_error "ERR Unexpected flag in script shebang: foo" {r eval "#!lua flags=foo\nreturn 1" 0}
+        assert_error "ERR Unexpected engine in script shebang: #!python" {r eval "#!python\nreturn 1" 0}
+        assert_error "ERR Unexpected engine in script shebang: #!luaa" {r eval "#!luaa\nreturn 1" 0}
+        assert_error "ERR Unknown lua shebang option: name=x" {r eval "#!lua name=x\nreturn 1" 0}
+        # line numbers count the shebang line
+        assert_error "*user_script:2: Script attempted to access nonexistent global variable 'nope'*" \
+            {r eval "#!lua\nreturn nope" 0}
+        # EVALSHA keeps the flags
+        set sha [r script load "#!lua flags=no-writes\nlocal x = redis.call('set', KEYS\[1\], 'w') return x"]
+        assert_error "ERR Write commands are not allowed from read-only scripts.*" {r evalsha $sha 1 k{a}}
+    }
+}
+
+start_server {tags {scripting} overrides {maxmemory 1 maxmemory-policy noeviction}} {
+    test "Out of memory: a script with a shebang that may write is refused, allow-oom and no-writes run" {
+        assert_error "OOM command not allowed when used memory > 'maxmemory'." \
+            {r eval "#!lua\nreturn redis.call('get', KEYS\[1\])" 1 k{a}}
+        assert_equal {} [r eval "#!lua flags=no-writes\nreturn redis.call('get', KEYS\[1\])" 1 k{a}]
+        assert_equal OK [r eval "#!lua flags=allow-oom\nreturn redis.call('set', KEYS\[1\], 'v')" 1 k{a}]
+        # without a shebang the script runs and its write is refused
+        assert_error "OOM command not allowed when used memory > 'maxmemory'. script: *" \
+            {r eval "local x = redis.call('set', KEYS\[1\], 'w') return x" 1 k{a}}
+        assert_equal v [r eval {return redis.call('get', KEYS[1])} 1 k{a}]
+    }
+}
