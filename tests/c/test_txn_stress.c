@@ -44,6 +44,8 @@
  *                    audit an EXEC of the GETs and DBSIZE
  *   watch:    watch  WATCH/GET/MULTI/SET/EXEC increments of one counter by 4
  *                    threads, retried when EXEC answers nil: exactly 2000
+ *             watch-race  WATCH k on one connection, SET k on another once
+ *                    WATCH has answered, then MULTI/PING/EXEC: always aborted
  *             watch-multishard  the same with an INCR of a key on another
  *                    shard in each transaction: both end at 2000, and each
  *                    EXEC's INCR result equals the SET value
@@ -956,6 +958,66 @@ done:
         del_keys(c, RN_KEYS, rn_keys);
         redisFree(c);
     }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scenario: watch-race                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* Each thread has two connections: WATCH a key on the first, SET it on the
+ * second once WATCH has answered, then MULTI/PING/EXEC on the first: EXEC
+ * must be aborted every time (the watch is in place when WATCH answers). */
+#define WR_THREADS 4
+#define WR_ROUNDS 1500 /* per thread */
+
+typedef struct {
+    int id;
+    long rounds, ran;
+} wr_arg_t;
+
+static void *wr_thread(void *p) {
+    wr_arg_t *a = p;
+    char d[256], key[KEYLEN];
+    redisContext *c = open_conn(), *o = open_conn();
+    for (int i = 0; c && o && i < WR_ROUNDS && !should_stop(); i++) {
+        char name[24];
+        snprintf(name, sizeof(name), "t%dk%d", a->id, i % 8);
+        scen_key(key, "watch-race", name, i % 8);
+        redisReply *r = cmd(c, "WATCH %s", key);
+        if (!r) break;
+        freeReplyObject(r);
+        if (!(r = cmd(o, "SET %s %d", key, i))) break;
+        freeReplyObject(r);
+        if (!(r = cmd(c, "MULTI"))) break;
+        freeReplyObject(r);
+        if (!(r = cmd(c, "PING"))) break;
+        freeReplyObject(r);
+        if (!(r = cmd(c, "EXEC"))) break;
+        a->rounds++;
+        if (r->type != REDIS_REPLY_NIL) {
+            a->ran++;
+            if (a->ran <= 3) problem("thread %d: EXEC after a write to the watched %s ran: %s", a->id, key,
+                                     rdesc(r, d, sizeof(d)));
+        }
+        freeReplyObject(r);
+    }
+    if (c) redisFree(c);
+    if (o) redisFree(o);
+    return NULL;
+}
+
+static void scen_watch_race(char *summary, size_t sumsz) {
+    wr_arg_t args[WR_THREADS];
+    thread_fn fns[WR_THREADS];
+    memset(args, 0, sizeof(args));
+    for (int i = 0; i < WR_THREADS; i++) args[i].id = i, fns[i] = wr_thread;
+    run_threads(WR_THREADS, fns, args, sizeof(args[0]));
+    final_checks();
+    long rounds = 0, ran = 0;
+    for (int i = 0; i < WR_THREADS; i++) rounds += args[i].rounds, ran += args[i].ran;
+    if (ran) problem("%ld of %ld EXECs ran although their watched key had been written", ran, rounds);
+    if (rounds == 0 && !atomic_load(&g_stop)) problem("no round completed");
+    snprintf(summary, sumsz, "%ld rounds, %ld EXECs ran that should have been aborted", rounds, ran);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1914,6 +1976,7 @@ static const scenario_t g_scenarios[] = {
     {"bigsets", "movers", scen_bigsets},
     {"serverwide", "money", scen_serverwide},
     {"watch", "watch", scen_watch},    {"watch-multishard", "watch", scen_watch2},
+    {"watch-race", "watch", scen_watch_race},
     {"blpop", "blocking", scen_blpop}, {"blmove", "blocking", scen_blmove},
 };
 #define NSCEN ((int)(sizeof(g_scenarios) / sizeof(g_scenarios[0])))
@@ -1973,7 +2036,7 @@ static void usage(const char *prog) {
             "usage: %s [--shards N] HOST PORT [SEED] [SCENARIO ...]\n"
             "  scenarios: lmove smove rename bigsets (movers), money money-global money-script\n"
             "             serverwide (money),\n"
-            "             watch watch-multishard (watch),\n"
+            "             watch watch-multishard watch-race (watch),\n"
             "             blpop blmove (blocking); default all\n"
             "  env: TEST_SHARDS (default 4), TXN_STRESS_SCENARIOS, TXN_STRESS_SECONDS (default 10)\n",
             prog);
