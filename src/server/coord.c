@@ -59,6 +59,7 @@ struct coord {
     int exec_at;
     /* SORT's pattern keys (second round): names in pkeys, at pk[i] */
     int round2;
+    struct buf fblobs; /* the __fetch blobs of the lock steps */
     struct buf pkeys;
     struct arg *pk;
     size_t npk, pk_cap;
@@ -93,6 +94,7 @@ static void coord_free(struct coord *k) {
     free(k->fbig);
     buf_free(&k->fetched);
     buf_free(&k->pkeys);
+    buf_free(&k->fblobs);
     free(k->pk);
     buf_free(&k->argbytes);
     buf_free(&k->out);
@@ -839,17 +841,28 @@ static void find_keys(struct coord *k, const struct command *cmd, int dbid) {
 static void coord_locked(struct txn *t, int dirty, void *arg) {
     struct gather *g = arg;
     struct coord *k = g->priv;
-    struct shard *sh = g->conn->sh;
-    k->t = t; /* (txn_begin may not have returned yet: every key was here) */
+    k->t = t; /* (txn_start may not have returned yet: every key was here) */
     if (dirty) {
         /* EXEC with a watched key changed: nothing runs */
         reply_null_array(&k->out, g->resp);
         coord_finish(g);
         return;
     }
-    struct arg *keys = malloc(sizeof(struct arg) * (size_t)(k->nkeys ? k->nkeys : 1));
-    if (!keys) abort();
-    for (int i = 0; i < k->nkeys; i++) keys[i] = k->argv[k->key_arg[i]];
+    /* every shard's values came back with its lock step */
+    coord_fetched(g);
+}
+
+/* A lock step's payload ran: its __fetch reply. */
+static void coord_fetch_step(struct txn *t, int s, const char *reply, size_t len, void *arg) {
+    struct gather *g = arg;
+    (void)t;
+    buf_put(&g->parts[s].reply, reply, len);
+}
+
+/* Put a __fetch (or __fetchs: big values by size only) of each shard's keys
+ * in the lock step of that shard: the values come back in the same hop as
+ * the lock. The blobs live in k->fblobs until the transaction is over. */
+static void attach_fetch(struct gather *g, struct coord *k, struct txn *t) {
     /* a plain command may run where its biggest value is, rather than
      * here on a copy of it */
     long long max = 0;
@@ -859,10 +872,39 @@ static void coord_locked(struct txn *t, int dirty, void *arg) {
         if (!k->fbig) abort();
         max = EXEC_AT_MIN;
     }
-    sh->coord_starting++;
-    fetch_keys(g, keys, k->key_db, g->dbid, (size_t)k->nkeys, max);
-    sh->coord_starting--;
-    free(keys);
+    const struct command *fetch = max ? command_lookup("__fetchs", 8) : command_lookup("__fetch", 7);
+    char maxs[24];
+    int maxl = snprintf(maxs, sizeof(maxs), "%lld", max);
+    struct buf args = {0};
+    char (*nums)[12] = malloc(sizeof(*nums) * (size_t)(k->nkeys + 1));
+    size_t off[MAX_SHARDS];
+    if (!nums) abort();
+    for (int s = 0; s < g_nshards; s++) {
+        args.len = 0;
+        put_arg(&args, fetch->name, strlen(fetch->name));
+        if (max) put_arg(&args, maxs, (size_t)maxl);
+        for (int i = 0; i < k->nkeys; i++) {
+            const struct arg *key = &k->argv[k->key_arg[i]];
+            if (shard_for_key(key->p, key->len) != s) continue;
+            int l = snprintf(nums[i], sizeof(nums[i]), "%d", k->key_db[i]);
+            put_arg(&args, nums[i], (size_t)l);
+            put_arg(&args, key->p, key->len);
+        }
+        off[s] = k->fblobs.len;
+        if (args.len > sizeof(struct arg) * (max ? 2u : 1u))
+            exec_blob_encode(&k->fblobs, fetch, g->dbid, (const struct arg *)(const void *)args.p,
+                             (int)(args.len / sizeof(struct arg)));
+    }
+    buf_free(&args);
+    free(nums);
+    /* (the blob bytes are final now: point at them) */
+    for (int s = 0; s < g_nshards; s++) {
+        size_t end = s + 1 < g_nshards ? off[s + 1] : k->fblobs.len;
+        if (end == off[s]) continue;
+        struct arg b = {k->fblobs.p + off[s], end - off[s]};
+        txn_run_at(t, s, &b);
+    }
+    txn_payload_mode(t, g->conn, 2, 0, coord_fetch_step);
 }
 
 /* Hold the connection's input, put the reply's hole in its queue, and
@@ -893,9 +935,13 @@ static void coord_begin(struct conn *c, const struct command *cmd, struct coord 
          * all exclusive) */
         shared[i] = !k->body && !command_key_writes(cmd, k->argv, k->argc, i);
     }
+    struct txn *t = txn_new(sh, watch_shards ? c->id : 0, watch_shards, coord_locked, g);
+    txn_lock_keys(t, keys, k->key_db, shared, k->nkeys);
+    attach_fetch(g, k, t);
+    txn_hold(t); /* the write-back comes after the chain */
     sh->coord_starting++;
-    /* k->t is set by coord_locked: this may be over (k freed) when txn_begin returns */
-    txn_begin(sh, keys, k->key_db, shared, k->nkeys, watch_shards ? c->id : 0, watch_shards, coord_locked, g);
+    /* k->t is set by coord_locked: this may be over (k freed) when txn_start returns */
+    txn_start(t);
     sh->coord_starting--;
     free(keys);
     free(shared);
