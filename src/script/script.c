@@ -94,6 +94,16 @@ static int reg_get(const char *sha, struct buf *b) {
     return found;
 }
 
+void script_cache_stats(long *count, long long *bytes) {
+    long long sum = 0;
+    pthread_mutex_lock(&reg.mu);
+    for (int i = 0; i < 1024; i++)
+        for (struct sent *e = reg.tab[i]; e; e = e->next) sum += (long long)e->len;
+    *count = reg.n;
+    pthread_mutex_unlock(&reg.mu);
+    *bytes = sum;
+}
+
 static void reg_flush(void) {
     pthread_mutex_lock(&reg.mu);
     for (int i = 0; i < 1024; i++) {
@@ -143,6 +153,12 @@ struct lua_shard {
 /* Redis's math.random: the 48-bit linear congruential generator of rand48,
  * seeded with 0 when the state is made and by math.randomseed (the same
  * sequence as redis-server's after the same seed). */
+long long script_vm_memory(struct shard *sh) {
+    struct lua_shard *s = sh->lua;
+    if (!s) return 0;
+    return (long long)lua_gc(s->L, LUA_GCCOUNT, 0) * 1024 + lua_gc(s->L, LUA_GCCOUNTB, 0);
+}
+
 static void rand_seed(struct lua_shard *s, int32_t seed) { s->rand48 = ((uint64_t)(uint32_t)seed << 16) | 0x330E; }
 static int32_t rand_next(struct lua_shard *s) {
     s->rand48 = (0x5DEECE66Dull * s->rand48 + 0xB) & ((1ull << 48) - 1);

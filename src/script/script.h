@@ -31,6 +31,10 @@
 
 #include "../server.h"
 
+/* Bytes held by this shard's Lua state (0 before its first script). */
+long long script_vm_memory(struct shard *sh);
+/* The server's script cache: scripts, and the bytes of their bodies. */
+void script_cache_stats(long *count, long long *bytes);
 /* Key positions of EVAL/EVALSHA/EVAL_RO/EVALSHA_RO (numkeys at argv[2]). */
 int eval_keys(const struct arg *argv, int argc, int *pos, int max);
 

@@ -24,6 +24,7 @@
 #include "../shard/shard.h"
 #include "../util/glob.h"
 #include "../util/mem.h"
+#include "../script/script.h"
 #include "cmdutil.h"
 #include "commands.h"
 #include "conn.h"
@@ -342,6 +343,7 @@ struct info_head {
     struct shard_stats st;
     long long nconns, blocked;
     long long cpu_user_us, cpu_sys_us;
+    long long lua_mem; /* this shard's Lua state */
     int ndb, ncmd;
 };
 
@@ -361,6 +363,7 @@ void info_command(struct client *c) {
         h.cpu_user_us = (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
         h.cpu_sys_us = (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
     }
+    h.lua_mem = script_vm_memory(sh);
     h.ndb = sh->ndb;
     h.ncmd = g_ncommands;
     buf_put(&b, &h, sizeof(h));
@@ -376,7 +379,7 @@ void info_command(struct client *c) {
 
 struct info_sum {
     struct shard_stats st;
-    long long nconns, blocked, cpu_user_us, cpu_sys_us;
+    long long nconns, blocked, cpu_user_us, cpu_sys_us, lua_mem;
     long long *keys, *expires;
     struct cmd_stat *cs;
     int ndb;
@@ -435,6 +438,7 @@ static void sum_parts(struct gather *g, struct info_sum *s) {
         s->nconns += h.nconns;
         s->blocked += h.blocked;
         s->cpu_user_us += h.cpu_user_us;
+        s->lua_mem += h.lua_mem;
         s->cpu_sys_us += h.cpu_sys_us;
         for (int d = 0; d < h.ndb; d++) {
             long long kv[2];
@@ -476,7 +480,7 @@ static void info_server(struct buf *b, const struct shard *sh) {
     LINE("redis_shard_version:%s\r\nshards:%d\r\n", RS_VERSION, g_nshards);
 }
 
-static void info_memory(struct buf *b, struct shard *sh) {
+static void info_memory(struct buf *b, struct shard *sh, const struct info_sum *s) {
     char h1[32], h2[32], h3[32], h4[32], h5[32];
     size_t used = evict_used_memory(), rss = mem_rss(), total = mem_total_system();
     if (used > g_mem_peak) g_mem_peak = used;
@@ -500,7 +504,20 @@ static void info_memory(struct buf *b, struct shard *sh) {
     LINE("used_memory_dataset:%zu\r\nused_memory_dataset_perc:%.2f%%\r\n", dataset, used > startup ? 100.0 * (double)dataset / (double)(used - startup) : 0.0);
     LINE("allocator_allocated:%zu\r\nallocator_active:%zu\r\nallocator_resident:%zu\r\n", allocated, active, resident);
     LINE("total_system_memory:%zu\r\ntotal_system_memory_human:%s\r\n", total, h4);
-    LINE("used_memory_lua:31744\r\nused_memory_vm_eval:31744\r\nused_memory_lua_human:31.00K\r\nused_memory_scripts_eval:0\r\nnumber_of_cached_scripts:0\r\nnumber_of_functions:0\r\nnumber_of_libraries:0\r\nused_memory_vm_functions:32768\r\nused_memory_vm_total:64512\r\nused_memory_vm_total_human:63.00K\r\nused_memory_functions:184\r\nused_memory_scripts:184\r\nused_memory_scripts_human:184B\r\n");
+    {
+        /* the shards' Lua states, and the server's script cache */
+        long nscripts;
+        long long sbytes;
+        char hl[32], hv[32], hs[32];
+        script_cache_stats(&nscripts, &sbytes);
+        bytes_to_human(hl, sizeof(hl), (unsigned long long)s->lua_mem);
+        bytes_to_human(hv, sizeof(hv), (unsigned long long)s->lua_mem);
+        bytes_to_human(hs, sizeof(hs), (unsigned long long)sbytes);
+        LINE("used_memory_lua:%lld\r\nused_memory_vm_eval:%lld\r\nused_memory_lua_human:%s\r\n", s->lua_mem, s->lua_mem, hl);
+        LINE("used_memory_scripts_eval:%lld\r\nnumber_of_cached_scripts:%ld\r\nnumber_of_functions:0\r\nnumber_of_libraries:0\r\n", sbytes, nscripts);
+        LINE("used_memory_vm_functions:0\r\nused_memory_vm_total:%lld\r\nused_memory_vm_total_human:%s\r\n", s->lua_mem, hv);
+        LINE("used_memory_functions:0\r\nused_memory_scripts:%lld\r\nused_memory_scripts_human:%s\r\n", sbytes, hs);
+    }
     LINE("maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n", sh->cfg.maxmemory, h5, policies[sh->cfg.maxmemory_policy]);
     LINE("allocator_frag_ratio:%.2f\r\nallocator_frag_bytes:%lld\r\n", allocated ? (double)active / (double)allocated : 0.0, (long long)active - (long long)allocated);
     LINE("allocator_rss_ratio:%.2f\r\nallocator_rss_bytes:%lld\r\n", active ? (double)resident / (double)active : 0.0, (long long)resident - (long long)active);
@@ -544,7 +561,7 @@ void info_combine(struct gather *g, struct buf *out, int resp) {
         LINE("# Clients\r\nconnected_clients:%lld\r\ncluster_connections:0\r\nmaxclients:%lld\r\n", s.nconns, sh->cfg.maxclients);
         LINE("client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:%lld\r\ntracking_clients:0\r\nclients_in_timeout_table:%lld\r\n", s.blocked, s.blocked);
     }
-    if (want(g, "memory", 1)) { SEP(); info_memory(b, sh); }
+    if (want(g, "memory", 1)) { SEP(); info_memory(b, sh, &s); }
     if (want(g, "persistence", 1)) {
         SEP();
         LINE("# Persistence\r\nloading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:0\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:%lld\r\n", (long long)g_lastsave);

@@ -288,6 +288,19 @@ start_server {tags {scripting}} {
         }
     }
 
+    test "INFO memory counts the cached scripts and the Lua memory" {
+        r script flush
+        assert_equal 0 [info_field [r info memory] number_of_cached_scripts]
+        r script load {return 'one'}
+        r eval {return 'two'} 0
+        r script load {return 'one'}
+        assert_equal 2 [info_field [r info memory] number_of_cached_scripts]
+        assert {[info_field [r info memory] used_memory_scripts_eval] > 0}
+        assert {[info_field [r info memory] used_memory_lua] > 0}
+        r script flush
+        assert_equal 0 [info_field [r info memory] number_of_cached_scripts]
+    }
+
     # ------------------------------------------------ read-only scripts
     test "EVAL_RO and EVALSHA_RO refuse writes" {
         r set k{a} v
