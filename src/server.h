@@ -48,6 +48,10 @@ struct blk_out {
     int would_block;    /* noblock 2: it would wait */
     long long deadline; /* until when (0: for ever) */
     void *bw;           /* a remote request: its waiter, now parked */
+    /* or a reply that comes later (a script run holding every shard): told
+     * where it goes once the request's own reply entry is withdrawn */
+    void (*defer)(struct shard *sh, void *arg, int src, uint64_t cookie);
+    void *defer_arg;
 };
 
 /* What a command handler runs with. */

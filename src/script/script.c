@@ -38,6 +38,10 @@ int luaopen_cjson(lua_State *L);
 #include "../server/cmdutil.h"
 #include "../server/commands.h"
 #include "../server/dispatch.h"
+#include "../server/conn.h"
+#include "../shard/xmsg.h"
+#include "../txn/block.h"
+#include "../txn/txn.h"
 #include "../util/util.h"
 #include "msgpack.h"
 #include "struct.h"
@@ -141,6 +145,14 @@ struct lua_shard {
     struct client *c;
     int ro;          /* EVAL_RO / EVALSHA_RO, or flags=no-writes */
     int allow_oom;   /* flags=allow-oom: commands run out of memory too */
+    int wrote;       /* the script ran a write command it cannot take back (no undo) */
+    /* what the keys its writes changed held before (while it may still
+     * have to run again holding every shard): db, key, present, image */
+    struct buf undo;
+    int nundo;
+    int escalate;    /* it called a key of another shard before writing: run it again holding every shard */
+    int can_defer;   /* its reply can come later (a client's own command, or a request) */
+    struct swhole *whole; /* the script running holding every shard, if any */
     int resp;        /* redis.setresp: the protocol of redis.call's replies */
     int dbid;        /* SELECT inside the script */
     int nkeys;
@@ -165,7 +177,29 @@ static int32_t rand_next(struct lua_shard *s) {
     return (int32_t)(s->rand48 >> 17);
 }
 
+struct swhole {
+    struct shard *sh;
+    struct txn *t;
+    char sha[41];
+    struct buf bytes; /* the EVAL's arguments, kept */
+    struct arg *argv;
+    int argc, nkeys, ro, dbid, resp;
+    struct client cl; /* the script's client (redis.call's context) */
+    struct buf out;   /* its reply */
+    struct conn *conn; /* a local client: its hole */
+    struct oseg *hole;
+    int src;           /* or the shard whose request it was */
+    uint64_t cookie;
+    lua_State *co;
+    int co_ref;
+    int raise;         /* the call that waits is redis.call (an error raises) */
+};
+
 static int raise_err(lua_State *L, const char *msg);
+static struct lua_shard *ls_get(struct shard *sh);
+static int get_function(struct lua_shard *s, const char *sha, const char *body, size_t len, int *flags,
+                        struct buf *out);
+static void set_args(lua_State *L, const char *name, const struct arg *v, int n);
 
 static struct lua_shard *ls_from_L(lua_State *L) {
     lua_getfield(L, LUA_REGISTRYINDEX, "__rs_shard");
@@ -491,11 +525,92 @@ static int declared(const struct lua_shard *s, const struct arg *k) {
     return 0;
 }
 
+static int escalate_marker;
+
+/* Values above this are not kept for an undo: a script that wrote one
+ * cannot run again holding every shard. */
+#define UNDO_MAX (64 * 1024)
+
+/* Before a write of the script (not yet holding every shard): keep what
+ * its keys hold, so the write can be taken back if the script must run
+ * again from the start holding every shard. */
+static void remember(struct lua_shard *s, struct client *sc, const struct command *cmd, struct arg *argv, int argc) {
+    if (s->whole || !s->can_defer || s->wrote) {
+        s->wrote = 1;
+        return;
+    }
+    int pos[64];
+    int nk = command_keys(cmd, argv, argc, pos, 64);
+    if (nk == 0 || nk == 64) {
+        s->wrote = 1;
+        return;
+    }
+    struct db *db = &sc->sh->dbs[s->dbid];
+    struct buf img = {0};
+    for (int k = 0; k < nk; k++) {
+        const struct arg *key = &argv[pos[k]];
+        struct dict_pos dp;
+        int present = dict_find(&db->keys, key->p, key->len, dict_hash(key->p, key->len), &dp);
+        img.len = 0;
+        if (present) {
+            kv_serialize(dict_pos_kv(&dp), &img);
+            if (img.len > UNDO_MAX) {
+                s->wrote = 1; /* too big to keep: no undo */
+                break;
+            }
+        }
+        uint32_t hdr[3] = {(uint32_t)s->dbid, (uint32_t)key->len, present ? (uint32_t)img.len : UINT32_MAX};
+        buf_put(&s->undo, hdr, sizeof(hdr));
+        buf_put(&s->undo, key->p, key->len);
+        if (present) buf_put(&s->undo, img.p, img.len);
+        s->nundo++;
+    }
+    buf_free(&img);
+}
+
+/* Take the script's writes back, newest first (each key to what it held
+ * before the script's first write of it). */
+static void undo_writes(struct lua_shard *s, struct client *sc) {
+    struct shard *sh = sc->sh;
+    const char **at = malloc(sizeof(char *) * (size_t)(s->nundo + 1));
+    if (!at) abort();
+    const char *p = s->undo.p;
+    for (int i = 0; i < s->nundo; i++) {
+        at[i] = p;
+        uint32_t hdr[3];
+        memcpy(hdr, p, sizeof(hdr));
+        p += sizeof(hdr) + hdr[1] + (hdr[2] == UINT32_MAX ? 0 : hdr[2]);
+    }
+    for (int i = s->nundo - 1; i >= 0; i--) {
+        uint32_t hdr[3];
+        memcpy(hdr, at[i], sizeof(hdr));
+        const char *key = at[i] + sizeof(hdr);
+        struct db *db = &sh->dbs[hdr[0]];
+        lock_key_changed(sh, (int)hdr[0], key, hdr[1]);
+        if (hdr[2] == UINT32_MAX) {
+            db_delete(db, key, hdr[1]);
+        } else {
+            struct kv *o = kv_deserialize(key, hdr[1], key + hdr[1], hdr[2]);
+            if (o) db_set(db, o);
+        }
+    }
+    free(at);
+    s->undo.len = 0;
+    s->nundo = 0;
+}
+static int call_remote(lua_State *L, struct lua_shard *s, const struct command *cmd, int target, struct arg *argv,
+                       int argc);
+
 static int do_call(lua_State *L, int raise) {
     struct lua_shard *s = ls_from_L(L);
     struct client *sc = s->c;
     int argc = lua_gettop(L);
     if (!sc) return luaL_error(L, "redis.call called outside a script");
+    if (s->escalate) {
+        /* (caught by the script's own pcall: every call stops it again) */
+        lua_pushlightuserdata(L, &escalate_marker);
+        return lua_error(L);
+    }
     if (argc == 0) return raise_err(L, "ERR Please specify at least one argument for this redis lib call");
     struct arg small[16], *argv = argc <= 16 ? small : malloc(sizeof(struct arg) * (size_t)argc);
     if (!argv) abort();
@@ -535,15 +650,36 @@ static int do_call(lua_State *L, int raise) {
         else if (s->ro && (cmd->flags & CMD_WRITE))
             fail = "ERR Write commands are not allowed from read-only scripts.";
     }
+    int target = sc->sh->id;
     if (!fail && cmd->route == R_KEYS) {
         /* every key here: in the real keyspace of this shard, or among the
-         * declared keys when the script runs on copies */
+         * declared keys when the script runs on copies; a key of another
+         * shard makes the script run again holding every shard (if it has
+         * not written yet), or, holding them already, goes to its owner */
         int pos[64];
         int nk = command_keys(cmd, argv, argc, pos, 64);
         for (int k = 0; k < nk && !fail; k++) {
             const struct arg *key = &argv[pos[k]];
-            if (sc->db_for ? !declared(s, key) : shard_for_key(key->p, key->len) != sc->sh->id)
-                fail = "ERR Script attempted to access a key of another shard that it did not declare in KEYS";
+            int ks = shard_for_key(key->p, key->len);
+            if (sc->db_for) {
+                if (!declared(s, key))
+                    fail = "ERR Script attempted to access a key of another shard that it did not declare in KEYS";
+            } else if (k == 0) {
+                target = ks;
+            } else if (ks != target) {
+                fail = "ERR Script called a command whose keys lie on several shards (not supported yet)";
+            }
+        }
+        if (!fail && target != sc->sh->id && !s->whole) {
+            if (!s->wrote && s->can_defer) {
+                undo_writes(s, sc);
+                s->escalate = 1;
+                if (argv != small) free(argv);
+                lua_pushlightuserdata(L, &escalate_marker);
+                return lua_error(L);
+            }
+            fail = s->wrote ? "ERR Script attempted to access a key of another shard after writing; declare its keys in KEYS"
+                            : "ERR Script attempted to access a key of another shard that it did not declare in KEYS";
         }
     } else if (!fail && cmd->route == R_ALL && g_nshards > 1) {
         fail = "ERR This server-wide command is not yet allowed from a script on several shards";
@@ -552,7 +688,21 @@ static int do_call(lua_State *L, int raise) {
         if (argv != small) free(argv);
         return raise ? raise_err(L, fail) : push_err(L, fail);
     }
+    if (target != sc->sh->id && L != s->whole->co) fail = "ERR Script called a key of another shard from a nested call";
+    if (fail) {
+        if (argv != small) free(argv);
+        return raise ? raise_err(L, fail) : push_err(L, fail);
+    }
+    if (target != sc->sh->id) {
+        /* holding every shard: the call goes to its owner, the script
+         * waits (a coroutine) for the reply */
+        int r = call_remote(L, s, cmd, target, argv, argc);
+        if (argv != small) free(argv);
+        s->whole->raise = raise;
+        return r;
+    }
     struct shard *sh = sc->sh;
+    if (cmd->flags & CMD_WRITE) remember(s, sc, cmd, argv, argc);
     struct buf *out = &s->scratch;
     out->len = 0;
     struct client cl = {.sh = sh, .conn = NULL, .db = sc->db_for ? sc->db_for(sc, s->dbid) : &sh->dbs[s->dbid],
@@ -582,6 +732,173 @@ static int do_call(lua_State *L, int raise) {
     }
     if (raise && out->len && out->p[0] == '-') return lua_error(L); /* the {err=...} table just pushed */
     return 1;
+}
+
+/* ---- a script run holding every shard ----
+ *
+ * A script that calls a key of another shard it did not declare (before it
+ * wrote anything) is stopped, and run again from the start as a
+ * transaction holding every shard whole (txn_whole): in a coroutine, each
+ * call on another shard goes to its owner (passing the whole-shard locks)
+ * and the coroutine waits for the reply. Nothing else runs anywhere until
+ * it ends, so it is atomic as on a single Redis. Its reply goes where the
+ * EVAL's would have: a hole of the local client, or a later reply entry to
+ * the shard that sent the request.
+ */
+
+static void whole_done(struct lua_shard *s, struct swhole *w) {
+    struct shard *sh = w->sh;
+    s->whole = NULL;
+    s->c = NULL;
+    if (w->conn) {
+        struct buf b = buf_take(&w->out);
+        if (!b.p) b.p = malloc(1);
+        conn_fill_hole(w->hole, b.p, b.len, NULL);
+        w->conn->barrier--;
+        if (!w->conn->closing) blk_resume_later(sh, w->conn);
+        conn_unref(w->conn);
+    } else {
+        xmsg_send_reply(sh, w->src, w->cookie, w->out.p ? w->out.p : "", w->out.len);
+    }
+    txn_end(w->t, NULL);
+    luaL_unref(s->L, LUA_REGISTRYINDEX, w->co_ref);
+    buf_free(&w->out);
+    buf_free(&w->bytes);
+    free(w->argv);
+    free(w);
+}
+
+static void reply_lua_error(struct client *c, lua_State *L, const char *sha, int have, const char *src, int line);
+
+/* The coroutine stopped: wait for a call, or the script is over. */
+static void whole_step(struct lua_shard *s, struct swhole *w, int rc) {
+    lua_State *co = w->co;
+    if (rc == LUA_YIELD) return; /* a call went to another shard */
+    if (rc == 0) {
+        script_resp = s->resp;
+        if (lua_gettop(co) > 0) reply_from_lua(co, lua_gettop(co), &w->out, w->resp, 0);
+        else reply_null(&w->out, w->resp);
+    } else {
+        /* where it stopped: the first frame of the script itself */
+        lua_Debug ar;
+        int have = 0;
+        for (int lv = 0; lua_getstack(co, lv, &ar); lv++) {
+            lua_getinfo(co, "Sl", &ar);
+            if (ar.what && strcmp(ar.what, "C") && strcmp(ar.source, "=redis_call")) {
+                have = 1;
+                break;
+            }
+        }
+        w->cl.out = &w->out;
+        reply_lua_error(&w->cl, co, w->sha, have, have ? ar.source : NULL, have ? ar.currentline : 0);
+    }
+    whole_done(s, w);
+}
+
+static void whole_granted(struct txn *t, int dirty, void *arg) {
+    struct swhole *w = arg;
+    struct shard *sh = w->sh;
+    struct lua_shard *s = ls_get(sh);
+    (void)dirty;
+    w->t = t;
+    lua_State *L = s->L;
+    int flags;
+    struct buf err = {0};
+    if (!get_function(s, w->sha, NULL, 0, &flags, &err)) {
+        /* (SCRIPT FLUSH meanwhile) */
+        buf_put(&w->out, err.p, err.len);
+        buf_free(&err);
+        whole_done(s, w);
+        return;
+    }
+    w->co = lua_newthread(L);
+    lua_pushvalue(L, -1);
+    w->co_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pop(L, 1);          /* the thread (kept by its ref) */
+    lua_xmove(L, w->co, 1); /* the function */
+    set_args(L, "KEYS", w->argv + 3, w->nkeys);
+    set_args(L, "ARGV", w->argv + 3 + w->nkeys, w->argc - 3 - w->nkeys);
+    w->cl = (struct client){.sh = sh, .conn = NULL, .db = &sh->dbs[w->dbid], .dbid = w->dbid, .resp = w->resp,
+                            .argc = w->argc, .argv = w->argv, .out = &w->out, .src = sh->id};
+    s->c = &w->cl;
+    s->whole = w;
+    s->ro = w->ro;
+    s->resp = 2;
+    s->dbid = w->dbid;
+    s->keys = w->argv + 3;
+    s->nkeys = w->nkeys;
+    s->wrote = 0;
+    s->escalate = 0;
+    s->can_defer = 0;
+    whole_step(s, w, lua_resume(w->co, 0));
+}
+
+/* Defer the reply of a request: where it goes, once known. */
+static void whole_defer(struct shard *sh, void *arg, int src, uint64_t cookie) {
+    struct swhole *w = arg;
+    (void)sh;
+    w->src = src;
+    w->cookie = cookie;
+}
+
+/* The script of c stopped to run again holding every shard: start that. */
+static void whole_start(struct lua_shard *s, struct client *c, const char *sha, int nkeys, int ro) {
+    struct shard *sh = c->sh;
+    struct swhole *w = calloc(1, sizeof(*w));
+    if (!w) abort();
+    w->sh = sh;
+    memcpy(w->sha, sha, 41);
+    w->argv = args_keep(&w->bytes, c->argv, c->argc, 0);
+    w->argc = c->argc;
+    w->nkeys = nkeys;
+    w->ro = ro;
+    w->dbid = c->dbid;
+    w->resp = c->resp;
+    if (c->conn) {
+        w->conn = c->conn;
+        w->hole = conn_add_hole(c->conn);
+        c->conn->barrier++;
+        c->conn->inflight++;
+    } else {
+        c->blk->defer = whole_defer;
+        c->blk->defer_arg = w;
+    }
+    (void)s;
+    struct txn *t = txn_new(sh, 0, NULL, whole_granted, w);
+    txn_whole(t);
+    txn_hold(t);
+    sh->coord_starting++;
+    txn_start(t);
+    sh->coord_starting--;
+}
+
+static int call_remote(lua_State *L, struct lua_shard *s, const struct command *cmd, int target, struct arg *argv,
+                       int argc) {
+    struct swhole *w = s->whole;
+    struct shard *sh = w->sh;
+    if (cmd->flags & CMD_WRITE) s->wrote = 1;
+    sh->whole_act = txn_id(w->t); /* it passes the whole-shard locks */
+    xmsg_send_cmd(sh, target, XC_MAKE(w, XC_SCRIPT), cmd, s->dbid, s->resp, argc, argv, -1);
+    sh->whole_act = 0;
+    return lua_yield(L, 0);
+}
+
+void script_call_reply(void *run, const char *p, size_t len) {
+    struct swhole *w = run;
+    struct lua_shard *s = w->sh->lua;
+    lua_State *co = w->co;
+    int n = 1;
+    if (lua_status(co) != LUA_YIELD) {
+        log_warning("script: a reply for a script that is not waiting (ignored)");
+        return;
+    }
+    if (!push_reply(co, p, p + len, 0)) {
+        lua_pushboolean(co, 0);
+    } else if (len && p[0] == '-' && w->raise) {
+        lua_pushboolean(co, 1); /* redis.call's wrapper raises it */
+        n = 2;
+    }
+    whole_step(s, w, lua_resume(co, n));
 }
 
 static int l_call(lua_State *L) { return do_call(L, 1); }
@@ -756,8 +1073,7 @@ static struct lua_shard *ls_new(struct shard *sh) {
     lua_setfield(L, -2, "randomseed");
     lua_pop(L, 1);
     /* the redis table */
-    static const luaL_Reg fns[] = {{"call", l_call},
-                                   {"pcall", l_pcall},
+    static const luaL_Reg fns[] = {{"pcall", l_pcall},
                                    {"sha1hex", l_sha1hex},
                                    {"error_reply", l_error_reply},
                                    {"status_reply", l_status_reply},
@@ -774,6 +1090,16 @@ static struct lua_shard *ls_new(struct shard *sh) {
         lua_pushcfunction(L, f->func);
         lua_setfield(L, -2, f->name);
     }
+    /* redis.call through a Lua function: after a call that waited for
+     * another shard (a yield), the C side hands an error back and this
+     * raises it */
+    static const char wrap[] =
+        "local c, error = ... return function(...) local v, e = c(...) if e then error(v, 0) end return v end";
+    if (luaL_loadbuffer(L, wrap, sizeof(wrap) - 1, "=redis_call")) abort();
+    lua_pushcfunction(L, l_call);
+    lua_getglobal(L, "error");
+    lua_call(L, 2, 1);
+    lua_setfield(L, -2, "call");
     static const struct {
         const char *name;
         int v;
@@ -793,6 +1119,18 @@ static struct lua_shard *ls_new(struct shard *sh) {
         lua_setfield(L, -2, "REDIS_VERSION_NUM");
     }
     lua_setglobal(L, "redis");
+    /* pcall hands a script redis.call's error as its message, as Redis 7.0
+     * does (a Lua function: a call that waits can yield through it) */
+    static const char pc[] =
+        "local pcall, type = ... "
+        "local function fix(ok, e, ...) if not ok and type(e) == 'table' and e.err then return false, e.err end "
+        "return ok, e, ... end "
+        "return function(f, ...) return fix(pcall(f, ...)) end";
+    if (luaL_loadbuffer(L, pc, sizeof(pc) - 1, "=redis_call")) abort();
+    lua_getglobal(L, "pcall");
+    lua_getglobal(L, "type");
+    lua_call(L, 2, 1);
+    lua_setglobal(L, "pcall");
     /* the libraries read-only, then the globals */
     static const char *const libs[] = {"redis", "string", "math", "table", "bit", "coroutine", "cjson", "cmsgpack", "struct"};
     for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
@@ -944,8 +1282,14 @@ static int get_function(struct lua_shard *s, const char *sha, const char *body, 
  * and the error as a table {err=, source=, line=}. */
 static int err_handler(lua_State *L) {
     lua_Debug ar;
-    int have = lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar);
-    if (have && ar.what && !strcmp(ar.what, "C")) have = lua_getstack(L, 2, &ar) && lua_getinfo(L, "Sl", &ar);
+    int have = 0;
+    for (int lv = 1; lv < 4 && lua_getstack(L, lv, &ar); lv++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (strcmp(ar.what, "C") && strcmp(ar.source, "=redis_call")) {
+            have = 1;
+            break;
+        }
+    }
     if (!lua_istable(L, 1)) {
         const char *m = lua_tostring(L, 1);
         lua_newtable(L);
@@ -975,6 +1319,36 @@ static void set_args(lua_State *L, const char *name, const struct arg *v, int n)
     lua_pop(L, 1);
 }
 
+/* The error of a script as Redis 7.0 words it, from the error table at
+ * the top of L (or a plain message). */
+static void reply_lua_error(struct client *c, lua_State *L, const char *sha, int have, const char *src, int line) {
+    struct buf e = {0};
+    char tail[128];
+    if (lua_istable(L, -1)) {
+        size_t len;
+        const char *m = field_str(L, lua_gettop(L), "err", &len);
+        if (!have) {
+            src = field_str(L, lua_gettop(L), "source", &len);
+            lua_getfield(L, -1, "line");
+            line = (int)lua_tonumber(L, -1);
+            lua_pop(L, 1);
+        }
+        if (m) buf_put(&e, m, strlen(m));
+        else buf_put(&e, "ERR unknown error", 17);
+    } else {
+        const char *m = lua_tostring(L, -1);
+        buf_put(&e, "ERR ", 4);
+        buf_put(&e, m ? m : "unknown error", strlen(m ? m : "unknown error"));
+    }
+    int tl = src ? snprintf(tail, sizeof(tail), " script: %s, on %s:%d.", sha, src, line)
+                 : snprintf(tail, sizeof(tail), " script: %s", sha);
+    buf_put(&e, tail, (size_t)tl);
+    reply_err_clean(c->out, e.p, e.len);
+    buf_putc(&e, 0);
+    stats_count_error(c->sh, e.p);
+    buf_free(&e);
+}
+
 /* Run the function at the top of the stack for client c. */
 static void run(struct lua_shard *s, struct client *c, const char *sha, const struct arg *keys, int nkeys,
                 const struct arg *args, int nargs, int ro) {
@@ -990,33 +1364,27 @@ static void run(struct lua_shard *s, struct client *c, const char *sha, const st
     s->dbid = c->dbid;
     s->keys = keys;
     s->nkeys = nkeys;
+    s->wrote = 0;
+    s->escalate = 0;
+    s->undo.len = 0;
+    s->nundo = 0;
+    /* its reply can wait: a client's own command, or a request of another
+     * shard (not an EXEC's body, nor the coordinator's copies) */
+    s->can_defer = !c->db_for && g_nshards > 1 && (c->conn ? c->out == &c->conn->out : c->blk != NULL);
     int rc = lua_pcall(L, 0, 1, base);
     s->c = NULL;
+    if (s->escalate) {
+        /* it wants a key of another shard: run it again holding them all */
+        lua_settop(L, base - 1);
+        s->escalate = 0;
+        whole_start(s, c, sha, nkeys, ro);
+        return;
+    }
     if (rc == 0) {
         script_resp = s->resp;
         reply_from_lua(L, lua_gettop(L), c->out, c->resp, 0);
-    } else if (lua_istable(L, -1)) {
-        size_t len;
-        const char *m = field_str(L, lua_gettop(L), "err", &len);
-        const char *src = field_str(L, lua_gettop(L), "source", &len);
-        lua_getfield(L, -1, "line");
-        int line = (int)lua_tonumber(L, -1);
-        lua_pop(L, 1);
-        struct buf e = {0};
-        char tail[128];
-        if (m) buf_put(&e, m, strlen(m));
-        else buf_put(&e, "ERR unknown error", 17);
-        int tl = src ? snprintf(tail, sizeof(tail), " script: %s, on %s:%d.", sha, src, line)
-                     : snprintf(tail, sizeof(tail), " script: %s", sha);
-        buf_put(&e, tail, (size_t)tl);
-        reply_err_clean(c->out, e.p, e.len);
-        stats_count_error(c->sh, e.p);
-        buf_free(&e);
     } else {
-        const char *m = lua_tostring(L, -1);
-        char msg[512];
-        snprintf(msg, sizeof(msg), "ERR Error running script: %s", m ? m : "unknown error");
-        reply_err_clean(c->out, msg, strlen(msg));
+        reply_lua_error(c, L, sha, 0, NULL, 0);
     }
     lua_settop(L, base - 1);
 }

@@ -35,6 +35,8 @@
 long long script_vm_memory(struct shard *sh);
 /* The server's script cache: scripts, and the bytes of their bodies. */
 void script_cache_stats(long *count, long long *bytes);
+/* The reply to a call a script made on another shard (cookie XC_SCRIPT). */
+void script_call_reply(void *run, const char *p, size_t len);
 /* Key positions of EVAL/EVALSHA/EVAL_RO/EVALSHA_RO (numkeys at argv[2]). */
 int eval_keys(const struct arg *argv, int argc, int *pos, int max);
 

@@ -41,6 +41,7 @@ enum {
     XC_DONE = 3, /* delegated send done */
     XC_TXN = 4,  /* a transaction's lock request (txn.h) */
     XC_BLK = 5,  /* a key a blocked client waits on got data (block.h); the "pointer" is its id << 3 */
+    XC_SCRIPT = 6, /* a script's call on another shard (script.h) */
 };
 enum { DELEG_OUT = 1, DELEG_WAIT = 2 };
 /* Added to a request's resp byte: the client is a subscriber, send the

@@ -192,6 +192,7 @@ static void take_all(struct shard *sh, int src, const uint64_t *h, int n, uint64
     if (all & LOCK_WHOLE) {
         sh->lk->whole = take;
         sh->lk->whole_src = src < 0 ? sh->id : src;
+        sh->lock_live = 1; /* (no key need be locked: every command looks) */
     }
 }
 

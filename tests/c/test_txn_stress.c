@@ -36,6 +36,8 @@
  *                    final balances equal 1000 + the committed transfers
  *             money-script  the same transfers, each one EVAL of a script
  *                    over its two keys (on two shards)
+ *             money-undeclared  the same with the key names passed in ARGV
+ *                    (0 KEYS): the script runs holding every shard
  *             serverwide  in db 9: MSET / DEL of 8 keys and FLUSHDB by 2
  *                    writers while 2 readers DBSIZE (0 or 8) and MGET
  *                    (all missing or one value)
@@ -1324,6 +1326,14 @@ static const char mn_transfer[] =
     "redis.call('decrby', KEYS[1], ARGV[1])\n"
     "redis.call('incrby', KEYS[2], ARGV[1])\n"
     "return 1\n";
+/* money-undeclared: the same with the key names in ARGV, never declared:
+ * it writes the first before it touches the second */
+static const char mn_transfer_undeclared[] =
+    "local a = tonumber(redis.call('get', ARGV[2]))\n"
+    "if a < tonumber(ARGV[1]) then return 0 end\n"
+    "redis.call('decrby', ARGV[2], ARGV[1])\n"
+    "redis.call('incrby', ARGV[3], ARGV[1])\n"
+    "return 1\n";
 
 typedef struct {
     int id;
@@ -1348,7 +1358,8 @@ static void *mn_mover(void *p) {
             char am[16];
             snprintf(am, sizeof(am), "%d", amount);
             const char *argv[] = {"EVAL", mn_transfer, "2", mn_keys[x], mn_keys[y], am};
-            if (!(r = cmd_argv(c, 6, argv))) break;
+            const char *uargv[] = {"EVAL", mn_transfer_undeclared, "0", am, mn_keys[x], mn_keys[y]};
+            if (!(r = cmd_argv(c, 6, mn_script == 2 ? uargv : argv))) break;
             if (r->type != REDIS_REPLY_INTEGER) {
                 fatal("the transfer script answered %s", rdesc(r, d, sizeof(d)));
                 freeReplyObject(r);
@@ -1498,7 +1509,8 @@ static void money_common(int global, int script, char *summary, size_t sumsz) {
     for (int k = 0; k < MN_ACCOUNTS; k++) {
         char name[16];
         snprintf(name, sizeof(name), "acc%d", k);
-        scen_key(mn_keys[k], script ? "money-script" : global ? "money-global" : "money", name, k);
+        scen_key(mn_keys[k],
+                 script == 2 ? "money-undeclared" : script ? "money-script" : global ? "money-global" : "money", name, k);
     }
     print_placement(MN_ACCOUNTS, mn_keys);
     memset(args, 0, sizeof(args));
@@ -1554,6 +1566,7 @@ done:
 static void scen_money(char *summary, size_t sumsz) { money_common(0, 0, summary, sumsz); }
 static void scen_money_global(char *summary, size_t sumsz) { money_common(1, 0, summary, sumsz); }
 static void scen_money_script(char *summary, size_t sumsz) { money_common(0, 1, summary, sumsz); }
+static void scen_money_undeclared(char *summary, size_t sumsz) { money_common(0, 2, summary, sumsz); }
 
 /* ------------------------------------------------------------------------ */
 /* Scenarios: watch, watch-multishard                                        */
@@ -1973,6 +1986,7 @@ static const scenario_t g_scenarios[] = {
     {"rename", "movers", scen_rename}, {"money", "money", scen_money},
     {"money-global", "money", scen_money_global},
     {"money-script", "money", scen_money_script},
+    {"money-undeclared", "money", scen_money_undeclared},
     {"bigsets", "movers", scen_bigsets},
     {"serverwide", "money", scen_serverwide},
     {"watch", "watch", scen_watch},    {"watch-multishard", "watch", scen_watch2},
@@ -2035,6 +2049,7 @@ static void usage(const char *prog) {
     fprintf(stderr,
             "usage: %s [--shards N] HOST PORT [SEED] [SCENARIO ...]\n"
             "  scenarios: lmove smove rename bigsets (movers), money money-global money-script\n"
+            "             money-undeclared\n"
             "             serverwide (money),\n"
             "             watch watch-multishard watch-race (watch),\n"
             "             blpop blmove (blocking); default all\n"

@@ -333,6 +333,40 @@ start_server {tags {scripting}} {
         assert_equal first [r get x{a}]
     }
 
+    test "Keys the script builds itself, on any shard, work as on one Redis" {
+        r del u{a} u{b} u{c} n{a} n{b} n{c}
+        assert_equal {a b c} [r eval {
+            redis.call('set', 'u{a}', 'a')
+            redis.call('set', 'u{b}', 'b')
+            redis.call('set', 'u{c}', 'c')
+            return {redis.call('get', 'u{a}'), redis.call('get', 'u{b}'), redis.call('get', 'u{c}')}
+        } 0]
+        assert_equal {a b c} [r mget u{a} u{b} u{c}]
+        # reads first, then writes, on undeclared keys of three shards
+        assert_equal {1 1 1 3} [r eval {
+            local t = {}
+            for i, k in ipairs({'n{a}', 'n{b}', 'n{c}'}) do t[i] = redis.call('incr', k) end
+            t[4] = #t
+            return t
+        } 0]
+        # the declared key's shard first, then others
+        assert_equal {2 2} [r eval {
+            return {redis.call('incr', KEYS[1]), redis.call('incr', 'n{b}')}
+        } 1 n{a}]
+        # errors of a call on another shard: raised, or handed by pcall
+        r set s{b} str
+        assert_error "WRONGTYPE Operation against a key holding the wrong kind of value*" \
+            {r eval {local x = redis.call('hset', 's{b}', 'f', 'v') return x} 0}
+        assert_equal {0 {WRONGTYPE Operation against a key holding the wrong kind of value}} \
+            [r eval {local ok, e = pcall(redis.call, 'hset', 's{b}', 'f', 'v') return {ok and 1 or 0, e}} 0]
+        assert_equal "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n" \
+            [eval_raw {return redis.pcall('hset', 's{b}', 'f', 'v')} 0]
+        # and through EVALSHA, from a pipeline
+        set sha [r script load {return redis.call('incr', ARGV[1])}]
+        r write [::resp::encode EVALSHA $sha 0 n{c}][::resp::encode EVALSHA $sha 0 n{b}][::resp::encode GET n{c}]
+        assert_equal {2 3 2} [list [r read] [r read] [r read]]
+    }
+
     test "EVAL inside MULTI" {
         r del k{a}
         r multi
