@@ -21,10 +21,14 @@
  *   copies of them (or where the biggest is, with the others as guests:
  *   coord.c) and the keys it changed are written back, all before the
  *   locks go.
- * - Not yet: a redis.call on a key of another shard that the script did
- *   not declare answers an error; busy scripts (busy-reply-threshold,
- *   SCRIPT KILL), script flags, FUNCTION/FCALL and the cjson, cmsgpack
- *   and struct libraries are to come.
+ * - A call on a key of another shard the script did not declare: the run
+ *   stops, its writes are taken back, and the script runs again from the
+ *   start holding every shard whole, in a coroutine whose calls on other
+ *   shards go to their owners (script.c, "a script run holding every
+ *   shard"). The EVAL's reply waits for it (blk_out.defer for a request).
+ * - Not yet: busy scripts (busy-reply-threshold, SCRIPT KILL),
+ *   FUNCTION/FCALL; in a script holding every shard, server-wide commands
+ *   and commands whose keys span shards.
  */
 #ifndef SCRIPT_SCRIPT_H
 #define SCRIPT_SCRIPT_H
