@@ -241,7 +241,7 @@ for run in $RUNS; do
 done
 
 echo "## server CPU per op (median of $REPEAT)"
-printf '%-13s %-8s %9s %10s %11s %8s %17s %6s\n' mode server ops ops/s "cpu_us/op" x_redis "cpu_us/op min-max" check
+printf '%-15s %-8s %9s %10s %11s %8s %17s %6s\n' mode server ops ops/s "cpu_us/op" x_redis "cpu_us/op min-max" check
 for run in $RUNS; do
     for name in $SERVERS; do
         ops='' rates='' cpus='' nfail=0
@@ -255,7 +255,7 @@ for run in $RUNS; do
         check=ok
         (( nfail )) && check="FAILED $nfail/$REPEAT"
         if [[ -z $cpus ]]; then
-            printf '%-13s %-8s %9s %10s %11s %8s %17s %6s\n' "$run" "$name" - - - - - "$check"
+            printf '%-15s %-8s %9s %10s %11s %8s %17s %6s\n' "$run" "$name" - - - - - "$check"
             continue
         fi
         med=${MED_CPU[$run,$name]}
@@ -263,7 +263,7 @@ for run in $RUNS; do
         x=-
         [[ -n $ref ]] && x=$(awk -v a="$med" -v b="$ref" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}')
         range=$(sort -g <<< "$cpus" | awk 'NF {v[++n] = $1} END {printf "%.3f-%.3f", v[1], v[n]}')
-        printf '%-13s %-8s %9s %10.0f %11.3f %8s %17s %6s\n' "$run" "$name" "$ops" "$(median <<< "$rates")" \
+        printf '%-15s %-8s %9s %10.0f %11.3f %8s %17s %6s\n' "$run" "$name" "$ops" "$(median <<< "$rates")" \
             "$med" "$x" "$range" "$check"
     done
 done
