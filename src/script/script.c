@@ -421,9 +421,14 @@ static void reply_table(lua_State *L, int idx, struct buf *out, int resp, int de
         }
     }
     lua_pop(L, 1);
-    lua_pushstring(L, "map");
-    lua_rawget(L, idx);
-    if (lua_type(L, -1) == LUA_TTABLE) {
+    for (int is_map = 1; is_map >= 0; is_map--) {
+        /* {map={k=v...}} and {set={member=true...}} */
+        lua_pushstring(L, is_map ? "map" : "set");
+        lua_rawget(L, idx);
+        if (lua_type(L, -1) != LUA_TTABLE) {
+            lua_pop(L, 1);
+            continue;
+        }
         int t = lua_gettop(L);
         long long n = 0;
         lua_pushnil(L);
@@ -431,37 +436,22 @@ static void reply_table(lua_State *L, int idx, struct buf *out, int resp, int de
             n++;
             lua_pop(L, 1);
         }
-        reply_map(out, resp, n);
+        if (is_map) reply_map(out, resp, n);
+        else reply_set(out, resp, n);
         lua_pushnil(L);
         while (lua_next(L, t)) {
-            reply_from_lua(L, lua_gettop(L) - 1, out, resp, depth + 1);
-            reply_from_lua(L, lua_gettop(L), out, resp, depth + 1);
-            lua_pop(L, 1);
+            if (is_map) {
+                reply_from_lua(L, lua_gettop(L) - 1, out, resp, depth + 1);
+                reply_from_lua(L, lua_gettop(L), out, resp, depth + 1);
+                lua_pop(L, 1);
+            } else {
+                lua_pop(L, 1); /* the member is the key */
+                reply_from_lua(L, lua_gettop(L), out, resp, depth + 1);
+            }
         }
         lua_pop(L, 1);
         return;
     }
-    lua_pop(L, 1);
-    lua_pushstring(L, "set");
-    lua_rawget(L, idx);
-    if (lua_type(L, -1) == LUA_TTABLE) {
-        int t = lua_gettop(L);
-        long long n = 0;
-        lua_pushnil(L);
-        while (lua_next(L, t)) {
-            n++;
-            lua_pop(L, 1);
-        }
-        reply_set(out, resp, n);
-        lua_pushnil(L);
-        while (lua_next(L, t)) {
-            lua_pop(L, 1);
-            reply_from_lua(L, lua_gettop(L), out, resp, depth + 1);
-        }
-        lua_pop(L, 1);
-        return;
-    }
-    lua_pop(L, 1);
     /* an array, up to the first nil */
     long long n = 0;
     for (;; n++) {
