@@ -13,7 +13,7 @@ BUILD := build/$(VARIANT)
 
 LUA_CFLAGS := $(shell pkg-config --cflags luajit 2>/dev/null || echo -I/usr/include/luajit-2.1)
 CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra -Wshadow -Wno-unused-parameter -pthread -Isrc $(LUA_CFLAGS) -MMD -MP
-LIBS := -luring -lpthread -lm -lluajit-5.1 -llua5.1-cjson -lcrypto
+LIBS := -luring -lpthread -lm -lluajit-5.1 -llua5.1-cjson -lcrypto -llzf
 
 ifeq ($(SANITIZE),address)
   CFLAGS_BASE += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

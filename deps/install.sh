@@ -3,7 +3,7 @@
 # the ones already present. Nothing is downloaded from anywhere but Debian.
 set -euo pipefail
 
-PKGS=(gcc make pkg-config liburing-dev libjemalloc-dev libhiredis-dev libluajit-5.1-dev lua-cjson-dev libssl-dev redis-tools
+PKGS=(gcc make pkg-config liburing-dev libjemalloc-dev libhiredis-dev libluajit-5.1-dev lua-cjson-dev libssl-dev liblzf-dev redis-tools
       redis-server tcl procps)
 
 missing=()

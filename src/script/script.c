@@ -43,6 +43,7 @@ int luaopen_cjson(lua_State *L);
 #include "../txn/block.h"
 #include "../txn/txn.h"
 #include "../util/util.h"
+#include "luastate.h"
 #include "msgpack.h"
 #include "struct.h"
 
@@ -134,32 +135,7 @@ static void sha1hex(const char *p, size_t len, char out[41]) {
     out[40] = 0;
 }
 
-/* ---- a shard's Lua state ---- */
-
-struct lua_shard {
-    lua_State *L;
-    unsigned epoch;
-    int real_g;   /* registry ref: the real globals table */
-    int scripts;  /* registry ref: sha -> compiled function */
-    /* the script running now */
-    struct client *c;
-    int ro;          /* EVAL_RO / EVALSHA_RO, or flags=no-writes */
-    int allow_oom;   /* flags=allow-oom: commands run out of memory too */
-    int wrote;       /* the script ran a write command it cannot take back (no undo) */
-    /* what the keys its writes changed held before (while it may still
-     * have to run again holding every shard): db, key, present, image */
-    struct buf undo;
-    int nundo;
-    int escalate;    /* it called a key of another shard before writing: run it again holding every shard */
-    int can_defer;   /* its reply can come later (a client's own command, or a request) */
-    struct swhole *whole; /* the script running holding every shard, if any */
-    int resp;        /* redis.setresp: the protocol of redis.call's replies */
-    int dbid;        /* SELECT inside the script */
-    int nkeys;
-    const struct arg *keys;
-    struct buf scratch;
-    uint64_t rand48;
-};
+/* ---- a shard's Lua state (struct lua_shard: lua.h) ---- */
 
 
 /* Redis's math.random: the 48-bit linear congruential generator of rand48,
@@ -180,7 +156,8 @@ static int32_t rand_next(struct lua_shard *s) {
 struct swhole {
     struct shard *sh;
     struct txn *t;
-    char sha[41];
+    char *name;        /* the script's SHA1, or the function's name */
+    int fn;            /* FCALL: KEYS and ARGV go as arguments */
     struct buf bytes; /* the EVAL's arguments, kept */
     struct arg *argv;
     int argc, nkeys, ro, dbid, resp;
@@ -195,13 +172,13 @@ struct swhole {
     int raise;         /* the call that waits is redis.call (an error raises) */
 };
 
-static int raise_err(lua_State *L, const char *msg);
-static struct lua_shard *ls_get(struct shard *sh);
+int raise_err(lua_State *L, const char *msg);
+struct lua_shard *ls_get(struct shard *sh);
 static int get_function(struct lua_shard *s, const char *sha, const char *body, size_t len, int *flags,
                         struct buf *out);
 static void set_args(lua_State *L, const char *name, const struct arg *v, int n);
 
-static struct lua_shard *ls_from_L(lua_State *L) {
+struct lua_shard *ls_from_L(lua_State *L) {
     lua_getfield(L, LUA_REGISTRYINDEX, "__rs_shard");
     struct lua_shard *s = lua_touserdata(L, -1);
     lua_pop(L, 1);
@@ -376,7 +353,7 @@ static const char *field_str(lua_State *L, int idx, const char *name, size_t *le
 }
 
 /* An error reply of the string s: newlines become spaces, as Redis does. */
-static void reply_err_clean(struct buf *out, const char *s, size_t len) {
+void reply_err_clean(struct buf *out, const char *s, size_t len) {
     buf_putc(out, '-');
     for (size_t i = 0; i < len; i++) buf_putc(out, s[i] == '\r' || s[i] == '\n' ? ' ' : s[i]);
     buf_put(out, "\r\n", 2);
@@ -495,7 +472,7 @@ static void reply_from_lua(lua_State *L, int idx, struct buf *out, int resp, int
 /* ---- redis.* ---- */
 
 /* Push a table {err=msg} (returned as the value of the call). */
-static int push_err(lua_State *L, const char *msg) {
+int push_err(lua_State *L, const char *msg) {
     lua_newtable(L);
     lua_pushstring(L, msg);
     lua_setfield(L, -2, "err");
@@ -503,7 +480,7 @@ static int push_err(lua_State *L, const char *msg) {
 }
 
 /* Raise a Lua error that is a table {err=msg}. */
-static int raise_err(lua_State *L, const char *msg) {
+int raise_err(lua_State *L, const char *msg) {
     push_err(L, msg);
     return lua_error(L);
 }
@@ -736,8 +713,18 @@ static int do_call(lua_State *L, int raise) {
  * the shard that sent the request.
  */
 
+/* Which redis table scripts see: the one of a run holding every shard, or
+ * the plain one. */
+static void use_redis(lua_State *L, int whole) {
+    lua_getfield(L, LUA_REGISTRYINDEX, "__rs_globals");
+    lua_getfield(L, LUA_REGISTRYINDEX, whole ? "__rs_redis_w" : "__rs_redis_c");
+    lua_setfield(L, -2, "redis");
+    lua_pop(L, 1);
+}
+
 static void whole_done(struct lua_shard *s, struct swhole *w) {
     struct shard *sh = w->sh;
+    use_redis(s->L, 0);
     s->whole = NULL;
     s->c = NULL;
     if (w->conn) {
@@ -751,14 +738,17 @@ static void whole_done(struct lua_shard *s, struct swhole *w) {
         xmsg_send_reply(sh, w->src, w->cookie, w->out.p ? w->out.p : "", w->out.len);
     }
     txn_end(w->t, NULL);
-    luaL_unref(s->L, LUA_REGISTRYINDEX, w->co_ref);
+    if (w->co) luaL_unref(s->L, LUA_REGISTRYINDEX, w->co_ref);
     buf_free(&w->out);
     buf_free(&w->bytes);
     free(w->argv);
+    free(w->name);
     free(w);
 }
 
 static void reply_lua_error(struct client *c, lua_State *L, const char *sha, int have, const char *src, int line);
+static void push_fn_args(lua_State *L, const struct arg *keys, int nkeys, const struct arg *args, int nargs);
+static void clear_args(lua_State *L);
 
 /* The coroutine stopped: wait for a call, or the script is over. */
 static void whole_step(struct lua_shard *s, struct swhole *w, int rc) {
@@ -780,7 +770,7 @@ static void whole_step(struct lua_shard *s, struct swhole *w, int rc) {
             }
         }
         w->cl.out = &w->out;
-        reply_lua_error(&w->cl, co, w->sha, have, have ? ar.source : NULL, have ? ar.currentline : 0);
+        reply_lua_error(&w->cl, co, w->name, have, have ? ar.source : NULL, have ? ar.currentline : 0);
     }
     whole_done(s, w);
 }
@@ -794,8 +784,10 @@ static void whole_granted(struct txn *t, int dirty, void *arg) {
     lua_State *L = s->L;
     int flags;
     struct buf err = {0};
-    if (!get_function(s, w->sha, NULL, 0, &flags, &err)) {
-        /* (SCRIPT FLUSH meanwhile) */
+    if (w->fn ? !function_push(s, w->name, strlen(w->name), &flags)
+              : !get_function(s, w->name, NULL, 0, &flags, &err)) {
+        /* (SCRIPT FLUSH or FUNCTION DELETE meanwhile) */
+        if (w->fn) reply_error(&w->out, "ERR Function not found");
         buf_put(&w->out, err.p, err.len);
         buf_free(&err);
         whole_done(s, w);
@@ -806,8 +798,15 @@ static void whole_granted(struct txn *t, int dirty, void *arg) {
     w->co_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_pop(L, 1);          /* the thread (kept by its ref) */
     lua_xmove(L, w->co, 1); /* the function */
-    set_args(L, "KEYS", w->argv + 3, w->nkeys);
-    set_args(L, "ARGV", w->argv + 3 + w->nkeys, w->argc - 3 - w->nkeys);
+    int nargs = 0;
+    if (w->fn) {
+        clear_args(L);
+        push_fn_args(w->co, w->argv + 3, w->nkeys, w->argv + 3 + w->nkeys, w->argc - 3 - w->nkeys);
+        nargs = 2;
+    } else {
+        set_args(L, "KEYS", w->argv + 3, w->nkeys);
+        set_args(L, "ARGV", w->argv + 3 + w->nkeys, w->argc - 3 - w->nkeys);
+    }
     w->cl = (struct client){.sh = sh, .conn = NULL, .db = &sh->dbs[w->dbid], .dbid = w->dbid, .resp = w->resp,
                             .argc = w->argc, .argv = w->argv, .out = &w->out, .src = sh->id};
     s->c = &w->cl;
@@ -820,7 +819,8 @@ static void whole_granted(struct txn *t, int dirty, void *arg) {
     s->wrote = 0;
     s->escalate = 0;
     s->can_defer = 0;
-    whole_step(s, w, lua_resume(w->co, 0));
+    use_redis(L, 1);
+    whole_step(s, w, lua_resume(w->co, nargs));
 }
 
 /* Defer the reply of a request: where it goes, once known. */
@@ -832,12 +832,14 @@ static void whole_defer(struct shard *sh, void *arg, int src, uint64_t cookie) {
 }
 
 /* The script of c stopped to run again holding every shard: start that. */
-static void whole_start(struct lua_shard *s, struct client *c, const char *sha, int nkeys, int ro) {
+static void whole_start(struct lua_shard *s, struct client *c, const char *name, int fn, int nkeys, int ro) {
     struct shard *sh = c->sh;
     struct swhole *w = calloc(1, sizeof(*w));
     if (!w) abort();
     w->sh = sh;
-    memcpy(w->sha, sha, 41);
+    w->name = strdup(name);
+    if (!w->name) abort();
+    w->fn = fn;
     w->argv = args_keep(&w->bytes, c->argv, c->argc, 0);
     w->argc = c->argc;
     w->nkeys = nkeys;
@@ -931,7 +933,7 @@ static int l_status_reply(lua_State *L) {
     return 1;
 }
 
-static int l_log(lua_State *L) {
+int l_log(lua_State *L) {
     int argc = lua_gettop(L);
     if (argc < 2) return raise_err(L, "ERR redis.log() requires two arguments or more.");
     if (!lua_isnumber(L, 1)) return raise_err(L, "ERR First argument must be a number (log level).");
@@ -999,7 +1001,7 @@ static int l_readonly(lua_State *L) { return luaL_error(L, "Attempt to modify a 
 
 /* Replace the table at the top by an empty proxy reading from it and
  * refusing writes; `strict`: reading a missing name is an error. */
-static void make_readonly(lua_State *L, int strict) {
+void make_readonly(lua_State *L, int strict) {
     int t = lua_gettop(L);
     if (strict) {
         lua_newtable(L);
@@ -1080,15 +1082,7 @@ static struct lua_shard *ls_new(struct shard *sh) {
         lua_pushcfunction(L, f->func);
         lua_setfield(L, -2, f->name);
     }
-    /* redis.call through a Lua function: after a call that waited for
-     * another shard (a yield), the C side hands an error back and this
-     * raises it */
-    static const char wrap[] =
-        "local c, error = ... return function(...) local v, e = c(...) if e then error(v, 0) end return v end";
-    if (luaL_loadbuffer(L, wrap, sizeof(wrap) - 1, "=redis_call")) abort();
     lua_pushcfunction(L, l_call);
-    lua_getglobal(L, "error");
-    lua_call(L, 2, 1);
     lua_setfield(L, -2, "call");
     static const struct {
         const char *name;
@@ -1132,6 +1126,27 @@ static struct lua_shard *ls_new(struct shard *sh) {
             lua_pop(L, 1);
         }
     }
+    /* the redis table of a script holding every shard: its redis.call is
+     * a Lua function, as a call that waits for another shard (a yield)
+     * hands its error back for Lua to raise (a C function cannot go on
+     * after a yield); elsewhere redis.call is the C function itself, so an
+     * error names the line that called it even from a tail call */
+    lua_getglobal(L, "redis");
+    lua_setfield(L, LUA_REGISTRYINDEX, "__rs_redis_c");
+    lua_newtable(L);
+    static const char wrap[] =
+        "local c, error = ... return function(...) local v, e = c(...) if e then error(v, 0) end return v end";
+    if (luaL_loadbuffer(L, wrap, sizeof(wrap) - 1, "=redis_call")) abort();
+    lua_pushcfunction(L, l_call);
+    lua_getglobal(L, "error");
+    lua_call(L, 2, 1);
+    lua_setfield(L, -2, "call");
+    lua_newtable(L);
+    lua_getglobal(L, "redis");
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+    make_readonly(L, 0);
+    lua_setfield(L, LUA_REGISTRYINDEX, "__rs_redis_w");
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, "__rs_scripts");
     lua_newtable(L);
@@ -1146,7 +1161,7 @@ static struct lua_shard *ls_new(struct shard *sh) {
     return s;
 }
 
-static struct lua_shard *ls_get(struct shard *sh) {
+struct lua_shard *ls_get(struct shard *sh) {
     if (!sh->lua) sh->lua = ls_new(sh);
     struct lua_shard *s = sh->lua;
     unsigned e = atomic_load(&reg_epoch);
@@ -1161,8 +1176,6 @@ static struct lua_shard *ls_get(struct shard *sh) {
     return s;
 }
 
-/* Script flags, from the shebang line ("#!lua flags=no-writes,..."). */
-enum { SF_SHEBANG = 1, SF_NO_WRITES = 2, SF_ALLOW_OOM = 4 };
 
 /* Parse a shebang line at the start of body into *flags; 0 with Redis's
  * error in out if it is not one this engine takes. */
@@ -1270,7 +1283,7 @@ static int get_function(struct lua_shard *s, const char *sha, const char *body, 
 
 /* The error handler: where the error was raised (skipping C functions),
  * and the error as a table {err=, source=, line=}. */
-static int err_handler(lua_State *L) {
+int err_handler(lua_State *L) {
     lua_Debug ar;
     int have = 0;
     for (int lv = 1; lv < 4 && lua_getstack(L, lv, &ar); lv++) {
@@ -1339,15 +1352,44 @@ static void reply_lua_error(struct client *c, lua_State *L, const char *sha, int
     buf_free(&e);
 }
 
+/* Set a function's two arguments (KEYS and ARGV as tables) on L. */
+static void push_fn_args(lua_State *L, const struct arg *keys, int nkeys, const struct arg *args, int nargs) {
+    lua_createtable(L, nkeys, 0);
+    for (int i = 0; i < nkeys; i++) {
+        lua_pushlstring(L, keys[i].p, keys[i].len);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_createtable(L, nargs, 0);
+    for (int i = 0; i < nargs; i++) {
+        lua_pushlstring(L, args[i].p, args[i].len);
+        lua_rawseti(L, -2, i + 1);
+    }
+}
+
+/* A function sees no KEYS and ARGV globals (an EVAL before it set them). */
+static void clear_args(lua_State *L) {
+    lua_getfield(L, LUA_REGISTRYINDEX, "__rs_globals");
+    lua_pushnil(L);
+    lua_setfield(L, -2, "KEYS");
+    lua_pushnil(L);
+    lua_setfield(L, -2, "ARGV");
+    lua_pop(L, 1);
+}
+
 /* Run the function at the top of the stack for client c. */
-static void run(struct lua_shard *s, struct client *c, const char *sha, const struct arg *keys, int nkeys,
+static void run(struct lua_shard *s, struct client *c, const char *name, int fn, const struct arg *keys, int nkeys,
                 const struct arg *args, int nargs, int ro) {
     lua_State *L = s->L;
     int base = lua_gettop(L); /* the function */
     lua_pushcfunction(L, err_handler);
     lua_insert(L, base);
-    set_args(L, "KEYS", keys, nkeys);
-    set_args(L, "ARGV", args, nargs);
+    if (fn) {
+        clear_args(L);
+        push_fn_args(L, keys, nkeys, args, nargs);
+    } else {
+        set_args(L, "KEYS", keys, nkeys);
+        set_args(L, "ARGV", args, nargs);
+    }
     s->c = c;
     s->ro = ro;
     s->resp = 2;
@@ -1361,22 +1403,42 @@ static void run(struct lua_shard *s, struct client *c, const char *sha, const st
     /* its reply can wait: a client's own command, or a request of another
      * shard (not an EXEC's body, nor the coordinator's copies) */
     s->can_defer = !c->db_for && g_nshards > 1 && (c->conn ? c->out == &c->conn->out : c->blk != NULL);
-    int rc = lua_pcall(L, 0, 1, base);
+    int rc = lua_pcall(L, fn ? 2 : 0, 1, base);
     s->c = NULL;
     if (s->escalate) {
         /* it wants a key of another shard: run it again holding them all */
         lua_settop(L, base - 1);
         s->escalate = 0;
-        whole_start(s, c, sha, nkeys, ro);
+        whole_start(s, c, name, fn, nkeys, ro);
         return;
     }
     if (rc == 0) {
         script_resp = s->resp;
         reply_from_lua(L, lua_gettop(L), c->out, c->resp, 0);
     } else {
-        reply_lua_error(c, L, sha, 0, NULL, 0);
+        reply_lua_error(c, L, name, 0, NULL, 0);
     }
     lua_settop(L, base - 1);
+}
+
+void script_start(struct lua_shard *s, struct client *c, const char *name, int fn, int flags, int ro, int nkeys) {
+    struct shard *sh = c->sh;
+    if (ro && (flags & (SF_SHEBANG | SF_NO_WRITES)) == SF_SHEBANG) {
+        lua_pop(s->L, 1);
+        reply_error(c->out, "ERR Can not execute a script with write flag using *_ro command.");
+        return;
+    }
+    /* a script with flags that may write is refused out of memory, as a
+     * command that may grow memory is */
+    if ((flags & SF_SHEBANG) && !(flags & (SF_NO_WRITES | SF_ALLOW_OOM)) && !ro && sh->cfg.maxmemory > 0 &&
+        evict_perform(sh) == EVICT_FAIL) {
+        lua_pop(s->L, 1);
+        stats_count_error(sh, ERR_OOM);
+        reply_error(c->out, ERR_OOM);
+        return;
+    }
+    s->allow_oom = (flags & SF_ALLOW_OOM) != 0;
+    run(s, c, name, fn, c->argv + 3, nkeys, c->argv + 3 + nkeys, c->argc - 3 - nkeys, ro || (flags & SF_NO_WRITES));
 }
 
 int eval_keys(const struct arg *argv, int argc, int *pos, int max) {
@@ -1422,18 +1484,7 @@ static void eval_generic(struct client *c, int by_sha, int ro) {
     int flags;
     if (!get_function(s, sha, body, blen, &flags, c->out)) return;
     if (!by_sha) reg_add(sha, body, blen);
-    /* a script with a shebang that may write is refused out of memory, as
-     * a command that may grow memory is */
-    struct shard *sh = c->sh;
-    if ((flags & SF_SHEBANG) && !(flags & (SF_NO_WRITES | SF_ALLOW_OOM)) && !ro && sh->cfg.maxmemory > 0 &&
-        evict_perform(sh) == EVICT_FAIL) {
-        lua_pop(s->L, 1);
-        stats_count_error(sh, ERR_OOM);
-        reply_error(c->out, ERR_OOM);
-        return;
-    }
-    s->allow_oom = (flags & SF_ALLOW_OOM) != 0;
-    run(s, c, sha, c->argv + 3, (int)n, c->argv + 3 + n, c->argc - 3 - (int)n, ro || (flags & SF_NO_WRITES));
+    script_start(s, c, sha, 0, flags, ro, (int)n);
 }
 
 void eval_command(struct client *c) { eval_generic(c, 0, 0); }

@@ -39,6 +39,8 @@
 long long script_vm_memory(struct shard *sh);
 /* The server's script cache: scripts, and the bytes of their bodies. */
 void script_cache_stats(long *count, long long *bytes);
+/* The server's function libraries: how many, their functions, their code bytes. */
+void function_stats(long *nlibs, long *nfns, long long *bytes);
 /* The reply to a call a script made on another shard (cookie XC_SCRIPT). */
 void script_call_reply(void *run, const char *p, size_t len);
 /* Key positions of EVAL/EVALSHA/EVAL_RO/EVALSHA_RO (numkeys at argv[2]). */

@@ -506,17 +506,19 @@ static void info_memory(struct buf *b, struct shard *sh, const struct info_sum *
     LINE("total_system_memory:%zu\r\ntotal_system_memory_human:%s\r\n", total, h4);
     {
         /* the shards' Lua states, and the server's script cache */
-        long nscripts;
-        long long sbytes;
+        long nscripts, nlibs, nfns;
+        long long sbytes, fbytes;
         char hl[32], hv[32], hs[32];
         script_cache_stats(&nscripts, &sbytes);
+        function_stats(&nlibs, &nfns, &fbytes);
         bytes_to_human(hl, sizeof(hl), (unsigned long long)s->lua_mem);
         bytes_to_human(hv, sizeof(hv), (unsigned long long)s->lua_mem);
-        bytes_to_human(hs, sizeof(hs), (unsigned long long)sbytes);
+        bytes_to_human(hs, sizeof(hs), (unsigned long long)(sbytes + fbytes));
         LINE("used_memory_lua:%lld\r\nused_memory_vm_eval:%lld\r\nused_memory_lua_human:%s\r\n", s->lua_mem, s->lua_mem, hl);
-        LINE("used_memory_scripts_eval:%lld\r\nnumber_of_cached_scripts:%ld\r\nnumber_of_functions:0\r\nnumber_of_libraries:0\r\n", sbytes, nscripts);
+        LINE("used_memory_scripts_eval:%lld\r\nnumber_of_cached_scripts:%ld\r\nnumber_of_functions:%ld\r\n", sbytes, nscripts, nfns);
+        /* (functions live in the same Lua state as scripts: its bytes are counted once, as eval's) */
         LINE("used_memory_vm_functions:0\r\nused_memory_vm_total:%lld\r\nused_memory_vm_total_human:%s\r\n", s->lua_mem, hv);
-        LINE("used_memory_functions:0\r\nused_memory_scripts:%lld\r\nused_memory_scripts_human:%s\r\n", sbytes, hs);
+        LINE("used_memory_functions:%lld\r\nused_memory_scripts:%lld\r\nused_memory_scripts_human:%s\r\n", fbytes, sbytes + fbytes, hs);
     }
     LINE("maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n", sh->cfg.maxmemory, h5, policies[sh->cfg.maxmemory_policy]);
     LINE("allocator_frag_ratio:%.2f\r\nallocator_frag_bytes:%lld\r\n", allocated ? (double)active / (double)allocated : 0.0, (long long)active - (long long)allocated);

@@ -1,0 +1,219 @@
+/*
+ * rdbcodec.c - CRC64, lengths and strings of the RDB format (see
+ * rdbcodec.h). LZF is Debian's liblzf, the same algorithm redis-server
+ * embeds.
+ */
+#include "rdbcodec.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <liblzf/lzf.h>
+#include <pthread.h>
+
+#include "../util/util.h"
+
+/* ---- CRC64: reflected Jones polynomial, no final xor ---- */
+
+static uint64_t crc_table[256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void) {
+    const uint64_t poly = 0x95ac9329ac4bc9b5ULL; /* 0xad93d23594c935a9 reflected */
+    for (int i = 0; i < 256; i++) {
+        uint64_t c = (uint64_t)i;
+        for (int k = 0; k < 8; k++) c = (c & 1) ? (c >> 1) ^ poly : c >> 1;
+        crc_table[i] = c;
+    }
+}
+
+uint64_t crc64(uint64_t crc, const void *p, size_t len) {
+    pthread_once(&crc_once, crc_init);
+    const unsigned char *s = p;
+    for (size_t i = 0; i < len; i++) crc = crc_table[(crc ^ s[i]) & 0xff] ^ (crc >> 8);
+    return crc;
+}
+
+/* ---- writing ---- */
+
+void rdb_put_len(struct buf *b, uint64_t len) {
+    unsigned char h[9];
+    if (len < 64) {
+        h[0] = (unsigned char)len;
+        buf_put(b, h, 1);
+    } else if (len < 16384) {
+        h[0] = (unsigned char)(0x40 | (len >> 8));
+        h[1] = (unsigned char)len;
+        buf_put(b, h, 2);
+    } else if (len <= UINT32_MAX) {
+        h[0] = 0x80;
+        for (int i = 0; i < 4; i++) h[1 + i] = (unsigned char)(len >> (24 - 8 * i));
+        buf_put(b, h, 5);
+    } else {
+        h[0] = 0x81;
+        for (int i = 0; i < 8; i++) h[1 + i] = (unsigned char)(len >> (56 - 8 * i));
+        buf_put(b, h, 9);
+    }
+}
+
+/* The integer encoding of a string that is the canonical text of a
+ * number fitting 32 bits; 0 if it is not one. */
+static int put_int_string(struct buf *b, const char *p, size_t len) {
+    if (len == 0 || len > 11) return 0;
+    long long v;
+    if (!str_to_ll(p, len, &v)) return 0;
+    char canon[32];
+    if ((size_t)snprintf(canon, sizeof(canon), "%lld", v) != len || memcmp(canon, p, len)) return 0;
+    unsigned char h[5];
+    if (v >= -128 && v <= 127) {
+        h[0] = 0xC0;
+        h[1] = (unsigned char)(int8_t)v;
+        buf_put(b, h, 2);
+    } else if (v >= -32768 && v <= 32767) {
+        h[0] = 0xC1;
+        h[1] = (unsigned char)(v & 0xff);
+        h[2] = (unsigned char)((v >> 8) & 0xff);
+        buf_put(b, h, 3);
+    } else if (v >= INT32_MIN && v <= INT32_MAX) {
+        h[0] = 0xC2;
+        for (int i = 0; i < 4; i++) h[1 + i] = (unsigned char)((uint32_t)v >> (8 * i));
+        buf_put(b, h, 5);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+void rdb_put_string(struct buf *b, const void *p, size_t len, int compress) {
+    if (put_int_string(b, p, len)) return;
+    if (compress && len > 20 && len <= UINT_MAX) {
+        size_t cap = len - 4;
+        char *tmp = malloc(cap);
+        if (!tmp) abort();
+        unsigned clen = lzf_compress(p, (unsigned)len, tmp, (unsigned)cap);
+        if (clen > 0) {
+            buf_putc(b, (char)0xC3);
+            rdb_put_len(b, clen);
+            rdb_put_len(b, len);
+            buf_put(b, tmp, clen);
+            free(tmp);
+            return;
+        }
+        free(tmp);
+    }
+    rdb_put_len(b, len);
+    buf_put(b, p, len);
+}
+
+void rdb_put_dump_footer(struct buf *b) {
+    unsigned char v[2] = {RDB_VERSION & 0xff, (RDB_VERSION >> 8) & 0xff};
+    buf_put(b, v, 2);
+    uint64_t crc = crc64(0, b->p, b->len);
+    unsigned char c[8];
+    for (int i = 0; i < 8; i++) c[i] = (unsigned char)(crc >> (8 * i));
+    buf_put(b, c, 8);
+}
+
+/* ---- reading ---- */
+
+int rdb_get_len(const unsigned char **p, const unsigned char *end, uint64_t *len, int *special) {
+    const unsigned char *s = *p;
+    if (s >= end) return 0;
+    *special = 0;
+    int type = s[0] >> 6;
+    if (type == 0) {
+        *len = s[0] & 0x3f;
+        *p = s + 1;
+    } else if (type == 1) {
+        if (end - s < 2) return 0;
+        *len = ((uint64_t)(s[0] & 0x3f) << 8) | s[1];
+        *p = s + 2;
+    } else if (type == 3) {
+        *special = 1;
+        *len = s[0] & 0x3f;
+        *p = s + 1;
+    } else if (s[0] == 0x80) {
+        if (end - s < 5) return 0;
+        *len = ((uint64_t)s[1] << 24) | ((uint64_t)s[2] << 16) | ((uint64_t)s[3] << 8) | s[4];
+        *p = s + 5;
+    } else if (s[0] == 0x81) {
+        if (end - s < 9) return 0;
+        uint64_t v = 0;
+        for (int i = 1; i <= 8; i++) v = (v << 8) | s[i];
+        *len = v;
+        *p = s + 9;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+int rdb_get_string(const unsigned char **p, const unsigned char *end, struct buf *out) {
+    uint64_t len;
+    int special;
+    if (!rdb_get_len(p, end, &len, &special)) return 0;
+    const unsigned char *s = *p;
+    if (!special) {
+        if ((uint64_t)(end - s) < len) return 0;
+        buf_put(out, s, len);
+        *p = s + len;
+        return 1;
+    }
+    char num[24];
+    long long v;
+    switch (len) {
+    case 0:
+        if (end - s < 1) return 0;
+        v = (int8_t)s[0];
+        *p = s + 1;
+        break;
+    case 1:
+        if (end - s < 2) return 0;
+        v = (int16_t)(s[0] | (s[1] << 8));
+        *p = s + 2;
+        break;
+    case 2:
+        if (end - s < 4) return 0;
+        v = (int32_t)((uint32_t)s[0] | ((uint32_t)s[1] << 8) | ((uint32_t)s[2] << 16) | ((uint32_t)s[3] << 24));
+        *p = s + 4;
+        break;
+    case 3: {
+        uint64_t clen, ulen;
+        int sp;
+        if (!rdb_get_len(p, end, &clen, &sp) || sp || !rdb_get_len(p, end, &ulen, &sp) || sp) return 0;
+        s = *p;
+        if ((uint64_t)(end - s) < clen || ulen > (1ULL << 32) || clen > UINT_MAX) return 0;
+        char *dst = malloc(ulen ? ulen : 1);
+        if (!dst) return 0;
+        unsigned got = ulen ? lzf_decompress(s, (unsigned)clen, dst, (unsigned)ulen) : 0;
+        if (got != ulen) {
+            free(dst);
+            return 0;
+        }
+        buf_put(out, dst, ulen);
+        free(dst);
+        *p = s + clen;
+        return 1;
+    }
+    default:
+        return 0;
+    }
+    int n = snprintf(num, sizeof(num), "%lld", v);
+    buf_put(out, num, (size_t)n);
+    return 1;
+}
+
+int rdb_check_dump(const void *p, size_t len, size_t *body_len) {
+    const unsigned char *s = p;
+    if (len < 10) return 0;
+    const unsigned char *foot = s + len - 10;
+    unsigned ver = foot[0] | (foot[1] << 8);
+    if (ver > RDB_VERSION) return 0;
+    uint64_t crc = crc64(0, s, len - 8), got = 0;
+    for (int i = 0; i < 8; i++) got |= (uint64_t)foot[2 + i] << (8 * i);
+    if (crc != got) return 0;
+    *body_len = len - 10;
+    return 1;
+}
