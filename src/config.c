@@ -148,7 +148,7 @@ static const char *const *const config_enum_sets[] = {
     X("bgsave_cpulist", NULL, T_IGN, NOFF, "", 0, 0, F_IMM) \
     X("bind-source-addr", NULL, T_IGN, NOFF, "", 0, 0, 0) \
     X("bio_cpulist", NULL, T_IGN, NOFF, "", 0, 0, F_IMM) \
-    X("busy-reply-threshold", "lua-time-limit", T_IGN, NOFF, "5000", 0, 0, 0) \
+    X("busy-reply-threshold", "lua-time-limit", T_LL, OFF(busy_reply_threshold), "5000", 0, LLONG_MAX, 0) \
     X("cluster-allow-pubsubshard-when-down", NULL, T_IGN, NOFF, "yes", 0, 0, 0) \
     X("cluster-allow-reads-when-down", NULL, T_IGN, NOFF, "no", 0, 0, 0) \
     X("cluster-allow-replica-migration", NULL, T_IGN, NOFF, "yes", 0, 0, 0) \

@@ -112,6 +112,7 @@ struct config {
 
     int databases;
     int hz; /* always within 1..500 (out-of-range values are clamped) */
+    long long busy_reply_threshold; /* ms a script runs before others get -BUSY (0: never) */
     char *requirepass;
 
     /* Protocol limits, bytes. */

@@ -92,6 +92,7 @@ struct client {
 #define CMD_MULTIKEY_COORD 0x4000 /* keys may be in another db (COPY DB) */
 #define CMD_SUBCTX 0x8000 /* allowed while a RESP2 client is subscribed */
 #define CMD_BLOCKING 0x10000 /* may wait for data (BLPOP...): never delegated */
+#define CMD_ALLOW_BUSY 0x20000 /* runs while a script is busy (allow_busy) */
 
 /* Where a command runs. */
 enum route {
@@ -252,6 +253,7 @@ struct shard {
     struct arg *argv;
     size_t argv_cap;
     struct buf inline_buf;
+    struct conn *running;       /* the connection whose command runs now (process in conn.c) */
 
     /* cron */
     _Atomic long long ops_per_sec; /* read by INFO on any shard */
@@ -268,6 +270,11 @@ struct shard {
 extern struct shard **g_shards;
 extern int g_nshards;
 extern _Atomic int g_shutdown;
+/* A script has run longer than busy-reply-threshold: 1 an EVAL, 2 a
+ * function (src/script/); commands without CMD_ALLOW_BUSY get -BUSY. */
+extern _Atomic int g_script_busy;
+#define ERR_BUSY_EVAL "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+#define ERR_BUSY_FUNCTION "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
 extern _Atomic long g_clients;       /* open connections over all shards */
 extern _Atomic long long g_next_client_id;
 extern long long g_start_time_ms;

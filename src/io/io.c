@@ -200,18 +200,27 @@ int io_run(struct io *io, unsigned wait_nr, void (*fn)(void *ctx, const struct i
     if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY && ret != -ETIME) return ret;
     /* DEFER_TASKRUN: completions are only produced when we enter the kernel */
     if (!wait_nr && io->fast) io_uring_get_events(&io->ring);
+    /* Each completion is taken off the ring before fn sees it: fn may call
+     * io_run again (a script past busy-reply-threshold serves the other
+     * clients from inside a command) and must not see it twice. */
     struct io_uring_cqe *cqe;
     unsigned head, n = 0;
-    io_uring_for_each_cqe(&io->ring, head, cqe) {
+    for (;;) {
+        int seen = 0;
+        io_uring_for_each_cqe(&io->ring, head, cqe) {
+            seen = 1;
+            break;
+        }
+        if (!seen) break;
         struct io_cqe c;
         c.tag = cqe->user_data;
         c.res = cqe->res;
         c.more = (cqe->flags & IORING_CQE_F_MORE) != 0;
         c.has_buf = (cqe->flags & IORING_CQE_F_BUFFER) != 0;
         c.bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
+        io_uring_cq_advance(&io->ring, 1);
         n++;
         fn(ctx, &c);
     }
-    io_uring_cq_advance(&io->ring, n);
     return (int)n;
 }

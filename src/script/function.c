@@ -338,7 +338,9 @@ static int lib_load(struct lua_shard *s, const char *code, size_t len, char *err
     int entries = lua_gettop(L);
     lua_pushcfunction(L, err_handler);
     lua_pushvalue(L, chunk);
+    s->load_deadline = mstime() + 500;
     rc = lua_pcall(L, 0, 0, entries + 1);
+    s->load_deadline = 0;
     lua_pushnil(L);
     lua_setfield(L, LUA_REGISTRYINDEX, "__rs_loading");
     if (rc) {
@@ -689,9 +691,31 @@ void function_stats_command(struct client *c) {
     long long bytes;
     function_stats(&nl, &nf, &bytes);
     int resp = c->resp;
+    char name[256];
+    struct buf args = {0};
+    int nargs = 0;
+    long long ms = 0;
+    int kind = script_busy_info(name, sizeof(name), &args, &nargs, &ms);
+    if (kind == 1) {
+        reply_error(c->out, ERR_BUSY_EVAL);
+        return;
+    }
     reply_map(c->out, resp, 2);
     reply_bulkc(c->out, "running_script");
-    reply_null(c->out, resp); /* (a script runs in one step: none is ever seen running) */
+    if (kind == 2) {
+        /* the busy function (one running but not yet past busy-reply-threshold runs alone on its shard) */
+        reply_map(c->out, resp, 3);
+        reply_bulkc(c->out, "name");
+        reply_bulkc(c->out, name);
+        reply_bulkc(c->out, "command");
+        reply_array(c->out, nargs);
+        buf_put(c->out, args.p, args.len);
+        reply_bulkc(c->out, "duration_ms");
+        reply_int(c->out, ms);
+    } else {
+        reply_null(c->out, resp);
+    }
+    buf_free(&args);
     reply_bulkc(c->out, "engines");
     reply_map(c->out, resp, 1);
     reply_bulkc(c->out, "LUA");
@@ -702,7 +726,7 @@ void function_stats_command(struct client *c) {
     reply_int(c->out, nf);
 }
 
-void function_kill_command(struct client *c) { reply_error(c->out, "NOTBUSY No scripts in execution right now."); }
+void function_kill_command(struct client *c) { script_kill(c, 0); }
 
 void function_dump_command(struct client *c) {
     struct buf b = {0};

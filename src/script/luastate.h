@@ -47,6 +47,13 @@ struct lua_shard {
     const struct arg *keys;
     struct buf scratch;
     uint64_t rand48;
+    /* busy scripts (busy-reply-threshold) */
+    long long start_ms; /* when the running script started */
+    int fn;             /* it is a function (FCALL) */
+    int dirty;          /* it ran a write command */
+    int busy;           /* it is the server's busy script */
+    int killed;         /* SCRIPT KILL / FUNCTION KILL / SHUTDOWN NOSAVE stopped it */
+    long long load_deadline; /* a library's code is loading: it must be done by then */
 };
 
 /* Script flags: a shebang line ("#!lua flags=no-writes,...") or a
@@ -73,6 +80,14 @@ int raise_err(lua_State *L, const char *msg);
 int err_handler(lua_State *L);
 /* redis.log */
 int l_log(lua_State *L);
+
+/* SCRIPT KILL (eval) or FUNCTION KILL: stop the busy script, as Redis
+ * words each refusal. */
+void script_kill(struct client *c, int eval);
+/* The busy script, for FUNCTION STATS: 0 if none; 1 an EVAL; 2 a function,
+ * with its name, its command (as RESP bulk strings, n of them) and how
+ * long it has run. */
+int script_busy_info(char *name, size_t cap, struct buf *args, int *nargs, long long *ms);
 
 /* function.c: push the callback of the function called name (any case) and
  * set *flags; 0 if there is none. */

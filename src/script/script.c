@@ -26,6 +26,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <luajit.h>
 #include <lualib.h>
 #include <openssl/evp.h>
 
@@ -39,6 +40,7 @@ int luaopen_cjson(lua_State *L);
 #include "../server/commands.h"
 #include "../server/dispatch.h"
 #include "../server/conn.h"
+#include "../shard/shard.h"
 #include "../shard/xmsg.h"
 #include "../txn/block.h"
 #include "../txn/txn.h"
@@ -568,6 +570,127 @@ static void undo_writes(struct lua_shard *s, struct client *sc) {
 static int call_remote(lua_State *L, struct lua_shard *s, const struct command *cmd, int target, struct arg *argv,
                        int argc);
 
+/* ---- busy scripts ----
+ *
+ * Every script runs with a count hook (the JIT is off in script states:
+ * compiled loops would never call it). Past busy-reply-threshold the
+ * script becomes the server's busy script: g_script_busy makes every
+ * shard's dispatch answer -BUSY (but for the commands flagged allow_busy),
+ * and from its hook the script's shard serves its own clients the same way
+ * (shard_poll_busy). SCRIPT KILL / FUNCTION KILL on any shard set a flag
+ * the hook reads; from then on the script raises at every hook and call
+ * until it ends (a pcall in it cannot keep it going). */
+
+#define HOOK_EVERY 100000 /* VM instructions between looks at the clock */
+#define HOOK_KILLED 1     /* ... once killed */
+
+static const char ERR_KILLED[] = "ERR Script killed by user with SCRIPT KILL...";
+
+static struct {
+    pthread_mutex_t mu;
+    char name[256];
+    struct buf args; /* the busy script's command, RESP bulk strings */
+    int nargs;
+    long long start_ms;
+} busy = {.mu = PTHREAD_MUTEX_INITIALIZER};
+static _Atomic int busy_kill;  /* a KILL was asked */
+static _Atomic int busy_dirty; /* the busy script has written */
+
+static void busy_begin(struct lua_shard *s) {
+    const struct arg *argv = s->whole ? s->whole->argv : s->c->argv;
+    int argc = s->whole ? s->whole->argc : s->c->argc;
+    pthread_mutex_lock(&busy.mu);
+    busy.args.len = 0;
+    for (int i = 0; i < argc; i++) reply_bulk(&busy.args, argv[i].p, argv[i].len);
+    busy.nargs = argc;
+    size_t l = argc > 1 ? (argv[1].len < sizeof(busy.name) - 1 ? argv[1].len : sizeof(busy.name) - 1) : 0;
+    if (l) memcpy(busy.name, argv[1].p, l);
+    busy.name[l] = 0;
+    busy.start_ms = s->start_ms;
+    pthread_mutex_unlock(&busy.mu);
+    atomic_store(&busy_dirty, s->dirty);
+    atomic_store(&busy_kill, 0);
+}
+
+/* The script ended: it is no longer the busy one. */
+static void busy_end(struct lua_shard *s) {
+    if (s->killed) lua_sethook(s->L, lua_gethook(s->L), LUA_MASKCOUNT, HOOK_EVERY);
+    s->killed = 0;
+    if (!s->busy) return;
+    s->busy = 0;
+    atomic_store(&busy_kill, 0);
+    atomic_store(&g_script_busy, 0);
+    log_notice("The busy script ended after %lld milliseconds", mstime() - s->start_ms);
+}
+
+static int raise_killed(lua_State *L) {
+    struct lua_shard *s = ls_from_L(L);
+    if (!s->killed) {
+        s->killed = 1;
+        lua_sethook(L, lua_gethook(L), LUA_MASKCOUNT, HOOK_KILLED);
+    }
+    return raise_err(L, ERR_KILLED);
+}
+
+static void busy_hook(lua_State *L, lua_Debug *ar) {
+    (void)ar;
+    struct lua_shard *s = ls_from_L(L);
+    if (!s->c) {
+        /* a library's code runs at most 500 ms while it loads, as in Redis */
+        if (s->load_deadline && mstime() > s->load_deadline) raise_err(L, "ERR FUNCTION LOAD timeout");
+        return;
+    }
+    if (s->killed) {
+        raise_killed(L);
+        return;
+    }
+    struct shard *sh = s->c->sh;
+    if (!s->busy) {
+        long long lim = sh->cfg.busy_reply_threshold;
+        if (lim <= 0 || mstime() - s->start_ms < lim) return;
+        int none = 0;
+        if (!atomic_compare_exchange_strong(&g_script_busy, &none, s->fn ? 2 : 1))
+            return; /* (a script of another shard is the busy one already) */
+        s->busy = 1;
+        busy_begin(s);
+        log_warning("Slow script detected: still in execution after %lld milliseconds. You can try killing the "
+                    "script using the %s command. Script name is: %s.",
+                    mstime() - s->start_ms, s->fn ? "FUNCTION KILL" : "SCRIPT KILL", busy.name);
+    }
+    shard_poll_busy(sh, s->whole ? s->whole->conn : s->c->conn);
+    if (atomic_load(&busy_kill) || atomic_load(&g_shutdown)) raise_killed(L);
+}
+
+void script_kill(struct client *c, int eval) {
+    int kind = atomic_load(&g_script_busy);
+    if (!kind) {
+        reply_error(c->out, "NOTBUSY No scripts in execution right now.");
+    } else if (atomic_load(&busy_dirty)) {
+        reply_error(c->out, "UNKILLABLE Sorry the script already executed write commands against the dataset. You "
+                            "can either wait the script termination or kill the server in a hard way using the "
+                            "SHUTDOWN NOSAVE command.");
+    } else if (eval && kind == 2) {
+        reply_error(c->out, ERR_BUSY_FUNCTION);
+    } else if (!eval && kind == 1) {
+        reply_error(c->out, ERR_BUSY_EVAL);
+    } else {
+        atomic_store(&busy_kill, 1);
+        reply_ok(c->out);
+    }
+}
+
+int script_busy_info(char *name, size_t cap, struct buf *args, int *nargs, long long *ms) {
+    int kind = atomic_load(&g_script_busy);
+    if (kind != 2) return kind;
+    pthread_mutex_lock(&busy.mu);
+    snprintf(name, cap, "%s", busy.name);
+    buf_put(args, busy.args.p, busy.args.len);
+    *nargs = busy.nargs;
+    *ms = mstime() - busy.start_ms;
+    pthread_mutex_unlock(&busy.mu);
+    return kind;
+}
+
 static int do_call(lua_State *L, int raise) {
     struct lua_shard *s = ls_from_L(L);
     struct client *sc = s->c;
@@ -578,6 +701,7 @@ static int do_call(lua_State *L, int raise) {
         lua_pushlightuserdata(L, &escalate_marker);
         return lua_error(L);
     }
+    if (s->killed) return raise_killed(L);
     if (argc == 0) return raise_err(L, "ERR Please specify at least one argument for this redis lib call");
     struct arg small[16], *argv = argc <= 16 ? small : malloc(sizeof(struct arg) * (size_t)argc);
     if (!argv) abort();
@@ -669,7 +793,11 @@ static int do_call(lua_State *L, int raise) {
         return r;
     }
     struct shard *sh = sc->sh;
-    if (cmd->flags & CMD_WRITE) remember(s, sc, cmd, argv, argc);
+    if (cmd->flags & CMD_WRITE) {
+        remember(s, sc, cmd, argv, argc);
+        s->dirty = 1;
+        if (s->busy) atomic_store(&busy_dirty, 1);
+    }
     struct buf *out = &s->scratch;
     out->len = 0;
     struct client cl = {.sh = sh, .conn = NULL, .db = sc->db_for ? sc->db_for(sc, s->dbid) : &sh->dbs[s->dbid],
@@ -725,6 +853,7 @@ static void use_redis(lua_State *L, int whole) {
 static void whole_done(struct lua_shard *s, struct swhole *w) {
     struct shard *sh = w->sh;
     use_redis(s->L, 0);
+    busy_end(s);
     s->whole = NULL;
     s->c = NULL;
     if (w->conn) {
@@ -754,9 +883,14 @@ static void clear_args(lua_State *L);
 static void whole_step(struct lua_shard *s, struct swhole *w, int rc) {
     lua_State *co = w->co;
     if (rc == LUA_YIELD) return; /* a call went to another shard */
-    if (rc == 0) {
+    if (rc == 0 && !lua_toboolean(co, 1)) {
+        /* the script's error, with where it was raised (err_handler) */
+        lua_settop(co, 2);
+        w->cl.out = &w->out;
+        reply_lua_error(&w->cl, co, w->name, 0, NULL, 0);
+    } else if (rc == 0) {
         script_resp = s->resp;
-        if (lua_gettop(co) > 0) reply_from_lua(co, lua_gettop(co), &w->out, w->resp, 0);
+        if (lua_gettop(co) > 1) reply_from_lua(co, 2, &w->out, w->resp, 0);
         else reply_null(&w->out, w->resp);
     } else {
         /* where it stopped: the first frame of the script itself */
@@ -764,7 +898,7 @@ static void whole_step(struct lua_shard *s, struct swhole *w, int rc) {
         int have = 0;
         for (int lv = 0; lua_getstack(co, lv, &ar); lv++) {
             lua_getinfo(co, "Sl", &ar);
-            if (ar.what && strcmp(ar.what, "C") && strcmp(ar.source, "=redis_call")) {
+            if (ar.what && strcmp(ar.what, "C") && strcmp(ar.source, "=redis_call") && ar.currentline >= 0) {
                 have = 1;
                 break;
             }
@@ -797,12 +931,16 @@ static void whole_granted(struct txn *t, int dirty, void *arg) {
     lua_pushvalue(L, -1);
     w->co_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_pop(L, 1);          /* the thread (kept by its ref) */
-    lua_xmove(L, w->co, 1); /* the function */
-    int nargs = 0;
+    /* the coroutine runs xpcall(function, err_handler, arguments) */
+    lua_getfield(L, LUA_REGISTRYINDEX, "__rs_xrun");
+    lua_insert(L, -2);
+    lua_xmove(L, w->co, 2); /* the wrapper, the function */
+    lua_pushcfunction(w->co, err_handler);
+    int nargs = 2;
     if (w->fn) {
         clear_args(L);
         push_fn_args(w->co, w->argv + 3, w->nkeys, w->argv + 3 + w->nkeys, w->argc - 3 - w->nkeys);
-        nargs = 2;
+        nargs += 2;
     } else {
         set_args(L, "KEYS", w->argv + 3, w->nkeys);
         set_args(L, "ARGV", w->argv + 3 + w->nkeys, w->argc - 3 - w->nkeys);
@@ -819,6 +957,9 @@ static void whole_granted(struct txn *t, int dirty, void *arg) {
     s->wrote = 0;
     s->escalate = 0;
     s->can_defer = 0;
+    s->fn = w->fn;
+    s->dirty = 0;
+    s->start_ms = mstime();
     use_redis(L, 1);
     whole_step(s, w, lua_resume(w->co, nargs));
 }
@@ -868,7 +1009,11 @@ static int call_remote(lua_State *L, struct lua_shard *s, const struct command *
                        int argc) {
     struct swhole *w = s->whole;
     struct shard *sh = w->sh;
-    if (cmd->flags & CMD_WRITE) s->wrote = 1;
+    if (cmd->flags & CMD_WRITE) {
+        s->wrote = 1;
+        s->dirty = 1;
+        if (s->busy) atomic_store(&busy_dirty, 1);
+    }
     sh->whole_act = txn_id(w->t); /* it passes the whole-shard locks */
     xmsg_send_cmd(sh, target, XC_MAKE(w, XC_SCRIPT), cmd, s->dbid, s->resp, argc, argv, -1);
     sh->whole_act = 0;
@@ -1035,6 +1180,8 @@ static struct lua_shard *ls_new(struct shard *sh) {
     s->L = L;
     s->resp = 2;
     rand_seed(s, 0);
+    luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
+    lua_sethook(L, busy_hook, LUA_MASKCOUNT, HOOK_EVERY);
     lua_pushlightuserdata(L, s);
     lua_setfield(L, LUA_REGISTRYINDEX, "__rs_shard");
     open_lib(L, luaopen_base, "");
@@ -1131,6 +1278,11 @@ static struct lua_shard *ls_new(struct shard *sh) {
      * hands its error back for Lua to raise (a C function cannot go on
      * after a yield); elsewhere redis.call is the C function itself, so an
      * error names the line that called it even from a tail call */
+    static const char xrun[] = "local xpcall = ... return function(f, h, ...) return xpcall(f, h, ...) end";
+    if (luaL_loadbuffer(L, xrun, sizeof(xrun) - 1, "=redis_call")) abort();
+    lua_getglobal(L, "xpcall");
+    lua_call(L, 1, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "__rs_xrun");
     lua_getglobal(L, "redis");
     lua_setfield(L, LUA_REGISTRYINDEX, "__rs_redis_c");
     lua_newtable(L);
@@ -1403,7 +1555,11 @@ static void run(struct lua_shard *s, struct client *c, const char *name, int fn,
     /* its reply can wait: a client's own command, or a request of another
      * shard (not an EXEC's body, nor the coordinator's copies) */
     s->can_defer = !c->db_for && g_nshards > 1 && (c->conn ? c->out == &c->conn->out : c->blk != NULL);
+    s->fn = fn;
+    s->dirty = 0;
+    s->start_ms = mstime();
     int rc = lua_pcall(L, fn ? 2 : 0, 1, base);
+    busy_end(s);
     s->c = NULL;
     if (s->escalate) {
         /* it wants a key of another shard: run it again holding them all */
@@ -1534,10 +1690,7 @@ void script_flush_command(struct client *c) {
     reply_ok(c->out);
 }
 
-void script_kill_command(struct client *c) {
-    /* a script runs in one step on its shard: none is ever caught running */
-    reply_error(c->out, "NOTBUSY No scripts in execution right now.");
-}
+void script_kill_command(struct client *c) { script_kill(c, 1); }
 
 void script_help_command(struct client *c) {
     static const char *const lines[] = {

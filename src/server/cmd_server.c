@@ -757,6 +757,12 @@ void shutdown_command(struct client *c) {
         reply_err(c, "ERR No shutdown in progress.");
         return;
     }
+    int busy = atomic_load(&g_script_busy);
+    if (busy && !nosave) {
+        /* past busy-reply-threshold only SHUTDOWN NOSAVE ends the server */
+        reply_err(c, busy == 2 ? ERR_BUSY_FUNCTION : ERR_BUSY_EVAL);
+        return;
+    }
     log_warning("User requested shutdown...");
     atomic_store(&g_shutdown, 1);
     kill(getpid(), SIGTERM);

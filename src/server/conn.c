@@ -988,7 +988,10 @@ static size_t process(struct conn *c, struct conn_input *x, const char *buf, siz
             const char *base = x->ps.is_inline ? sh->inline_buf.p : buf + done;
             build_argv(sh, base, sp, argc);
             sh->deleg_last = done + used == len;
+            struct conn *outer = sh->running;
+            sh->running = c;
             dispatch_command(c, sh->argv, argc);
+            sh->running = outer;
             sh->deleg_last = 0;
             if (c->paused) {
                 /* held by CLIENT PAUSE: parse it again when the pause ends */

@@ -738,6 +738,13 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
         if (mode != REPLY_ON) apply_reply_mode(c, mode, mark);
         return;
     }
+    if (atomic_load_explicit(&g_script_busy, memory_order_relaxed) && !(cmd->flags & CMD_ALLOW_BUSY)) {
+        /* a script runs past busy-reply-threshold somewhere */
+        reject(c, cmd, atomic_load(&g_script_busy) == 2 ? ERR_BUSY_FUNCTION : ERR_BUSY_EVAL);
+        if (c->mx) multi_flag_error(c);
+        if (mode != REPLY_ON) apply_reply_mode(c, mode, mark);
+        return;
+    }
     c->last_cmd = cmd;
     if (argv[0].len <= sizeof(c->last_cmd_name)) {
         memcpy(c->last_cmd_name, argv[0].p, argv[0].len);

@@ -10,3 +10,4 @@ char g_executable[4096];
 _Atomic long long g_lastsave;
 char g_run_id[41];
 _Atomic size_t g_mem_peak;
+_Atomic int g_script_busy;

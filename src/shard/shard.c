@@ -60,7 +60,14 @@ struct sthread {
     struct io *io;
     int clock_fresh; /* db_now_ms was read in this loop iteration */
     pthread_t thread;
+    /* completions put off while a busy script served other clients (see
+     * shard_poll_busy), run in order at the next loop iteration */
+    struct io_cqe *def;
+    size_t ndef, capdef;
+    int replaying;
 };
+
+static _Thread_local struct sthread *tl_thread;
 
 static struct sthread *g_threads;
 static int g_nthreads;
@@ -217,11 +224,48 @@ static inline void run_as(struct shard *sh) {
 
 static long timer_ms(const struct shard *sh) { return 1000 / (sh->cfg.hz > 0 ? sh->cfg.hz : 10); }
 
-/* A completion on the thread's ring: find the shard it belongs to (the
- * connection's, the delegated send's, the listening socket's) and run its
- * handler as that shard. */
+static void defer_cqe(struct sthread *t, const struct io_cqe *e) {
+    if (t->ndef == t->capdef) {
+        t->capdef = t->capdef ? t->capdef * 2 : 64;
+        t->def = realloc(t->def, t->capdef * sizeof(*t->def));
+        if (!t->def) abort();
+    }
+    t->def[t->ndef++] = *e;
+}
+
+static void run_cqe(struct sthread *t, const struct io_cqe *e);
+
+/* A completion on the thread's ring (while completions put off by a busy
+ * script wait, it waits behind them). */
 static void on_cqe(void *ctx, const struct io_cqe *e) {
     struct sthread *t = ctx;
+    if (t->ndef && !t->replaying) {
+        defer_cqe(t, e);
+        return;
+    }
+    run_cqe(t, e);
+}
+
+/* Run the completions put off, in their order. */
+static void replay_deferred(struct sthread *t) {
+    t->replaying = 1;
+    for (size_t i = 0; i < t->ndef; i++) {
+        struct io_cqe e = t->def[i]; /* (a busy script in one of them may add more) */
+        run_cqe(t, &e);
+    }
+    t->ndef = 0;
+    t->replaying = 0;
+    if (t->capdef > 1024) {
+        free(t->def);
+        t->def = NULL;
+        t->capdef = 0;
+    }
+}
+
+/* A completion: find the shard it belongs to (the connection's, the
+ * delegated send's, the listening socket's) and run its handler as that
+ * shard. */
+static void run_cqe(struct sthread *t, const struct io_cqe *e) {
     if (!t->clock_fresh) {
         /* the first completion after a wait: commands must see the time now */
         db_now_ms = mstime();
@@ -280,6 +324,80 @@ static void on_cqe(void *ctx, const struct io_cqe *e) {
  * subscribers not yet sent to, so they go in the same send (a subscriber
  * already sent to gets them on its next turn). */
 #define FLUSH_BULK_MAX 256
+
+/* ---- a script past busy-reply-threshold ----
+ *
+ * The script's shard thread takes its completions from inside the script
+ * (shard_poll_busy, from the script's hook): new connections are
+ * accepted, the input of every connection not running a command is parsed
+ * and dispatched (where everything but the commands flagged allow_busy
+ * gets -BUSY), replies are sent. Everything else (the running
+ * connections' own input and sends, timers, other shards' messages) is
+ * put off, in order, until the loop's next iteration. */
+
+struct busy_ctx {
+    struct sthread *t;
+    struct conn *skip; /* the script's connection */
+};
+
+static int busy_runs(const struct busy_ctx *b, const struct conn *c) {
+    return c == b->skip || c == c->sh->running;
+}
+
+static void busy_cqe(void *ctx, const struct io_cqe *e) {
+    struct busy_ctx *b = ctx;
+    struct sthread *t = b->t;
+    int ev = IO_TAG_EV(e->tag);
+    /* (while put-off completions are replayed, new ones wait behind them) */
+    if (!t->replaying &&
+        (ev == IO_ACCEPT || ((ev == IO_RECV || ev == IO_SEND) && !busy_runs(b, IO_TAG_PTR(e->tag))))) {
+        run_cqe(t, e);
+        return;
+    }
+    defer_cqe(t, e);
+}
+
+void shard_poll_busy(struct shard *sh, struct conn *skip) {
+    struct sthread *t = tl_thread;
+    if (!t) return;
+    struct busy_ctx b = {t, skip};
+    /* the parser's scratch of the shard whose command runs is in use */
+    struct resp_spans spans = sh->spans;
+    struct arg *argv = sh->argv;
+    size_t argv_cap = sh->argv_cap;
+    struct buf inline_buf = sh->inline_buf;
+    int deleg_last = sh->deleg_last;
+    memset(&sh->spans, 0, sizeof(sh->spans));
+    sh->argv = NULL;
+    sh->argv_cap = 0;
+    sh->inline_buf = (struct buf){0};
+    io_run(t->io, 0, busy_cqe, &b);
+    for (int i = 0; i < t->n; i++) {
+        struct shard *o = t->sh[i];
+        run_as(o);
+        conns_rearm(o);
+        /* replies of everyone but the running connections */
+        struct conn **pp = &o->flush_head;
+        while (*pp) {
+            struct conn *c = *pp;
+            if (busy_runs(&b, c)) {
+                pp = &c->flush_next;
+                continue;
+            }
+            *pp = c->flush_next;
+            conn_flush(c);
+        }
+    }
+    run_as(sh);
+    free(sh->spans.v);
+    free(sh->argv);
+    buf_free(&sh->inline_buf);
+    sh->spans = spans;
+    sh->argv = argv;
+    sh->argv_cap = argv_cap;
+    sh->inline_buf = inline_buf;
+    sh->deleg_last = deleg_last;
+}
 
 static void flush_conns(struct shard *sh) {
     while (sh->flush_head) {
@@ -398,6 +516,7 @@ static void loop(struct sthread *t) {
             log_warning("shard %d: io_uring wait failed: %s", t->sh[0]->id, strerror(-r));
             break;
         }
+        if (t->ndef) replay_deferred(t);
         for (int i = 0; i < t->n; i++) {
             atomic_store_explicit(&t->sh[i]->sleeping, 0, memory_order_relaxed);
             t->sh[i]->loops++;
@@ -435,6 +554,7 @@ static void loop(struct sthread *t) {
 static void *shard_main(void *arg) {
     struct sthread *t = arg;
     tl_shard = t->sh[0];
+    tl_thread = t;
     db_now_ms = mstime();
     if (t->cpu >= 0) {
         cpu_set_t set;

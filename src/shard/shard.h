@@ -21,6 +21,11 @@ void shards_join(void);
 /* Derive the shard's working settings from its config copy (after startup
  * and after every CONFIG SET). */
 void shard_apply_config(struct shard *sh);
+/* From inside a script that runs past busy-reply-threshold on sh: serve
+ * the thread's other connections (their commands get -BUSY but for those
+ * allowed then), accept new ones, send replies; skip is the script's
+ * connection (NULL if none). Whatever else completed waits for the loop. */
+void shard_poll_busy(struct shard *sh, struct conn *skip);
 /* Assign slot ranges to shards. */
 void slots_assign(int nshards);
 
