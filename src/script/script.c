@@ -39,6 +39,7 @@ int luaopen_cjson(lua_State *L);
 #include "../server/cmdutil.h"
 #include "../server/commands.h"
 #include "../server/dispatch.h"
+#include "../server/pubsub.h"
 #include "../server/conn.h"
 #include "../shard/shard.h"
 #include "../shard/xmsg.h"
@@ -569,6 +570,7 @@ static void undo_writes(struct lua_shard *s, struct client *sc) {
 }
 static int call_remote(lua_State *L, struct lua_shard *s, const struct command *cmd, int target, struct arg *argv,
                        int argc);
+static int call_parts(lua_State *L, struct lua_shard *s, struct gather *g, struct arg *argv, int argc);
 
 /* ---- busy scripts ----
  *
@@ -742,47 +744,72 @@ static int do_call(lua_State *L, int raise) {
             fail = "ERR Write commands are not allowed from read-only scripts.";
     }
     int target = sc->sh->id;
+    int spans = 0;   /* its keys lie on several shards */
+    int all = 0;     /* a server-wide command, run on every shard */
+    int pos_small[64], shard_small[64];
+    int *shard_of = NULL, nk = 0;
     if (!fail && cmd->route == R_KEYS) {
         /* every key here: in the real keyspace of this shard, or among the
          * declared keys when the script runs on copies; a key of another
          * shard makes the script run again holding every shard (if it has
-         * not written yet), or, holding them already, goes to its owner */
-        int pos[64];
-        int nk = command_keys(cmd, argv, argc, pos, 64);
+         * not written yet), or, holding them already, goes to its owner
+         * (a command over several shards: split among them) */
+        /* (big ones on the Lua stack: collected however the call ends) */
+        int *pos = argc <= 64 ? pos_small : lua_newuserdata(L, sizeof(int) * (size_t)argc);
+        shard_of = argc <= 64 ? shard_small : lua_newuserdata(L, sizeof(int) * (size_t)argc);
+        nk = command_keys(cmd, argv, argc, pos, argc > 64 ? argc : 64);
         for (int k = 0; k < nk && !fail; k++) {
             const struct arg *key = &argv[pos[k]];
             int ks = shard_for_key(key->p, key->len);
+            shard_of[k] = ks;
             if (sc->db_for) {
                 if (!declared(s, key))
                     fail = "ERR Script attempted to access a key of another shard that it did not declare in KEYS";
             } else if (k == 0) {
                 target = ks;
             } else if (ks != target) {
-                fail = "ERR Script called a command whose keys lie on several shards (not supported yet)";
+                spans = 1;
             }
-        }
-        if (!fail && target != sc->sh->id && !s->whole) {
-            if (!s->wrote && s->can_defer) {
-                undo_writes(s, sc);
-                s->escalate = 1;
-                if (argv != small) free(argv);
-                lua_pushlightuserdata(L, &escalate_marker);
-                return lua_error(L);
-            }
-            fail = s->wrote ? "ERR Script attempted to access a key of another shard after writing; declare its keys in KEYS"
-                            : "ERR Script attempted to access a key of another shard that it did not declare in KEYS";
         }
     } else if (!fail && cmd->route == R_ALL && g_nshards > 1) {
+        if ((cmd->flags & CMD_PUBSUB) && cmd->combine == C_SUM && !pubsub_others_live(sc->sh->id)) {
+            /* PUBLISH with subscribers on this shard only */
+        } else if (sc->db_for) {
+            fail = "ERR This server-wide command is not allowed from a script whose keys lie on several shards";
+        } else {
+            all = 1;
+        }
+    }
+    if (!fail && (target != sc->sh->id || spans || all) && !s->whole) {
+        if (!s->wrote && s->can_defer) {
+            undo_writes(s, sc);
+            s->escalate = 1;
+            if (argv != small) free(argv);
+            lua_pushlightuserdata(L, &escalate_marker);
+            return lua_error(L);
+        }
+        fail = s->wrote ? "ERR Script attempted to access a key of another shard after writing; declare its keys in KEYS"
+                        : "ERR Script attempted to access a key of another shard that it did not declare in KEYS";
+    }
+    if (!fail && spans && !gather_can_split(cmd))
+        fail = "ERR Script called a command whose keys lie on several shards (not supported yet)";
+    if (!fail && all && cmd->combine != C_SUM && cmd->combine != C_OK && cmd->combine != C_CONCAT)
         fail = "ERR This server-wide command is not yet allowed from a script on several shards";
-    }
+    if (!fail && (target != sc->sh->id || spans || all) && L != s->whole->co)
+        fail = "ERR Script called a key of another shard from a nested call";
     if (fail) {
         if (argv != small) free(argv);
         return raise ? raise_err(L, fail) : push_err(L, fail);
     }
-    if (target != sc->sh->id && L != s->whole->co) fail = "ERR Script called a key of another shard from a nested call";
-    if (fail) {
+    if (spans || all) {
+        /* holding every shard: the parts go to their shards, the script
+         * waits (a coroutine) for them all */
+        struct gather *g = spans ? gather_split(cmd, s->dbid, s->resp, argv, argc, shard_of, nk)
+                                 : gather_split(cmd, s->dbid, s->resp, argv, argc, NULL, -1);
+        int r = call_parts(L, s, g, argv, argc);
         if (argv != small) free(argv);
-        return raise ? raise_err(L, fail) : push_err(L, fail);
+        s->whole->raise = raise;
+        return r;
     }
     if (target != sc->sh->id) {
         /* holding every shard: the call goes to its owner, the script
@@ -1017,6 +1044,49 @@ static int call_remote(lua_State *L, struct lua_shard *s, const struct command *
     sh->whole_act = txn_id(w->t); /* it passes the whole-shard locks */
     xmsg_send_cmd(sh, target, XC_MAKE(w, XC_SCRIPT), cmd, s->dbid, s->resp, argc, argv, -1);
     sh->whole_act = 0;
+    return lua_yield(L, 0);
+}
+
+/* Every part of a call split over the shards has replied. */
+static void parts_done(struct gather *g) {
+    struct swhole *w = g->priv;
+    struct buf out = {0};
+    gather_combine(g, &out);
+    gather_free(g);
+    script_call_reply(w, out.p ? out.p : "", out.len);
+    buf_free(&out);
+}
+
+/* Run the parts of g: the other shards' go to them (passing the
+ * whole-shard locks), this shard's runs now; the script waits. */
+static int call_parts(lua_State *L, struct lua_shard *s, struct gather *g, struct arg *argv, int argc) {
+    struct swhole *w = s->whole;
+    struct shard *sh = w->sh;
+    if (g->cmd->flags & CMD_WRITE) {
+        s->wrote = 1;
+        s->dirty = 1;
+        if (s->busy) atomic_store(&busy_dirty, 1);
+    }
+    g->priv = w;
+    g->done = parts_done;
+    sh->whole_act = txn_id(w->t);
+    for (int i = 0; i < g_nshards; i++) {
+        struct gpart *p = &g->parts[i];
+        if (!p->active || i == sh->id) continue;
+        const struct arg *pa = p->args.len ? (const struct arg *)(const void *)p->args.p : argv;
+        int pn = p->args.len ? (int)(p->args.len / sizeof(struct arg)) : argc;
+        xmsg_send_cmd(sh, i, XC_MAKE(p, XC_PART), g->cmd, s->dbid, s->resp, pn, pa, -1);
+    }
+    sh->whole_act = 0;
+    struct gpart *own = &g->parts[sh->id];
+    if (own->active) {
+        struct arg *pa = own->args.len ? (struct arg *)(void *)own->args.p : argv;
+        int pn = own->args.len ? (int)(own->args.len / sizeof(struct arg)) : argc;
+        struct client cl = {.sh = sh, .db = &sh->dbs[s->dbid], .dbid = s->dbid, .resp = s->resp, .argc = pn,
+                            .argv = pa, .out = &own->reply, .cmd = g->cmd, .noblock = 1, .src = sh->id};
+        exec_command(&cl);
+        g->pending--; /* (never the last: a part is on another shard) */
+    }
     return lua_yield(L, 0);
 }
 

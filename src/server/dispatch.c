@@ -226,12 +226,11 @@ void exec_command_run(struct client *cl) {
 
 /* ---- gathering ---- */
 
-static struct gather *gather_new(struct conn *c, const struct command *cmd, int dbid) {
+static struct gather *gather_alloc(const struct command *cmd, int dbid, int resp) {
     struct gather *g = calloc(1, sizeof(*g) + sizeof(struct gpart) * (size_t)g_nshards);
     if (!g) abort();
-    g->conn = c;
     g->cmd = cmd;
-    g->resp = c->resp;
+    g->resp = resp;
     g->dbid = dbid;
     for (int i = 0; i < g_nshards; i++) {
         g->parts[i].g = g;
@@ -240,7 +239,54 @@ static struct gather *gather_new(struct conn *c, const struct command *cmd, int 
     return g;
 }
 
-static void gather_free(struct gather *g) {
+static struct gather *gather_new(struct conn *c, const struct command *cmd, int dbid) {
+    struct gather *g = gather_alloc(cmd, dbid, c->resp);
+    g->conn = c;
+    return g;
+}
+
+/* Each part's arguments: the command's leading arguments, then the keys
+ * (with their values, key_step apart) the part's shard owns. */
+static void split_args(struct gather *g, const struct command *cmd, const struct arg *argv, int argc,
+                       const int *shard_of, int nkeys) {
+    g->argc = argc;
+    g->nkeys = nkeys;
+    g->key_part = malloc(sizeof(int) * (size_t)nkeys);
+    if (!g->key_part) abort();
+    int step = cmd->key_step;
+    for (int k = 0; k < nkeys; k++) {
+        int s = shard_of[k];
+        struct gpart *p = &g->parts[s];
+        g->key_part[k] = s;
+        if (!p->active) {
+            p->active = 1;
+            for (int a = 0; a < cmd->first_key; a++) buf_put(&p->args, &argv[a], sizeof(struct arg));
+        }
+        int ai = cmd->first_key + k * step;
+        for (int j = 0; j < step && ai + j < argc; j++) buf_put(&p->args, &argv[ai + j], sizeof(struct arg));
+    }
+}
+
+int gather_can_split(const struct command *cmd) {
+    return !cmd->keys_fn && cmd->last_key == -1 &&
+           (cmd->combine == C_SUM || cmd->combine == C_OK || cmd->combine == C_ARRAY);
+}
+
+struct gather *gather_split(const struct command *cmd, int dbid, int resp, const struct arg *argv, int argc,
+                            const int *shard_of, int nkeys) {
+    struct gather *g = gather_alloc(cmd, dbid, resp);
+    if (nkeys >= 0) {
+        split_args(g, cmd, argv, argc, shard_of, nkeys);
+    } else {
+        /* every shard runs the whole command */
+        g->argc = argc;
+        for (int s = 0; s < g_nshards; s++) g->parts[s].active = 1;
+    }
+    for (int s = 0; s < g_nshards; s++) g->pending += g->parts[s].active;
+    return g;
+}
+
+void gather_free(struct gather *g) {
     for (int i = 0; i < g_nshards; i++) {
         buf_free(&g->parts[i].reply);
         buf_free(&g->parts[i].args);
@@ -252,12 +298,34 @@ static void gather_free(struct gather *g) {
     free(g);
 }
 
+static void gather_combine_into(struct gather *g, struct buf *out);
+
 /* Put the combined reply in the connection's hole and free the gather. */
 static void gather_finish(struct gather *g) {
     struct buf out = {0};
     /* the command counts once, when complete (CONFIG RESETSTAT sees itself) */
     g->conn->sh->cmdstat[g->cmd->id].calls++;
     g->conn->sh->st.commands_processed++;
+    gather_combine_into(g, &out);
+    if (out.len && out.p[0] == '-') {
+        /* errors of parts are counted here, once */
+        char msg[128];
+        size_t n = out.len - 3 < sizeof(msg) - 1 ? out.len - 3 : sizeof(msg) - 1;
+        memcpy(msg, out.p + 1, n);
+        msg[n] = '\0';
+        stats_count_error(g->conn->sh, msg);
+        g->conn->sh->cmdstat[g->cmd->id].failed++;
+    }
+    struct buf b = buf_take(&out);
+    conn_fill_hole(g->hole, b.p, b.len, NULL);
+    gather_free(g);
+}
+
+void gather_combine(struct gather *g, struct buf *out) { gather_combine_into(g, out); }
+
+/* The parts' replies as the command's one reply. */
+static void gather_combine_into(struct gather *g, struct buf *out_) {
+    struct buf out = *out_;
     const struct gpart *first_err = NULL;
     for (int i = 0; i < g_nshards; i++)
         if (g->parts[i].active && g->parts[i].reply.len && g->parts[i].reply.p[0] == '-' && !first_err)
@@ -321,18 +389,7 @@ static void gather_finish(struct gather *g) {
     default:
         break;
     }
-    if (out.len && out.p[0] == '-') {
-        /* errors of parts are counted here, once */
-        char msg[128];
-        size_t n = out.len - 3 < sizeof(msg) - 1 ? out.len - 3 : sizeof(msg) - 1;
-        memcpy(msg, out.p + 1, n);
-        msg[n] = '\0';
-        stats_count_error(g->conn->sh, msg);
-        g->conn->sh->cmdstat[g->cmd->id].failed++;
-    }
-    struct buf b = buf_take(&out);
-    conn_fill_hole(g->hole, b.p, b.len, NULL);
-    gather_free(g);
+    *out_ = out;
 }
 
 void gather_part_done(struct gpart *p, const char *data, size_t len) {
@@ -479,22 +536,8 @@ static void split_keys(struct conn *c, const struct command *cmd, struct arg *ar
     struct gather *g = gather_new(c, cmd, c->dbid);
     /* the parts run as one transaction: their keys are locked first */
     argv = gather_keep_args(g, argv, argc);
-    g->argc = argc;
-    g->nkeys = nkeys;
-    g->key_part = malloc(sizeof(int) * (size_t)nkeys);
-    if (!g->key_part) abort();
+    split_args(g, cmd, argv, argc, shard_of, nkeys);
     int step = cmd->key_step;
-    for (int k = 0; k < nkeys; k++) {
-        int s = shard_of[k];
-        struct gpart *p = &g->parts[s];
-        g->key_part[k] = s;
-        if (!p->active) {
-            p->active = 1;
-            for (int a = 0; a < cmd->first_key; a++) buf_put(&p->args, &argv[a], sizeof(struct arg));
-        }
-        int ai = cmd->first_key + k * step;
-        for (int j = 0; j < step && ai + j < argc; j++) buf_put(&p->args, &argv[ai + j], sizeof(struct arg));
-    }
     struct arg *keys = malloc(sizeof(struct arg) * (size_t)nkeys);
     int *dbs = malloc(sizeof(int) * (size_t)nkeys);
     /* MGET, EXISTS, TOUCH read: their locks are shared */

@@ -37,6 +37,20 @@ struct gather {
     struct gpart parts[];
 };
 
+/* A command whose keys lie on several shards split for a caller that runs
+ * the parts itself (a script holding every shard): gather_can_split says
+ * whether cmd splits so (keys to the end, its replies summed, all OK, or
+ * an array in key order); gather_split makes the parts (nkeys -1: every
+ * shard runs the whole command, a server-wide one) (active ones have
+ * their arguments in args, pending counts them; argv must outlive the
+ * sends); each reply goes to gather_part_done (cookie XC_PART), the last
+ * calls g->done, which gathers them with gather_combine and frees g. */
+int gather_can_split(const struct command *cmd);
+struct gather *gather_split(const struct command *cmd, int dbid, int resp, const struct arg *argv, int argc,
+                            const int *shard_of, int nkeys);
+void gather_combine(struct gather *g, struct buf *out);
+void gather_free(struct gather *g);
+
 void commands_init(void);
 const struct command *command_lookup(const char *name, size_t len);
 extern const struct command *g_commands[];

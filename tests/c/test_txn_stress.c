@@ -38,6 +38,9 @@
  *                    over its two keys (on two shards)
  *             money-undeclared  the same with the key names passed in ARGV
  *                    (0 KEYS): the script runs holding every shard
+ *             money-mget  the same reading both accounts with one MGET and
+ *                    writing both with one MSET (undeclared keys of two
+ *                    shards: split among them by the script)
  *             serverwide  in db 9: MSET / DEL of 8 keys and FLUSHDB by 2
  *                    writers while 2 readers DBSIZE (0 or 8) and MGET
  *                    (all missing or one value)
@@ -1335,6 +1338,14 @@ static const char mn_transfer_undeclared[] =
     "redis.call('incrby', ARGV[3], ARGV[1])\n"
     "return 1\n";
 
+/* money-mget: one MGET and one MSET over both (undeclared) accounts */
+static const char mn_transfer_mget[] =
+    "local v = redis.call('mget', ARGV[2], ARGV[3])\n"
+    "local a, b = tonumber(v[1]), tonumber(v[2])\n"
+    "if a < tonumber(ARGV[1]) then return 0 end\n"
+    "redis.call('mset', ARGV[2], a - ARGV[1], ARGV[3], b + ARGV[1])\n"
+    "return 1\n";
+
 typedef struct {
     int id;
     long committed;
@@ -1358,8 +1369,9 @@ static void *mn_mover(void *p) {
             char am[16];
             snprintf(am, sizeof(am), "%d", amount);
             const char *argv[] = {"EVAL", mn_transfer, "2", mn_keys[x], mn_keys[y], am};
-            const char *uargv[] = {"EVAL", mn_transfer_undeclared, "0", am, mn_keys[x], mn_keys[y]};
-            if (!(r = cmd_argv(c, 6, mn_script == 2 ? uargv : argv))) break;
+            const char *uargv[] = {"EVAL", mn_script == 3 ? mn_transfer_mget : mn_transfer_undeclared, "0", am,
+                                   mn_keys[x], mn_keys[y]};
+            if (!(r = cmd_argv(c, 6, mn_script >= 2 ? uargv : argv))) break;
             if (r->type != REDIS_REPLY_INTEGER) {
                 fatal("the transfer script answered %s", rdesc(r, d, sizeof(d)));
                 freeReplyObject(r);
@@ -1510,7 +1522,12 @@ static void money_common(int global, int script, char *summary, size_t sumsz) {
         char name[16];
         snprintf(name, sizeof(name), "acc%d", k);
         scen_key(mn_keys[k],
-                 script == 2 ? "money-undeclared" : script ? "money-script" : global ? "money-global" : "money", name, k);
+                 script == 3   ? "money-mget"
+                 : script == 2 ? "money-undeclared"
+                 : script      ? "money-script"
+                 : global      ? "money-global"
+                               : "money",
+                 name, k);
     }
     print_placement(MN_ACCOUNTS, mn_keys);
     memset(args, 0, sizeof(args));
@@ -1567,6 +1584,7 @@ static void scen_money(char *summary, size_t sumsz) { money_common(0, 0, summary
 static void scen_money_global(char *summary, size_t sumsz) { money_common(1, 0, summary, sumsz); }
 static void scen_money_script(char *summary, size_t sumsz) { money_common(0, 1, summary, sumsz); }
 static void scen_money_undeclared(char *summary, size_t sumsz) { money_common(0, 2, summary, sumsz); }
+static void scen_money_mget(char *summary, size_t sumsz) { money_common(0, 3, summary, sumsz); }
 
 /* ------------------------------------------------------------------------ */
 /* Scenarios: watch, watch-multishard                                        */
@@ -1987,6 +2005,7 @@ static const scenario_t g_scenarios[] = {
     {"money-global", "money", scen_money_global},
     {"money-script", "money", scen_money_script},
     {"money-undeclared", "money", scen_money_undeclared},
+    {"money-mget", "money", scen_money_mget},
     {"bigsets", "movers", scen_bigsets},
     {"serverwide", "money", scen_serverwide},
     {"watch", "watch", scen_watch},    {"watch-multishard", "watch", scen_watch2},
@@ -2049,7 +2068,7 @@ static void usage(const char *prog) {
     fprintf(stderr,
             "usage: %s [--shards N] HOST PORT [SEED] [SCENARIO ...]\n"
             "  scenarios: lmove smove rename bigsets (movers), money money-global money-script\n"
-            "             money-undeclared\n"
+            "             money-undeclared money-mget\n"
             "             serverwide (money),\n"
             "             watch watch-multishard watch-race (watch),\n"
             "             blpop blmove (blocking); default all\n"

@@ -367,6 +367,36 @@ start_server {tags {scripting}} {
         assert_equal {2 3 2} [list [r read] [r read] [r read]]
     }
 
+    test "A script's commands over keys of several shards, and server-wide ones" {
+        r flushall
+        assert_equal {{1 2 {} z x} 3 5 5 2} [r eval {
+            redis.call('set', 'a{a}', 1)
+            redis.call('set', 'a{b}', 2)
+            redis.call('mset', 'm{a}', 'x', 'm{b}', 'y', 'm{c}', 'z')
+            return {redis.call('mget', 'a{a}', 'a{b}', 'a{c}', 'm{c}', 'm{a}'),
+                    redis.call('exists', 'a{a}', 'a{b}', 'a{c}', 'm{a}'),
+                    redis.call('dbsize'), #redis.call('keys', '*'),
+                    redis.call('del', 'a{a}', 'a{b}', 'a{c}')}
+        } 0]
+        assert_equal {y {}} [r mget m{b} a{a}]
+        assert_equal 3 [r dbsize]
+        # many keys, each on its own tag
+        set keys {}
+        for {set i 0} {$i < 100} {incr i} { lappend keys "k$i" }
+        r mset {*}[concat {*}[lmap k $keys {list $k v}]]
+        assert_equal 100 [r eval {return redis.call('del', unpack(KEYS))} 100 {*}$keys]
+        assert_equal 0 [r eval {return redis.call('del', unpack(ARGV))} 0 {*}$keys] ;# (undeclared)
+        r mset {*}[concat {*}[lmap k $keys {list $k v}]]
+        assert_equal 100 [r eval {return redis.call('del', unpack(ARGV))} 0 {*}$keys]
+        assert_equal 0 [r eval {return redis.call('exists', unpack(ARGV))} 0 {*}$keys]
+        # a script that wrote first: its write is taken back, it runs again
+        assert_equal {1 {}} [r eval {redis.call('set', 'q{a}', 1) return redis.call('mget', 'q{a}', 'q{b}')} 0]
+        assert_equal 1 [r get q{a}]
+        assert_equal 0 [r eval {return redis.call('publish', 'nobody', 'm')} 0]
+        assert_equal OK [r eval {return redis.call('flushall')} 0]
+        assert_equal 0 [r dbsize]
+    }
+
     test "EVAL inside MULTI" {
         r del k{a}
         r multi
