@@ -1,5 +1,6 @@
 /*
- * script.h - Lua scripts: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT.
+ * script.h - Lua scripts: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO, SCRIPT,
+ * FUNCTION, FCALL and FCALL_RO.
  *
  * Contract.
  * - The interpreter is LuaJIT (Lua 5.1 semantics, as Redis embeds; it can
@@ -26,9 +27,16 @@
  *   start holding every shard whole, in a coroutine whose calls on other
  *   shards go to their owners (script.c, "a script run holding every
  *   shard"). The EVAL's reply waits for it (blk_out.defer for a request).
- * - Not yet: busy scripts (busy-reply-threshold, SCRIPT KILL),
- *   FUNCTION/FCALL; in a script holding every shard, server-wide commands
- *   and commands whose keys span shards.
+ *   Holding every shard, a command over keys of several shards is split
+ *   among them and a server-wide one runs on each (the gather's parts).
+ * - Functions (function.c): the libraries are the server's, one registry
+ *   with an epoch; a shard's state loads them all again on a newer epoch;
+ *   FCALL runs a callback through the same path as EVAL.
+ * - Busy scripts: past busy-reply-threshold a script makes every shard
+ *   answer -BUSY (g_script_busy) but for the allow_busy commands; its own
+ *   shard serves its clients from the script's count hook
+ *   (shard_poll_busy); SCRIPT KILL / FUNCTION KILL / SHUTDOWN NOSAVE stop
+ *   it unless it wrote.
  */
 #ifndef SCRIPT_SCRIPT_H
 #define SCRIPT_SCRIPT_H
