@@ -52,6 +52,11 @@ struct blk_out {
      * where it goes once the request's own reply entry is withdrawn */
     void (*defer)(struct shard *sh, void *arg, int src, uint64_t cookie);
     void *defer_arg;
+    /* a command the coordinator runs on copies (not an EXEC's body) may
+     * give up and run again by itself (a script that needs a key it did
+     * not declare): it sets restarted, its copies are not written back and
+     * its reply is empty (the new run's comes after it) */
+    int restart_ok, restarted;
 };
 
 /* What a command handler runs with. */

@@ -505,6 +505,7 @@ static int escalate_marker;
  * its keys hold, so the write can be taken back if the script must run
  * again from the start holding every shard. */
 static void remember(struct lua_shard *s, struct client *sc, const struct command *cmd, struct arg *argv, int argc) {
+    if (sc->db_for && s->can_defer) return; /* (on copies: dropped, never written back, if it runs again) */
     if (s->whole || !s->can_defer || s->wrote) {
         s->wrote = 1;
         return;
@@ -763,8 +764,7 @@ static int do_call(lua_State *L, int raise) {
             int ks = shard_for_key(key->p, key->len);
             shard_of[k] = ks;
             if (sc->db_for) {
-                if (!declared(s, key))
-                    fail = "ERR Script attempted to access a key of another shard that it did not declare in KEYS";
+                if (!declared(s, key)) spans = 1; /* (only a run holding every shard can have it) */
             } else if (k == 0) {
                 target = ks;
             } else if (ks != target) {
@@ -1624,7 +1624,8 @@ static void run(struct lua_shard *s, struct client *c, const char *name, int fn,
     s->nundo = 0;
     /* its reply can wait: a client's own command, or a request of another
      * shard (not an EXEC's body, nor the coordinator's copies) */
-    s->can_defer = !c->db_for && g_nshards > 1 && (c->conn ? c->out == &c->conn->out : c->blk != NULL);
+    s->can_defer = g_nshards > 1 && (c->db_for ? c->blk && c->blk->restart_ok
+                                               : (c->conn ? c->out == &c->conn->out : c->blk != NULL));
     s->fn = fn;
     s->dirty = 0;
     s->start_ms = mstime();
@@ -1635,6 +1636,7 @@ static void run(struct lua_shard *s, struct client *c, const char *name, int fn,
         /* it wants a key of another shard: run it again holding them all */
         lua_settop(L, base - 1);
         s->escalate = 0;
+        if (c->db_for) c->blk->restarted = 1; /* the coordinator drops its copies */
         whole_start(s, c, name, fn, nkeys, ro);
         return;
     }

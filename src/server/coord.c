@@ -291,6 +291,8 @@ static void coord_finish(struct gather *g) {
         free(b.p);
         conn_block_hole(c, hole, c->sh->id);
     } else {
+        if (!b.p) b.p = malloc(1); /* (no reply here: a script that runs again by itself) */
+        if (!b.p) abort();
         conn_fill_hole(hole, b.p, b.len, NULL);
     }
     /* Finished inside coord_start (every key was here): the parse that
@@ -798,7 +800,7 @@ static void coord_run(struct gather *g) {
                         .ctx = k,
                         .noblock = k->noblock ? 1 : 2,
                         .src = (int16_t)sh->id};
-    struct blk_out bo = {0};
+    struct blk_out bo = {.restart_ok = !k->body && !k->retry};
     cl.blk = &bo;
     /* a subscriber's own keyspace events go where Redis puts them */
     int watch = pubsub_subscribed(c);
@@ -811,7 +813,7 @@ static void coord_run(struct gather *g) {
         k->blocked = 1;
         blk_wait_multi(c, g->hole, g->cmd, g->dbid, k->argv, k->argc, k->retry ? k->deadline : bo.deadline);
     }
-    int remote = (k->body || (g->cmd->flags & CMD_WRITE)) ? write_back(sh, k, g) : 0;
+    int remote = !bo.restarted && (k->body || (g->cmd->flags & CMD_WRITE)) ? write_back(sh, k, g) : 0;
     /* every store is queued ahead of the release on its shard's ring */
     txn_end(k->t, NULL);
     k->t = NULL;

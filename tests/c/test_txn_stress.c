@@ -41,6 +41,9 @@
  *             money-mget  the same reading both accounts with one MGET and
  *                    writing both with one MSET (undeclared keys of two
  *                    shards: split among them by the script)
+ *             money-mixed  two declared accounts on two shards (the
+ *                    coordinator's copies) and a third in ARGV: twice the
+ *                    amount leaves the first, half goes to each other one
  *             serverwide  in db 9: MSET / DEL of 8 keys and FLUSHDB by 2
  *                    writers while 2 readers DBSIZE (0 or 8) and MGET
  *                    (all missing or one value)
@@ -1346,6 +1349,15 @@ static const char mn_transfer_mget[] =
     "redis.call('mset', ARGV[2], a - ARGV[1], ARGV[3], b + ARGV[1])\n"
     "return 1\n";
 
+/* money-mixed: declared accounts and an undeclared one */
+static const char mn_transfer_mixed[] =
+    "local a = tonumber(redis.call('get', KEYS[1]))\n"
+    "if a < 2 * tonumber(ARGV[1]) then return 0 end\n"
+    "redis.call('decrby', KEYS[1], 2 * ARGV[1])\n"
+    "redis.call('incrby', KEYS[2], ARGV[1])\n"
+    "redis.call('incrby', ARGV[2], ARGV[1])\n"
+    "return 1\n";
+
 typedef struct {
     int id;
     long committed;
@@ -1371,13 +1383,22 @@ static void *mn_mover(void *p) {
             const char *argv[] = {"EVAL", mn_transfer, "2", mn_keys[x], mn_keys[y], am};
             const char *uargv[] = {"EVAL", mn_script == 3 ? mn_transfer_mget : mn_transfer_undeclared, "0", am,
                                    mn_keys[x], mn_keys[y]};
-            if (!(r = cmd_argv(c, 6, mn_script >= 2 ? uargv : argv))) break;
+            int z = (y + 1 + rng_below(&rng, MN_ACCOUNTS - 1)) % MN_ACCOUNTS;
+            const char *margv[] = {"EVAL", mn_transfer_mixed, "2", mn_keys[x], mn_keys[y], am, mn_keys[z]};
+            if (mn_script == 4) r = cmd_argv(c, 7, margv);
+            else r = cmd_argv(c, 6, mn_script >= 2 ? uargv : argv);
+            if (!r) break;
             if (r->type != REDIS_REPLY_INTEGER) {
                 fatal("the transfer script answered %s", rdesc(r, d, sizeof(d)));
                 freeReplyObject(r);
                 break;
             }
-            if (r->integer == 1) {
+            if (r->integer == 1 && mn_script == 4) {
+                a->delta[x] -= 2 * amount;
+                a->delta[y] += amount;
+                a->delta[z] += amount;
+                a->committed++;
+            } else if (r->integer == 1) {
                 a->delta[x] -= amount;
                 a->delta[y] += amount;
                 a->committed++;
@@ -1522,7 +1543,8 @@ static void money_common(int global, int script, char *summary, size_t sumsz) {
         char name[16];
         snprintf(name, sizeof(name), "acc%d", k);
         scen_key(mn_keys[k],
-                 script == 3   ? "money-mget"
+                 script == 4   ? "money-mixed"
+                 : script == 3 ? "money-mget"
                  : script == 2 ? "money-undeclared"
                  : script      ? "money-script"
                  : global      ? "money-global"
@@ -1585,6 +1607,7 @@ static void scen_money_global(char *summary, size_t sumsz) { money_common(1, 0, 
 static void scen_money_script(char *summary, size_t sumsz) { money_common(0, 1, summary, sumsz); }
 static void scen_money_undeclared(char *summary, size_t sumsz) { money_common(0, 2, summary, sumsz); }
 static void scen_money_mget(char *summary, size_t sumsz) { money_common(0, 3, summary, sumsz); }
+static void scen_money_mixed(char *summary, size_t sumsz) { money_common(0, 4, summary, sumsz); }
 
 /* ------------------------------------------------------------------------ */
 /* Scenarios: watch, watch-multishard                                        */
@@ -2006,6 +2029,7 @@ static const scenario_t g_scenarios[] = {
     {"money-script", "money", scen_money_script},
     {"money-undeclared", "money", scen_money_undeclared},
     {"money-mget", "money", scen_money_mget},
+    {"money-mixed", "money", scen_money_mixed},
     {"bigsets", "movers", scen_bigsets},
     {"serverwide", "money", scen_serverwide},
     {"watch", "watch", scen_watch},    {"watch-multishard", "watch", scen_watch2},
@@ -2068,7 +2092,7 @@ static void usage(const char *prog) {
     fprintf(stderr,
             "usage: %s [--shards N] HOST PORT [SEED] [SCENARIO ...]\n"
             "  scenarios: lmove smove rename bigsets (movers), money money-global money-script\n"
-            "             money-undeclared money-mget\n"
+            "             money-undeclared money-mget money-mixed\n"
             "             serverwide (money),\n"
             "             watch watch-multishard watch-race (watch),\n"
             "             blpop blmove (blocking); default all\n"

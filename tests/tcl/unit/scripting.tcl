@@ -397,6 +397,35 @@ start_server {tags {scripting}} {
         assert_equal 0 [r dbsize]
     }
 
+    test "Declared keys on several shards and a key the script builds itself" {
+        r del a{a} a{b} u{c}
+        r mset a{a} 10 a{b} 20 u{c} 5
+        assert_equal {11 21 105} [r eval {
+            redis.call('incrby', KEYS[1], 1)
+            redis.call('incrby', KEYS[2], 1)
+            local u = redis.call('incrby', 'u{' .. ARGV[1] .. '}', 100)
+            return {redis.call('get', KEYS[1]), redis.call('get', KEYS[2]), u}
+        } 2 a{a} a{b} c]
+        # each write happened once: the first run's copies were dropped
+        assert_equal {11 21 105} [r mget a{a} a{b} u{c}]
+        # a queue's move with the job's key built from what it popped
+        r del wait{a} active{b} job:j1 job:j2
+        r rpush wait{a} j1 j2
+        set mv {
+            local job = redis.call('rpop', KEYS[1])
+            if not job then return false end
+            redis.call('lpush', KEYS[2], job)
+            redis.call('hset', 'job:' .. job, 'state', 'active')
+            return job
+        }
+        assert_equal j2 [r eval $mv 2 wait{a} active{b}]
+        assert_equal j1 [r eval $mv 2 wait{a} active{b}]
+        assert_equal {} [r eval $mv 2 wait{a} active{b}]
+        assert_equal {j1 j2} [r lrange active{b} 0 -1]
+        assert_equal {state active} [r hgetall job:j1]
+        assert_equal {state active} [r hgetall job:j2]
+    }
+
     test "EVAL inside MULTI" {
         r del k{a}
         r multi
