@@ -1500,7 +1500,7 @@ static int get_function(struct lua_shard *s, const char *sha, const char *body, 
     lua_pushnumber(L, *flags);
     lua_setfield(L, -2, sha);
     lua_pop(L, 1);
-    return 1;
+    return 2; /* (compiled now) */
 }
 
 /* The error handler: where the error was raised (skipping C functions),
@@ -1710,8 +1710,10 @@ static void eval_generic(struct client *c, int by_sha, int ro) {
         sha1hex(body, blen, sha);
     }
     int flags;
-    if (!get_function(s, sha, body, blen, &flags, c->out)) return;
-    if (!by_sha) reg_add(sha, body, blen);
+    int got = get_function(s, sha, body, blen, &flags, c->out);
+    if (!got) return;
+    /* (a body this shard had compiled is in the registry already) */
+    if (!by_sha && got == 2) reg_add(sha, body, blen);
     script_start(s, c, sha, 0, flags, ro, (int)n);
 }
 
