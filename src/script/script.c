@@ -44,6 +44,7 @@ int luaopen_cjson(lua_State *L);
 #include "../shard/shard.h"
 #include "../shard/xmsg.h"
 #include "../txn/block.h"
+#include "../txn/lock.h"
 #include "../txn/txn.h"
 #include "../util/util.h"
 #include "luastate.h"
@@ -747,6 +748,7 @@ static int do_call(lua_State *L, int raise) {
     int target = sc->sh->id;
     int spans = 0;   /* its keys lie on several shards */
     int all = 0;     /* a server-wide command, run on every shard */
+    int held = 0;    /* a key here that a transaction holds */
     int pos_small[64], shard_small[64];
     int *shard_of = NULL, nk = 0;
     if (!fail && cmd->route == R_KEYS) {
@@ -770,6 +772,14 @@ static int do_call(lua_State *L, int raise) {
             } else if (ks != target) {
                 spans = 1;
             }
+            /* A key of this shard the script did not declare, that a
+             * transaction holds (a coordinator's copy to be written back,
+             * say): only a run holding every shard waits for it */
+            if (!sc->db_for && !s->whole && ks == sc->sh->id && sc->sh->lock_live && !declared(s, key) &&
+                !lock_key_free(sc->sh,
+                               lock_hash(s->dbid, key->p, key->len) | ((cmd->flags & CMD_WRITE) ? 0 : LOCK_SHARED),
+                               sc->sh->whole_act ? LOCK_PASS : 0))
+                held = 1;
         }
     } else if (!fail && cmd->route == R_ALL && g_nshards > 1) {
         if ((cmd->flags & CMD_PUBSUB) && cmd->combine == C_SUM && !pubsub_others_live(sc->sh->id)) {
@@ -780,7 +790,7 @@ static int do_call(lua_State *L, int raise) {
             all = 1;
         }
     }
-    if (!fail && (target != sc->sh->id || spans || all) && !s->whole) {
+    if (!fail && (target != sc->sh->id || spans || all || held) && !s->whole) {
         if (!s->wrote && s->can_defer) {
             undo_writes(s, sc);
             s->escalate = 1;
@@ -788,8 +798,9 @@ static int do_call(lua_State *L, int raise) {
             lua_pushlightuserdata(L, &escalate_marker);
             return lua_error(L);
         }
-        fail = s->wrote ? "ERR Script attempted to access a key of another shard after writing; declare its keys in KEYS"
-                        : "ERR Script attempted to access a key of another shard that it did not declare in KEYS";
+        fail = held    ? "ERR Script attempted to access a key a transaction holds that it did not declare in KEYS"
+               : s->wrote ? "ERR Script attempted to access a key of another shard after writing; declare its keys in KEYS"
+                          : "ERR Script attempted to access a key of another shard that it did not declare in KEYS";
     }
     if (!fail && spans && !gather_can_split(cmd))
         fail = "ERR Script called a command whose keys lie on several shards (not supported yet)";

@@ -203,6 +203,8 @@ int lock_admit(struct shard *sh, int src, const uint64_t *h, int n, uint64_t tak
     return 1;
 }
 
+int lock_key_free(struct shard *sh, uint64_t h, int all) { return free_for(sh->lk, &h, 1, 0, all); }
+
 uint64_t lock_whole(const struct shard *sh, int *src) {
     if (src) *src = sh->lk->whole_src;
     return sh->lk->whole;

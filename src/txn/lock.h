@@ -87,6 +87,11 @@ void lock_init(struct shard *sh);
  * Returns 1 when admitted (and the locks are taken), else 0: the caller
  * parks it with lock_park. */
 int lock_admit(struct shard *sh, int src, const uint64_t *h, int n, uint64_t take, int all);
+/* May untransacted work use the key of hash h (LOCK_SHARED set: to read
+ * it) now, no transaction holding it or waiting for it? all: LOCK_PASS
+ * for the work of the transaction holding the shard whole. Takes nothing
+ * (a script's call on a key it did not declare asks this). */
+int lock_key_free(struct shard *sh, uint64_t h, int all);
 /* Queue a parked item (made by lock_park_new) at the tail. */
 void lock_park(struct shard *sh, struct park *p);
 struct park *lock_park_new(int src, const uint64_t *h, int n, uint64_t take, int all, size_t len);

@@ -16,7 +16,8 @@
  * spread out.
  *
  * Scenarios (all by default; a group name selects its members; SCENARIO
- * arguments or TXN_STRESS_SCENARIOS="a,b" pick some):
+ * arguments or TXN_STRESS_SCENARIOS="a,b" pick some, "-a" leaves one out
+ * of those named before it, as in "all,-a"):
  *   movers:   lmove  4,000 unique elements LMOVEd from one list to 4 lists on
  *                    other shards by 4 threads while 2 threads RPOPLPUSH some
  *                    back: every element exactly once in the union, list
@@ -2069,11 +2070,15 @@ static int select_names(const char *list, int *sel) {
     char buf[256];
     snprintf(buf, sizeof(buf), "%s", list);
     for (char *save = NULL, *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-        int hit = 0;
+        int hit = 0, on = 1;
+        if (tok[0] == '-') { /* "-name": leave it out */
+            on = 0;
+            tok++;
+        }
         for (int i = 0; i < NSCEN; i++) {
             if (!strcmp(tok, "all") || !strcmp(tok, g_scenarios[i].name) ||
                 !strcmp(tok, g_scenarios[i].group)) {
-                sel[i] = 1;
+                sel[i] = on;
                 hit = 1;
             }
         }
