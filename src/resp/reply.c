@@ -35,6 +35,13 @@ void reply_simple(struct buf *b, const char *s) { reply_simplen(b, s, strlen(s))
 
 void reply_ok(struct buf *b) { buf_puts(b, "+OK\r\n"); }
 
+void reply_help(struct buf *b, const char *const *lines) {
+    long long n = 0;
+    while (lines[n]) n++;
+    reply_array(b, n);
+    for (long long i = 0; i < n; i++) reply_simple(b, lines[i]);
+}
+
 void reply_error(struct buf *b, const char *s) {
     size_t n = strlen(s);
     buf_reserve(b, n + 3);

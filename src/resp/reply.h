@@ -34,6 +34,8 @@ void reply_attr(struct buf *b, long long npairs);         /* |n (RESP3 only) */
 void reply_double(struct buf *b, int resp, double d);     /* bulk %.17g or ,d */
 void reply_bool(struct buf *b, int resp, int v);          /* :0/:1 or #f/#t */
 void reply_bignum(struct buf *b, int resp, const char *p, size_t n);
+/* A HELP reply: the NULL-terminated lines, each a simple string. */
+void reply_help(struct buf *b, const char *const *lines);
 /* `fmt` is the 3-letter type ("txt", "mkd"); RESP2 gets a plain bulk string. */
 void reply_verbatim(struct buf *b, int resp, const char *fmt, const char *p, size_t n);
 

@@ -885,10 +885,8 @@ void function_help_command(struct client *c) {
         "      in case of functions name collision with another library).",
         "HELP",
         "    Prints this help.",
-    };
-    int n = (int)(sizeof(lines) / sizeof(lines[0]));
-    reply_array(c->out, n);
-    for (int i = 0; i < n; i++) reply_simple(c->out, lines[i]);
+        NULL};
+    reply_help(c->out, lines);
 }
 
 /* ---- FCALL ---- */

@@ -1794,8 +1794,6 @@ void script_help_command(struct client *c) {
         "    Load a script into the scripts cache without executing it.",
         "HELP",
         "    Prints this help.",
-    };
-    int n = (int)(sizeof(lines) / sizeof(lines[0]));
-    reply_array(c->out, n);
-    for (int i = 0; i < n; i++) reply_simple(c->out, lines[i]);
+        NULL};
+    reply_help(c->out, lines);
 }

@@ -475,8 +475,5 @@ void client_help_command(struct client *c) {
         "HELP",
         "    Print this help.",
         NULL};
-    long long n = 0;
-    while (lines[n]) n++;
-    reply_array(c->out, n);
-    for (long long i = 0; i < n; i++) reply_simple(c->out, lines[i]);
+    reply_help(c->out, lines);
 }

@@ -308,13 +308,6 @@ void command_getkeys_command(struct client *c) {
     free(pos);
 }
 
-static void reply_help_lines(struct client *c, const char *const *lines) {
-    long long n = 0;
-    while (lines[n]) n++;
-    reply_array(c->out, n);
-    for (long long i = 0; i < n; i++) reply_simple(c->out, lines[i]);
-}
-
 void command_help_command(struct client *c) {
     static const char *const lines[] = {
         "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -333,7 +326,7 @@ void command_help_command(struct client *c) {
         "HELP",
         "    Print this help.",
         NULL};
-    reply_help_lines(c, lines);
+    reply_help(c->out, lines);
 }
 
 /* ---- INFO ---- */
@@ -699,7 +692,7 @@ void config_help_command(struct client *c) {
         "HELP",
         "    Print this help.",
         NULL};
-    reply_help_lines(c, lines);
+    reply_help(c->out, lines);
 }
 
 /* ---- small server commands ---- */
@@ -731,7 +724,7 @@ void debug_command(struct client *c) {
             "HELP",
             "    Print this help.",
             NULL};
-        reply_help_lines(c, lines);
+        reply_help(c->out, lines);
     } else {
         reply_errf(c, "ERR unknown subcommand '%.*s'. Try DEBUG HELP.", (int)c->argv[1].len, c->argv[1].p);
     }
@@ -963,5 +956,5 @@ void memory_help_command(struct client *c) {
         "HELP",
         "    Prints this help.",
         NULL};
-    reply_help_lines(c, lines);
+    reply_help(c->out, lines);
 }

@@ -862,8 +862,6 @@ void pubsub_help_command(struct client *c) {
         "    Return the number of subscribers for the specified shard level channel(s)",
         "HELP",
         "    Prints this help.",
-    };
-    size_t n = sizeof(lines) / sizeof(lines[0]);
-    reply_array(c->out, (long long)n);
-    for (size_t i = 0; i < n; i++) reply_simple(c->out, lines[i]);
+        NULL};
+    reply_help(c->out, lines);
 }

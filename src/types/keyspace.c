@@ -586,13 +586,6 @@ void object_freq_command(struct client *c) {
     reply_int(c->out, lfu_decayed(kv_lru(o), &c->sh->lfu));
 }
 
-static void reply_help(struct client *c, const char *const *lines) {
-    long long n = 0;
-    while (lines[n]) n++;
-    reply_array(c->out, n);
-    for (long long i = 0; i < n; i++) reply_simple(c->out, lines[i]);
-}
-
 void object_help_command(struct client *c) {
     static const char *const lines[] = {
         "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -611,7 +604,7 @@ void object_help_command(struct client *c) {
         "HELP",
         "    Print this help.",
         NULL};
-    reply_help(c, lines);
+    reply_help(c->out, lines);
 }
 
 void parent_command(struct client *c) { reply_err(c, "ERR unknown subcommand"); }
