@@ -627,6 +627,12 @@ static void busy_end(struct lua_shard *s) {
     log_notice("The busy script ended after %lld milliseconds", mstime() - s->start_ms);
 }
 
+/* The running script wrote: a KILL is refused from now on. */
+static void note_write(struct lua_shard *s) {
+    s->dirty = 1;
+    if (s->busy) atomic_store(&busy_dirty, 1);
+}
+
 static int raise_killed(lua_State *L) {
     struct lua_shard *s = ls_from_L(L);
     if (!s->killed) {
@@ -833,8 +839,7 @@ static int do_call(lua_State *L, int raise) {
     struct shard *sh = sc->sh;
     if (cmd->flags & CMD_WRITE) {
         remember(s, sc, cmd, argv, argc);
-        s->dirty = 1;
-        if (s->busy) atomic_store(&busy_dirty, 1);
+        note_write(s);
     }
     struct buf *out = &s->scratch;
     out->len = 0;
@@ -1048,9 +1053,8 @@ static int call_remote(lua_State *L, struct lua_shard *s, const struct command *
     struct swhole *w = s->whole;
     struct shard *sh = w->sh;
     if (cmd->flags & CMD_WRITE) {
-        s->wrote = 1;
-        s->dirty = 1;
-        if (s->busy) atomic_store(&busy_dirty, 1);
+        s->wrote = 1; /* (on another shard: no undo) */
+        note_write(s);
     }
     sh->whole_act = txn_id(w->t); /* it passes the whole-shard locks */
     xmsg_send_cmd(sh, target, XC_MAKE(w, XC_SCRIPT), cmd, s->dbid, s->resp, argc, argv, -1);
@@ -1074,9 +1078,8 @@ static int call_parts(lua_State *L, struct lua_shard *s, struct gather *g, struc
     struct swhole *w = s->whole;
     struct shard *sh = w->sh;
     if (g->cmd->flags & CMD_WRITE) {
-        s->wrote = 1;
-        s->dirty = 1;
-        if (s->busy) atomic_store(&busy_dirty, 1);
+        s->wrote = 1; /* (on other shards: no undo) */
+        note_write(s);
     }
     g->priv = w;
     g->done = parts_done;
