@@ -203,6 +203,12 @@ struct shard {
     int lock_live;         /* locks held or work parked: commands look at the lock table */
     int watch_live;        /* some key here is watched */
     uint64_t txn_seq;      /* ids of the transactions this shard starts */
+    struct txn *txn_pool;  /* ended transactions kept for reuse (txn.c) */
+    int txn_pooled;
+    struct gather *gather_pool; /* freed gathers kept for reuse (dispatch.c) */
+    int gather_pooled;
+    struct coord *coord_pool;   /* ended coordinations kept for reuse (coord.c) */
+    int coord_pooled;
     struct buf txn_h;      /* scratch: the lock hashes of the command being admitted */
     struct arg *xargv;     /* scratch: the arguments of a transaction's command being run */
     struct db *empty_db;   /* always empty: handlers check their syntax against it (txn/move.c) */

@@ -22,13 +22,22 @@
 
 struct swhole;
 
+#define FCACHE_SLOTS 64
+
 struct lua_shard {
     lua_State *L;
     unsigned epoch;    /* of the script registry (SCRIPT FLUSH) */
     unsigned fn_epoch; /* of the function libraries */
     int fn_loaded;     /* the libraries of fn_epoch are loaded here */
     int real_g;   /* registry ref: the real globals table */
-    int scripts;  /* registry ref: sha -> compiled function */
+    int errh;     /* registry ref: err_handler, the message handler of every run */
+    /* compiled scripts by SHA1, in front of the registry's table: a
+     * direct-mapped cache of registry refs (LUA_NOREF: empty slot) */
+    struct fcache {
+        char sha[40];
+        int ref;
+        int flags;
+    } fc[FCACHE_SLOTS];
     /* the script running now */
     struct client *c;
     int ro;          /* EVAL_RO / EVALSHA_RO, or flags=no-writes */

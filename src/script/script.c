@@ -180,9 +180,12 @@ int raise_err(lua_State *L, const char *msg);
 struct lua_shard *ls_get(struct shard *sh);
 static int get_function(struct lua_shard *s, const char *sha, const char *body, size_t len, int *flags,
                         struct buf *out);
-static void set_args(lua_State *L, const char *name, const struct arg *v, int n);
+static void set_args(struct lua_shard *s, const char *name, const struct arg *v, int n);
 
 struct lua_shard *ls_from_L(lua_State *L) {
+    /* (the usual case: the running shard's own state, not a coroutine) */
+    struct shard *sh = tl_shard;
+    if (sh && sh->lua && sh->lua->L == L) return sh->lua;
     lua_getfield(L, LUA_REGISTRYINDEX, "__rs_shard");
     struct lua_shard *s = lua_touserdata(L, -1);
     lua_pop(L, 1);
@@ -518,26 +521,30 @@ static void remember(struct lua_shard *s, struct client *sc, const struct comman
         return;
     }
     struct db *db = &sc->sh->dbs[s->dbid];
-    struct buf img = {0};
     for (int k = 0; k < nk; k++) {
         const struct arg *key = &argv[pos[k]];
         struct dict_pos dp;
         int present = dict_find(&db->keys, key->p, key->len, dict_hash(key->p, key->len), &dp);
-        img.len = 0;
+        /* header, key, then the image serialized in place (its length
+         * filled in after) */
+        size_t at = s->undo.len;
+        uint32_t hdr[3] = {(uint32_t)s->dbid, (uint32_t)key->len, UINT32_MAX};
+        buf_put(&s->undo, hdr, sizeof(hdr));
+        buf_put(&s->undo, key->p, key->len);
         if (present) {
-            kv_serialize(dict_pos_kv(&dp), &img);
-            if (img.len > UNDO_MAX) {
+            size_t img_at = s->undo.len;
+            kv_serialize(dict_pos_kv(&dp), &s->undo);
+            size_t img_len = s->undo.len - img_at;
+            if (img_len > UNDO_MAX) {
+                s->undo.len = at;
                 s->wrote = 1; /* too big to keep: no undo */
                 break;
             }
+            hdr[2] = (uint32_t)img_len;
+            memcpy(s->undo.p + at, hdr, sizeof(hdr));
         }
-        uint32_t hdr[3] = {(uint32_t)s->dbid, (uint32_t)key->len, present ? (uint32_t)img.len : UINT32_MAX};
-        buf_put(&s->undo, hdr, sizeof(hdr));
-        buf_put(&s->undo, key->p, key->len);
-        if (present) buf_put(&s->undo, img.p, img.len);
         s->nundo++;
     }
-    buf_free(&img);
 }
 
 /* Take the script's writes back, newest first (each key to what it held
@@ -769,7 +776,8 @@ static int do_call(lua_State *L, int raise) {
         nk = command_keys(cmd, argv, argc, pos, argc > 64 ? argc : 64);
         for (int k = 0; k < nk && !fail; k++) {
             const struct arg *key = &argv[pos[k]];
-            int ks = shard_for_key(key->p, key->len);
+            /* (on copies only an undeclared key needs its shard: below) */
+            int ks = sc->db_for ? -1 : shard_for_key(key->p, key->len);
             shard_of[k] = ks;
             if (sc->db_for) {
                 if (!declared(s, key)) spans = 1; /* (only a run holding every shard can have it) */
@@ -787,6 +795,8 @@ static int do_call(lua_State *L, int raise) {
                                sc->sh->whole_act ? LOCK_PASS : 0))
                 held = 1;
         }
+        if (spans && sc->db_for)
+            for (int k = 0; k < nk; k++) shard_of[k] = shard_for_key(argv[pos[k]].p, argv[pos[k]].len);
     } else if (!fail && cmd->route == R_ALL && g_nshards > 1) {
         if ((cmd->flags & CMD_PUBSUB) && cmd->combine == C_SUM && !pubsub_others_live(sc->sh->id)) {
             /* PUBLISH with subscribers on this shard only */
@@ -985,8 +995,8 @@ static void whole_granted(struct txn *t, int dirty, void *arg) {
         push_fn_args(w->co, w->argv + 3, w->nkeys, w->argv + 3 + w->nkeys, w->argc - 3 - w->nkeys);
         nargs += 2;
     } else {
-        set_args(L, "KEYS", w->argv + 3, w->nkeys);
-        set_args(L, "ARGV", w->argv + 3 + w->nkeys, w->argc - 3 - w->nkeys);
+        set_args(s, "KEYS", w->argv + 3, w->nkeys);
+        set_args(s, "ARGV", w->argv + 3 + w->nkeys, w->argc - 3 - w->nkeys);
     }
     w->cl = (struct client){.sh = sh, .conn = NULL, .db = &sh->dbs[w->dbid], .dbid = w->dbid, .resp = w->resp,
                             .argc = w->argc, .argv = w->argv, .out = &w->out, .src = sh->id};
@@ -1390,6 +1400,11 @@ static struct lua_shard *ls_new(struct shard *sh) {
     lua_pushvalue(L, LUA_GLOBALSINDEX);
     lua_setfield(L, LUA_REGISTRYINDEX, "__rs_globals");
     lua_pushvalue(L, LUA_GLOBALSINDEX);
+    s->real_g = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushcfunction(L, err_handler);
+    s->errh = luaL_ref(L, LUA_REGISTRYINDEX);
+    for (int i = 0; i < FCACHE_SLOTS; i++) s->fc[i].ref = LUA_NOREF;
+    lua_pushvalue(L, LUA_GLOBALSINDEX);
     make_readonly(L, 1);
     lua_replace(L, LUA_GLOBALSINDEX);
     s->epoch = atomic_load(&reg_epoch);
@@ -1407,6 +1422,10 @@ struct lua_shard *ls_get(struct shard *sh) {
         lua_setfield(s->L, LUA_REGISTRYINDEX, "__rs_scripts");
         lua_newtable(s->L);
         lua_setfield(s->L, LUA_REGISTRYINDEX, "__rs_flags");
+        for (int i = 0; i < FCACHE_SLOTS; i++) {
+            luaL_unref(s->L, LUA_REGISTRYINDEX, s->fc[i].ref);
+            s->fc[i].ref = LUA_NOREF;
+        }
         s->epoch = e;
     }
     return s;
@@ -1458,9 +1477,37 @@ static int parse_shebang(const char *body, size_t len, int *flags, struct buf *o
 /* Push the compiled function of sha (compiling body if given, or the
  * registry's copy) and set *flags. Returns 1, or 0 with an error reply in
  * out. */
+/* The cache slot of a SHA1 (lower-case hex): its first two digits. */
+static struct fcache *fcache_slot(struct lua_shard *s, const char *sha) {
+    unsigned v = 0;
+    for (int i = 0; i < 2; i++) {
+        char ch = sha[i];
+        v = v * 16 + (unsigned)(ch >= 'a' ? ch - 'a' + 10 : ch - '0');
+    }
+    return &s->fc[v % FCACHE_SLOTS];
+}
+
+/* Remember the function at the top of L (compiled for sha, flags) in
+ * sha's cache slot. */
+static void fcache_put(struct lua_shard *s, const char *sha, int flags) {
+    struct fcache *f = fcache_slot(s, sha);
+    lua_State *L = s->L;
+    luaL_unref(L, LUA_REGISTRYINDEX, f->ref);
+    lua_pushvalue(L, -1);
+    f->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    memcpy(f->sha, sha, 40);
+    f->flags = flags;
+}
+
 static int get_function(struct lua_shard *s, const char *sha, const char *body, size_t len, int *flags,
                         struct buf *out) {
     lua_State *L = s->L;
+    struct fcache *f = fcache_slot(s, sha);
+    if (f->ref != LUA_NOREF && !memcmp(f->sha, sha, 40)) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, f->ref);
+        *flags = f->flags;
+        return 1;
+    }
     lua_getfield(L, LUA_REGISTRYINDEX, "__rs_scripts");
     lua_getfield(L, -1, sha);
     if (lua_isfunction(L, -1)) {
@@ -1469,6 +1516,7 @@ static int get_function(struct lua_shard *s, const char *sha, const char *body, 
         lua_getfield(L, -1, sha);
         *flags = (int)lua_tonumber(L, -1);
         lua_pop(L, 2);
+        fcache_put(s, sha, *flags);
         return 1;
     }
     lua_pop(L, 1);
@@ -1514,6 +1562,7 @@ static int get_function(struct lua_shard *s, const char *sha, const char *body, 
     lua_pushnumber(L, *flags);
     lua_setfield(L, -2, sha);
     lua_pop(L, 1);
+    fcache_put(s, sha, *flags);
     return 2; /* (compiled now) */
 }
 
@@ -1547,8 +1596,9 @@ int err_handler(lua_State *L) {
 }
 
 /* Set KEYS and ARGV in the real globals. */
-static void set_args(lua_State *L, const char *name, const struct arg *v, int n) {
-    lua_getfield(L, LUA_REGISTRYINDEX, "__rs_globals");
+static void set_args(struct lua_shard *s, const char *name, const struct arg *v, int n) {
+    lua_State *L = s->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->real_g);
     lua_createtable(L, n, 0);
     for (int i = 0; i < n; i++) {
         lua_pushlstring(L, v[i].p, v[i].len);
@@ -1617,14 +1667,14 @@ static void run(struct lua_shard *s, struct client *c, const char *name, int fn,
                 const struct arg *args, int nargs, int ro) {
     lua_State *L = s->L;
     int base = lua_gettop(L); /* the function */
-    lua_pushcfunction(L, err_handler);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->errh);
     lua_insert(L, base);
     if (fn) {
         clear_args(L);
         push_fn_args(L, keys, nkeys, args, nargs);
     } else {
-        set_args(L, "KEYS", keys, nkeys);
-        set_args(L, "ARGV", args, nargs);
+        set_args(s, "KEYS", keys, nkeys);
+        set_args(s, "ARGV", args, nargs);
     }
     s->c = c;
     s->ro = ro;

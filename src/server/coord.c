@@ -2,7 +2,8 @@
  * coord.c - fetch, execute here, write back (see coord.h).
  *
  * __fetch  dbid key [dbid key ...]  -> array: serialized value or null each
- * __store  dbid key blob [...]      -> +OK; an empty blob deletes the key
+ * __store  txid dbid key blob [...] -> +OK; an empty blob deletes the key;
+ *                                     then the locks of txid here go
  *
  * SORT with BY/GET patterns needs a second round: once the sorted key is
  * here, the keys its patterns name for the elements are fetched too (read
@@ -31,8 +32,12 @@ struct coord {
     struct arg *argv;
     int argc;
     int nkeys;
+    void *keymem;   /* one block for the per-key arrays below (keys_alloc) */
+    size_t keycap;  /* room in it, in keys */
+    struct coord *next_free; /* in the shard's pool */
     int *key_arg;   /* argv index of each key */
     int *key_db;    /* its database */
+    int *key_shard; /* its owner */
     struct db **tmp; /* temporary databases by index, created on use */
     int ndb;
     /* what each key held when fetched, to write back only what changed */
@@ -57,6 +62,7 @@ struct coord {
      * runs where the biggest is (`exec_at`, -1: here on copies) */
     char *fbig;
     int exec_at;
+    long long fetch_max; /* the size from which a value is big (0: none is) */
     /* SORT's pattern keys (second round): names in pkeys, at pk[i] */
     int round2;
     struct buf fblobs; /* the __fetch blobs of the lock steps */
@@ -64,6 +70,14 @@ struct coord {
     struct arg *pk;
     size_t npk, pk_cap;
 };
+
+/* The internal commands, looked up once (the table never changes). */
+static const struct command *cmd_fetch, *cmd_fetchs, *cmd_store, *cmd_crun;
+
+static const struct command *internal(const struct command **slot, const char *name) {
+    if (!*slot) *slot = command_lookup(name, strlen(name));
+    return *slot;
+}
 
 static struct db *tmp_db(struct coord *k, int id) {
     if (id < 0 || id >= k->ndb) return NULL;
@@ -77,29 +91,45 @@ static struct db *tmp_db(struct coord *k, int id) {
 
 static struct db *coord_db_for(struct client *c, int id) { return tmp_db(c->ctx, id); }
 
+/* Ended coordinations are kept (COORD_POOL per shard) with their
+ * temporary databases and the room of their buffers. */
+#define COORD_POOL 16
+#define COORD_BUF_KEEP 4096
+
+static void keep_buf(struct buf *b, int keep) {
+    if (!keep || b->cap > COORD_BUF_KEEP) buf_free(b);
+    b->len = 0;
+}
+
 static void coord_free(struct coord *k) {
+    struct shard *sh = tl_shard;
+    int keep = sh && sh->coord_pooled < COORD_POOL && k->ndb == sh->ndb;
     for (int i = 0; i < k->ndb; i++) {
         if (k->tmp[i]) {
             db_flush(k->tmp[i]);
-            free(k->tmp[i]);
+            if (!keep) {
+                free(k->tmp[i]);
+                k->tmp[i] = NULL;
+            }
         }
     }
-    free(k->tmp);
     free(k->argv);
-    free(k->key_arg);
-    free(k->key_db);
-    free(k->foff);
-    free(k->flen);
-    free(k->fpresent);
-    free(k->fbig);
-    buf_free(&k->fetched);
-    buf_free(&k->pkeys);
-    buf_free(&k->fblobs);
     free(k->pk);
-    buf_free(&k->argbytes);
     buf_free(&k->out);
     free(k->body);
-    free(k);
+    keep_buf(&k->fetched, keep);
+    keep_buf(&k->pkeys, keep);
+    keep_buf(&k->fblobs, keep);
+    keep_buf(&k->argbytes, keep);
+    if (!keep) {
+        free(k->tmp);
+        free(k->keymem);
+        free(k);
+        return;
+    }
+    k->next_free = sh->coord_pool;
+    sh->coord_pool = k;
+    sh->coord_pooled++;
 }
 
 /* Store or delete one key on this shard. */
@@ -115,11 +145,18 @@ static void store_one(struct shard *sh, int dbid, const struct arg *key, const s
     if (o) db_set(db, o);
 }
 
+/* __store txid dbid key blob [...]: the stores, then the release of the
+ * transaction's locks here (its last message to this shard) */
 void store_part_command(struct client *c) {
-    for (int i = 1; i + 2 < c->argc; i += 3) {
+    for (int i = 2; i + 2 < c->argc; i += 3) {
         long long dbid;
         str_to_ll(c->argv[i].p, c->argv[i].len, &dbid);
         store_one(c->sh, (int)dbid, &c->argv[i + 1], &c->argv[i + 2]);
+    }
+    if (c->argv[1].len == 8) {
+        uint64_t txid;
+        memcpy(&txid, c->argv[1].p, 8);
+        lock_release(c->sh, txid);
     }
     reply_ok(c->out);
 }
@@ -129,6 +166,7 @@ void store_part_command(struct client *c) {
  * 0 for a compact one (its image is small and cheap to make). */
 static long long value_weight(const struct kv *o) {
     if (kv_type(o) == OBJ_STRING) {
+        if (kv_enc(o) == ENC_INT) return 20; /* (at most) */
         char tmp[32];
         size_t len = 0;
         kv_str(o, tmp, &len);
@@ -181,38 +219,29 @@ static void put_arg(struct buf *b, const char *p, size_t len) {
     buf_put(b, &a, sizeof(a));
 }
 
-/* Numbers for dbid arguments live in a small table so their pointers stay valid. */
-static const char *db_str(int id, size_t *len) {
-    static _Thread_local char tab[64][12];
-    static _Thread_local size_t lens[64];
-    int slot = id & 63;
-    lens[slot] = (size_t)snprintf(tab[slot], sizeof(tab[slot]), "%d", id);
-    *len = lens[slot];
-    return tab[slot];
-}
-
-/* Send __store for the keys i with changed[i] set (their new values in
- * val[i], empty: deleted); stores for this shard happen at once, the
- * others go out as parts of g. Returns how many remote shards will
- * acknowledge. */
-static int store_changes(struct shard *sh, struct coord *k, struct gather *g, const struct arg *val,
-                         const char *changed) {
-    int remote = 0;
-    for (int s = 0; s < g_nshards; s++) g->parts[s].reply.len = 0;
-    const struct command *store = command_lookup("__store", 7);
+/* Store the keys i with changed[i] set (their new values in val[i],
+ * empty: deleted): here at once, on the other shards by one __store each,
+ * which also lets go of the transaction's locks there (the entry of that
+ * shard in `released` is set). No acknowledgement is awaited: the keys
+ * stay locked until their store has run, so nobody, this client's later
+ * commands included, can see them before. */
+static void store_changes(struct shard *sh, struct coord *k, const struct arg *val, const char *changed,
+                          uint8_t *released) {
+    const struct command *store = internal(&cmd_store, "__store");
+    uint64_t txid = txn_id(k->t);
     struct buf args[MAX_SHARDS];
+    char (*nums)[12] = malloc(sizeof(*nums) * (size_t)(k->nkeys + 1));
+    if (!nums) abort();
     memset(args, 0, sizeof(struct buf) * (size_t)g_nshards);
     for (int i = 0; i < k->nkeys; i++) {
         if (!changed[i]) continue; /* never overwrite what this command did not change */
         struct arg *key = &k->argv[k->key_arg[i]];
-        int s = shard_for_key(key->p, key->len);
-        if (args[s].len == 0) put_arg(&args[s], "__store", 7);
-        size_t dl;
-        const char *d = db_str(k->key_db[i], &dl);
-        char *dcopy = malloc(dl);
-        if (!dcopy) abort();
-        memcpy(dcopy, d, dl);
-        put_arg(&args[s], dcopy, dl);
+        int s = k->key_shard[i];
+        if (args[s].len == 0) {
+            put_arg(&args[s], "__store", 7);
+            put_arg(&args[s], (const char *)&txid, 8);
+        }
+        put_arg(&args[s], nums[i], (size_t)ll_to_str(nums[i], k->key_db[i]));
         put_arg(&args[s], key->p, key->len);
         put_arg(&args[s], val[i].p, val[i].len);
     }
@@ -221,25 +250,22 @@ static int store_changes(struct shard *sh, struct coord *k, struct gather *g, co
         struct arg *av = (struct arg *)(void *)args[s].p;
         int ac = (int)(args[s].len / sizeof(struct arg));
         if (s == sh->id) {
-            for (int i = 1; i + 2 < ac; i += 3) {
+            for (int i = 2; i + 2 < ac; i += 3) {
                 long long dbid;
                 str_to_ll(av[i].p, av[i].len, &dbid);
                 store_one(sh, (int)dbid, &av[i + 1], &av[i + 2]);
             }
         } else {
-            /* the client's reply waits for this acknowledgement, so no other
-             * client can read the old value after this one saw the result */
-            xmsg_send_cmd(sh, s, XC_MAKE(&g->parts[s], XC_PART), store, 0, 2, ac, av, -1);
-            remote++;
+            xmsg_send_cmd(sh, s, XC_MAKE(NULL, XC_SINK), store, 0, 2, ac, av, -1);
+            released[s] = 1;
         }
-        for (int i = 1; i < ac; i += 3) free((void *)av[i].p);
         buf_free(&args[s]);
     }
-    return remote;
+    free(nums);
 }
 
 /* The same for every key whose copy the command changed. */
-static int write_back(struct shard *sh, struct coord *k, struct gather *g) {
+static void write_back(struct shard *sh, struct coord *k, uint8_t *released) {
     struct buf blobs = {0};
     struct arg *val = calloc((size_t)k->nkeys + 1, sizeof(*val));
     char *changed = calloc((size_t)k->nkeys + 1, 1);
@@ -258,11 +284,10 @@ static int write_back(struct shard *sh, struct coord *k, struct gather *g) {
                                          !memcmp(val[i].p, k->fetched.p + k->foff[i], val[i].len))
                                       : val[i].len == 0);
     }
-    int remote = store_changes(sh, k, g, val, changed);
+    store_changes(sh, k, val, changed, released);
     free(val);
     free(changed);
     buf_free(&blobs);
-    return remote;
 }
 
 /* The command ran and every write-back landed: release the reply. */
@@ -279,12 +304,7 @@ static void coord_finish(struct gather *g) {
     int blocked = k->blocked;
     struct buf b = buf_take(&k->out);
     coord_free(k);
-    for (int s = 0; s < g_nshards; s++) {
-        buf_free(&g->parts[s].reply);
-        buf_free(&g->parts[s].args);
-    }
-    free(g->key_part);
-    free(g);
+    gather_free(g);
     int closing = c->closing;
     if (blocked) {
         /* no reply yet: the client waits, its hole with it */
@@ -360,7 +380,7 @@ static void fetch_keys(struct gather *g, const struct arg *keys, const int *dbs,
         put_arg(&p->args, d, (size_t)len);
         put_arg(&p->args, keys[i].p, keys[i].len);
     }
-    const struct command *fetch = max > 0 ? command_lookup("__fetchs", 8) : command_lookup("__fetch", 7);
+    const struct command *fetch = max > 0 ? internal(&cmd_fetchs, "__fetchs") : internal(&cmd_fetch, "__fetch");
     int local = 0;
     g->pending = 0;
     for (int s = 0; s < g_nshards; s++)
@@ -477,7 +497,7 @@ static int fetch_pattern_keys(struct gather *g, struct coord *k) {
  * name (a key named twice travels once). */
 static int is_guest(const struct coord *k, int i) {
     const struct arg *key = &k->argv[k->key_arg[i]];
-    if (shard_for_key(key->p, key->len) == k->exec_at) return 0;
+    if (k->key_shard[i] == k->exec_at) return 0;
     for (int j = 0; j < i; j++) {
         const struct arg *o = &k->argv[k->key_arg[j]];
         if (k->key_db[j] == k->key_db[i] && o->len == key->len && !memcmp(o->p, key->p, key->len)) return 0;
@@ -589,17 +609,13 @@ static void exec_at_ran(struct gather *g) {
         reply_error(&k->out, "ERR transaction reply missing");
         memset(changed, 0, (size_t)k->nkeys + 1);
     }
-    /* the stores go ahead of the releases on every ring */
-    int remote = store_changes(sh, k, g, val, changed);
+    /* each store lets go of its shard's locks; the others go now */
+    uint8_t released[MAX_SHARDS] = {0};
+    store_changes(sh, k, val, changed, released);
     free(val);
     free(changed);
-    txn_end(k->t, NULL);
+    txn_end(k->t, released);
     k->t = NULL;
-    if (remote) {
-        g->pending = remote;
-        g->done = coord_finish;
-        return;
-    }
     coord_finish(g);
 }
 
@@ -608,9 +624,11 @@ static void exec_at_send(struct gather *g) {
     struct coord *k = g->priv;
     struct shard *sh = g->conn->sh;
     int e = k->exec_at;
-    struct buf args = {0}, nums = {0};
+    struct buf args = {0};
     int ng = 0;
     for (int i = 0; i < k->nkeys; i++) ng += is_guest(k, i);
+    char (*nums)[12] = malloc(sizeof(*nums) * (size_t)(k->nkeys + 1));
+    if (!nums) abort();
     /* the numbers first, so that their pointers stay put */
     char head[3][24];
     int hl[3];
@@ -621,13 +639,7 @@ static void exec_at_send(struct gather *g) {
     for (int j = 0; j < 3; j++) put_arg(&args, head[j], (size_t)hl[j]);
     for (int i = 0; i < k->nkeys; i++) {
         if (!is_guest(k, i)) continue;
-        size_t dl;
-        const char *d = db_str(k->key_db[i], &dl);
-        char *dcopy = malloc(dl);
-        if (!dcopy) abort();
-        memcpy(dcopy, d, dl);
-        buf_put(&nums, &dcopy, sizeof(dcopy));
-        put_arg(&args, dcopy, dl);
+        put_arg(&args, nums[i], (size_t)ll_to_str(nums[i], k->key_db[i]));
         put_arg(&args, k->argv[k->key_arg[i]].p, k->argv[k->key_arg[i]].len);
         put_arg(&args, k->fpresent[i] ? "1" : "0", 1);
         put_arg(&args, k->fpresent[i] ? k->fetched.p + k->foff[i] : "", k->fpresent[i] ? k->flen[i] : 0);
@@ -635,7 +647,7 @@ static void exec_at_send(struct gather *g) {
     for (int i = 0; i < k->argc; i++) put_arg(&args, k->argv[i].p, k->argv[i].len);
     struct arg *av = (struct arg *)(void *)args.p;
     int ac = (int)(args.len / sizeof(struct arg));
-    const struct command *crun = command_lookup("__crun", 6);
+    const struct command *crun = internal(&cmd_crun, "__crun");
     for (int s = 0; s < g_nshards; s++) g->parts[s].reply.len = 0;
     g->done = exec_at_ran;
     if (e == sh->id) {
@@ -647,16 +659,14 @@ static void exec_at_send(struct gather *g) {
         g->pending = 1;
         xmsg_send_cmd(sh, e, XC_MAKE(&g->parts[e], XC_PART), crun, g->dbid, 2, ac, av, -1);
     }
-    for (size_t i = 0; i < nums.len / sizeof(char *); i++) free(((char **)(void *)nums.p)[i]);
-    buf_free(&nums);
+    free(nums);
     buf_free(&args);
     if (e == sh->id) exec_at_ran(g);
 }
 
 /* The big values that are not the executor's, fetched whole. */
 static int big_elsewhere(const struct coord *k, int i) {
-    const struct arg *key = &k->argv[k->key_arg[i]];
-    return k->fbig[i] && shard_for_key(key->p, key->len) != k->exec_at;
+    return k->fbig[i] && k->key_shard[i] != k->exec_at;
 }
 
 static void exec_at_fetched(struct gather *g) {
@@ -665,11 +675,10 @@ static void exec_at_fetched(struct gather *g) {
     fetch_positions(g, pos);
     for (int i = 0; i < k->nkeys; i++) {
         if (!big_elsewhere(k, i)) continue;
-        struct arg *key = &k->argv[k->key_arg[i]];
         const char *data;
         size_t dlen;
         k->fbig[i] = 0;
-        if (fetch_next(g, pos, shard_for_key(key->p, key->len), &data, &dlen) != 1) continue;
+        if (fetch_next(g, pos, k->key_shard[i], &data, &dlen) != 1) continue;
         k->fpresent[i] = 1;
         k->foff[i] = k->fetched.len;
         k->flen[i] = dlen;
@@ -683,10 +692,9 @@ static void exec_at_start(struct gather *g) {
     struct coord *k = g->priv;
     size_t best = 0;
     for (int i = 0; i < k->nkeys; i++) {
-        const struct arg *key = &k->argv[k->key_arg[i]];
         if ((k->fbig[i] || k->fpresent[i]) && k->flen[i] > best) {
             best = k->flen[i];
-            k->exec_at = shard_for_key(key->p, key->len);
+            k->exec_at = k->key_shard[i];
         }
     }
     int n = 0;
@@ -718,16 +726,50 @@ static void exec_at_start(struct gather *g);
 
 /* Every fetch answered: load the copies, run the command, write back (or,
  * with a big value among them, run it where that value is). */
+/* Key i is this shard's own (and locked by us): its value as __fetchs
+ * would give it, appended to k->fetched (1), absent (0) or big (2). */
+static int fetch_here(struct shard *sh, struct coord *k, int i, size_t *dlen) {
+    const struct arg *key = &k->argv[k->key_arg[i]];
+    int dbid = k->key_db[i];
+    struct kv *o = dbid >= 0 && dbid < sh->ndb ? db_find(&sh->dbs[dbid], key->p, key->len, 0) : NULL;
+    if (!o) return 0;
+    long long max = k->fetch_max;
+    long long w = max > 0 ? value_weight(o) : 0;
+    if (w > max) {
+        *dlen = (size_t)w;
+        return 2;
+    }
+    size_t at = k->fetched.len;
+    kv_serialize(o, &k->fetched);
+    *dlen = k->fetched.len - at;
+    if (max > 0 && (long long)*dlen > max) {
+        k->fetched.len = at;
+        return 2;
+    }
+    k->foff[i] = at;
+    return 1;
+}
+
 static void coord_fetched(struct gather *g) {
     struct coord *k = g->priv;
+    struct shard *sh = g->conn->sh;
     size_t pos[MAX_SHARDS];
     fetch_positions(g, pos);
     int big = 0;
     for (int i = 0; i < k->nkeys; i++) {
-        struct arg *key = &k->argv[k->key_arg[i]];
         const char *data;
         size_t dlen;
-        int r = fetch_next(g, pos, shard_for_key(key->p, key->len), &data, &dlen);
+        if (k->key_shard[i] == sh->id) {
+            int r = fetch_here(sh, k, i, &dlen);
+            if (r == 2) {
+                k->fbig[i] = 1;
+                big = 1;
+            }
+            k->fpresent[i] = r == 1;
+            if (r) k->flen[i] = dlen;
+            continue;
+        }
+        int r = fetch_next(g, pos, k->key_shard[i], &data, &dlen);
         if (r == 2) {
             k->fbig[i] = 1;
             k->flen[i] = dlen;
@@ -813,30 +855,46 @@ static void coord_run(struct gather *g) {
         k->blocked = 1;
         blk_wait_multi(c, g->hole, g->cmd, g->dbid, k->argv, k->argc, k->retry ? k->deadline : bo.deadline);
     }
-    int remote = !bo.restarted && (k->body || (g->cmd->flags & CMD_WRITE)) ? write_back(sh, k, g) : 0;
-    /* every store is queued ahead of the release on its shard's ring */
-    txn_end(k->t, NULL);
+    /* each store lets go of its shard's locks; the others go now */
+    uint8_t released[MAX_SHARDS] = {0};
+    if (!bo.restarted && (k->body || (g->cmd->flags & CMD_WRITE))) write_back(sh, k, released);
+    txn_end(k->t, released);
     k->t = NULL;
     if (k->retry) blk_send_next(sh, k->notify_from, k->notify_id);
-    if (remote) {
-        g->pending = remote;
-        g->done = coord_finish;
-        return;
-    }
     coord_finish(g);
 }
 
-/* The keys of the command and their databases. */
+/* Room for n keys' arrays, zeroed, in one block. */
+static void keys_alloc(struct coord *k, int n) {
+    size_t m = (size_t)n + 1, each = 2 * sizeof(size_t) + 3 * sizeof(int) + 2;
+    char *p = k->keymem;
+    if (p && k->keycap >= m) {
+        m = k->keycap;
+        memset(p, 0, m * each);
+    } else {
+        free(p);
+        p = calloc(m, each);
+        if (!p) abort();
+        k->keymem = p;
+        k->keycap = m;
+    }
+    k->foff = (size_t *)(void *)p;
+    k->flen = k->foff + m;
+    k->key_arg = (int *)(void *)(k->flen + m);
+    k->key_db = k->key_arg + m;
+    k->key_shard = k->key_db + m;
+    k->fpresent = (char *)(k->key_shard + m);
+    k->fbig = k->fpresent + m;
+}
+
+/* The keys of the command, their databases and owners. */
 static void find_keys(struct coord *k, const struct command *cmd, int dbid) {
-    k->key_arg = malloc(sizeof(int) * (size_t)k->argc);
-    k->key_db = malloc(sizeof(int) * (size_t)k->argc);
-    if (!k->key_arg || !k->key_db) abort();
+    keys_alloc(k, k->argc);
     k->nkeys = command_keys(cmd, k->argv, k->argc, k->key_arg, k->argc);
-    k->foff = calloc((size_t)k->argc + 1, sizeof(size_t));
-    k->flen = calloc((size_t)k->argc + 1, sizeof(size_t));
-    k->fpresent = calloc((size_t)k->argc + 1, 1);
-    if (!k->foff || !k->flen || !k->fpresent) abort();
-    for (int i = 0; i < k->nkeys; i++) k->key_db[i] = command_key_db(cmd, k->argv, k->argc, i, dbid, k->ndb);
+    for (int i = 0; i < k->nkeys; i++) {
+        k->key_db[i] = command_key_db(cmd, k->argv, k->argc, i, dbid, k->ndb);
+        k->key_shard[i] = shard_for_key(k->argv[k->key_arg[i]].p, k->argv[k->key_arg[i]].len);
+    }
 }
 
 /* Every lock is held (and the watches checked): fetch the copies. */
@@ -870,29 +928,29 @@ static void attach_fetch(struct gather *g, struct coord *k, struct txn *t) {
     long long max = 0;
     if (!k->body && !k->retry && !(g->cmd->flags & CMD_BLOCKING) && !pubsub_subscribed(g->conn) &&
         g->cmd->proc != sort_command && g->cmd->proc != sort_ro_command) {
-        k->fbig = calloc((size_t)k->nkeys + 1, 1);
-        if (!k->fbig) abort();
         max = EXEC_AT_MIN;
     }
-    const struct command *fetch = max ? command_lookup("__fetchs", 8) : command_lookup("__fetch", 7);
+    const struct command *fetch = max ? internal(&cmd_fetchs, "__fetchs") : internal(&cmd_fetch, "__fetch");
     char maxs[24];
-    int maxl = snprintf(maxs, sizeof(maxs), "%lld", max);
+    int maxl = ll_to_str(maxs, max);
     struct buf args = {0};
     char (*nums)[12] = malloc(sizeof(*nums) * (size_t)(k->nkeys + 1));
     size_t off[MAX_SHARDS];
     if (!nums) abort();
+    k->fetch_max = max;
     for (int s = 0; s < g_nshards; s++) {
         args.len = 0;
+        off[s] = k->fblobs.len;
+        if (s == g->conn->sh->id) continue; /* (read in place once every lock is held) */
         put_arg(&args, fetch->name, strlen(fetch->name));
         if (max) put_arg(&args, maxs, (size_t)maxl);
         for (int i = 0; i < k->nkeys; i++) {
+            if (k->key_shard[i] != s) continue;
             const struct arg *key = &k->argv[k->key_arg[i]];
-            if (shard_for_key(key->p, key->len) != s) continue;
-            int l = snprintf(nums[i], sizeof(nums[i]), "%d", k->key_db[i]);
+            int l = ll_to_str(nums[i], k->key_db[i]);
             put_arg(&args, nums[i], (size_t)l);
             put_arg(&args, key->p, key->len);
         }
-        off[s] = k->fblobs.len;
         if (args.len > sizeof(struct arg) * (max ? 2u : 1u))
             exec_blob_encode(&k->fblobs, fetch, g->dbid, (const struct arg *)(const void *)args.p,
                              (int)(args.len / sizeof(struct arg)));
@@ -914,18 +972,10 @@ static void attach_fetch(struct gather *g, struct coord *k, struct txn *t) {
 static void coord_begin(struct conn *c, const struct command *cmd, struct coord *k, const uint8_t *watch_shards,
                         struct oseg *hole, int dbid) {
     struct shard *sh = c->sh;
-    struct gather *g = calloc(1, sizeof(*g) + sizeof(struct gpart) * (size_t)g_nshards);
-    if (!g) abort();
+    struct gather *g = gather_alloc(cmd, dbid, c->resp);
     g->conn = c;
-    g->cmd = cmd;
-    g->resp = c->resp;
-    g->dbid = dbid;
     g->priv = k;
     g->done = coord_fetched;
-    for (int s = 0; s < g_nshards; s++) {
-        g->parts[s].g = g;
-        g->parts[s].shard = s;
-    }
     c->barrier++;
     g->hole = hole ? hole : conn_add_hole(c);
     struct arg *keys = malloc(sizeof(struct arg) * (size_t)(k->nkeys ? k->nkeys : 1));
@@ -938,7 +988,7 @@ static void coord_begin(struct conn *c, const struct command *cmd, struct coord 
         shared[i] = !k->body && !command_key_writes(cmd, k->argv, k->argc, i);
     }
     struct txn *t = txn_new(sh, watch_shards ? c->id : 0, watch_shards, coord_locked, g);
-    txn_lock_keys(t, keys, k->key_db, shared, k->nkeys);
+    txn_lock_keys_at(t, keys, k->key_db, shared, k->key_shard, k->nkeys);
     attach_fetch(g, k, t);
     txn_hold(t); /* the write-back comes after the chain */
     sh->coord_starting++;
@@ -950,14 +1000,29 @@ static void coord_begin(struct conn *c, const struct command *cmd, struct coord 
 }
 
 static struct coord *coord_new(struct shard *sh, const struct arg *argv, int argc, size_t extra) {
-    struct coord *k = calloc(1, sizeof(*k));
-    if (!k) abort();
+    struct coord *k = sh->coord_pool;
+    if (k) {
+        sh->coord_pool = k->next_free;
+        sh->coord_pooled--;
+        struct coord keep = *k;
+        memset(k, 0, sizeof(*k));
+        k->tmp = keep.tmp; /* (flushed) */
+        k->keymem = keep.keymem;
+        k->keycap = keep.keycap;
+        k->argbytes = keep.argbytes;
+        k->fetched = keep.fetched;
+        k->pkeys = keep.pkeys;
+        k->fblobs = keep.fblobs;
+    } else {
+        k = calloc(1, sizeof(*k));
+        if (!k) abort();
+        k->tmp = calloc((size_t)sh->ndb, sizeof(struct db *));
+        if (!k->tmp) abort();
+    }
     k->exec_at = -1;
     k->argv = args_keep(&k->argbytes, argv, argc, extra);
     k->argc = argc;
     k->ndb = sh->ndb;
-    k->tmp = calloc((size_t)k->ndb, sizeof(struct db *));
-    if (!k->tmp) abort();
     return k;
 }
 
@@ -995,15 +1060,11 @@ void coord_start_exec(struct conn *c, const struct arg *blobs, int nblobs, const
     }
     k->nbody = nblobs;
     k->final_db = final_db;
-    k->key_arg = malloc(sizeof(int) * (size_t)(nkeys ? nkeys : 1));
-    k->key_db = malloc(sizeof(int) * (size_t)(nkeys ? nkeys : 1));
-    k->foff = calloc((size_t)nkeys + 1, sizeof(size_t));
-    k->flen = calloc((size_t)nkeys + 1, sizeof(size_t));
-    k->fpresent = calloc((size_t)nkeys + 1, 1);
-    if (!k->key_arg || !k->key_db || !k->foff || !k->flen || !k->fpresent) abort();
+    keys_alloc(k, nkeys);
     for (int i = 0; i < nkeys; i++) {
         k->key_arg[i] = i;
         k->key_db[i] = kdb[i];
+        k->key_shard[i] = shard_for_key(k->argv[i].p, k->argv[i].len);
     }
     k->nkeys = nkeys;
     coord_begin(c, command_lookup("exec", 4), k, watch_shards, NULL, c->dbid);

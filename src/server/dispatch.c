@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,9 +227,22 @@ void exec_command_run(struct client *cl) {
 
 /* ---- gathering ---- */
 
-static struct gather *gather_alloc(const struct command *cmd, int dbid, int resp) {
-    struct gather *g = calloc(1, sizeof(*g) + sizeof(struct gpart) * (size_t)g_nshards);
-    if (!g) abort();
+/* Freed gathers are kept (GATHER_POOL per shard) with their parts'
+ * buffers' room: a cross-shard command's gather costs no allocation. */
+#define GATHER_POOL 16
+#define GATHER_BUF_KEEP 4096
+
+struct gather *gather_alloc(const struct command *cmd, int dbid, int resp) {
+    struct shard *sh = tl_shard;
+    struct gather *g = sh ? sh->gather_pool : NULL;
+    if (g) {
+        sh->gather_pool = g->priv;
+        sh->gather_pooled--;
+        memset(g, 0, offsetof(struct gather, parts));
+    } else {
+        g = calloc(1, sizeof(*g) + sizeof(struct gpart) * (size_t)g_nshards);
+        if (!g) abort();
+    }
     g->cmd = cmd;
     g->resp = resp;
     g->dbid = dbid;
@@ -287,15 +301,26 @@ struct gather *gather_split(const struct command *cmd, int dbid, int resp, const
 }
 
 void gather_free(struct gather *g) {
+    struct shard *sh = tl_shard;
+    int keep = sh && sh->gather_pooled < GATHER_POOL;
     for (int i = 0; i < g_nshards; i++) {
-        buf_free(&g->parts[i].reply);
-        buf_free(&g->parts[i].args);
+        struct gpart *p = &g->parts[i];
+        if (!keep || p->reply.cap > GATHER_BUF_KEEP) buf_free(&p->reply);
+        if (!keep || p->args.cap > GATHER_BUF_KEEP) buf_free(&p->args);
+        p->reply.len = p->args.len = 0;
+        p->active = 0;
     }
     free(g->key_part);
     free(g->orig_argv);
     buf_free(&g->orig_bytes);
     buf_free(&g->blobs);
-    free(g);
+    if (!keep) {
+        free(g);
+        return;
+    }
+    g->priv = sh->gather_pool; /* (the pool's link) */
+    sh->gather_pool = g;
+    sh->gather_pooled++;
 }
 
 static void gather_combine_into(struct gather *g, struct buf *out);

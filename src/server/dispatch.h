@@ -50,6 +50,8 @@ struct gather *gather_split(const struct command *cmd, int dbid, int resp, const
                             const int *shard_of, int nkeys);
 void gather_combine(struct gather *g, struct buf *out);
 void gather_free(struct gather *g);
+/* A gather with no parts active (from the shard's pool where it can). */
+struct gather *gather_alloc(const struct command *cmd, int dbid, int resp);
 
 void commands_init(void);
 const struct command *command_lookup(const char *name, size_t len);

@@ -353,6 +353,11 @@ static const char *run_request_entry(struct shard *sh, int src, const char *p, i
         return p;
     }
     uint64_t len = b->len - len_at - 8;
+    if (XC_KIND(cookie) == XC_SINK && !notify_first) {
+        /* nobody reads it: no entry, and no message back if that was all */
+        b->len = entry_at;
+        return p;
+    }
     if (fd >= 0 && len <= DELEG_MAX) {
         const char *r = b->p + len_at + 8;
         b->len = entry_at;

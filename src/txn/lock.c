@@ -53,11 +53,16 @@ struct lock_state {
     uint64_t whole; /* the transaction holding the whole shard (LOCK_WHOLE), 0: none */
     int whole_src;  /* its origin */
     int replay;
-    struct held *held; /* per transaction holding locks here: what it holds */
+    struct held *held; /* per transaction holding locks here: what it holds
+                        * (the slots past nheld keep their arrays' room) */
     int nheld, capheld;
+    struct lockent *spare; /* freed entries kept for reuse (up to SPARE_MAX) */
+    int nspare;
     struct watchent **wtab;
     size_t wmask, wn;
 };
+
+#define SPARE_MAX 256
 
 uint64_t lock_hash(int dbid, const char *key, size_t len) {
     return (hash_bytes(key, len) ^ ((uint64_t)(unsigned)dbid * 0x9e3779b97f4a7c15ull)) & ~LOCK_SHARED;
@@ -104,8 +109,15 @@ static struct lockent *ent_get(struct shard *sh, uint64_t h) {
     struct lockent *e = ent_find(l, h);
     if (e) return e;
     if (l->n > l->mask) tab_grow(l);
-    e = calloc(1, sizeof(*e));
-    if (!e) abort();
+    if (l->spare) {
+        e = l->spare;
+        l->spare = e->next;
+        l->nspare--;
+        memset(e, 0, sizeof(*e));
+    } else {
+        e = calloc(1, sizeof(*e));
+        if (!e) abort();
+    }
     e->h = h;
     e->next = l->tab[h & l->mask];
     l->tab[h & l->mask] = e;
@@ -121,7 +133,13 @@ static void ent_put(struct shard *sh, struct lockent *e) {
     struct lockent **pp = &l->tab[e->h & l->mask];
     while (*pp != e) pp = &(*pp)->next;
     *pp = e->next;
-    free(e);
+    if (l->nspare < SPARE_MAX) {
+        e->next = l->spare;
+        l->spare = e;
+        l->nspare++;
+    } else {
+        free(e);
+    }
     l->n--;
     sh->lock_live = l->n != 0 || l->head || l->whole;
 }
@@ -134,10 +152,11 @@ static struct held *held_find(struct lock_state *l, uint64_t txid, int create) {
         l->capheld = l->capheld ? l->capheld * 2 : 8;
         l->held = realloc(l->held, sizeof(*l->held) * (size_t)l->capheld);
         if (!l->held) abort();
+        memset(l->held + l->nheld, 0, sizeof(*l->held) * (size_t)(l->capheld - l->nheld));
     }
     struct held *x = &l->held[l->nheld++];
-    memset(x, 0, sizeof(*x));
     x->txid = txid;
+    x->n = 0;
     return x;
 }
 
@@ -269,8 +288,12 @@ void lock_release(struct shard *sh, uint64_t txid) {
         l->owned--;
         ent_put(sh, e);
     }
-    free(x->h);
+    /* the last slot moves here; x's array (emptied) goes to the freed slot */
+    struct held gone = *x;
     *x = l->held[--l->nheld];
+    gone.n = 0;
+    gone.txid = 0;
+    l->held[l->nheld] = gone;
     if (l->head) l->replay = 1;
     sh->lock_live = l->n != 0 || l->head || l->whole;
 }

@@ -36,7 +36,55 @@ struct txn {
     void (*on_step)(struct txn *t, int s, const char *reply, size_t len, void *arg);
     void (*all_sent)(struct txn *t, void *arg);
     void *arg;
+    struct txn *next_free; /* in the shard's pool of ended ones */
 };
+
+/* Ended transactions are kept (up to TXN_POOL per shard) with their
+ * per-shard buffers' room, so that a busy cross-shard path does not pay an
+ * allocation per buffer per transaction. One block each: the struct, then
+ * hb[], pay[], want[], released[]. */
+#define TXN_POOL 16
+#define TXN_BUF_KEEP 4096
+
+static struct txn *txn_alloc(struct shard *sh) {
+    struct txn *t = sh->txn_pool;
+    if (t) {
+        sh->txn_pool = t->next_free;
+        sh->txn_pooled--;
+        struct buf *hb = t->hb, *pay = t->pay;
+        uint8_t *want = t->want, *released = t->released;
+        memset(t, 0, sizeof(*t));
+        t->hb = hb;
+        t->pay = pay;
+        t->want = want;
+        t->released = released;
+        memset(want, 0, (size_t)g_nshards * 2);
+        return t;
+    }
+    size_t n = (size_t)g_nshards;
+    t = calloc(1, sizeof(*t) + 2 * n * sizeof(struct buf) + 2 * n);
+    if (!t) abort();
+    t->hb = (struct buf *)(void *)(t + 1);
+    t->pay = t->hb + n;
+    t->want = (uint8_t *)(t->pay + n);
+    t->released = t->want + n;
+    return t;
+}
+
+static void txn_recycle(struct shard *sh, struct txn *t) {
+    for (int s = 0; s < g_nshards; s++) {
+        if (t->hb[s].cap > TXN_BUF_KEEP || sh->txn_pooled >= TXN_POOL) buf_free(&t->hb[s]);
+        if (t->pay[s].cap > TXN_BUF_KEEP || sh->txn_pooled >= TXN_POOL) buf_free(&t->pay[s]);
+        t->hb[s].len = t->pay[s].len = 0;
+    }
+    if (sh->txn_pooled >= TXN_POOL) {
+        free(t);
+        return;
+    }
+    t->next_free = sh->txn_pool;
+    sh->txn_pool = t;
+    sh->txn_pooled++;
+}
 
 static const struct command *cmd_lock, *cmd_unlock, *cmd_txrun;
 
@@ -165,13 +213,7 @@ void txn_lock_reply(struct txn *t, const char *data, size_t len) {
 
 struct txn *txn_new(struct shard *sh, long long client, const uint8_t *watch_shards,
                     void (*granted)(struct txn *t, int dirty, void *arg), void *arg) {
-    struct txn *t = calloc(1, sizeof(*t));
-    if (!t) abort();
-    t->want = calloc((size_t)g_nshards, 1);
-    t->released = calloc((size_t)g_nshards, 1);
-    t->hb = calloc((size_t)g_nshards, sizeof(struct buf));
-    t->pay = calloc((size_t)g_nshards, sizeof(struct buf));
-    if (!t->want || !t->released || !t->hb || !t->pay) abort();
+    struct txn *t = txn_alloc(sh);
     t->id = ((uint64_t)(sh->id + 1) << 44) | ++sh->txn_seq;
     t->sh = sh;
     t->client = client;
@@ -191,8 +233,13 @@ struct txn *txn_new(struct shard *sh, long long client, const uint8_t *watch_sha
 }
 
 void txn_lock_keys(struct txn *t, const struct arg *keys, const int *dbs, const uint8_t *shared, int n) {
+    txn_lock_keys_at(t, keys, dbs, shared, NULL, n);
+}
+
+void txn_lock_keys_at(struct txn *t, const struct arg *keys, const int *dbs, const uint8_t *shared,
+                      const int *shards, int n) {
     for (int i = 0; i < n; i++) {
-        int s = shard_for_key(keys[i].p, keys[i].len);
+        int s = shards ? shards[i] : shard_for_key(keys[i].p, keys[i].len);
         uint64_t h = lock_hash(dbs[i], keys[i].p, keys[i].len) | (shared && shared[i] ? LOCK_SHARED : 0);
         /* one lock per key, however often the command names it:
          * exclusive if any of its uses writes it */
@@ -259,16 +306,8 @@ void txn_end(struct txn *t, const uint8_t *skip) {
             xmsg_send_cmd(sh, s, XC_MAKE(NULL, XC_SINK), cmd_unlock, 0, 2, 2, av, -1);
         }
     }
-    for (int s = 0; s < g_nshards; s++) {
-        buf_free(&t->hb[s]);
-        buf_free(&t->pay[s]);
-    }
-    free(t->hb);
-    free(t->pay);
-    free(t->want);
-    free(t->released);
     if (t->parent && --sh->whole_kids == 0) sh->whole_resume = 1;
-    free(t);
+    txn_recycle(sh, t);
 }
 
 void txn_send_part(struct shard *sh, struct txn *t, int dst, uint64_t cookie, const struct command *cmd, int dbid,

@@ -59,6 +59,9 @@ struct txn *txn_new(struct shard *sh, long long client, const uint8_t *watch_sha
                     void (*granted)(struct txn *t, int dirty, void *arg), void *arg);
 /* the keys it locks, */
 void txn_lock_keys(struct txn *t, const struct arg *keys, const int *dbs, const uint8_t *shared, int n);
+/* (the same with each key's shard known: shards[i]) */
+void txn_lock_keys_at(struct txn *t, const struct arg *keys, const int *dbs, const uint8_t *shared,
+                      const int *shards, int n);
 /* commands to run on shard s as soon as its locks are taken (an __exec
  * blob each, multi.c), their replies handed to on_step in order: work goes
  * to the data, in the same hop as the lock. Only for work that needs

@@ -411,6 +411,37 @@ start_server {tags {multishard}} {
         r select 0
     }
 
+    test "Every client sees a write over several shards once its writer has the reply" {
+        # The writer's reply may come before the owners of the keys have
+        # stored the new values (they are locked until then): a reader on
+        # any shard must still never see the old ones afterwards.
+        r flushall
+        r mset acct:a 1000000 acct:b 0
+        set readers {}
+        for {set i 0} {$i < 4} {incr i} { lappend readers [redis_client] }
+        set transfer {redis.call('decrby', KEYS[1], 1) return redis.call('incrby', KEYS[2], 1)}
+        set stale {}
+        set n 0
+        for {set round 1} {$round <= 300} {incr round} {
+            if {$round % 3 == 0} {
+                r copy acct:b acct:copy replace
+                set cp [[lindex $readers [expr {$round % 4}]] get acct:copy]
+                if {$cp != $n} { lappend stale "round $round: acct:copy $cp, not $n" }
+                continue
+            }
+            r eval $transfer 2 acct:a acct:b
+            incr n
+            foreach c $readers {
+                set b [$c get acct:b]
+                if {$b != $n} { lappend stale "round $round: acct:b $b, not $n" }
+            }
+            if {[llength $stale] > 5} break
+        }
+        foreach c $readers { $c close }
+        assert_equal {} $stale
+        assert_equal [expr {1000000 - $n}] [r get acct:a]
+    }
+
     test "Concurrent clients incrementing shared counters" {
         r flushall
         set clients {}
