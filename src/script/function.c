@@ -309,7 +309,7 @@ static int lib_load(struct lua_shard *s, const char *code, size_t len, char *err
     struct buf b = {0};
     buf_put(&b, "--", 2);
     buf_put(&b, code + 2, len - 2);
-    int rc = luaL_loadbuffer(L, b.p, b.len, "@user_function");
+    int rc = load_user_code(L, b.p, b.len, "@user_function");
     buf_free(&b);
     if (rc) {
         snprintf(err, errcap, "ERR Error compiling function: %s", lua_tostring(L, -1));

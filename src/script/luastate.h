@@ -65,6 +65,16 @@ struct lua_shard {
     long long load_deadline; /* a library's code is loading: it must be done by then */
 };
 
+/* Compile a script's or library's code (luaL_loadbuffer's result), with
+ * every `return redis.call(...)` (or pcall) put in parentheses first, so
+ * that it is no tail call and an error it raises can name the script's
+ * line, as Redis's does; the code as given if that does not compile.
+ * lua_wrap_tail_calls makes the rewritten text (returns how many calls it
+ * wrapped; 0: nothing written to out). */
+int load_user_code(lua_State *L, const char *code, size_t len, const char *chunk);
+struct buf;
+int lua_wrap_tail_calls(const char *src, size_t len, struct buf *out);
+
 /* Script flags: a shebang line ("#!lua flags=no-writes,...") or a
  * function's flags. */
 enum { SF_SHEBANG = 1, SF_NO_WRITES = 2, SF_ALLOW_OOM = 4 };

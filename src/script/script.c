@@ -1541,10 +1541,10 @@ static int get_function(struct lua_shard *s, const char *sha, const char *body, 
         struct buf code = {0};
         buf_put(&code, "--", 2);
         buf_put(&code, body + 2, len - 2);
-        rc = luaL_loadbuffer(L, code.p, code.len, "@user_script");
+        rc = load_user_code(L, code.p, code.len, "@user_script");
         buf_free(&code);
     } else {
-        rc = luaL_loadbuffer(L, body, len, "@user_script");
+        rc = load_user_code(L, body, len, "@user_script");
     }
     if (rc) {
         char msg[1024];

@@ -4,10 +4,6 @@
 # script cache shared by every connection, numkeys, read-only scripts, and
 # scripts whose declared keys lie on several shards.
 #
-# A redis.call in tail position (`return redis.call(...)`) fails without
-# the ", on @user_script:N." part here (LuaJIT keeps no frame for a tail
-# call): the tests that check the whole error text call it from a local.
-#
 # Keys tagged {a}, {b} and {c} lie on different shards with 4 shards.
 
 # EVAL on the default client, returning the exact bytes of its reply.
@@ -85,6 +81,23 @@ start_server {tags {scripting}} {
             [r eval {return redis.pcall('incr', KEYS[1])['err']} 1 s{a}]
         assert_equal {table} [r eval {return type(redis.pcall('nosuch'))} 0]
         assert_equal "-ERR Unknown Redis command called from script\r\n" [eval_raw {return redis.pcall('nosuch')} 0]
+    }
+
+    test "redis.call in tail position: its error names the script's line too" {
+        r set s{a} str
+        foreach body [list {return redis.call('incr', KEYS[1])} \
+                          "local function f(k)\n  return redis.call (\n 'incr', k) end\nreturn f(KEYS\[1\])" \
+                          {return redis.call('incr', KEYS[1]) -- return redis.call('x'}] {
+            set sha [r script load $body]
+            set line [expr {[string match "local function*" $body] ? 2 : 1}]
+            assert_error "ERR value is not an integer or out of range script: $sha, on @user_script:$line." \
+                {r eval $body 1 s{a}}
+        }
+        # what the tail call returns is unchanged
+        assert_equal {str} [r eval {return redis.call('get', KEYS[1])} 1 s{a}]
+        assert_equal {str} [r eval {return redis.call("get", "s{a}"), 2} 0]
+        assert_equal {STR} [r eval {return redis.call('get', KEYS[1]):upper()} 1 s{a}]
+        assert_equal {s} [r eval {return redis.call('get', KEYS[1])[1] or 's'} 1 s{a}]
     }
 
     test "redis.call's own errors, with the script and the line" {
