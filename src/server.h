@@ -98,6 +98,7 @@ struct client {
 #define CMD_SUBCTX 0x8000 /* allowed while a RESP2 client is subscribed */
 #define CMD_BLOCKING 0x10000 /* may wait for data (BLPOP...): never delegated */
 #define CMD_ALLOW_BUSY 0x20000 /* runs while a script is busy (allow_busy) */
+#define CMD_SCRIPT_RUN 0x40000 /* runs a script (EVAL, FCALL...): may come to lock every shard */
 
 /* Where a command runs. */
 enum route {

@@ -1730,6 +1730,14 @@ void script_start(struct lua_shard *s, struct client *c, const char *name, int f
         return;
     }
     s->allow_oom = (flags & SF_ALLOW_OOM) != 0;
+    if (c->conn && sh->whole_act && g_nshards > 1 && c->out == &c->conn->out) {
+        /* in the body of an EXEC holding every shard (multi.c): the
+         * script runs with all of them from the start, passing the EXEC's
+         * locks, and the body goes on once it is done */
+        lua_pop(s->L, 1);
+        whole_start(s, c, name, fn, nkeys, ro || (flags & SF_NO_WRITES));
+        return;
+    }
     run(s, c, name, fn, c->argv + 3, nkeys, c->argv + 3 + nkeys, c->argc - 3 - nkeys, ro || (flags & SF_NO_WRITES));
 }
 

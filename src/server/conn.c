@@ -603,12 +603,55 @@ static int deleg_end(struct conn *c) {
     return 1;
 }
 
+/* Hole s is done with (its reply is here or sent): the script and away
+ * bookkeeping. Returns 1 if input held for it may go on now. */
+static int away_done(struct conn *c, struct oseg *s) {
+    if (s == c->script_hole) c->script_hole = NULL;
+    if (s->away) {
+        s->away = 0;
+        if (--c->away_n == 0) c->away_shard = -1;
+    }
+    if (!c->script_wait) return 0;
+    /* (the command parsed again sees whether it must wait on) */
+    c->script_wait = 0;
+    c->paused = 0;
+    return !c->closing;
+}
+
+void conn_sent_away(struct conn *c, struct oseg *hole, int target, int script) {
+    if (script) {
+        c->script_hole = hole;
+        c->script_shard = target;
+    }
+    hole->away = 1;
+    c->away_shard = c->away_n++ == 0 || c->away_shard == target ? target : -1;
+}
+
+static int must_wait(const struct conn *c, int target, int script) {
+    return (c->script_hole && target != c->script_shard) ||
+           (script && c->away_n && (target < 0 || c->away_shard != target));
+}
+
+int conn_script_gate(struct conn *c, int target, int script) {
+    if (!must_wait(c, target, script)) return 0;
+    /* a delegated reply at the head: done already, or have the owner say
+     * when (only that report completes it from now on) */
+    if (c->delegated && deleg_poll(c, 1) && !must_wait(c, target, script)) return 0;
+    c->script_wait = 1;
+    c->paused = 1;
+    return 1;
+}
+
 /* The delegated hole at the head is done with: drop it and carry on. */
 static void deleg_complete(struct conn *c, int flush) {
     struct oseg *s = c->qh;
+    int go = away_done(c, s);
     seg_unlink(c, s);
     seg_release(c->sh, c, s);
     if (!deleg_end(c) && flush) conn_want_flush(c);
+    /* (held input waits for a report, conn_deleg_done, and only then can
+     * be resumed: not from inside a flush or a dispatch) */
+    if (go && flush) conn_resume(c);
     conn_unref(c); /* the hole's reference */
 }
 
@@ -684,6 +727,7 @@ void conn_fill_hole(struct oseg *s, char *p, size_t len, struct xmsg *ref) {
         s->blocking = 0;
         blk_hole_filled(c);
     }
+    if (away_done(c, s)) conn_resume(c);
     conn_unref(c);
 }
 

@@ -36,6 +36,7 @@ struct oseg {
     uint8_t inflight; /* part of the send in flight: must not change */
     _Atomic uint8_t deleg; /* a delegated hole: DELEG_OUT/DELEG_WAIT (xmsg.h) */
     uint8_t blocking; /* the reply of a blocking command: the client waits */
+    uint8_t away;     /* counted in the connection's away_n (conn_sent_away) */
     char data[OSEG_INLINE];
 };
 
@@ -105,10 +106,33 @@ struct conn {
     struct oseg *bhole;   /* while bwait: the hole of the blocking command */
     int bwait;            /* a blocking command's reply is awaited (0 or 1) */
     int bshard;           /* the shard keeping its waiter */
+    /* Scripts sent to another shard (see conn_script_gate). The last
+     * such script's hole until its reply is in, and its shard; how many
+     * commands sent to other shards are unanswered, and their shard if
+     * they all went to one (else -1). */
+    struct oseg *script_hole;
+    int script_shard;
+    int away_n, away_shard;
+    uint8_t script_wait; /* input held for them (paused is set too) */
 };
 
 /* Room for a formatted address ("ip:port", IPv6 included). */
 #define CONN_ADDR_LEN 64
+
+/* A command went to shard `target` with its reply in `hole` (`script`:
+ * it runs a script). */
+void conn_sent_away(struct conn *c, struct oseg *hole, int target, int script);
+/* A command for shard `target` (-1: several, or every shard) is about to
+ * run (`script`: a script that would be sent there): 1 if it must wait,
+ * the connection paused and the command parsed again later.
+ *
+ * Why: a script sent to the shard of its keys may come to lock every shard
+ * from there (keys it did not declare), and that shard's messages to the
+ * others are not ordered with this one's. So the client's later commands
+ * for any other shard wait for the script's reply (those for its shard
+ * follow it there anyway), and a script is only sent once what the client
+ * sent to other shards before it has been answered. */
+int conn_script_gate(struct conn *c, int target, int script);
 
 /* Create a connection for an accepted socket on shard sh. */
 struct conn *conn_new(struct shard *sh, int fd);

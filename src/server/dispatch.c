@@ -722,10 +722,20 @@ static void route_keys(struct conn *c, const struct command *cmd, struct arg *ar
         else if (s != target) spans = 1;
     }
     if (nk == 0) target = sh->id;
+    /* a script in the body of an EXEC holding every shard runs here, with
+     * them all (script_start) */
+    if (sh->whole_act && (cmd->flags & CMD_SCRIPT_RUN)) {
+        target = sh->id;
+        spans = 0;
+    }
     /* SORT whose BY/GET patterns may name keys on other shards: the
      * coordinator fetches them */
     int sort_fetch =
         !spans && (cmd->proc == sort_command || cmd->proc == sort_ro_command) && sort_needs_fetch(argv, argc);
+    if ((c->script_hole || c->away_n) &&
+        conn_script_gate(c, spans || sort_fetch ? -1 : target,
+                         (cmd->flags & CMD_SCRIPT_RUN) && !spans && !sort_fetch && target != sh->id))
+        goto out; /* parked */
     if (!spans && !sort_fetch) {
         if (target == sh->id) {
             if (sh->lock_live && !txn_admit_local(c, cmd, argv, argc)) goto out; /* parked */
@@ -745,6 +755,7 @@ static void route_keys(struct conn *c, const struct command *cmd, struct arg *ar
             /* it may wait there: the client counts as blocked until it
              * has the reply, and its next commands wait too */
             if (blocking) conn_block_hole(c, hole, target);
+            conn_sent_away(c, hole, target, (cmd->flags & CMD_SCRIPT_RUN) != 0);
             xmsg_send_cmd(sh, target, XC_MAKE(hole, XC_HOLE), cmd, c->dbid,
                           c->resp | (notify_first ? XR_NOTIFY_FIRST : 0), argc, argv, fd);
         }
@@ -822,6 +833,12 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
     }
     if (c->mx && multi_queue(c, cmd, argv, argc)) return; /* inside MULTI: +QUEUED */
     if (conn_pause_holds(c, cmd)) return; /* CLIENT PAUSE: runs once the pause ends */
+    /* commands that reach other shards wait for a script sent elsewhere
+     * (conn.h); R_KEYS ones see to it once they know their shard */
+    if (c->script_hole && cmd->route != R_KEYS &&
+        (cmd->route != R_LOCAL || cmd->proc == multi_exec_command || cmd->proc == watch_command) &&
+        conn_script_gate(c, -1, 0))
+        return;
     if (g_nshards == 1 && cmd->combine != C_FUNC) {
         struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
                             .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,

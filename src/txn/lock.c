@@ -218,6 +218,9 @@ static void take_all(struct shard *sh, int src, const uint64_t *h, int n, uint64
 int lock_admit(struct shard *sh, int src, const uint64_t *h, int n, uint64_t take, int all) {
     struct lock_state *l = sh->lk;
     if (!free_for(l, h, n, take, all) || src_parked(l, src, all)) return 0;
+    /* the whole shard (or a shard free of locks) comes after whatever is
+     * parked already: those keys were asked for first */
+    if ((all & (LOCK_WHOLE | LOCK_FREE)) && !(all & LOCK_PASS) && l->head) return 0;
     take_all(sh, src, h, n, take, all);
     return 1;
 }
@@ -320,6 +323,7 @@ void lock_replay(struct shard *sh) {
             q = q->next;
             int pass = p->all & LOCK_PASS;
             int ok = !(p->src >= 0 && blocked_src[p->src] > (pass ? 1 : 0)) &&
+                     !((p->all & (LOCK_WHOLE | LOCK_FREE)) && !pass && keep) && /* (see lock_admit) */
                      free_for(l, p->h, p->nh, p->take, p->all);
             if (!ok) {
                 /* stays: later items must not take its keys */

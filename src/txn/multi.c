@@ -803,6 +803,9 @@ void multi_exec_command(struct client *c) {
         shard_of[i] = sh->id;
         if (!exec_blob_decode(&blobs[i], &cmd, &dbid, &m->sargv, &m->sargv_cap, &cac)) continue;
         if (cmd->route == R_ALL && g_nshards > 1) global = 1;
+        /* a script may use keys it did not declare, on any shard: the
+         * body runs holding every shard, and the script with it */
+        if ((cmd->flags & CMD_SCRIPT_RUN) && g_nshards > 1) global = 1;
         if (cmd->route != R_KEYS && !runs_anywhere(cmd)) anywhere = 0;
         int pos[256];
         struct arg *cav = m->sargv;

@@ -45,6 +45,9 @@
  *             money-mixed  two declared accounts on two shards (the
  *                    coordinator's copies) and a third in ARGV: twice the
  *                    amount leaves the first, half goes to each other one
+ *             money-multi-script  money-undeclared's script inside
+ *                    MULTI/EXEC, pipelined (the EXEC holds every shard,
+ *                    the script runs with it)
  *             serverwide  in db 9: MSET / DEL of 8 keys and FLUSHDB by 2
  *                    writers while 2 readers DBSIZE (0 or 8) and MGET
  *                    (all missing or one value)
@@ -1386,8 +1389,33 @@ static void *mn_mover(void *p) {
                                    mn_keys[x], mn_keys[y]};
             int z = (y + 1 + rng_below(&rng, MN_ACCOUNTS - 1)) % MN_ACCOUNTS;
             const char *margv[] = {"EVAL", mn_transfer_mixed, "2", mn_keys[x], mn_keys[y], am, mn_keys[z]};
-            if (mn_script == 4) r = cmd_argv(c, 7, margv);
-            else r = cmd_argv(c, 6, mn_script >= 2 ? uargv : argv);
+            if (mn_script == 5) {
+                /* MULTI, the EVAL, EXEC in one write: EXEC's array holds its reply */
+                redisAppendCommand(c, "MULTI");
+                redisAppendCommandArgv(c, 6, uargv, NULL);
+                redisAppendCommand(c, "EXEC");
+                int queued = 1;
+                for (int k = 0; k < 2; k++) {
+                    if (!(r = next_reply(c, k ? "EVAL" : "MULTI"))) break;
+                    if (!is_status(r, k ? "QUEUED" : "OK")) queued = 0;
+                    freeReplyObject(r);
+                }
+                if (!r || !(r = next_reply(c, "EXEC"))) break;
+                if (!queued || r->type != REDIS_REPLY_ARRAY || r->elements != 1) {
+                    fatal("MULTI/EVAL/EXEC answered %s", rdesc(r, d, sizeof(d)));
+                    freeReplyObject(r);
+                    break;
+                }
+                redisReply *e = r->element[0];
+                r->element[0] = NULL;
+                r->elements = 0;
+                freeReplyObject(r);
+                r = e;
+            } else if (mn_script == 4) {
+                r = cmd_argv(c, 7, margv);
+            } else {
+                r = cmd_argv(c, 6, mn_script >= 2 ? uargv : argv);
+            }
             if (!r) break;
             if (r->type != REDIS_REPLY_INTEGER) {
                 fatal("the transfer script answered %s", rdesc(r, d, sizeof(d)));
@@ -1544,7 +1572,8 @@ static void money_common(int global, int script, char *summary, size_t sumsz) {
         char name[16];
         snprintf(name, sizeof(name), "acc%d", k);
         scen_key(mn_keys[k],
-                 script == 4   ? "money-mixed"
+                 script == 5   ? "money-multi-script"
+                 : script == 4 ? "money-mixed"
                  : script == 3 ? "money-mget"
                  : script == 2 ? "money-undeclared"
                  : script      ? "money-script"
@@ -1609,6 +1638,7 @@ static void scen_money_script(char *summary, size_t sumsz) { money_common(0, 1, 
 static void scen_money_undeclared(char *summary, size_t sumsz) { money_common(0, 2, summary, sumsz); }
 static void scen_money_mget(char *summary, size_t sumsz) { money_common(0, 3, summary, sumsz); }
 static void scen_money_mixed(char *summary, size_t sumsz) { money_common(0, 4, summary, sumsz); }
+static void scen_money_multi_script(char *summary, size_t sumsz) { money_common(0, 5, summary, sumsz); }
 
 /* ------------------------------------------------------------------------ */
 /* Scenarios: watch, watch-multishard                                        */
@@ -2031,6 +2061,7 @@ static const scenario_t g_scenarios[] = {
     {"money-undeclared", "money", scen_money_undeclared},
     {"money-mget", "money", scen_money_mget},
     {"money-mixed", "money", scen_money_mixed},
+    {"money-multi-script", "money", scen_money_multi_script},
     {"bigsets", "movers", scen_bigsets},
     {"serverwide", "money", scen_serverwide},
     {"watch", "watch", scen_watch},    {"watch-multishard", "watch", scen_watch2},
@@ -2097,7 +2128,7 @@ static void usage(const char *prog) {
     fprintf(stderr,
             "usage: %s [--shards N] HOST PORT [SEED] [SCENARIO ...]\n"
             "  scenarios: lmove smove rename bigsets (movers), money money-global money-script\n"
-            "             money-undeclared money-mget money-mixed\n"
+            "             money-undeclared money-mget money-mixed money-multi-script\n"
             "             serverwide (money),\n"
             "             watch watch-multishard watch-race (watch),\n"
             "             blpop blmove (blocking); default all\n"

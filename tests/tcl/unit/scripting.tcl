@@ -439,12 +439,81 @@ start_server {tags {scripting}} {
         assert_equal {state active} [r hgetall job:j2]
     }
 
+    test "Commands pipelined after a script see what it wrote to keys it built itself" {
+        # the script's declared key and the key it builds lie on different
+        # shards, and each client's own shard is one of several: when the
+        # script is sent to its key's shard and then comes to lock every
+        # shard, the next command (for the built key's shard) still runs
+        # after it
+        r del p{b} p{c}
+        set clients {}
+        for {set i 0} {$i < 4} {incr i} { lappend clients [redis_deferring_client] }
+        set body {redis.call('set', KEYS[1], ARGV[1]) redis.call('set', 'p{c}', ARGV[1]) return 1}
+        set sha [r script load $body]
+        set bad {}
+        foreach c $clients {
+            set payload ""
+            for {set i 1} {$i <= 50} {incr i} {
+                append payload [::resp::encode EVALSHA $sha 1 p{b} $i]
+                append payload [::resp::encode GET p{c}]
+                append payload [::resp::encode GET p{b}]
+            }
+            $c write $payload
+            for {set i 1} {$i <= 50} {incr i} {
+                set r1 [$c read]
+                set pc [$c read]
+                set pb [$c read]
+                if {$r1 ne 1 || $pc ne $i || $pb ne $i} { lappend bad "round $i: $r1 $pc $pb" }
+            }
+            $c close
+        }
+        assert_equal {} [lrange $bad 0 4]
+    }
+
     test "EVAL inside MULTI" {
         r del k{a}
         r multi
         r eval {return redis.call('incr', KEYS[1])} 1 k{a}
         r eval {return redis.call('incr', KEYS[1])} 1 k{a}
         assert_equal {1 2} [r exec]
+    }
+
+    test "EVAL and FCALL inside MULTI over keys of any shard, declared or not" {
+        r del m{a} m{b} m{c} u{b} u{c}
+        r function load replace {#!lua name=mlib
+            redis.register_function('bump', function(keys, args)
+                redis.call('incr', 'u{c}')
+                return redis.call('incr', keys[1])
+            end)}
+        set body {redis.call('set', 'u{b}', ARGV[1]) redis.call('incr', 'u{c}') return redis.call('incr', KEYS[1])}
+        r multi
+        r set m{c} 10
+        r eval $body 1 m{a} x
+        r incr u{c}
+        r eval $body 1 m{a} y
+        r fcall bump 1 m{b}
+        r mget m{a} m{b} m{c} u{b} u{c}
+        assert_equal {OK 1 2 2 1 {2 1 10 y 4}} [r exec]
+        # another client sees all of it or none of it
+        set rd [redis_deferring_client]
+        set payload ""
+        for {set i 0} {$i < 100} {incr i} {
+            append payload [::resp::encode MULTI]
+            append payload [::resp::encode EVAL {redis.call('incr', 'u{b}') return redis.call('incr', 'u{c}')} 0]
+            append payload [::resp::encode EXEC]
+        }
+        r set u{b} 0
+        r set u{c} 0
+        $rd write $payload
+        set torn 0
+        for {set i 0} {$i < 100} {incr i} {
+            lassign [r mget u{b} u{c}] b c
+            if {$b != $c} { incr torn }
+        }
+        for {set i 0} {$i < 300} {incr i} { $rd read }
+        $rd close
+        assert_equal 0 $torn
+        assert_equal {100 100} [r mget u{b} u{c}]
     }
 
     test "A client blocked on a list is served by a script's push" {
