@@ -215,6 +215,11 @@ void exec_command(struct client *cl) {
 
 void exec_command_run(struct client *cl) {
     struct shard *sh = cl->sh;
+    if (cl->cmd->flags & CMD_INTERNAL) {
+        /* (between shards only: never in the statistics) */
+        cl->cmd->proc(cl);
+        return;
+    }
     unsigned long long t0 = ticks_now();
     cl->cmd->proc(cl);
     struct cmd_stat *cs = &sh->cmdstat[cl->cmd->id];
