@@ -119,6 +119,22 @@ static struct kv *kv_new_string_as(int enc, const char *key, size_t klen, const 
     return kv_new_string(key, klen, val, vlen, expire);
 }
 
+long long kv_weight(const struct kv *o) {
+    if (kv_type(o) == OBJ_STRING) {
+        if (kv_enc(o) == ENC_INT) return 20; /* (at most) */
+        char tmp[32];
+        size_t len = 0;
+        kv_str(o, tmp, &len);
+        return (long long)len;
+    }
+    const struct type_ops *ops = g_type_ops[kv_type(o)];
+    /* (a quicklist's nodes are packs of up to 8 KB: its bytes, one
+     * step per node) */
+    if (kv_type(o) == OBJ_LIST && kv_enc(o) != ENC_LISTPACK) return (long long)ops->mem_usage(kv_ptr(o), kv_enc(o));
+    size_t n = ops->cost ? ops->cost(kv_ptr(o), kv_enc(o)) : 1;
+    return n > 1 ? (long long)n * 16 : 0;
+}
+
 const char *kv_str(const struct kv *o, char *tmp, size_t *len) {
     const unsigned char *p = kv_val(o);
     switch (kv_enc(o)) {

@@ -178,6 +178,10 @@ void kv_free(struct kv *o);
 /* String value access: returns pointer and length; integers are formatted
  * into `tmp` (at least 24 bytes). */
 const char *kv_str(const struct kv *o, char *tmp, size_t *len);
+/* About how many bytes o's serialized image takes, without making it: a
+ * string's length, 16 per element of a collection with a table of them,
+ * 0 for a compact one (its image is small and cheap to make). */
+long long kv_weight(const struct kv *o);
 /* 1 if the string value is an integer (stored or parseable), into *v. */
 int kv_str_int(const struct kv *o, long long *v);
 

@@ -419,10 +419,8 @@ void function_sync(struct lua_shard *s) {
         n++;
     }
     pthread_mutex_unlock(&freg.mu);
-    lua_newtable(L); /* lower name -> callback */
-    lua_newtable(L); /* lower name -> flags */
-    lua_newtable(L); /* lower name -> name */
-    int fns = lua_gettop(L) - 2;
+    lua_newtable(L); /* lower name -> {callback, flags, name} */
+    int fns = lua_gettop(L);
     const char *p = codes.p;
     for (int i = 0; i < n; i++) {
         size_t len;
@@ -439,14 +437,14 @@ void function_sync(struct lua_shard *s) {
                 size_t nl;
                 const char *name = lua_tolstring(L, -1, &nl);
                 lower_key(L, name, nl);
-                lua_getfield(L, -3, "cb");
+                lua_createtable(L, 3, 0);
+                lua_getfield(L, -4, "cb");
+                lua_rawseti(L, -2, 1);
+                lua_getfield(L, -4, "flags");
+                lua_rawseti(L, -2, 2);
+                lua_pushvalue(L, -3);
+                lua_rawseti(L, -2, 3);
                 lua_rawset(L, fns);
-                lower_key(L, name, nl);
-                lua_getfield(L, -3, "flags");
-                lua_rawset(L, fns + 1);
-                lower_key(L, name, nl);
-                lua_pushvalue(L, -2);
-                lua_rawset(L, fns + 2);
                 lua_pop(L, 2);
             }
             lua_pop(L, 1);
@@ -454,13 +452,11 @@ void function_sync(struct lua_shard *s) {
         p += len;
     }
     buf_free(&codes);
-    lua_setfield(L, LUA_REGISTRYINDEX, "__rs_fnname");
-    lua_setfield(L, LUA_REGISTRYINDEX, "__rs_fnflags");
     lua_setfield(L, LUA_REGISTRYINDEX, "__rs_fns");
     s->fn_epoch = e;
 }
 
-int function_push(struct lua_shard *s, const char *name, size_t len, int *flags) {
+int function_push(struct lua_shard *s, const char *name, size_t len, int *flags, char *reg_name, size_t cap) {
     lua_State *L = s->L;
     if (s->fn_epoch != atomic_load(&fn_epoch)) function_sync(s);
     lua_getfield(L, LUA_REGISTRYINDEX, "__rs_fns");
@@ -470,36 +466,32 @@ int function_push(struct lua_shard *s, const char *name, size_t len, int *flags)
     }
     lower_key(L, name, len);
     lua_rawget(L, -2);
-    if (!lua_isfunction(L, -1)) {
+    if (!lua_istable(L, -1)) {
         lua_pop(L, 2);
         return 0;
     }
-    lua_remove(L, -2);
-    lua_getfield(L, LUA_REGISTRYINDEX, "__rs_fnflags");
-    lower_key(L, name, len);
-    lua_rawget(L, -2);
+    int t = lua_gettop(L);
+    lua_rawgeti(L, t, 2);
     *flags = (int)lua_tonumber(L, -1) | SF_SHEBANG; /* (a function always has flags) */
-    lua_pop(L, 2);
-    return 1;
-}
-
-/* The registered name of the function called name (any case), for its
- * errors; into out. */
-static void function_name(struct lua_shard *s, const char *name, size_t len, char *out, size_t cap) {
-    lua_State *L = s->L;
-    lua_getfield(L, LUA_REGISTRYINDEX, "__rs_fnname");
-    lower_key(L, name, len);
-    lua_rawget(L, -2);
-    size_t l = 0;
-    const char *p = lua_tolstring(L, -1, &l);
-    if (!p) {
-        p = name;
-        l = len;
+    lua_pop(L, 1);
+    if (reg_name) {
+        /* its name as registered, for its errors */
+        lua_rawgeti(L, t, 3);
+        size_t l = 0;
+        const char *p = lua_tolstring(L, -1, &l);
+        if (!p) {
+            p = name;
+            l = len;
+        }
+        if (l >= cap) l = cap - 1;
+        memcpy(reg_name, p, l);
+        reg_name[l] = 0;
+        lua_pop(L, 1);
     }
-    if (l >= cap) l = cap - 1;
-    memcpy(out, p, l);
-    out[l] = 0;
-    lua_pop(L, 2);
+    lua_rawgeti(L, t, 1);
+    lua_replace(L, t - 1); /* the callback where the table of functions was */
+    lua_settop(L, t - 1);
+    return 1;
 }
 
 /* ---- changing the registry ---- */
@@ -894,7 +886,8 @@ void function_help_command(struct client *c) {
 static void fcall_generic(struct client *c, int ro) {
     struct lua_shard *s = ls_get(c->sh);
     int flags;
-    if (!function_push(s, c->argv[1].p, c->argv[1].len, &flags)) {
+    char name[256];
+    if (!function_push(s, c->argv[1].p, c->argv[1].len, &flags, name, sizeof(name))) {
         reply_error(c->out, "ERR Function not found");
         return;
     }
@@ -908,8 +901,6 @@ static void fcall_generic(struct client *c, int ro) {
         reply_error(c->out, e);
         return;
     }
-    char name[256];
-    function_name(s, c->argv[1].p, c->argv[1].len, name, sizeof(name));
     script_start(s, c, name, 1, flags, ro, (int)n);
 }
 

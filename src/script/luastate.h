@@ -110,7 +110,7 @@ int script_busy_info(char *name, size_t cap, struct buf *args, int *nargs, long 
 
 /* function.c: push the callback of the function called name (any case) and
  * set *flags; 0 if there is none. */
-int function_push(struct lua_shard *s, const char *name, size_t len, int *flags);
+int function_push(struct lua_shard *s, const char *name, size_t len, int *flags, char *reg_name, size_t cap);
 /* function.c: load every library into this state (ls_get calls it when
  * the libraries changed). */
 void function_sync(struct lua_shard *s);

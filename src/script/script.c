@@ -531,6 +531,12 @@ static void remember(struct lua_shard *s, struct client *sc, const struct comman
         uint32_t hdr[3] = {(uint32_t)s->dbid, (uint32_t)key->len, UINT32_MAX};
         buf_put(&s->undo, hdr, sizeof(hdr));
         buf_put(&s->undo, key->p, key->len);
+        if (present && kv_weight(dict_pos_kv(&dp)) > UNDO_MAX) {
+            /* (known big without making its image) */
+            s->undo.len = at;
+            s->wrote = 1;
+            break;
+        }
         if (present) {
             size_t img_at = s->undo.len;
             kv_serialize(dict_pos_kv(&dp), &s->undo);
@@ -971,7 +977,7 @@ static void whole_granted(struct txn *t, int dirty, void *arg) {
     lua_State *L = s->L;
     int flags;
     struct buf err = {0};
-    if (w->fn ? !function_push(s, w->name, strlen(w->name), &flags)
+    if (w->fn ? !function_push(s, w->name, strlen(w->name), &flags, NULL, 0)
               : !get_function(s, w->name, NULL, 0, &flags, &err)) {
         /* (SCRIPT FLUSH or FUNCTION DELETE meanwhile) */
         if (w->fn) reply_error(&w->out, "ERR Function not found");
@@ -1838,9 +1844,20 @@ void script_flush_command(struct client *c) {
 
 void script_kill_command(struct client *c) { script_kill(c, 1); }
 
+/* SCRIPT DEBUG: NO is the only mode here (no Lua debugger). */
+void script_debug_command(struct client *c) {
+    const struct arg *m = &c->argv[2];
+    if (str_ieq(m->p, m->len, "no")) reply_ok(c->out);
+    else if (str_ieq(m->p, m->len, "yes") || str_ieq(m->p, m->len, "sync"))
+        reply_error(c->out, "ERR SCRIPT DEBUG YES/SYNC is not supported by this server: it has no Lua debugger");
+    else reply_error(c->out, "ERR Use SCRIPT DEBUG YES/SYNC/NO");
+}
+
 void script_help_command(struct client *c) {
     static const char *const lines[] = {
         "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "DEBUG (YES|SYNC|NO)",
+        "    Set the debug mode for subsequent scripts executed.",
         "EXISTS <sha1> [<sha1> ...]",
         "    Return information about the existence of the scripts in the script cache.",
         "FLUSH [ASYNC|SYNC]",

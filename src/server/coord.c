@@ -161,22 +161,6 @@ void store_part_command(struct client *c) {
     reply_ok(c->out);
 }
 
-/* About how many bytes a value's image takes, without making it: a
- * string's length, 16 per element of a collection with a table of them,
- * 0 for a compact one (its image is small and cheap to make). */
-static long long value_weight(const struct kv *o) {
-    if (kv_type(o) == OBJ_STRING) {
-        if (kv_enc(o) == ENC_INT) return 20; /* (at most) */
-        char tmp[32];
-        size_t len = 0;
-        kv_str(o, tmp, &len);
-        return (long long)len;
-    }
-    const struct type_ops *ops = g_type_ops[kv_type(o)];
-    size_t n = ops->cost ? ops->cost(kv_ptr(o), kv_enc(o)) : 1;
-    return n > 1 ? (long long)n * 16 : 0;
-}
-
 /* The values of the keys named by (db, key) pairs from argv[first]: a bulk
  * each (serialized), null if absent, or, over `max` bytes (> 0), only its
  * size as an integer. */
@@ -192,7 +176,7 @@ static void fetch_reply(struct client *c, int first, long long max) {
             reply_null(c->out, 2);
             continue;
         }
-        long long w = max > 0 ? value_weight(o) : 0;
+        long long w = max > 0 ? kv_weight(o) : 0;
         if (w > max) {
             reply_int(c->out, w); /* big: not serialized at all */
             continue;
@@ -734,7 +718,7 @@ static int fetch_here(struct shard *sh, struct coord *k, int i, size_t *dlen) {
     struct kv *o = dbid >= 0 && dbid < sh->ndb ? db_find(&sh->dbs[dbid], key->p, key->len, 0) : NULL;
     if (!o) return 0;
     long long max = k->fetch_max;
-    long long w = max > 0 ? value_weight(o) : 0;
+    long long w = max > 0 ? kv_weight(o) : 0;
     if (w > max) {
         *dlen = (size_t)w;
         return 2;

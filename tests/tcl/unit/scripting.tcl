@@ -285,6 +285,12 @@ start_server {tags {scripting}} {
         assert_error "ERR SCRIPT FLUSH only support SYNC|ASYNC option" {r script flush foo}
         assert_error "NOTBUSY No scripts in execution right now." {r script kill}
         assert_error "ERR Error compiling script*" {r script load {syntax error here}}
+        assert_equal OK [r script debug no]
+        assert_error "ERR Use SCRIPT DEBUG YES/SYNC/NO" {r script debug maybe}
+        set help [r script help]
+        assert_equal {SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:} [lindex $help 0]
+        assert_equal {DEBUG (YES|SYNC|NO)} [lindex $help 1]
+        assert_equal 17 [llength $help]
     }
 
     test "A script loaded on one connection runs on every connection, and a flush is seen by all" {
