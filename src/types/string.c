@@ -12,6 +12,7 @@
 
 #include "../server/cmdutil.h"
 #include "../server/commands.h"
+#include "stringtype.h"
 
 /* Flags of the SET/GETEX option parser. */
 #define O_NX 0x01
@@ -341,7 +342,7 @@ void incrbyfloat_command(struct client *c) {
 
 /* Make the value of o a raw, growable string of at least `need` bytes
  * capacity; returns the (possibly new) object, already in the db. */
-static struct kv *make_raw(struct client *c, struct dict_pos *pos, struct kv *o, size_t need) {
+struct kv *string_make_raw(struct client *c, struct dict_pos *pos, struct kv *o, size_t need) {
     if (kv_enc(o) == ENC_RAW) {
         struct rstr *s = kv_ptr(o);
         if (s->cap < need) kv_set_ptr(o, rstr_grow(s, need));
@@ -376,7 +377,7 @@ void append_command(struct client *c) {
     size_t len;
     kv_str(o, tmp, &len);
     if (!check_string_length(c, (unsigned long long)len + val->len)) return;
-    o = make_raw(c, &pos, o, len + val->len);
+    o = string_make_raw(c, &pos, o, len + val->len);
     struct rstr *s = kv_ptr(o);
     memcpy(s->p + s->len, val->p, val->len);
     s->len += val->len;
@@ -450,7 +451,7 @@ void setrange_command(struct client *c) {
         reply_int(c->out, (long long)need);
         return;
     }
-    o = make_raw(c, &pos, o, need);
+    o = string_make_raw(c, &pos, o, need);
     struct rstr *s = kv_ptr(o);
     if (s->len < need) {
         memset(s->p + s->len, 0, need - s->len);
