@@ -3,7 +3,8 @@
 #
 # Throughput, latency and server CPU cost per request for SET/GET at several
 # pipeline depths, plus resident memory per key after loading 1M keys; with
-# SUITE=collections, the list/set/hash/zset redis-benchmark tests instead.
+# SUITE=collections, the list/set/hash/zset redis-benchmark tests instead;
+# SUITE=bitmaps, SETBIT/GETBIT/BITCOUNT over random keys.
 # See bench/README.md for details.  Usage:
 #
 #   bench/compare.sh            # full run (a few minutes)
@@ -29,13 +30,14 @@ Environment (defaults in brackets):
   SERVERS          which servers, in run order         [redis shard1 shard2c shard2]
                    (shard2c: 2 shards on SERVER_CPU, sharing one thread;
                     shard2: 2 shards on SHARD2_CPUS, a thread each)
-  SUITE            strings, collections or all: picks the default WORKLOADS
+  SUITE            strings, collections, bitmaps or all: picks the default WORKLOADS
                    (and SKIP_MEMORY=1 for collections) [strings]
   WORKLOADS        <test>_p<depth> list; test is one of set get lpush lpop
-                   sadd hset zadd zpopmin lrange_100
+                   sadd hset zadd zpopmin lrange_100 setbit getbit bitcount
                    [strings:     set_p1 get_p1 set_p16 get_p16 set_p64 get_p64
                     collections: lpush_p16 lpop_p16 sadd_p16 hset_p16 zadd_p16
-                                 zpopmin_p16 lrange_100_p16]
+                                 zpopmin_p16 lrange_100_p16
+                    bitmaps:     setbit_p16 getbit_p16 bitcount_p16]
   REPEAT           runs per (workload, server)         [3; --quick: 1]
   N_P1, N_P16, N_P64, N_P<depth>
                    requests per set/get run            [200000 for -P 1, 2000000 otherwise;
@@ -87,12 +89,14 @@ N_LRANGE=${N_LRANGE:-200000}
 LRANGE_LIST_LEN=${LRANGE_LIST_LEN:-10000}
 STRING_WORKLOADS="set_p1 get_p1 set_p16 get_p16 set_p64 get_p64"
 COLL_WORKLOADS="lpush_p16 lpop_p16 sadd_p16 hset_p16 zadd_p16 zpopmin_p16 lrange_100_p16"
+BIT_WORKLOADS="setbit_p16 getbit_p16 bitcount_p16"
 SUITE=${SUITE:-strings}
 case "$SUITE" in
     strings)     DEFAULT_WORKLOADS=$STRING_WORKLOADS ;;
     collections) DEFAULT_WORKLOADS=$COLL_WORKLOADS; : "${SKIP_MEMORY:=1}" ;;
-    all)         DEFAULT_WORKLOADS="$STRING_WORKLOADS $COLL_WORKLOADS" ;;
-    *) die "SUITE must be strings, collections or all (got '$SUITE')" ;;
+    bitmaps)     DEFAULT_WORKLOADS=$BIT_WORKLOADS; : "${SKIP_MEMORY:=1}" ;;
+    all)         DEFAULT_WORKLOADS="$STRING_WORKLOADS $COLL_WORKLOADS $BIT_WORKLOADS" ;;
+    *) die "SUITE must be strings, collections, bitmaps or all (got '$SUITE')" ;;
 esac
 SHARD_BIN=${SHARD_BIN:-$REPO_ROOT/src/redis-shard}
 REDIS_BIN=${REDIS_BIN:-/usr/bin/redis-server}
@@ -131,10 +135,10 @@ done
 (( REPEAT >= 1 )) || die "REPEAT must be >= 1"
 [[ $LOADER =~ ^(auto|pipe|raw)$ ]] || die "LOADER must be auto, pipe or raw"
 
-WORKLOAD_RE='^(set|get|lpush|lpop|sadd|hset|zadd|zpopmin|lrange_100)_p([0-9]+)$'
+WORKLOAD_RE='^(set|get|lpush|lpop|sadd|hset|zadd|zpopmin|lrange_100|setbit|getbit|bitcount)_p([0-9]+)$'
 HAVE_STRINGS=0
 for w in $WORKLOADS; do
-    [[ $w =~ $WORKLOAD_RE ]] || die "bad workload '$w' (expected <test>_p<depth>, test one of set get lpush lpop sadd hset zadd zpopmin lrange_100)"
+    [[ $w =~ $WORKLOAD_RE ]] || die "bad workload '$w' (expected <test>_p<depth>, test one of set get lpush lpop sadd hset zadd zpopmin lrange_100 setbit getbit bitcount)"
     (( BASH_REMATCH[2] >= 1 )) || die "bad workload '$w': depth must be >= 1"
     [[ ${BASH_REMATCH[1]} == set || ${BASH_REMATCH[1]} == get ]] && HAVE_STRINGS=1
 done
@@ -245,6 +249,11 @@ n_for_workload() {
 bench_test_args() {
     case "$1" in
         lrange_100) echo "LRANGE mylist 0 99" ;;
+        # (the random part in the key: redis-benchmark's __rand_int__ has
+        # leading zeros, which no bit offset may have)
+        setbit)     echo "SETBIT bm:__rand_int__ 1000 1" ;;
+        getbit)     echo "GETBIT bm:__rand_int__ 1000" ;;
+        bitcount)   echo "BITCOUNT bm:__rand_int__" ;;
         *)          echo "-t $1" ;;
     esac
 }
@@ -265,6 +274,8 @@ probe_workload() {
         hset)    got=$(cli "$s" hset "$k" f1 v f2 v; cli "$s" hlen "$k"); want=$'2\n2' ;;
         zadd)    got=$(cli "$s" zadd "$k" 2 b 1 a; cli "$s" zcard "$k"); want=$'2\n2' ;;
         zpopmin) got=$(cli "$s" zadd "$k" 2 b 1 a; cli "$s" zpopmin "$k"; cli "$s" zcard "$k"); want=$'2\na\n1\n1' ;;
+        setbit|getbit|bitcount)
+                 got=$(cli "$s" setbit "$k" 1000 1; cli "$s" getbit "$k" 1000; cli "$s" bitcount "$k"); want=$'0\n1\n1' ;;
     esac
     cli "$s" del "$k" >/dev/null
     [[ $got == "$want" ]] && return 0
@@ -303,6 +314,9 @@ setup_one() {
                     ZADD myzset __rand_int__ zfill:__rand_int__
             done
             (( have >= n )) || { warn "$s: myzset has $have members after topping up, need $n"; return 1; } ;;
+        getbit|bitcount)
+            # every key of the range holds a 126-byte bitmap (most reads hit)
+            bench_setup_run "$s" -r "$KEYSPACE" -n "$n" SETBIT bm:__rand_int__ 1000 1 ;;
     esac
     return 0
 }
