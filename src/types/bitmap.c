@@ -174,18 +174,26 @@ static int unit_arg(struct client *c, const struct arg *a) {
     return -1;
 }
 
+/* The bytes of argv[1] for BITCOUNT and BITPOS; NULL once answered: a
+ * wrong type, or an absent key (`absent`, before the other arguments are
+ * read, as Redis does). */
+static const unsigned char *bits_or_answer(struct client *c, char *tmp, size_t *len, long long absent) {
+    int bad;
+    struct kv *o;
+    const unsigned char *p = bits_for_read(c, &c->argv[1], tmp, len, &bad, &o);
+    if (bad) return NULL;
+    if (!o) {
+        reply_int(c->out, absent);
+        return NULL;
+    }
+    return p;
+}
+
 void bitcount_command(struct client *c) {
     char tmp[24];
     size_t len;
-    int bad;
-    struct kv *o;
-    const unsigned char *p = bits_for_read(c, &c->argv[1], tmp, &len, &bad, &o);
-    if (bad) return;
-    /* (as Redis: a missing key answers 0 before the arguments are read) */
-    if (!o) {
-        reply_int(c->out, 0);
-        return;
-    }
+    const unsigned char *p = bits_or_answer(c, tmp, &len, 0);
+    if (!p) return;
     struct brange r = {0, (long long)len - 1, 0, 0};
     if (c->argc == 4 || c->argc == 5) {
         if (!arg_ll(c, &c->argv[2], &r.start) || !arg_ll(c, &c->argv[3], &r.end)) return;
@@ -220,15 +228,9 @@ void bitpos_command(struct client *c) {
     }
     char tmp[24];
     size_t len;
-    int bad;
-    struct kv *o;
-    const unsigned char *p = bits_for_read(c, &c->argv[1], tmp, &len, &bad, &o);
-    if (bad) return;
-    if (!o) {
-        /* an endless run of zeros */
-        reply_int(c->out, bit ? -1 : 0);
-        return;
-    }
+    /* (an absent key: an endless run of zeros) */
+    const unsigned char *p = bits_or_answer(c, tmp, &len, bit ? -1 : 0);
+    if (!p) return;
     struct brange r = {0, (long long)len - 1, 0, 0};
     int end_given = 0;
     if (c->argc >= 4 && c->argc <= 6) {
