@@ -16,6 +16,7 @@
  * struct zitems (copies of members), then replied or stored.
  */
 #include "set.h"
+#include "zsettype.h"
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -189,6 +190,7 @@ static void zs_to_skiplist(struct kv *o) {
 #define ZI_XX 4
 #define ZI_GT 8
 #define ZI_LT 16
+_Static_assert(ZI_NX == ZSET_ADD_NX && ZI_XX == ZSET_ADD_XX, "zsettype.h flags");
 #define ZO_NOP 1
 #define ZO_NAN 2
 #define ZO_ADDED 4
@@ -539,6 +541,47 @@ static void store_items(struct client *c, const struct zitems *r, const struct a
 
 /* --------------------------------------------------------- ZADD and single */
 
+/* The work of ZADD once its arguments are parsed (GEOADD shares it): add
+ * the n members (members[i * stride]) with their scores to the zset at
+ * key, creating it, then reply and notify as ZADD does. */
+void zset_add_reply(struct client *c, const struct arg *key, int in, int ch, int elements, const double *scores,
+                    const struct arg *members, int stride) {
+    int bad;
+    struct kv *o = zset_lookup(c, key, &bad);
+    if (bad) return;
+    long long added = 0, updated = 0, processed = 0;
+    double score = 0;
+    if (!o) {
+        if (in & ZI_XX) goto reply;
+        const struct arg *first = &members[0];
+        if (c->sh->cfg.zset_max_listpack_entries == 0 ||
+            c->sh->cfg.zset_max_listpack_value < (long long)first->len)
+            o = kv_new_ptr(key->p, key->len, OBJ_ZSET, ENC_SKIPLIST, zsl_new(), -1);
+        else
+            o = kv_new_ptr(key->p, key->len, OBJ_ZSET, ENC_LISTPACK, lp_new_oneway(), -1);
+        db_add_new(c->db, o);
+    }
+    for (int i = 0; i < elements; i++) {
+        const struct arg *m = &members[i * stride];
+        int out;
+        if (!zs_add(c, o, scores[i], m->p, m->len, in, &out, &score)) {
+            reply_err(c, ERR_NAN);
+            return;
+        }
+        if (out & ZO_ADDED) added++;
+        if (out & ZO_UPDATED) updated++;
+        if (!(out & ZO_NOP)) processed++;
+    }
+reply:
+    if (in & ZI_INCR) {
+        if (processed) reply_double(c->out, c->resp, score);
+        else reply_null(c->out, c->resp);
+    } else {
+        reply_int(c->out, ch ? added + updated : added);
+    }
+    if (added || updated) NOTIFY(c, NOTIFY_ZSET, (in & ZI_INCR) ? "zincr" : "zadd", key);
+}
+
 /* ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member ... and ZINCRBY. */
 static void zadd_generic(struct client *c, int in) {
     int ch = 0, j = 2;
@@ -579,41 +622,7 @@ static void zadd_generic(struct client *c, int in) {
             goto done;
         }
     }
-    const struct arg *key = &c->argv[1];
-    int bad;
-    struct kv *o = zset_lookup(c, key, &bad);
-    if (bad) goto done;
-    long long added = 0, updated = 0, processed = 0;
-    double score = 0;
-    if (!o) {
-        if (in & ZI_XX) goto reply;
-        const struct arg *first = &c->argv[j + 1];
-        if (c->sh->cfg.zset_max_listpack_entries == 0 ||
-            c->sh->cfg.zset_max_listpack_value < (long long)first->len)
-            o = kv_new_ptr(key->p, key->len, OBJ_ZSET, ENC_SKIPLIST, zsl_new(), -1);
-        else
-            o = kv_new_ptr(key->p, key->len, OBJ_ZSET, ENC_LISTPACK, lp_new_oneway(), -1);
-        db_add_new(c->db, o);
-    }
-    for (int i = 0; i < elements; i++) {
-        const struct arg *m = &c->argv[j + 2 * i + 1];
-        int out;
-        if (!zs_add(c, o, scores[i], m->p, m->len, in, &out, &score)) {
-            reply_err(c, ERR_NAN);
-            goto done;
-        }
-        if (out & ZO_ADDED) added++;
-        if (out & ZO_UPDATED) updated++;
-        if (!(out & ZO_NOP)) processed++;
-    }
-reply:
-    if (in & ZI_INCR) {
-        if (processed) reply_double(c->out, c->resp, score);
-        else reply_null(c->out, c->resp);
-    } else {
-        reply_int(c->out, ch ? added + updated : added);
-    }
-    if (added || updated) NOTIFY(c, NOTIFY_ZSET, (in & ZI_INCR) ? "zincr" : "zadd", key);
+    zset_add_reply(c, &c->argv[1], in, ch, elements, scores, &c->argv[j + 1], 2);
 done:
     if (scores != small) free(scores);
 }
@@ -768,6 +777,39 @@ static void collect_score(const struct kv *o, const struct zrange_spec *rg, int 
         zitems_add(r, it.ele, it.len, it.score);
         ok = zit_step(&it, rev);
     }
+}
+
+/* ------------------------------------------- what other families use */
+
+int zset_member_score(const struct kv *o, const char *ele, size_t len, double *score) {
+    return zs_score(o, ele, len, score);
+}
+
+void zset_score_range(const struct kv *o, double min, double max,
+                      int (*fn)(void *ctx, const char *ele, size_t len, double score), void *ctx) {
+    struct zrange_spec rg = {.min = min, .max = max, .minex = 0, .maxex = 1};
+    struct zit it;
+    if (!zit_score(&it, o, &rg, 0)) return;
+    do {
+        if (!zsl_lte_max(it.score, &rg)) break;
+        if (!fn(ctx, it.ele, it.len, it.score)) break;
+    } while (zit_step(&it, 0));
+}
+
+void zset_store_members(struct client *c, const struct arg *key, size_t n, const char *const *eles,
+                        const size_t *lens, const double *scores) {
+    size_t maxlen = 0;
+    for (size_t i = 0; i < n; i++)
+        if (lens[i] > maxlen) maxlen = lens[i];
+    int lp = (long long)n <= c->sh->cfg.zset_max_listpack_entries &&
+             (long long)maxlen <= c->sh->cfg.zset_max_listpack_value;
+    struct kv *o = lp ? kv_new_ptr(key->p, key->len, OBJ_ZSET, ENC_LISTPACK, lp_new_oneway(), -1)
+                      : kv_new_ptr(key->p, key->len, OBJ_ZSET, ENC_SKIPLIST, zsl_new(), -1);
+    for (size_t i = 0; i < n; i++) {
+        int out;
+        zs_add(c, o, scores[i], eles[i], lens[i], 0, &out, NULL);
+    }
+    db_set(c->db, o);
 }
 
 static void collect_lex(const struct kv *o, const struct zlex_spec *rg, int rev, long long offset,
