@@ -99,6 +99,105 @@ struct command_doc {
         "7.0.0",                                                               \
         "O(N*M) where N and M are the lengths of the two strings")             \
                                                                                \
+    /* bitmaps and geo */                                                      \
+    DOC("setbit",                                                              \
+        "Sets or clears one bit of a string, growing it with zero "            \
+        "bytes as needed.",                                                    \
+        "2.2.0",                                                               \
+        "O(1)")                                                                \
+    DOC("getbit",                                                              \
+        "Returns one bit of a string (0 past its end).",                       \
+        "2.2.0",                                                               \
+        "O(1)")                                                                \
+    DOC("bitcount",                                                            \
+        "Counts the set bits of a string, or of a byte or bit range "          \
+        "of it.",                                                              \
+        "2.6.0",                                                               \
+        "O(N)")                                                                \
+    DOC("bitpos",                                                              \
+        "Finds the first set or clear bit of a string, or of a "               \
+        "range of it.",                                                        \
+        "2.8.7",                                                               \
+        "O(N)")                                                                \
+    DOC("bitop",                                                               \
+        "Stores the AND, OR, XOR or NOT of strings in a key.",                 \
+        "2.6.0",                                                               \
+        "O(N)")                                                                \
+    DOC("bitfield",                                                            \
+        "Reads, writes and increments integer fields of any width "            \
+        "at any bit offset of a string.",                                      \
+        "3.2.0",                                                               \
+        "O(1) for each subcommand specified")                                  \
+    DOC("bitfield_ro",                                                         \
+        "Reads integer fields of any width at any bit offset of a "            \
+        "string.",                                                             \
+        "6.0.0",                                                               \
+        "O(1) for each subcommand specified")                                  \
+    DOC("geoadd",                                                              \
+        "Adds points (longitude, latitude, name) to a geospatial "             \
+        "index, a sorted set.",                                                \
+        "3.2.0",                                                               \
+        "O(log(N)) for each item added, where N is the number of "             \
+        "elements in the sorted set.")                                         \
+    DOC("geodist",                                                             \
+        "Returns the distance between two points of a geospatial "             \
+        "index.",                                                              \
+        "3.2.0",                                                               \
+        "O(log(N))")                                                           \
+    DOC("geohash",                                                             \
+        "Returns the standard geohash strings of points of a "                 \
+        "geospatial index.",                                                   \
+        "3.2.0",                                                               \
+        "O(log(N)) for each member requested, where N is the number "          \
+        "of elements in the sorted set.")                                      \
+    DOC("geopos",                                                              \
+        "Returns the longitude and latitude of points of a "                   \
+        "geospatial index.",                                                   \
+        "3.2.0",                                                               \
+        "O(N) where N is the number of members requested.")                    \
+    DOC("georadius",                                                           \
+        "Finds the points within a radius of a position, optionally "          \
+        "storing them.",                                                       \
+        "3.2.0",                                                               \
+        "O(N+log(M)) where N is the number of elements inside the "            \
+        "bounding box of the circular area delimited by center and "           \
+        "radius and M is the number of items inside the index.")               \
+    DOC("georadiusbymember",                                                   \
+        "Finds the points within a radius of a member, optionally "            \
+        "storing them.",                                                       \
+        "3.2.0",                                                               \
+        "O(N+log(M)) where N is the number of elements inside the "            \
+        "bounding box of the circular area delimited by center and "           \
+        "radius and M is the number of items inside the index.")               \
+    DOC("georadius_ro",                                                        \
+        "Finds the points within a radius of a position.",                     \
+        "3.2.10",                                                              \
+        "O(N+log(M)) where N is the number of elements inside the "            \
+        "bounding box of the circular area delimited by center and "           \
+        "radius and M is the number of items inside the index.")               \
+    DOC("georadiusbymember_ro",                                                \
+        "Finds the points within a radius of a member.",                       \
+        "3.2.10",                                                              \
+        "O(N+log(M)) where N is the number of elements inside the "            \
+        "bounding box of the circular area delimited by center and "           \
+        "radius and M is the number of items inside the index.")               \
+    DOC("geosearch",                                                           \
+        "Finds the points within a circle or a box around a "                  \
+        "position or a member.",                                               \
+        "6.2.0",                                                               \
+        "O(N+log(M)) where N is the number of elements in the "                \
+        "grid-aligned bounding box area around the shape provided "            \
+        "as the filter and M is the number of items inside the "               \
+        "shape")                                                               \
+    DOC("geosearchstore",                                                      \
+        "Finds the points within a circle or a box and stores them "           \
+        "in a key.",                                                           \
+        "6.2.0",                                                               \
+        "O(N+log(M)) where N is the number of elements in the "                \
+        "grid-aligned bounding box area around the shape provided "            \
+        "as the filter and M is the number of items inside the "               \
+        "shape")                                                               \
+                                                                               \
     /* lists */                                                                \
     DOC("lpush",                                                               \
         "Prepends one or more elements to a list, creating it if missing.",    \
