@@ -503,6 +503,7 @@ static void search_generic(struct client *c, int flags) {
     }
     if (count && sort == SORT_NONE && !any) sort = SORT_ASC;
 
+    geo_shape_prepare(&s);
     struct geofound f = {.shape = &s, .limit = any ? (unsigned long)count : 0};
     search_cells(o, &s, &f);
     size_t returned = (count == 0 || (long long)f.n < count) ? f.n : (size_t)count;

@@ -136,16 +136,24 @@ double geo_lat_distance(double lat1, double lat2) {
     return GEO_EARTH_RADIUS * fabs(to_rad(lat2) - to_rad(lat1));
 }
 
-double geo_distance(double lon1, double lat1, double lon2, double lat2) {
+/* The distance with cos(lat1) given (the same expression, so the same
+ * double as geo_distance). */
+static double distance_cos1(double lon1, double lat1, double cos1, double lon2, double lat2) {
     double l1 = to_rad(lon1), l2 = to_rad(lon2);
     double v = sin((l2 - l1) / 2);
     /* same meridian: the distance is along it */
     if (v == 0.0) return geo_lat_distance(lat1, lat2);
     double p1 = to_rad(lat1), p2 = to_rad(lat2);
     double u = sin((p2 - p1) / 2);
-    double a = u * u + cos(p1) * cos(p2) * v * v;
+    double a = u * u + cos1 * cos(p2) * v * v;
     return 2.0 * GEO_EARTH_RADIUS * asin(sqrt(a));
 }
+
+double geo_distance(double lon1, double lat1, double lon2, double lat2) {
+    return distance_cos1(lon1, lat1, cos(to_rad(lat1)), lon2, lat2);
+}
+
+void geo_shape_prepare(struct geoshape *s) { s->cos_lat = cos(to_rad(s->lat)); }
 
 int geo_steps_for_radius(double meters, double lat) {
     if (meters == 0) return 26;
@@ -228,9 +236,14 @@ int geo_in_shape(const struct geoshape *s, double lon, double lat, double *dist)
         /* the cheaper north-south test first */
         if (geo_lat_distance(lat, s->lat) > s->height * s->conv / 2) return 0;
         if (geo_distance(lon, lat, s->lon, lat) > s->width * s->conv / 2) return 0;
-        *dist = geo_distance(s->lon, s->lat, lon, lat);
+        *dist = distance_cos1(s->lon, s->lat, s->cos_lat, lon, lat);
         return 1;
     }
-    *dist = geo_distance(s->lon, s->lat, lon, lat);
-    return *dist <= s->radius * s->conv;
+    double lim = s->radius * s->conv;
+    /* the latitudes' arc is a lower bound of the distance: a point well
+     * outside by it alone needs no trigonometry (the margin keeps every
+     * point the exact test would take) */
+    if (geo_lat_distance(lat, s->lat) > lim * (1 + 1e-9) + 1e-6) return 0;
+    *dist = distance_cos1(s->lon, s->lat, s->cos_lat, lon, lat);
+    return *dist <= lim;
 }

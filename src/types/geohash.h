@@ -64,7 +64,11 @@ struct geoshape {
     double lon, lat;
     double radius, width, height;
     double conv;
+    double cos_lat; /* cos of the center's latitude (geo_shape_prepare) */
 };
+
+/* Ready s for geo_in_shape once its center is known. */
+void geo_shape_prepare(struct geoshape *s);
 
 /* The cells to scan for a shape: cells[0] the center's, then its
  * neighbours N, S, E, W, NE, NW, SE, SW; unneeded ones have step 0. */
