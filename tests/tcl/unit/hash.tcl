@@ -7,8 +7,9 @@
 # HSET commands of `per` pairs each.
 proc hash_fill {key n {per 1000} {fprefix f} {vprefix v}} {
     set rd [redis_deferring_client]
-    # a listpack of many fields is slow to fill (a linear search per field)
-    $rd timeout 120000
+    # a listpack of many fields is slow to fill (a linear search per field;
+    # minutes under ThreadSanitizer on a busy machine)
+    $rd timeout 400000
     set cmds 0
     for {set i 0} {$i < $n} {incr i $per} {
         set args [list hset $key]
