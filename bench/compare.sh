@@ -5,7 +5,8 @@
 # pipeline depths, plus resident memory per key after loading 1M keys; with
 # SUITE=collections, the list/set/hash/zset redis-benchmark tests instead;
 # SUITE=bitmaps, SETBIT/GETBIT/BITCOUNT over random keys; SUITE=geo,
-# GEOADD of random members and GEOSEARCH in a 100,000-point index.
+# GEOADD of random members and GEOSEARCH in a 100,000-point index;
+# SUITE=hll, PFADD of random elements and PFCOUNT of two dense HLLs.
 # See bench/README.md for details.  Usage:
 #
 #   bench/compare.sh            # full run (a few minutes)
@@ -31,16 +32,17 @@ Environment (defaults in brackets):
   SERVERS          which servers, in run order         [redis shard1 shard2c shard2]
                    (shard2c: 2 shards on SERVER_CPU, sharing one thread;
                     shard2: 2 shards on SHARD2_CPUS, a thread each)
-  SUITE            strings, collections, bitmaps, geo or all: picks the default WORKLOADS
+  SUITE            strings, collections, bitmaps, geo, hll or all: picks the default WORKLOADS
                    (and SKIP_MEMORY=1 for collections) [strings]
   WORKLOADS        <test>_p<depth> list; test is one of set get lpush lpop
                    sadd hset zadd zpopmin lrange_100 setbit getbit bitcount
-                   geoadd geosearch
+                   geoadd geosearch pfadd pfcount
                    [strings:     set_p1 get_p1 set_p16 get_p16 set_p64 get_p64
                     collections: lpush_p16 lpop_p16 sadd_p16 hset_p16 zadd_p16
                                  zpopmin_p16 lrange_100_p16
                     bitmaps:     setbit_p16 getbit_p16 bitcount_p16
-                    geo:         geoadd_p16 geosearch_p16]
+                    geo:         geoadd_p16 geosearch_p16
+                    hll:         pfadd_p16 pfcount_p16]
   REPEAT           runs per (workload, server)         [3; --quick: 1]
   N_P1, N_P16, N_P64, N_P<depth>
                    requests per set/get run            [200000 for -P 1, 2000000 otherwise;
@@ -94,14 +96,16 @@ STRING_WORKLOADS="set_p1 get_p1 set_p16 get_p16 set_p64 get_p64"
 COLL_WORKLOADS="lpush_p16 lpop_p16 sadd_p16 hset_p16 zadd_p16 zpopmin_p16 lrange_100_p16"
 BIT_WORKLOADS="setbit_p16 getbit_p16 bitcount_p16"
 GEO_WORKLOADS="geoadd_p16 geosearch_p16"
+HLL_WORKLOADS="pfadd_p16 pfcount_p16"
 SUITE=${SUITE:-strings}
 case "$SUITE" in
     strings)     DEFAULT_WORKLOADS=$STRING_WORKLOADS ;;
     collections) DEFAULT_WORKLOADS=$COLL_WORKLOADS; : "${SKIP_MEMORY:=1}" ;;
     bitmaps)     DEFAULT_WORKLOADS=$BIT_WORKLOADS; : "${SKIP_MEMORY:=1}" ;;
     geo)         DEFAULT_WORKLOADS=$GEO_WORKLOADS; : "${SKIP_MEMORY:=1}" ;;
-    all)         DEFAULT_WORKLOADS="$STRING_WORKLOADS $COLL_WORKLOADS $BIT_WORKLOADS $GEO_WORKLOADS" ;;
-    *) die "SUITE must be strings, collections, bitmaps, geo or all (got '$SUITE')" ;;
+    hll)         DEFAULT_WORKLOADS=$HLL_WORKLOADS; : "${SKIP_MEMORY:=1}" ;;
+    all)         DEFAULT_WORKLOADS="$STRING_WORKLOADS $COLL_WORKLOADS $BIT_WORKLOADS $GEO_WORKLOADS $HLL_WORKLOADS" ;;
+    *) die "SUITE must be strings, collections, bitmaps, geo, hll or all (got '$SUITE')" ;;
 esac
 SHARD_BIN=${SHARD_BIN:-$REPO_ROOT/src/redis-shard}
 REDIS_BIN=${REDIS_BIN:-/usr/bin/redis-server}
@@ -140,10 +144,10 @@ done
 (( REPEAT >= 1 )) || die "REPEAT must be >= 1"
 [[ $LOADER =~ ^(auto|pipe|raw)$ ]] || die "LOADER must be auto, pipe or raw"
 
-WORKLOAD_RE='^(set|get|lpush|lpop|sadd|hset|zadd|zpopmin|lrange_100|setbit|getbit|bitcount|geoadd|geosearch)_p([0-9]+)$'
+WORKLOAD_RE='^(set|get|lpush|lpop|sadd|hset|zadd|zpopmin|lrange_100|setbit|getbit|bitcount|geoadd|geosearch|pfadd|pfcount)_p([0-9]+)$'
 HAVE_STRINGS=0
 for w in $WORKLOADS; do
-    [[ $w =~ $WORKLOAD_RE ]] || die "bad workload '$w' (expected <test>_p<depth>, test one of set get lpush lpop sadd hset zadd zpopmin lrange_100 setbit getbit bitcount geoadd geosearch)"
+    [[ $w =~ $WORKLOAD_RE ]] || die "bad workload '$w' (expected <test>_p<depth>, test one of set get lpush lpop sadd hset zadd zpopmin lrange_100 setbit getbit bitcount geoadd geosearch pfadd pfcount)"
     (( BASH_REMATCH[2] >= 1 )) || die "bad workload '$w': depth must be >= 1"
     [[ ${BASH_REMATCH[1]} == set || ${BASH_REMATCH[1]} == get ]] && HAVE_STRINGS=1
 done
@@ -261,6 +265,9 @@ bench_test_args() {
         bitcount)   echo "BITCOUNT bm:__rand_int__" ;;
         geoadd)     echo "GEOADD geo 13.361389 38.115556 m:__rand_int__" ;;
         geosearch)  echo "GEOSEARCH geopts FROMLONLAT 15 37 BYRADIUS 200 km ASC COUNT 10" ;;
+        # (PFCOUNT of two keys: the union is counted every time, no cache)
+        pfadd)      echo "PFADD hll el:__rand_int__" ;;
+        pfcount)    echo "PFCOUNT {h}a {h}b" ;;
         *)          echo "-t $1" ;;
     esac
 }
@@ -286,6 +293,8 @@ probe_workload() {
         geoadd|geosearch)
                  got=$(cli "$s" geoadd "$k" 13.36 38.11 a; cli "$s" geosearch "$k" fromlonlat 13.36 38.11 byradius 1 km)
                  want=$'1\na' ;;
+        pfadd|pfcount)
+                 got=$(cli "$s" pfadd "$k" a b c; cli "$s" pfcount "$k"); want=$'1\n3' ;;
     esac
     cli "$s" del "$k" >/dev/null
     [[ $got == "$want" ]] && return 0
@@ -333,6 +342,10 @@ setup_one() {
             is_uint "$have" || { warn "$s: ZCARD geopts -> '$have'"; return 1; }
             (( have >= 100000 )) || cli "$s" eval "for i = 1, 100000 do redis.call('geoadd', KEYS[1],
                 (i * 7919 % 36000) / 100 - 180, (i * 104729 % 17000) / 100 - 85, 'p' .. i) end" 1 geopts >/dev/null ;;
+        pfcount)
+            # two dense HLLs of about 100,000 elements each
+            bench_setup_run "$s" -r 100000 -n 200000 PFADD {h}a a:__rand_int__
+            bench_setup_run "$s" -r 100000 -n 200000 PFADD {h}b b:__rand_int__ ;;
     esac
     return 0
 }

@@ -177,7 +177,7 @@ static const char *const *const config_enum_sets[] = {
     X("enable-protected-configs", NULL, T_IGN, NOFF, "no", 0, 0, F_IMM) \
     X("hash-max-listpack-entries", "hash-max-ziplist-entries", T_LL, OFF(hash_max_listpack_entries), "512", 0, LLONG_MAX, 0) \
     X("hash-max-listpack-value", "hash-max-ziplist-value", T_LL, OFF(hash_max_listpack_value), "64", 0, LLONG_MAX, 0) \
-    X("hll-sparse-max-bytes", NULL, T_IGN, NOFF, "3000", 0, 0, 0) \
+    X("hll-sparse-max-bytes", NULL, T_MEM, OFF(hll_sparse_max_bytes), "3000", 0, LONG_MAX, 0) \
     X("ignore-warnings", NULL, T_IGN, NOFF, "", 0, 0, 0) \
     X("io-threads", NULL, T_IGN, NOFF, "1", 0, 0, F_IMM) \
     X("io-threads-do-reads", NULL, T_IGN, NOFF, "no", 0, 0, F_IMM) \
