@@ -343,12 +343,30 @@ int hll_add(struct rstr **s, const void *ele, size_t len, struct hll_limit *lim)
     return hll_set(s, index, count, lim);
 }
 
+/* Four registers at a time: 3 bytes hold registers i..i+3 (i a multiple
+ * of 4), low bits first. */
+#define DENSE_QUAD(regs, i, r0, r1, r2, r3)                                                          \
+    do {                                                                                             \
+        const unsigned char *b_ = (regs) + (size_t)(i) / 4 * 3;                                      \
+        uint32_t w_ = (uint32_t)b_[0] | (uint32_t)b_[1] << 8 | (uint32_t)b_[2] << 16;                \
+        r0 = w_ & 63;                                                                                \
+        r1 = (w_ >> 6) & 63;                                                                         \
+        r2 = (w_ >> 12) & 63;                                                                        \
+        r3 = (w_ >> 18) & 63;                                                                        \
+    } while (0)
+
+static inline uint8_t max8(uint8_t a, unsigned b) { return b > a ? (uint8_t)b : a; }
+
 int hll_merge(uint8_t *max, const char *v, size_t len) {
     const unsigned char *regs = (const unsigned char *)v + HLL_HDR_SIZE;
     if (hll_encoding(v) == HLL_DENSE) {
-        for (long i = 0; i < HLL_REGISTERS; i++) {
-            int r = dense_get(regs, i);
-            if (r > max[i]) max[i] = (uint8_t)r;
+        for (long i = 0; i < HLL_REGISTERS; i += 4) {
+            unsigned r0, r1, r2, r3;
+            DENSE_QUAD(regs, i, r0, r1, r2, r3);
+            max[i] = max8(max[i], r0);
+            max[i + 1] = max8(max[i + 1], r1);
+            max[i + 2] = max8(max[i + 2], r2);
+            max[i + 3] = max8(max[i + 3], r3);
         }
         return 0;
     }
@@ -409,7 +427,14 @@ uint64_t hll_count(const char *v, size_t len, int *invalid) {
     long long histo[64] = {0};
     const unsigned char *regs = (const unsigned char *)v + HLL_HDR_SIZE;
     if (hll_encoding(v) == HLL_DENSE) {
-        for (long i = 0; i < HLL_REGISTERS; i++) histo[dense_get(regs, i)]++;
+        for (long i = 0; i < HLL_REGISTERS; i += 4) {
+            unsigned r0, r1, r2, r3;
+            DENSE_QUAD(regs, i, r0, r1, r2, r3);
+            histo[r0]++;
+            histo[r1]++;
+            histo[r2]++;
+            histo[r3]++;
+        }
     } else {
         /* every run counts here, even past the last register */
         const unsigned char *p = regs, *end = (const unsigned char *)v + len;
