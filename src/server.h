@@ -225,6 +225,7 @@ struct shard {
 
     /* scripts (src/script/) */
     struct lua_shard *lua; /* this shard's Lua state, made on first use */
+    void (*lua_close)(struct shard *sh); /* frees it as the shard ends (set with it) */
 
     /* connections */
     struct conn *flush_head; /* connections with output to send */

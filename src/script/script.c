@@ -1272,7 +1272,20 @@ static void open_lib(lua_State *L, lua_CFunction f, const char *name) {
     lua_call(L, 1, 0);
 }
 
+/* The shard ends: its Lua state goes (the libraries' own buffers with it,
+ * which leak checkers could not see inside LuaJIT's memory). */
+static void ls_close(struct shard *sh) {
+    struct lua_shard *s = sh->lua;
+    if (!s) return;
+    lua_close(s->L);
+    buf_free(&s->undo);
+    buf_free(&s->scratch);
+    free(s);
+    sh->lua = NULL;
+}
+
 static struct lua_shard *ls_new(struct shard *sh) {
+    sh->lua_close = ls_close;
     struct lua_shard *s = calloc(1, sizeof(*s));
     if (!s) abort();
     lua_State *L = luaL_newstate();

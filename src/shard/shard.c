@@ -607,6 +607,7 @@ static void *shard_main(void *arg) {
     for (int i = 0; i < t->n; i++) {
         run_as(t->sh[i]);
         for (int d = 0; d < t->sh[i]->ndb; d++) db_flush(&t->sh[i]->dbs[d]);
+        if (t->sh[i]->lua_close) t->sh[i]->lua_close(t->sh[i]);
     }
     return NULL;
 }
