@@ -150,6 +150,20 @@ proc r {args} {
     tailcall [dict get $s client] {*}$args
 }
 
+# A request with its arguments sent as they are, bytes (::resp::encode
+# sends UTF-8; binary values need this), and the default client's
+# command with such arguments.
+proc resp_encode_bytes {args} {
+    set out "*[llength $args]\r\n"
+    foreach a $args { append out "\$[string length $a]\r\n$a\r\n" }
+    return $out
+}
+
+proc rbin {args} {
+    r write [resp_encode_bytes {*}$args]
+    return [r read]
+}
+
 proc reset_default_client {} {
     if {![llength $::servers]} return
     set s [lindex $::servers end]

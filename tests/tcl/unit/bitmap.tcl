@@ -4,15 +4,6 @@
 # produced by running these commands there; `--redis` runs it there
 # again). With 4 shards the keys of one BITOP lie on several shards.
 
-# A command with its arguments sent as bytes (the client's encoder sends
-# UTF-8; these values are binary).
-proc rbin {args} {
-    set out "*[llength $args]\r\n"
-    foreach a $args { append out "\$[string length $a]\r\n$a\r\n" }
-    r write $out
-    return [r read]
-}
-
 # Each command and its reply on redis-server 7.0.15 (errors as "ERR:
 # message", GET replies in hex), after the setup in the first test.
 set ::bit_table {

@@ -9,14 +9,6 @@
 
 proc lib {name body} { return "#!lua name=$name\n$body" }
 
-# A command on the default client with its arguments sent as bytes (the
-# client's encoder sends UTF-8; a DUMP payload is binary).
-proc rbin {args} {
-    set out "*[llength $args]\r\n"
-    foreach a $args { append out "\$[string length $a]\r\n$a\r\n" }
-    r write $out
-    return [r read]
-}
 
 # FUNCTION DUMP of redis-server 7.0.15 holding one library, "ref"
 # (LZF-compressed code, RDB version 10, CRC64).

@@ -4,20 +4,7 @@
 # there again). With 4 shards, keys tagged {a} {b} {c} lie on different
 # shards, so PFMERGE and PFCOUNT over them run at the coordinator.
 
-# A command with its arguments as bytes (the client's encoder sends
-# UTF-8; HLL values are binary), and the same sent on the default client.
-proc hll_encode {args} {
-    set out "*[llength $args]\r\n"
-    foreach a $args { append out "\$[string length $a]\r\n$a\r\n" }
-    return $out
-}
-
-proc hll_bin {args} {
-    r write [hll_encode {*}$args]
-    return [r read]
-}
-
-proc hll_hex {key} { binary encode hex [hll_bin get $key] }
+proc hll_hex {key} { binary encode hex [rbin get $key] }
 
 # An HLL header: encoding byte, then the cache (8 bytes, hex).
 proc hll_header {enc cache} {
@@ -65,9 +52,9 @@ start_server {tags {hll}} {
         assert_equal 4 [r pfcount h]
         assert_equal 0400000000000000 [string range [hll_hex h] 16 31]
         # a valid cache is trusted as it is
-        hll_bin set c [hll_header 1 0500000000000000][binary decode hex 7fff]
+        rbin set c [hll_header 1 0500000000000000][binary decode hex 7fff]
         assert_equal 5 [r pfcount c]
-        hll_bin set c [hll_header 1 0500000000000080][binary decode hex 7fff]
+        rbin set c [hll_header 1 0500000000000080][binary decode hex 7fff]
         assert_equal 0 [r pfcount c]
         assert_equal 0000000000000000 [string range [hll_hex c] 16 31]
         assert_equal 0 [r pfcount nokey]
@@ -136,17 +123,17 @@ start_server {tags {hll}} {
             fb8842888040bd943680411680410d800c80405080425b84431d8017802280406e84415d} ""] [hll_hex u]
         hll_add_numbered d d 0 5000 100
         foreach k {u d} {
-            hll_bin set $k-copy [hll_bin get $k]
+            rbin set $k-copy [rbin get $k]
             assert_equal [r pfcount $k] [r pfcount $k-copy]
             assert_equal [r pfdebug encoding $k] [r pfdebug encoding $k-copy]
             assert_equal [r pfadd $k new1 new2] [r pfadd $k-copy new1 new2]
-            assert_equal [hll_bin get $k] [hll_bin get $k-copy]
+            assert_equal [rbin get $k] [rbin get $k-copy]
         }
         assert_equal 52 [r pfcount u-copy]
         assert_equal 5037 [r pfcount d-copy]
         # a small value read back from SET is an embstr until an HLL
         # command rewrites it, as Redis unshares it
-        hll_bin set e [hll_header 1 0000000000000080][binary decode hex 7fff]
+        rbin set e [hll_header 1 0000000000000080][binary decode hex 7fff]
         assert_equal embstr [r object encoding e]
         assert_equal 0 [r pfcount e]
         assert_equal raw [r object encoding e]
@@ -191,9 +178,9 @@ start_server {tags {hll}} {
         assert_equal [r pfcount m{a} big{b}] [r pfcount m{c}]
         # PFCOUNT of several keys stores nothing (m{a}'s cache is stale)
         r pfadd m{a} zz
-        set before [hll_bin get m{a}]
+        set before [rbin get m{a}]
         r pfcount m{a} m{b}
-        assert_equal $before [hll_bin get m{a}]
+        assert_equal $before [rbin get m{a}]
         assert_equal 4 [r pfcount m{a} m{a}]
     }
 
@@ -204,12 +191,12 @@ start_server {tags {hll}} {
         r rpush lst a
         r set str hello
         r set int 123
-        hll_bin set short HYLL
-        hll_bin set enc2 [hll_header 2 0000000000000080][binary decode hex 7fff]
-        hll_bin set magic HYLX[string range [hll_header 1 0000000000000080] 4 end][binary decode hex 7fff]
-        hll_bin set dshort [hll_header 0 0000000000000080][string repeat \x00 12287]
-        hll_bin set dlong [hll_header 0 0000000000000080][string repeat \x00 12289]
-        hll_bin set empty ""
+        rbin set short HYLL
+        rbin set enc2 [hll_header 2 0000000000000080][binary decode hex 7fff]
+        rbin set magic HYLX[string range [hll_header 1 0000000000000080] 4 end][binary decode hex 7fff]
+        rbin set dshort [hll_header 0 0000000000000080][string repeat \x00 12287]
+        rbin set dlong [hll_header 0 0000000000000080][string repeat \x00 12289]
+        rbin set empty ""
         foreach k {str int short enc2 magic dshort dlong empty} {
             assert_error $hllerr {r pfadd $k a}
             assert_error $hllerr {r pfcount $k}
@@ -231,11 +218,11 @@ start_server {tags {hll}} {
     test "Corrupted HLLs: INVALIDOBJ" {
         set bad "INVALIDOBJ Corrupted HLL object detected"
         # two VAL runs of 4 registers, then nothing
-        hll_bin set c1 [hll_header 1 0000000000000080][binary decode hex ffff]
+        rbin set c1 [hll_header 1 0000000000000080][binary decode hex ffff]
         # all the registers, then one VAL run too many
-        hll_bin set c2 [hll_header 1 0000000000000080][binary decode hex 7fff80]
+        rbin set c2 [hll_header 1 0000000000000080][binary decode hex 7fff80]
         # one register short
-        hll_bin set c3 [hll_header 1 0000000000000080][binary decode hex 7ffe]
+        rbin set c3 [hll_header 1 0000000000000080][binary decode hex 7ffe]
         foreach k {c1 c2 c3} {
             assert_error $bad {r pfcount $k}
             assert_error $bad {r pfcount $k nokey}
@@ -250,7 +237,7 @@ start_server {tags {hll}} {
         assert_error $bad {r pfadd c1 foo}
         assert_equal 0 [r exists dest]
         # a valid cache is answered without looking at the registers
-        hll_bin set c4 [hll_header 1 0700000000000000][binary decode hex ffff]
+        rbin set c4 [hll_header 1 0700000000000000][binary decode hex ffff]
         assert_equal 7 [r pfcount c4]
     }
 
@@ -358,8 +345,8 @@ start_server {tags {hll}} {
         set rd [redis_deferring_client]
         set payload ""
         for {set i 0} {$i < 2000} {incr i} {
-            append payload [hll_encode PFADD x{a} e$i]
-            append payload [hll_encode PFADD x{b} f$i]
+            append payload [resp_encode_bytes PFADD x{a} e$i]
+            append payload [resp_encode_bytes PFADD x{b} f$i]
         }
         $rd write $payload
         for {set i 0} {$i < 50} {incr i} {
@@ -382,18 +369,18 @@ start_server {tags {hll}} {
         hll_add_numbered p2{a} f 0 100
         hll_add_numbered p3{a} g 0 200
         hll_add_numbered p4{a} h 0 300
-        foreach k {1 2 3 4} { set h$k [hll_bin get p$k{a}] }
+        foreach k {1 2 3 4} { set h$k [rbin get p$k{a}] }
         set pair12 [r pfcount p1{a} p2{a}]
         set pair34 [r pfcount p3{a} p4{a}]
         foreach mix {{p1{a} p4{a}} {p3{a} p2{a}}} {
             assert {[r pfcount {*}$mix] ni [list $pair12 $pair34]}
         }
-        hll_bin mset x{a} $h1 x{b} $h2
+        rbin mset x{a} $h1 x{b} $h2
         set rd [redis_deferring_client]
         set payload ""
         for {set i 0} {$i < 300} {incr i} {
-            append payload [hll_encode MSET x{a} $h3 x{b} $h4]
-            append payload [hll_encode MSET x{a} $h1 x{b} $h2]
+            append payload [resp_encode_bytes MSET x{a} $h3 x{b} $h4]
+            append payload [resp_encode_bytes MSET x{a} $h1 x{b} $h2]
         }
         $rd write $payload
         set torn 0
