@@ -178,6 +178,8 @@ static const char *const *const config_enum_sets[] = {
     X("hash-max-listpack-entries", "hash-max-ziplist-entries", T_LL, OFF(hash_max_listpack_entries), "512", 0, LLONG_MAX, 0) \
     X("hash-max-listpack-value", "hash-max-ziplist-value", T_LL, OFF(hash_max_listpack_value), "64", 0, LLONG_MAX, 0) \
     X("hll-sparse-max-bytes", NULL, T_MEM, OFF(hll_sparse_max_bytes), "3000", 0, LONG_MAX, 0) \
+    X("stream-node-max-bytes", NULL, T_MEM, OFF(stream_node_max_bytes), "4096", 0, LONG_MAX, 0) \
+    X("stream-node-max-entries", NULL, T_LL, OFF(stream_node_max_entries), "100", 0, LLONG_MAX, 0) \
     X("ignore-warnings", NULL, T_IGN, NOFF, "", 0, 0, 0) \
     X("io-threads", NULL, T_IGN, NOFF, "1", 0, 0, F_IMM) \
     X("io-threads-do-reads", NULL, T_IGN, NOFF, "no", 0, 0, F_IMM) \
@@ -241,8 +243,6 @@ static const char *const *const config_enum_sets[] = {
     X("slowlog-max-len", NULL, T_IGN, NOFF, "128", 0, 0, 0) \
     X("socket-mark-id", NULL, T_IGN, NOFF, "0", 0, 0, F_IMM) \
     X("stop-writes-on-bgsave-error", NULL, T_IGN, NOFF, "yes", 0, 0, 0) \
-    X("stream-node-max-bytes", NULL, T_IGN, NOFF, "4096", 0, 0, 0) \
-    X("stream-node-max-entries", NULL, T_IGN, NOFF, "100", 0, 0, 0) \
     X("supervised", NULL, T_IGN, NOFF, "no", 0, 0, F_IMM) \
     X("syslog-enabled", NULL, T_IGN, NOFF, "no", 0, 0, F_IMM) \
     X("syslog-facility", NULL, T_IGN, NOFF, "local0", 0, 0, F_IMM) \

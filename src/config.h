@@ -135,6 +135,7 @@ struct config {
     long long set_max_intset_entries, set_max_listpack_entries, set_max_listpack_value;
     long long zset_max_listpack_entries, zset_max_listpack_value;
     long long hll_sparse_max_bytes; /* a sparse HyperLogLog grows dense past this */
+    long long stream_node_max_bytes, stream_node_max_entries; /* a stream node's size */
 
     /* Persistence: stored and reported, not implemented yet. save holds the
      * normalised schedule ("3600 1 300 100"), "" when disabled. */

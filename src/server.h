@@ -57,6 +57,11 @@ struct blk_out {
      * not declare): it sets restarted, its copies are not written back and
      * its reply is empty (the new run's comes after it) */
     int restart_ok, restarted;
+    /* noblock 2: the arguments to wait with, when not the command's own
+     * (blk_wait_argv); owned here, freed by whoever gave the blk_out */
+    struct arg *wait_argv;
+    int wait_argc;
+    struct buf wait_bytes;
 };
 
 /* What a command handler runs with. */
@@ -71,6 +76,7 @@ struct client {
     uint8_t part;          /* one shard's share of a fanned-out command: counted once, at the origin */
     uint8_t noblock;       /* 1: inside EXEC, a blocking command runs as its non-blocking form;
                             * 2: run by the coordinator, which does the waiting */
+    uint8_t from_script;   /* called by a script (redis.call) */
     struct arg *argv;
     struct buf *out;       /* where the reply goes */
     const struct command *cmd;

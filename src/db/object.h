@@ -22,7 +22,7 @@
 
 #include "../util/buf.h"
 
-enum obj_type { OBJ_STRING = 0, OBJ_LIST = 1, OBJ_SET = 2, OBJ_ZSET = 3, OBJ_HASH = 4, OBJ_TYPES = 8 };
+enum obj_type { OBJ_STRING = 0, OBJ_LIST = 1, OBJ_SET = 2, OBJ_ZSET = 3, OBJ_HASH = 4, OBJ_STREAM = 6, OBJ_TYPES = 8 };
 /* Encodings: strings use the first three; collections any of the rest. The
  * family's type_ops names them for OBJECT ENCODING. */
 enum obj_enc {
@@ -34,6 +34,7 @@ enum obj_enc {
     ENC_INTSET = 5,    /* set of integers */
     ENC_HT = 6,        /* hash or set: hash table */
     ENC_SKIPLIST = 7,  /* zset: skiplist + hash table */
+    ENC_STREAM = 8,    /* stream: nodes under an index (types/stream.h) */
 };
 
 struct buf;

@@ -861,7 +861,7 @@ static int do_call(lua_State *L, int raise) {
     out->len = 0;
     struct client cl = {.sh = sh, .conn = NULL, .db = sc->db_for ? sc->db_for(sc, s->dbid) : &sh->dbs[s->dbid],
                         .dbid = s->dbid, .resp = s->resp, .argc = argc, .argv = argv, .out = out, .cmd = cmd,
-                        .noblock = 1, .src = sh->id, .db_for = sc->db_for, .ctx = sc->ctx};
+                        .noblock = 1, .from_script = 1, .src = sh->id, .db_for = sc->db_for, .ctx = sc->ctx};
     if (cmd->proc == select_command) {
         long long id;
         if (!str_to_ll(argv[1].p, argv[1].len, &id)) {
@@ -1113,7 +1113,7 @@ static int call_parts(lua_State *L, struct lua_shard *s, struct gather *g, struc
         struct arg *pa = own->args.len ? (struct arg *)(void *)own->args.p : argv;
         int pn = own->args.len ? (int)(own->args.len / sizeof(struct arg)) : argc;
         struct client cl = {.sh = sh, .db = &sh->dbs[s->dbid], .dbid = s->dbid, .resp = s->resp, .argc = pn,
-                            .argv = pa, .out = &own->reply, .cmd = g->cmd, .noblock = 1, .src = sh->id};
+                            .argv = pa, .out = &own->reply, .cmd = g->cmd, .noblock = 1, .from_script = 1, .src = sh->id};
         exec_command(&cl);
         g->pending--; /* (never the last: a part is on another shard) */
     }

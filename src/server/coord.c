@@ -837,8 +837,11 @@ static void coord_run(struct gather *g) {
     if (bo.would_block) {
         /* registered with the keys' owners before the locks go */
         k->blocked = 1;
-        blk_wait_multi(c, g->hole, g->cmd, g->dbid, k->argv, k->argc, k->retry ? k->deadline : bo.deadline);
+        blk_wait_multi(c, g->hole, g->cmd, g->dbid, bo.wait_argv ? bo.wait_argv : k->argv,
+                       bo.wait_argv ? bo.wait_argc : k->argc, k->retry ? k->deadline : bo.deadline);
     }
+    free(bo.wait_argv);
+    buf_free(&bo.wait_bytes);
     /* each store lets go of its shard's locks; the others go now */
     uint8_t released[MAX_SHARDS] = {0};
     if (!bo.restarted && (k->body || (g->cmd->flags & CMD_WRITE))) write_back(sh, k, released);

@@ -36,6 +36,10 @@
 
 enum { BW_SERVE, BW_NOTIFY, BW_ORIGIN };
 
+const struct blk_stream_hooks *g_blk_stream;
+
+static int stream_cmd(const struct command *cmd) { return g_blk_stream && g_blk_stream->is_stream_cmd(cmd); }
+
 struct bkey;
 
 struct bwait {
@@ -358,7 +362,9 @@ static int wake_keys(const struct command *cmd, struct arg *argv, int argc, int 
     return n;
 }
 
-void blk_wait(struct client *c, long long deadline) {
+void blk_wait(struct client *c, long long deadline) { blk_wait_argv(c, deadline, c->argv, c->argc); }
+
+void blk_wait_argv(struct client *c, long long deadline, const struct arg *argv, int argc) {
     if (c->noblock == 1) {
         /* inside EXEC: the non-blocking form's nil */
         if (c->cmd->proc == blmove_command || c->cmd->proc == brpoplpush_command) reply_null(c->out, c->resp);
@@ -370,10 +376,14 @@ void blk_wait(struct client *c, long long deadline) {
         /* run by the coordinator over several shards: it waits there */
         c->blk->would_block = 1;
         c->blk->deadline = deadline;
+        if (argv != c->argv) {
+            c->blk->wait_argv = args_keep(&c->blk->wait_bytes, argv, argc, 0);
+            c->blk->wait_argc = argc;
+        }
         return;
     }
     struct shard *sh = c->sh;
-    struct bwait *w = bw_new(sh, BW_SERVE, c->cmd, c->dbid, c->resp, c->argv, c->argc, deadline);
+    struct bwait *w = bw_new(sh, BW_SERVE, c->cmd, c->dbid, c->resp, argv, argc, deadline);
     int pos[256];
     int n = wake_keys(c->cmd, w->argv, w->argc, pos, 256);
     for (int i = 0; i < n; i++) bw_add_key(sh, w, c->dbid, w->argv[pos[i]].p, w->argv[pos[i]].len);
@@ -495,7 +505,7 @@ static void keys_first(struct bwait *w, int first) {
         str_to_ll(w->argv[2].p, w->argv[2].len, &nk);
         from = 3;
         to = 3 + (int)nk;
-    } else if (cmd->proc == blmove_command || cmd->proc == brpoplpush_command) {
+    } else if (cmd->proc == blmove_command || cmd->proc == brpoplpush_command || stream_cmd(cmd)) {
         return;
     } else {
         from = 1;
@@ -593,7 +603,7 @@ void blk_send_next(struct shard *sh, int owner, uint64_t id) {
 static int poppable(struct shard *sh, const struct bwait *w, const struct bkey *k) {
     struct kv *o = db_find(&sh->dbs[k->dbid], k->key, k->klen, 0);
     if (!o) return 0;
-    if (w->kind == BW_NOTIFY) return kv_type(o) == OBJ_ZSET || kv_type(o) == OBJ_LIST;
+    if (w->kind == BW_NOTIFY) return kv_type(o) == OBJ_ZSET || kv_type(o) == OBJ_LIST || kv_type(o) == OBJ_STREAM;
     int zset = w->cmd->proc == bzpopmin_command || w->cmd->proc == bzpopmax_command || w->cmd->proc == bzmpop_command;
     return zset ? kv_type(o) == OBJ_ZSET : kv_type(o) == OBJ_LIST;
 }
@@ -602,6 +612,7 @@ static int poppable(struct shard *sh, const struct bwait *w, const struct bkey *
 int blk_argv_for_key(const struct command *cmd, const struct arg *argv, int argc, const struct arg *key,
                      struct arg *out) {
     int n = 0;
+    if (stream_cmd(cmd)) return g_blk_stream->argv_for_key(argv, argc, key, out);
     if (cmd->proc == blpop_command || cmd->proc == brpop_command || cmd->proc == bzpopmin_command ||
         cmd->proc == bzpopmax_command) {
         out[n++] = argv[0];
@@ -640,8 +651,29 @@ static void serve_one(struct shard *sh, struct bwait *w, struct bkey *k, struct 
 /* Serve the waiters of one key in order while it has data. */
 static void serve_key(struct shard *sh, struct bkey *k) {
     struct buf out = {0};
-    while (k->n && !k->pending) {
-        struct bwait *w = k->w[0];
+    int i = 0;
+    while (i < k->n && !k->pending) {
+        struct bwait *w = k->w[i];
+        if (w->kind != BW_NOTIFY && stream_cmd(w->cmd)) {
+            /* a stream reader: served if it has entries, whatever its
+             * place; the others wait on */
+            const char *err = NULL;
+            struct arg key = {k->key, k->klen};
+            if (!g_blk_stream->ready(&sh->dbs[k->dbid], w->cmd, w->argv, w->argc, &key, &err)) {
+                if (!err) {
+                    i++;
+                    continue;
+                }
+                out.len = 0;
+                reply_error(&out, err);
+            } else {
+                out.len = 0;
+                serve_one(sh, w, k, &out);
+            }
+            deliver(sh, w->src, w->cookie, out.p, out.len);
+            bw_free(sh, w);
+            continue;
+        }
         if (w->kind == BW_NOTIFY) {
             /* a client waiting on several shards: its shard tries again,
              * and says when it is done (__bnext) */

@@ -38,6 +38,23 @@ int blk_parse_timeout(struct client *c, const struct arg *a, long long *deadline
 /* The handler found nothing to pop: reply as the non-blocking form would
  * (a null array) inside EXEC, else park the client until `deadline`. */
 void blk_wait(struct client *c, long long deadline);
+/* The same, waiting with other arguments than the command's (XREAD's "$"
+ * made the stream's last ID when the wait starts). */
+void blk_wait_argv(struct client *c, long long deadline, const struct arg *argv, int argc);
+
+/* Readers of streams (XREAD, XREADGROUP) are served differently from pops:
+ * every waiter with entries to read is served, not only the first. The
+ * stream family (types/stream.c) sets these at startup. */
+struct blk_stream_hooks {
+    int (*is_stream_cmd)(const struct command *cmd);
+    /* 1: the waiter on key has entries to read; 0: it waits on, unless
+     * *err is set: the error reply that ends its wait */
+    int (*ready)(struct db *db, const struct command *cmd, const struct arg *argv, int argc, const struct arg *key,
+                 const char **err);
+    /* the waiter's arguments restricted to key; returns their count */
+    int (*argv_for_key)(const struct arg *argv, int argc, const struct arg *key, struct arg *out);
+};
+extern const struct blk_stream_hooks *g_blk_stream;
 
 /* A key changed (lock_key_changed): if clients wait on it, serve them once
  * the current command is over. */
