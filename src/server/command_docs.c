@@ -539,6 +539,32 @@ struct command_doc {
     DOC("zunionstore", "Stores the union of sorted sets in a key.", "2.0.0", "O(N)+O(M log(M)) with N being the sum of the sizes of the " "input sorted sets, and M being the number of elements in " "the resulting sorted set") \
     DOC("zdiffstore", "Stores the difference of sorted sets in a key.", "6.2.0", "O(L + (N-K)log(N)) worst case where L is the total number " "of elements in all the sets, N is the size of the first " "set, and K is the size of the result set") \
     DOC("zscan", "Iterates over the members and scores of a sorted set.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, " "including enough command calls for the cursor to return " "back to 0. N is the number of elements inside the collection") \
+    /* streams */ \
+    DOC("xadd", "Appends an entry to a stream, creating the stream if needed.", "5.0.0", "O(1) when adding a new entry, O(N) when trimming where N is the number of entries evicted.") \
+    DOC("xlen", "Returns the number of entries in a stream.", "5.0.0", "O(1)") \
+    DOC("xrange", "Returns the entries of a stream within a range of IDs.", "5.0.0", "O(N) with N being the number of elements being returned.") \
+    DOC("xrevrange", "Returns the entries of a stream within a range of IDs, newest first.", "5.0.0", "O(N) with N being the number of elements returned.") \
+    DOC("xdel", "Deletes entries from a stream and returns how many were there.", "5.0.0", "O(1) for each single item to delete in the stream") \
+    DOC("xtrim", "Deletes the oldest entries of a stream by length or by ID.", "5.0.0", "O(N), with N being the number of evicted entries.") \
+    DOC("xsetid", "Sets the last ID of a stream (and its counters) for replicas and restores.", "5.0.0", "O(1)") \
+    DOC("xread", "Reads entries newer than given IDs from one or more streams, waiting for them if asked.", "5.0.0", "O(N) for each stream read, with N being the number of entries returned.") \
+    DOC("xreadgroup", "Reads entries from streams for a consumer of a consumer group, or that consumer's pending entries.", "5.0.0", "O(M) for each stream read, with M being the number of entries returned.") \
+    DOC("xack", "Acknowledges entries of a consumer group, removing them from its pending list.", "5.0.0", "O(1) for each message ID processed.") \
+    DOC("xpending", "Returns what a consumer group has delivered and not yet had acknowledged.", "5.0.0", "O(N) with N being the number of elements returned.") \
+    DOC("xclaim", "Gives pending entries of a consumer group to another consumer.", "5.0.0", "O(log N) with N being the number of messages in the PEL of the consumer group.") \
+    DOC("xautoclaim", "Gives a consumer the group's pending entries idle for longer than a time, from a cursor on.", "6.2.0", "O(1) if COUNT is small.") \
+    DOC("xgroup", "A container for consumer group commands.", "5.0.0", "Depends on subcommand.") \
+    DOC("xgroup|create", "Creates a consumer group on a stream.", "5.0.0", "O(1)") \
+    DOC("xgroup|setid", "Sets a consumer group's last delivered ID.", "5.0.0", "O(1)") \
+    DOC("xgroup|destroy", "Deletes a consumer group and its pending entries.", "5.0.0", "O(N) where N is the number of entries in the group's pending entries list (PEL).") \
+    DOC("xgroup|createconsumer", "Creates a consumer in a consumer group.", "6.2.0", "O(1)") \
+    DOC("xgroup|delconsumer", "Deletes a consumer from a consumer group and returns its pending count.", "5.0.0", "O(1)") \
+    DOC("xgroup|help", "Describes the XGROUP subcommands.", "5.0.0", "O(1)") \
+    DOC("xinfo", "A container for stream introspection commands.", "5.0.0", "Depends on subcommand.") \
+    DOC("xinfo|stream", "Returns information about a stream, or all of it with FULL.", "5.0.0", "O(1)") \
+    DOC("xinfo|groups", "Returns the consumer groups of a stream.", "5.0.0", "O(1)") \
+    DOC("xinfo|consumers", "Returns the consumers of a consumer group.", "5.0.0", "O(1)") \
+    DOC("xinfo|help", "Describes the XINFO subcommands.", "5.0.0", "O(1)") \
     /* sort */ \
     DOC("sort", "Sorts the elements of a list, set or sorted set, or stores " "them sorted in a list.", "1.0.0", "O(N+M*log(M)) where N is the number of elements in the list or " "set to sort, and M the number of returned elements. When the " "elements are not sorted, complexity is O(N).") \
     DOC("sort_ro", "Sorts the elements of a list, set or sorted set (the " "read-only SORT).", "7.0.0", "O(N+M*log(M)) where N is the number of elements in the list or " "set to sort, and M the number of returned elements. When the " "elements are not sorted, complexity is O(N).") \

@@ -510,7 +510,11 @@ static int parse_flush_opts(struct client *c) {
 
 void flushdb_command(struct client *c) {
     if (!parse_flush_opts(c)) return;
-    if (c->db == &c->sh->dbs[c->dbid]) watch_db_replaced(c->sh, c->db, NULL);
+    if (c->db == &c->sh->dbs[c->dbid]) {
+        watch_db_replaced(c->sh, c->db, NULL);
+        /* readers of a stream group learn it is gone (Redis 7.0) */
+        blk_db_swapped(c->sh, c->dbid, c->dbid);
+    }
     db_flush(c->db);
     reply_ok(c->out);
 }
@@ -519,6 +523,7 @@ void flushall_command(struct client *c) {
     if (!parse_flush_opts(c)) return;
     for (int i = 0; i < c->sh->ndb; i++) {
         watch_db_replaced(c->sh, &c->sh->dbs[i], NULL);
+        blk_db_swapped(c->sh, i, i);
         db_flush(&c->sh->dbs[i]);
     }
     reply_ok(c->out);
