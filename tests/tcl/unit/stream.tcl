@@ -1002,6 +1002,40 @@ start_server {tags {stream}} {
         $d close
     }
 
+    test "Blocked XREADGROUP: FLUSHALL and FLUSHDB end the wait, a blocked XREAD stays" {
+        foreach flush {flushall flushdb} {
+            r del s
+            r xgroup create s g $ mkstream
+            set d [st_blocked_client 1 xreadgroup group g c block 0 streams s >]
+            set d2 [st_blocked_client 2 xread block 0 streams s $]
+            r $flush
+            assert_equal "-UNBLOCKED the stream key no longer exists\r\n" [$d read_raw]
+            assert {[st_no_reply $d2 100]}
+            assert_equal 1 [st_blocked_count]
+            r xadd s 1-0 f v
+            assert_equal {{s {{1-0 {f v}}}}} [$d2 read]
+            $d close
+            $d2 close
+        }
+    }
+
+    test "XREADGROUP BLOCK across shards: many entries, each delivered once" {
+        r del s{a} s{b}
+        r xgroup create s{a} g $ mkstream
+        r xgroup create s{b} g $ mkstream
+        set d1 [st_blocked_client 1 xreadgroup group g c1 count 1 block 0 streams s{a} s{b} > >]
+        set d2 [st_blocked_client 2 xreadgroup group g c2 count 1 block 0 streams s{a} s{b} > >]
+        r xadd s{a} 1-0 f a1
+        r xadd s{b} 1-0 f b1
+        set got [list [$d1 read] [$d2 read]]
+        assert_equal [lsort {{{s{a} {{1-0 {f a1}}}}} {{s{b} {{1-0 {f b1}}}}}}] [lsort $got]
+        assert_equal 0 [st_blocked_count]
+        assert_equal 1 [lindex [r xpending s{a} g] 0]
+        assert_equal 1 [lindex [r xpending s{b} g] 0]
+        $d1 close
+        $d2 close
+    }
+
     # ------------------------------------------------- XACK / XPENDING
     test "XACK" {
         st_fill s 5
