@@ -57,6 +57,8 @@ struct blk_out {
      * not declare): it sets restarted, its copies are not written back and
      * its reply is empty (the new run's comes after it) */
     int restart_ok, restarted;
+    /* a blocked command run again because a key it waits on changed */
+    int retry;
     /* noblock 2: the arguments to wait with, when not the command's own
      * (blk_wait_argv); owned here, freed by whoever gave the blk_out */
     struct arg *wait_argv;

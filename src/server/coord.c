@@ -826,7 +826,7 @@ static void coord_run(struct gather *g) {
                         .ctx = k,
                         .noblock = k->noblock ? 1 : 2,
                         .src = (int16_t)sh->id};
-    struct blk_out bo = {.restart_ok = !k->body && !k->retry};
+    struct blk_out bo = {.restart_ok = !k->body && !k->retry, .retry = k->retry};
     cl.blk = &bo;
     /* a subscriber's own keyspace events go where Redis puts them */
     int watch = pubsub_subscribed(c);

@@ -45,6 +45,7 @@ struct bkey;
 struct bwait {
     struct bwait *prev, *next; /* the shard's waiters */
     int kind;
+    int group_reader; /* BW_NOTIFY for an XREADGROUP: a deleted key wakes it too */
     int src;          /* the client's shard */
     uint64_t cookie;  /* its hole there (XC_HOLE cookie); BW_NOTIFY: its id */
     struct conn *conn; /* BW_ORIGIN, or BW_SERVE of a local client */
@@ -420,6 +421,8 @@ void blk_wait_multi(struct conn *c, struct oseg *hole, const struct command *cmd
     if (!w->shards) abort();
     int pos[256];
     int n = wake_keys(cmd, w->argv, w->argc, pos, 256);
+    int group = stream_cmd(cmd) && strcmp(cmd->name, "xreadgroup") == 0;
+    char idflag[9];
     struct buf *args = calloc((size_t)g_nshards, sizeof(struct buf));
     char dbs[12];
     int dl = snprintf(dbs, sizeof(dbs), "%d", dbid);
@@ -437,6 +440,7 @@ void blk_wait_multi(struct conn *c, struct oseg *hole, const struct command *cmd
                 nw = bw_new(sh, BW_NOTIFY, cmd, dbid, c->resp, NULL, 0, 0);
                 nw->src = sh->id;
                 nw->cookie = w->id;
+                nw->group_reader = group;
             }
             bw_add_key(sh, nw, dbid, key->p, key->len);
             continue;
@@ -445,7 +449,9 @@ void blk_wait_multi(struct conn *c, struct oseg *hole, const struct command *cmd
         if (!args[s].len) {
             a = (struct arg){"__bwatch", 8};
             buf_put(&args[s], &a, sizeof(a));
-            a = (struct arg){(const char *)&w->id, 8};
+            memcpy(idflag, &w->id, 8);
+            idflag[8] = (char)group;
+            a = (struct arg){idflag, 9};
             buf_put(&args[s], &a, sizeof(a));
         }
         a = (struct arg){dbs, (size_t)dl};
@@ -468,11 +474,12 @@ void blk_wait_multi(struct conn *c, struct oseg *hole, const struct command *cmd
 void bwatch_part_command(struct client *c) {
     struct shard *sh = c->sh;
     uint64_t id = 0;
-    if (c->argv[1].len == 8) memcpy(&id, c->argv[1].p, 8);
+    if (c->argv[1].len >= 8) memcpy(&id, c->argv[1].p, 8);
     int src = c->src;
     struct bwait *w = bw_new(sh, BW_NOTIFY, c->cmd, 0, 2, NULL, 0, 0);
     w->src = src;
     w->cookie = id;
+    w->group_reader = c->argv[1].len == 9 && c->argv[1].p[8];
     for (int i = 2; i + 1 < c->argc; i += 2) {
         long long dbid;
         if (!str_to_ll(c->argv[i].p, c->argv[i].len, &dbid) || dbid < 0 || dbid >= sh->ndb) continue;
@@ -602,6 +609,8 @@ void blk_send_next(struct shard *sh, int owner, uint64_t id) {
 /* Does the key hold the type the waiter pops (a list, or a sorted set)? */
 static int poppable(struct shard *sh, const struct bwait *w, const struct bkey *k) {
     struct kv *o = db_find(&sh->dbs[k->dbid], k->key, k->klen, 0);
+    /* a stream gone from under a group reader ends its wait (with an error) */
+    if (w->kind == BW_NOTIFY && w->group_reader) return 1;
     if (!o) return 0;
     if (w->kind == BW_NOTIFY) return kv_type(o) == OBJ_ZSET || kv_type(o) == OBJ_LIST || kv_type(o) == OBJ_STREAM;
     int zset = w->cmd->proc == bzpopmin_command || w->cmd->proc == bzpopmax_command || w->cmd->proc == bzmpop_command;

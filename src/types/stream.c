@@ -754,10 +754,23 @@ static void xread_generic(struct client *c, int xreadgroup) {
     for (int i = 0; i < n; i++) {
         const struct arg *key = &c->argv[at + i], *ida = &c->argv[at + n + i];
         int bad;
+        if (gname && c->blk && c->blk->retry) {
+            struct kv *o = db_find(c->db, key->p, key->len, 0);
+            if (!o || kv_type(o) != OBJ_STREAM) {
+                reply_err(c, "UNBLOCKED the stream key no longer exists");
+                goto out;
+            }
+        }
         struct stream *s = get_stream(c, key, &bad);
         if (bad) goto out;
         groups[i] = NULL;
-        if (gname) {
+        if (gname && c->blk && c->blk->retry) {
+            /* woken across shards: its group may be gone */
+            if (!(groups[i] = stream_group_find(s, gname->p, gname->len))) {
+                reply_err(c, "NOGROUP the consumer group this client was blocked on no longer exists");
+                goto out;
+            }
+        } else if (gname) {
             if (!s || !(groups[i] = stream_group_find(s, gname->p, gname->len))) {
                 reply_errf(c, "NOGROUP No such key '%.*s' or consumer group '%.*s' in XREADGROUP with GROUP option",
                            (int)key->len, key->p, (int)gname->len, gname->p);

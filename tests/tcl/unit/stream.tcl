@@ -967,6 +967,17 @@ start_server {tags {stream}} {
         st_wait_blocked 1 $d
         r xadd s{a} 1-0 f a
         assert_equal {{s{a} {{1-0 {f a}}}}} [$d read]
+        # a stream or a group deleted under it ends the wait with Redis's error
+        $d xreadgroup group g c block 0 streams s{a} s{b} > >
+        st_wait_blocked 1 $d
+        r del s{a}
+        assert_equal "-UNBLOCKED the stream key no longer exists\r\n" [$d read_raw]
+        r xgroup create s{a} g $ mkstream
+        $d xreadgroup group g c block 0 streams s{a} s{b} > >
+        st_wait_blocked 1 $d
+        r xgroup destroy s{b} g
+        assert_equal "-NOGROUP the consumer group this client was blocked on no longer exists\r\n" [$d read_raw]
+        assert_equal 0 [st_blocked_count]
         $d close
     }
 
