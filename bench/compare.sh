@@ -6,7 +6,9 @@
 # SUITE=collections, the list/set/hash/zset redis-benchmark tests instead;
 # SUITE=bitmaps, SETBIT/GETBIT/BITCOUNT over random keys; SUITE=geo,
 # GEOADD of random members and GEOSEARCH in a 100,000-point index;
-# SUITE=hll, PFADD of random elements and PFCOUNT of two dense HLLs.
+# SUITE=hll, PFADD of random elements and PFCOUNT of two dense HLLs;
+# SUITE=streams, XADD to 100 growing streams, XRANGE of 10 entries of a
+# 10,000-entry stream and XREADGROUP ... COUNT 1 NOACK of a prefilled stream.
 # See bench/README.md for details.  Usage:
 #
 #   bench/compare.sh            # full run (a few minutes)
@@ -32,27 +34,30 @@ Environment (defaults in brackets):
   SERVERS          which servers, in run order         [redis shard1 shard2c shard2]
                    (shard2c: 2 shards on SERVER_CPU, sharing one thread;
                     shard2: 2 shards on SHARD2_CPUS, a thread each)
-  SUITE            strings, collections, bitmaps, geo, hll or all: picks the default WORKLOADS
+  SUITE            strings, collections, bitmaps, geo, hll, streams or all: picks the default WORKLOADS
                    (and SKIP_MEMORY=1 for collections) [strings]
   WORKLOADS        <test>_p<depth> list; test is one of set get lpush lpop
                    sadd hset zadd zpopmin lrange_100 setbit getbit bitcount
-                   geoadd geosearch pfadd pfcount
+                   geoadd geosearch pfadd pfcount xadd xrange xreadgroup
                    [strings:     set_p1 get_p1 set_p16 get_p16 set_p64 get_p64
                     collections: lpush_p16 lpop_p16 sadd_p16 hset_p16 zadd_p16
                                  zpopmin_p16 lrange_100_p16
                     bitmaps:     setbit_p16 getbit_p16 bitcount_p16
                     geo:         geoadd_p16 geosearch_p16
-                    hll:         pfadd_p16 pfcount_p16]
+                    hll:         pfadd_p16 pfcount_p16
+                    streams:     xadd_p16 xrange_p16 xreadgroup_p16]
   REPEAT           runs per (workload, server)         [3; --quick: 1]
   N_P1, N_P16, N_P64, N_P<depth>
                    requests per set/get run            [200000 for -P 1, 2000000 otherwise;
                                                         --quick: 20000 / 200000]
   N_COLL, N_COLL_P1
-                   requests per collection run (-P >1 / -P 1)
+                   requests per run of any other test (-P >1 / -P 1)
                                                        [500000 / 100000; --quick: 50000 / 10000]
   N_LRANGE         requests per lrange_100 run         [200000; --quick: 20000]
   N_<WORKLOAD>     override for one workload, e.g. N_ZADD_P16=300000
   LRANGE_LIST_LEN  mylist is topped up to this length before lrange_100  [10000]
+  XADD_KEYS        streams xs:<n> that xadd spreads over (its -r)         [100]
+  XRANGE_LEN       stream xr is topped up to this length before xrange    [10000]
   CLIENTS          redis-benchmark -c                  [50]
   KEYSPACE         redis-benchmark -r                  [1000000]
   DATASIZE         redis-benchmark -d                  [16]
@@ -92,11 +97,14 @@ N_COLL=${N_COLL:-500000}
 N_COLL_P1=${N_COLL_P1:-100000}
 N_LRANGE=${N_LRANGE:-200000}
 LRANGE_LIST_LEN=${LRANGE_LIST_LEN:-10000}
+XADD_KEYS=${XADD_KEYS:-100}
+XRANGE_LEN=${XRANGE_LEN:-10000}
 STRING_WORKLOADS="set_p1 get_p1 set_p16 get_p16 set_p64 get_p64"
 COLL_WORKLOADS="lpush_p16 lpop_p16 sadd_p16 hset_p16 zadd_p16 zpopmin_p16 lrange_100_p16"
 BIT_WORKLOADS="setbit_p16 getbit_p16 bitcount_p16"
 GEO_WORKLOADS="geoadd_p16 geosearch_p16"
 HLL_WORKLOADS="pfadd_p16 pfcount_p16"
+STREAM_WORKLOADS="xadd_p16 xrange_p16 xreadgroup_p16"
 SUITE=${SUITE:-strings}
 case "$SUITE" in
     strings)     DEFAULT_WORKLOADS=$STRING_WORKLOADS ;;
@@ -104,8 +112,9 @@ case "$SUITE" in
     bitmaps)     DEFAULT_WORKLOADS=$BIT_WORKLOADS; : "${SKIP_MEMORY:=1}" ;;
     geo)         DEFAULT_WORKLOADS=$GEO_WORKLOADS; : "${SKIP_MEMORY:=1}" ;;
     hll)         DEFAULT_WORKLOADS=$HLL_WORKLOADS; : "${SKIP_MEMORY:=1}" ;;
-    all)         DEFAULT_WORKLOADS="$STRING_WORKLOADS $COLL_WORKLOADS $BIT_WORKLOADS $GEO_WORKLOADS $HLL_WORKLOADS" ;;
-    *) die "SUITE must be strings, collections, bitmaps, geo, hll or all (got '$SUITE')" ;;
+    streams)     DEFAULT_WORKLOADS=$STREAM_WORKLOADS; : "${SKIP_MEMORY:=1}" ;;
+    all)         DEFAULT_WORKLOADS="$STRING_WORKLOADS $COLL_WORKLOADS $BIT_WORKLOADS $GEO_WORKLOADS $HLL_WORKLOADS $STREAM_WORKLOADS" ;;
+    *) die "SUITE must be strings, collections, bitmaps, geo, hll, streams or all (got '$SUITE')" ;;
 esac
 SHARD_BIN=${SHARD_BIN:-$REPO_ROOT/src/redis-shard}
 REDIS_BIN=${REDIS_BIN:-/usr/bin/redis-server}
@@ -138,16 +147,17 @@ RAW_CSV=${RAW_CSV:-}
 # ---------------------------------------------------------------- checks
 
 for v in REPEAT CLIENTS KEYSPACE DATASIZE BASE_PORT SERVER_TIMEOUT BENCH_TIMEOUT LOAD_TIMEOUT MEM_KEYS MEM_TTL \
-         N_COLL N_COLL_P1 N_LRANGE LRANGE_LIST_LEN; do
+         N_COLL N_COLL_P1 N_LRANGE LRANGE_LIST_LEN XADD_KEYS XRANGE_LEN; do
     is_uint "${!v}" || die "$v must be a non-negative integer (got '${!v}')"
 done
 (( REPEAT >= 1 )) || die "REPEAT must be >= 1"
+(( XADD_KEYS >= 1 )) || die "XADD_KEYS must be >= 1"
 [[ $LOADER =~ ^(auto|pipe|raw)$ ]] || die "LOADER must be auto, pipe or raw"
 
-WORKLOAD_RE='^(set|get|lpush|lpop|sadd|hset|zadd|zpopmin|lrange_100|setbit|getbit|bitcount|geoadd|geosearch|pfadd|pfcount)_p([0-9]+)$'
+WORKLOAD_RE='^(set|get|lpush|lpop|sadd|hset|zadd|zpopmin|lrange_100|setbit|getbit|bitcount|geoadd|geosearch|pfadd|pfcount|xadd|xrange|xreadgroup)_p([0-9]+)$'
 HAVE_STRINGS=0
 for w in $WORKLOADS; do
-    [[ $w =~ $WORKLOAD_RE ]] || die "bad workload '$w' (expected <test>_p<depth>, test one of set get lpush lpop sadd hset zadd zpopmin lrange_100 setbit getbit bitcount geoadd geosearch pfadd pfcount)"
+    [[ $w =~ $WORKLOAD_RE ]] || die "bad workload '$w' (expected <test>_p<depth>, test one of set get lpush lpop sadd hset zadd zpopmin lrange_100 setbit getbit bitcount geoadd geosearch pfadd pfcount xadd xrange xreadgroup)"
     (( BASH_REMATCH[2] >= 1 )) || die "bad workload '$w': depth must be >= 1"
     [[ ${BASH_REMATCH[1]} == set || ${BASH_REMATCH[1]} == get ]] && HAVE_STRINGS=1
 done
@@ -156,6 +166,7 @@ BENCH_BIN=$(resolve_bin BENCH_BIN "$BENCH_BIN") || exit 1
 bench_setup "$BENCH_CPU"
 
 declare -A IDLE_TICKS=() IDLE_NS=() UNSUPPORTED=()
+XADD_BEFORE=0
 
 
 # RESP file with COUNT distinct keys key:%012d (16 bytes), 16-byte values,
@@ -226,6 +237,13 @@ print_header() {
         echo "             lrange_100: 'LRANGE mylist 0 99' on a list of >= $LRANGE_LIST_LEN entries (the LPUSH"
         echo "             that -t lrange_100 runs first is not timed); setup is outside the timed window"
     fi
+    if [[ " $WORKLOADS " =~ \ (xadd|xrange|xreadgroup)_p ]]; then
+        echo "streams:     xadd: 'XADD xs:__rand_int__ * f1 v1 f2 v2' with -r $XADD_KEYS (the streams grow over the runs);"
+        echo "             xrange: 'XRANGE xr - + COUNT 10' on a stream of >= $XRANGE_LEN entries;"
+        echo "             xreadgroup: 'XREADGROUP GROUP g c COUNT 1 NOACK STREAMS xg >', stream xg rebuilt before"
+        echo "             each run with exactly N entries and a fresh group, so every read delivers one entry;"
+        echo "             after the run the group must show lag 0 and no pending entries (NOACK: no PEL, no XACK)"
+    fi
     echo
 }
 
@@ -268,6 +286,12 @@ bench_test_args() {
         # (PFCOUNT of two keys: the union is counted every time, no cache)
         pfadd)      echo "PFADD hll el:__rand_int__" ;;
         pfcount)    echo "PFCOUNT {h}a {h}b" ;;
+        # (a second -r after compare.sh's own overrides it: XADD_KEYS streams)
+        xadd)       echo "-r $XADD_KEYS XADD xs:__rand_int__ * f1 v1 f2 v2" ;;
+        xrange)     echo "XRANGE xr - + COUNT 10" ;;
+        # (NOACK: redis-benchmark sends one command per test, so there is no
+        # XACK to pair with each read; no PEL entry is made instead)
+        xreadgroup) echo "XREADGROUP GROUP g c COUNT 1 NOACK STREAMS xg >" ;;
         *)          echo "-t $1" ;;
     esac
 }
@@ -295,6 +319,12 @@ probe_workload() {
                  want=$'1\na' ;;
         pfadd|pfcount)
                  got=$(cli "$s" pfadd "$k" a b c; cli "$s" pfcount "$k"); want=$'1\n3' ;;
+        xadd|xrange|xreadgroup)
+                 got=$(cli "$s" xadd "$k" 1-1 f1 v1 f2 v2; cli "$s" xrange "$k" - + count 10
+                       cli "$s" xgroup create "$k" g 0
+                       cli "$s" xreadgroup group g c count 1 noack streams "$k" '>'
+                       cli "$s" xpending "$k" g | head -n 1)
+                 want=$'1-1\n1-1\nf1\nv1\nf2\nv2\nOK\n'"$k"$'\n1-1\nf1\nv1\nf2\nv2\n0' ;;
     esac
     cli "$s" del "$k" >/dev/null
     [[ $got == "$want" ]] && return 0
@@ -346,6 +376,58 @@ setup_one() {
             # two dense HLLs of about 100,000 elements each
             bench_setup_run "$s" -r 100000 -n 200000 PFADD {h}a a:__rand_int__
             bench_setup_run "$s" -r 100000 -n 200000 PFADD {h}b b:__rand_int__ ;;
+        xadd)
+            XADD_BEFORE=$(xadd_total "$s")
+            is_uint "$XADD_BEFORE" || { warn "$s: XLEN of the xs:* streams -> '$XADD_BEFORE'"; return 1; } ;;
+        xrange)
+            have=$(cli "$s" xlen xr)
+            is_uint "$have" || { warn "$s: XLEN xr -> '$have'"; return 1; }
+            if (( have < XRANGE_LEN )); then
+                bench_setup_run "$s" -n $(( XRANGE_LEN - have )) XADD xr '*' f1 v1 f2 v2
+                have=$(cli "$s" xlen xr)
+                (( have >= XRANGE_LEN )) || { warn "$s: xr has $have entries after topping up, need $XRANGE_LEN"; return 1; }
+            fi ;;
+        xreadgroup)
+            # a fresh stream of exactly N entries and a group at its start:
+            # each of the N reads delivers the next entry
+            cli "$s" del xg >/dev/null
+            bench_setup_run "$s" -n "$n" XADD xg '*' f1 v1 f2 v2
+            have=$(cli "$s" xlen xg)
+            if ! is_uint "$have" || (( have < n )); then warn "$s: xg has '$have' entries after filling, need $n"; return 1; fi
+            (( have > n )) && cli "$s" xtrim xg maxlen "$n" >/dev/null
+            cli "$s" xgroup create xg g 0 >/dev/null
+            have=$(xgroup_field "$s" lag)
+            [[ $have == "$n" ]] || { warn "$s: group g of xg has lag '$have' before the run, expected $n"; return 1; } ;;
+    esac
+    return 0
+}
+
+# Sum of XLEN over the XADD_KEYS streams xadd writes to (one redis-cli).
+xadd_total() {
+    local i
+    for (( i = 0; i < XADD_KEYS; i++ )); do printf 'XLEN xs:%012d\n' "$i"; done |
+        timeout 10 "$CLI_BIN" -h 127.0.0.1 -p "${PORT[$1]}" 2>/dev/null |
+        awk '/^[0-9]+$/ { t += $1; n++ } END { if (n == '"$XADD_KEYS"') print t + 0 }'
+}
+
+# xgroup_field SERVER FIELD: FIELD of group g in XINFO GROUPS xg.
+xgroup_field() {
+    cli "$1" xinfo groups xg | awk -v f="$2" 'p { print; exit } $0 == f { p = 1 }'
+}
+
+# check_one TEST SERVER N: after a run, check that it did what it should
+# (redis-benchmark does not count error or nil replies).
+check_one() {
+    local t=$1 s=$2 n=$3 v
+    case "$t" in
+        xadd)
+            v=$(xadd_total "$s")
+            if ! is_uint "$v" || (( v - XADD_BEFORE < n )); then
+                warn "$s: the xs:* streams grew by $(( ${v:-0} - XADD_BEFORE )) entries, expected $n"; return 1
+            fi ;;
+        xreadgroup)
+            v="$(xgroup_field "$s" lag) $(xgroup_field "$s" pending)"
+            [[ $v == "0 0" ]] || { warn "$s: after the run group g of xg has lag/pending '$v', expected '0 0'"; return 1; } ;;
     esac
     return 0
 }
@@ -397,6 +479,10 @@ run_one() {
         return
     fi
     # "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+    if ! check_one "$test" "$s" "$n"; then
+        echo "$w,$s,$rep,$n,NA,NA,NA,NA,NA" >> "$RAW"
+        return
+    fi
     local rps p50 p99 dt
     IFS=, read -r _ rps _ _ p50 _ p99 _ <<< "$line"
     dt=$(( t1[$s] - t0[$s] ))
