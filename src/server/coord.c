@@ -63,6 +63,7 @@ struct coord {
     char *fbig;
     int exec_at;
     long long fetch_max; /* the size from which a value is big (0: none is) */
+    const struct coord_view *view; /* the values are fetched as this view */
     /* SORT's pattern keys (second round): names in pkeys, at pk[i] */
     int round2;
     struct buf fblobs; /* the __fetch blobs of the lock steps */
@@ -72,7 +73,7 @@ struct coord {
 };
 
 /* The internal commands, looked up once (the table never changes). */
-static const struct command *cmd_fetch, *cmd_fetchs, *cmd_store, *cmd_crun;
+static const struct command *cmd_fetch, *cmd_fetchs, *cmd_fetchv, *cmd_store, *cmd_crun;
 
 static const struct command *internal(const struct command **slot, const char *name) {
     if (!*slot) *slot = command_lookup(name, strlen(name));
@@ -190,6 +191,50 @@ static void fetch_reply(struct client *c, int first, long long max) {
 }
 
 void fetch_part_command(struct client *c) { fetch_reply(c, 1, 0); }
+
+/* ---- partial fetches of read-only commands (coord_view) ---- */
+
+static const struct coord_view *g_views[8];
+static int g_nviews;
+
+void coord_register_view(const struct coord_view *v) {
+    if (g_nviews < (int)(sizeof(g_views) / sizeof(g_views[0]))) g_views[g_nviews++] = v;
+}
+
+static const struct coord_view *view_named(const char *p, size_t len) {
+    for (int i = 0; i < g_nviews; i++)
+        if (strlen(g_views[i]->cmd) == len && !memcmp(g_views[i]->cmd, p, len)) return g_views[i];
+    return NULL;
+}
+
+/* An image of o for view v with spec (whole value when the spec is empty). */
+static void view_image(const struct coord_view *v, const struct kv *o, const char *spec, size_t len,
+                       struct buf *out) {
+    if (v && len) v->image(o, spec, len, out);
+    else kv_serialize(o, out);
+}
+
+/* __fetchv cmd db key spec [db key spec ...]: as __fetch, each value as
+ * much of it as the command's view needs. */
+void fetch_view_part_command(struct client *c) {
+    const struct coord_view *v = view_named(c->argv[1].p, c->argv[1].len);
+    reply_array(c->out, (c->argc - 2) / 3);
+    struct buf tmp = {0};
+    for (int i = 2; i + 2 < c->argc; i += 3) {
+        long long dbid;
+        str_to_ll(c->argv[i].p, c->argv[i].len, &dbid);
+        struct kv *o = NULL;
+        if (dbid >= 0 && dbid < c->sh->ndb) o = db_find(&c->sh->dbs[dbid], c->argv[i + 1].p, c->argv[i + 1].len, 0);
+        if (!o) {
+            reply_null(c->out, 2);
+            continue;
+        }
+        tmp.len = 0;
+        view_image(v, o, c->argv[i + 2].p, c->argv[i + 2].len, &tmp);
+        reply_bulk(c->out, tmp.p, tmp.len);
+    }
+    buf_free(&tmp);
+}
 
 /* __fetchs max db key ...: the same, the big values by size only */
 void fetch_small_part_command(struct client *c) {
@@ -724,7 +769,13 @@ static int fetch_here(struct shard *sh, struct coord *k, int i, size_t *dlen) {
         return 2;
     }
     size_t at = k->fetched.len;
-    kv_serialize(o, &k->fetched);
+    if (k->view) {
+        char spec[64];
+        int sl = k->view->spec(k->argv, k->argc, k->key_arg[i], spec, sizeof(spec));
+        view_image(k->view, o, spec, (size_t)sl, &k->fetched);
+    } else {
+        kv_serialize(o, &k->fetched);
+    }
     *dlen = k->fetched.len - at;
     if (max > 0 && (long long)*dlen > max) {
         k->fetched.len = at;
@@ -917,13 +968,17 @@ static void attach_fetch(struct gather *g, struct coord *k, struct txn *t) {
         g->cmd->proc != sort_command && g->cmd->proc != sort_ro_command) {
         max = EXEC_AT_MIN;
     }
-    const struct command *fetch = max ? internal(&cmd_fetchs, "__fetchs") : internal(&cmd_fetch, "__fetch");
+    k->view = !k->body && !max ? view_named(g->cmd->name, strlen(g->cmd->name)) : NULL;
+    const struct command *fetch = k->view ? internal(&cmd_fetchv, "__fetchv")
+                                  : max   ? internal(&cmd_fetchs, "__fetchs")
+                                          : internal(&cmd_fetch, "__fetch");
     char maxs[24];
     int maxl = ll_to_str(maxs, max);
     struct buf args = {0};
     char (*nums)[12] = malloc(sizeof(*nums) * (size_t)(k->nkeys + 1));
+    char (*specs)[64] = k->view ? malloc(sizeof(*specs) * (size_t)(k->nkeys + 1)) : NULL;
     size_t off[MAX_SHARDS];
-    if (!nums) abort();
+    if (!nums || (k->view && !specs)) abort();
     k->fetch_max = max;
     for (int s = 0; s < g_nshards; s++) {
         args.len = 0;
@@ -931,19 +986,24 @@ static void attach_fetch(struct gather *g, struct coord *k, struct txn *t) {
         if (s == g->conn->sh->id) continue; /* (read in place once every lock is held) */
         put_arg(&args, fetch->name, strlen(fetch->name));
         if (max) put_arg(&args, maxs, (size_t)maxl);
+        if (k->view) put_arg(&args, k->view->cmd, strlen(k->view->cmd));
         for (int i = 0; i < k->nkeys; i++) {
             if (k->key_shard[i] != s) continue;
             const struct arg *key = &k->argv[k->key_arg[i]];
             int l = ll_to_str(nums[i], k->key_db[i]);
             put_arg(&args, nums[i], (size_t)l);
             put_arg(&args, key->p, key->len);
+            if (k->view)
+                put_arg(&args, specs[i],
+                        (size_t)k->view->spec(k->argv, k->argc, k->key_arg[i], specs[i], sizeof(specs[i])));
         }
-        if (args.len > sizeof(struct arg) * (max ? 2u : 1u))
+        if (args.len > sizeof(struct arg) * (max || k->view ? 2u : 1u))
             exec_blob_encode(&k->fblobs, fetch, g->dbid, (const struct arg *)(const void *)args.p,
                              (int)(args.len / sizeof(struct arg)));
     }
     buf_free(&args);
     free(nums);
+    free(specs);
     /* (the blob bytes are final now: point at them) */
     for (int s = 0; s < g_nshards; s++) {
         size_t end = s + 1 < g_nshards ? off[s + 1] : k->fblobs.len;

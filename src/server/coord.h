@@ -25,6 +25,20 @@ void coord_start(struct conn *c, const struct command *cmd, struct arg *argv, in
  * if another client was faster). */
 void coord_retry_blocked(struct conn *c, struct oseg *hole, const struct command *cmd, int dbid,
                          const struct arg *argv, int argc, long long deadline, int notify_from, uint64_t notify_id);
+/*
+ * A read-only command may ask for less than whole values: on the
+ * coordinator, spec() writes for key argv[ki] a short text saying what the
+ * command reads of it (returns its length; 0: the whole value); on the
+ * owner, image() appends to out a value image (kv_serialize's format)
+ * holding at least that. XREAD over big streams fetches the entries after
+ * its IDs, not the streams. A command that writes must never register.
+ */
+struct coord_view {
+    const char *cmd; /* the command's name */
+    int (*spec)(const struct arg *argv, int argc, int ki, char *buf, size_t cap);
+    void (*image)(const struct kv *o, const char *spec, size_t len, struct buf *out);
+};
+void coord_register_view(const struct coord_view *v);
 void coord_start_exec(struct conn *c, const struct arg *blobs, int nblobs, const struct arg *keys, const int *kdb,
                       int nkeys, const uint8_t *watch_shards, int final_db);
 

@@ -17,6 +17,7 @@
 
 #include "../server/cmdutil.h"
 #include "../server/commands.h"
+#include "../server/coord.h"
 #include "../txn/block.h"
 #include "../txn/lock.h"
 #include "stream.h"
@@ -922,6 +923,66 @@ static int stream_argv_for_key(const struct arg *argv, int argc, const struct ar
     return argc;
 }
 
+/* ---- XREAD over streams of several shards: fetch what it reads ---- */
+
+/* "<id> <count>" or "$ <count>" for the key at argv[ki]; 0 (the whole
+ * stream) when the key is named twice or an ID does not parse. */
+static int xread_view_spec(const struct arg *argv, int argc, int ki, char *buf, size_t cap) {
+    int n = 0, at = streams_at(argv, argc, &n), hits = 0;
+    long long count = 0;
+    for (int i = 1; at && i < at - 1; i++) {
+        if (str_ieq(argv[i].p, argv[i].len, "count")) {
+            str_to_ll(argv[i + 1].p, argv[i + 1].len, &count);
+            i++;
+        } else if (str_ieq(argv[i].p, argv[i].len, "block")) {
+            i++;
+        }
+    }
+    if (!at || ki < at || ki >= at + n || count < 0) return 0;
+    for (int i = 0; i < n; i++)
+        hits += argv[at + i].len == argv[ki].len && !memcmp(argv[at + i].p, argv[ki].p, argv[ki].len);
+    const struct arg *ida = &argv[ki + n];
+    if (hits != 1 || cap < 64) return 0;
+    int l = 0;
+    if (ida->len == 1 && ida->p[0] == '$') {
+        buf[l++] = '$';
+    } else {
+        struct sid id;
+        if (!parse_id(ida, &id, 0, 1, NULL)) return 0;
+        l += ull_to_str(buf + l, id.ms);
+        buf[l++] = '-';
+        l += ull_to_str(buf + l, id.seq);
+    }
+    buf[l++] = ' ';
+    l += ll_to_str(buf + l, count);
+    return l;
+}
+
+static void xread_view_image(const struct kv *o, const char *spec, size_t len, struct buf *out) {
+    const char *sp = memchr(spec, ' ', len);
+    struct sid after;
+    long long count;
+    if (kv_type(o) != OBJ_STREAM || !sp || !str_to_ll(sp + 1, len - (size_t)(sp - spec) - 1, &count)) {
+        kv_serialize(o, out);
+        return;
+    }
+    const struct stream *s = kv_ptr(o);
+    struct arg ida = {spec, (size_t)(sp - spec)};
+    if (ida.len == 1 && spec[0] == '$') after = s->last_id;
+    else if (!parse_id(&ida, &after, 0, 1, NULL)) {
+        kv_serialize(o, out);
+        return;
+    }
+    /* kv_serialize's header (type, encoding, no TTL needed by a reader) */
+    unsigned char hdr[10] = {OBJ_STREAM, ENC_STREAM};
+    long long e = kv_expire(o);
+    memcpy(hdr + 2, &e, 8);
+    buf_put(out, hdr, sizeof(hdr));
+    stream_serialize_view(s, &after, count, out);
+}
+
+static const struct coord_view xread_view = {"xread", xread_view_spec, xread_view_image};
+
 static int is_stream_wait(const struct command *cmd) {
     return cmd->proc == xread_command || cmd->proc == xreadgroup_command;
 }
@@ -935,6 +996,7 @@ static const struct blk_stream_hooks stream_hooks = {
 __attribute__((constructor)) static void register_stream(void) {
     type_register(OBJ_STREAM, &stream_ops);
     g_blk_stream = &stream_hooks;
+    coord_register_view(&xread_view);
 }
 
 /* ---- XGROUP ---- */

@@ -165,6 +165,10 @@ void group_pel_move(struct sgroup *g, const struct sid *id, struct snack *n, str
 /* ---- moving a stream between shards (type_ops) ---- */
 void stream_serialize(const struct stream *s, struct buf *b);
 struct stream *stream_deserialize(const char *p, size_t len);
+/* The image of a part of s (what XREAD after `after` reads, at most count
+ * entries, 0: all): its counters and last ID, the nodes holding entries
+ * after `after` (up to count of them), no groups. Loads as a stream. */
+void stream_serialize_view(const struct stream *s, const struct sid *after, long long count, struct buf *b);
 
 /* ID text: "ms-seq" into buf (>= 42 bytes), returns the length. */
 int sid_format(const struct sid *id, char *buf);

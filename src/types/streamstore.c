@@ -682,6 +682,58 @@ void stream_serialize(const struct stream *s, struct buf *b) {
     }
 }
 
+void stream_serialize_view(const struct stream *s, const struct sid *after, long long count, struct buf *b) {
+    /* the nodes from the one that may hold the entry after `after` */
+    struct idm_pos first, pos;
+    struct sid next = *after;
+    int have = 0;
+    if (next.seq != UINT64_MAX || next.ms != UINT64_MAX) {
+        if (next.seq == UINT64_MAX) {
+            next.ms++;
+            next.seq = 0;
+        } else {
+            next.seq++;
+        }
+        have = idm_seek_le(&s->nodes, &next, &first) || idm_first(&s->nodes, &first);
+    }
+    uint64_t nnodes = 0, live = 0;
+    long long wanted = 0;
+    if (have) {
+        pos = first;
+        do {
+            const unsigned char *n = idm_val(&s->nodes, &pos);
+            nnodes++;
+            live += N_LIVE(n);
+            if (count) {
+                if (nnodes == 1) {
+                    /* only the entries after `after` count towards count */
+                    struct stream_it it;
+                    stream_it_start(&it, s, &next, &(struct sid){UINT64_MAX, UINT64_MAX}, 0);
+                    while (wanted < count && stream_it_next(&it) && it.node == n) wanted++;
+                    stream_it_stop(&it);
+                } else {
+                    wanted += N_LIVE(n);
+                }
+                if (wanted >= count) break;
+            }
+        } while (idm_next(&s->nodes, &pos));
+    }
+    put_u64(b, live);
+    put_u64(b, s->entries_added);
+    put_sid(b, &s->last_id);
+    put_sid(b, &s->first_id);
+    put_sid(b, &s->max_deleted);
+    put_u64(b, nnodes);
+    pos = first;
+    for (uint64_t i = 0; i < nnodes; i++) {
+        const unsigned char *n = idm_val(&s->nodes, &pos);
+        put_sid(b, idm_key(&s->nodes, &pos));
+        buf_put(b, n, N_USED(n));
+        idm_next(&s->nodes, &pos);
+    }
+    put_u64(b, 0); /* no groups */
+}
+
 struct rd {
     const unsigned char *p, *end;
     int bad;

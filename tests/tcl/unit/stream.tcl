@@ -558,6 +558,32 @@ start_server {tags {stream}} {
         assert_equal {{s{b} {{1-5 {c 3}}}}} [r xread block 0 streams s{b} 0]
     }
 
+    test "XREAD over big streams on two shards: each stream as read alone" {
+        # with 4 shards the read runs at a coordinator that fetches only the
+        # entries after each ID; the reply must equal per-stream reads
+        r del s{a} s{b}
+        for {set i 1} {$i <= 1500} {incr i} {
+            r xadd s{a} $i-1 f $i
+            r xadd s{b} [expr {$i * 2}]-0 g $i h x
+        }
+        r xdel s{a} 2-1 3-1 250-1 700-1 701-1 1500-1
+        r xdel s{b} 200-0 202-0
+        foreach {ida idb count} {0 0 1  0 0 7  1-1 1-0 150  99 2000 0  249-1 198 3  1499-1 2998-0 5
+                                 699-1 200 2  1500 3000 10  1400 2500 0} {
+            set want {}
+            foreach {k id} [list s{a} $ida s{b} $idb] {
+                set one [r xread count $count streams $k $id]
+                if {$one ne {}} { lappend want {*}$one }
+            }
+            assert_equal $want [r xread count $count streams s{a} s{b} $ida $idb] "$ida $idb $count"
+        }
+        assert_equal {} [r xread count 3 streams s{a} s{b} $ $]
+        assert_equal {} [r xread streams s{a} s{b} 1499-1 3000]
+        # the same key twice reads both ways
+        assert_equal [list [list s{a} [r xrange s{a} 1498 + count 2]] [list s{a} [r xrange s{a} (1-1 + count 2]]] \
+            [r xread count 2 streams s{a} s{a} 1497-1 1-1]
+    }
+
     test "XREAD with \$, missing keys and nothing new answers a null array" {
         r del s nokey
         r xadd s 1-0 a 1
