@@ -36,6 +36,18 @@ static int read_number_line(const char *buf, size_t len, size_t pos, long long *
                             size_t *next) {
     const char *start = buf + pos + 1;
     size_t avail = len - pos - 1;
+    if (avail >= 3 && start[0] >= '1' && start[0] <= '9') {
+        /* the common case, a short positive count or length: one pass */
+        long long n = start[0] - '0';
+        size_t i = 1;
+        while (i < 18 && i < avail && start[i] >= '0' && start[i] <= '9') n = n * 10 + (start[i++] - '0');
+        if (i + 2 <= avail && start[i] == '\r') {
+            *v = n;
+            *ok = 1;
+            *next = pos + 1 + i + 2;
+            return 1;
+        }
+    }
     const char *cr = memchr(start, '\r', avail);
     if (!cr) return avail > RESP_INLINE_MAX ? -1 : 0;
     if ((size_t)(cr - start) + 2 > avail) return 0; /* the '\n' has not arrived */
