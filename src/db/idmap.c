@@ -32,8 +32,10 @@ static size_t leaf_for(const struct idmap *m, const struct sid *id) {
     size_t lo = 0, hi = m->nleaf;
     while (hi - lo > 1) {
         size_t mid = (lo + hi) / 2;
-        if (sid_cmp(&m->leaf[mid]->e[0].key, id) <= 0) lo = mid;
-        else hi = mid;
+        if (sid_cmp(&m->leaf[mid]->e[0].key, id) <= 0)
+            lo = mid;
+        else
+            hi = mid;
     }
     return lo;
 }
@@ -43,8 +45,10 @@ static int lower_bound(const struct idm_leaf *l, const struct sid *id) {
     int lo = 0, hi = l->n;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (sid_cmp(&l->e[mid].key, id) < 0) lo = mid + 1;
-        else hi = mid;
+        if (sid_cmp(&l->e[mid].key, id) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo;
 }
@@ -204,6 +208,7 @@ int idm_prev(const struct idmap *m, struct idm_pos *p) {
 
 size_t idm_mem(const struct idmap *m) {
     size_t n = sizeof(*m->leaf) * m->cap;
-    for (size_t i = 0; i < m->nleaf; i++) n += sizeof(struct idm_leaf) + sizeof(struct idm_ent) * (size_t)m->leaf[i]->cap;
+    for (size_t i = 0; i < m->nleaf; i++)
+        n += sizeof(struct idm_leaf) + sizeof(struct idm_ent) * (size_t)m->leaf[i]->cap;
     return n;
 }

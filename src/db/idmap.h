@@ -77,8 +77,12 @@ int idm_prev(const struct idmap *m, struct idm_pos *p);
 static inline const struct sid *idm_key(const struct idmap *m, const struct idm_pos *p) {
     return &m->leaf[p->leaf]->e[p->slot].key;
 }
-static inline void *idm_val(const struct idmap *m, const struct idm_pos *p) { return m->leaf[p->leaf]->e[p->slot].val; }
-static inline void idm_set_val(struct idmap *m, const struct idm_pos *p, void *v) { m->leaf[p->leaf]->e[p->slot].val = v; }
+static inline void *idm_val(const struct idmap *m, const struct idm_pos *p) {
+    return m->leaf[p->leaf]->e[p->slot].val;
+}
+static inline void idm_set_val(struct idmap *m, const struct idm_pos *p, void *v) {
+    m->leaf[p->leaf]->e[p->slot].val = v;
+}
 
 /* Bytes the map's own structure holds. */
 size_t idm_mem(const struct idmap *m);

@@ -32,8 +32,8 @@ static int spans_fit(struct resp_spans *sp, size_t n) {
 
 /* Read "<c><digits>\r\n" at buf[pos]. Returns 1 and sets *v and *next when a
  * whole line is present, 0 when more bytes are needed, -1 if it is too long. */
-static int read_number_line(const char *buf, size_t len, size_t pos, long long *v, int *ok,
-                            size_t *next) {
+static inline __attribute__((always_inline)) int read_number_line(const char *buf, size_t len, size_t pos,
+                                                                  long long *v, int *ok, size_t *next) {
     const char *start = buf + pos + 1;
     size_t avail = len - pos - 1;
     if (avail >= 3 && start[0] >= '1' && start[0] <= '9') {
@@ -56,9 +56,8 @@ static int read_number_line(const char *buf, size_t len, size_t pos, long long *
     return 1;
 }
 
-static enum resp_status parse_inline(struct resp_state *st, struct resp_spans *sp,
-                                     struct buf *ib, const char *buf, size_t len,
-                                     size_t *consumed, const char **err) {
+static enum resp_status parse_inline(struct resp_state *st, struct resp_spans *sp, struct buf *ib,
+                                     const char *buf, size_t len, size_t *consumed, const char **err) {
     const char *nl = memchr(buf, '\n', len);
     if (!nl) {
         if (len > RESP_INLINE_MAX) {
@@ -176,18 +175,30 @@ long resp_reply_len(const char *buf, size_t len) {
     long long n = 0;
     long h;
     switch (buf[0]) {
-    case '+': case '-': case ':': case '_': case ',': case '#': case '(': {
+    case '+':
+    case '-':
+    case ':':
+    case '_':
+    case ',':
+    case '#':
+    case '(': {
         const char *cr = memchr(buf, '\r', len);
         if (!cr || (size_t)(cr - buf) + 2 > len) return 0;
         return (long)(cr - buf) + 2;
     }
-    case '$': case '=': case '!':
+    case '$':
+    case '=':
+    case '!':
         h = reply_hdr(buf, len, &n);
         if (h <= 0) return h;
         if (n < 0) return h;
         if ((size_t)h + (size_t)n + 2 > len) return 0;
         return h + (long)n + 2;
-    case '*': case '~': case '>': case '%': case '|': {
+    case '*':
+    case '~':
+    case '>':
+    case '%':
+    case '|': {
         h = reply_hdr(buf, len, &n);
         if (h <= 0) return h;
         if (n < 0) return h;

@@ -120,15 +120,16 @@ static int parse_id(const struct arg *a, struct sid *id, uint64_t missing_seq, i
     return parse_u64(dot + 1, sl, &id->seq);
 }
 
-static int parse_id_or_reply(struct client *c, const struct arg *a, struct sid *id, uint64_t missing_seq, int strict,
-                             int *seq_given) {
+static int parse_id_or_reply(struct client *c, const struct arg *a, struct sid *id, uint64_t missing_seq,
+                             int strict, int *seq_given) {
     if (parse_id(a, id, missing_seq, strict, seq_given)) return 1;
     reply_err(c, ERR_BAD_ID);
     return 0;
 }
 
 /* A range bound: "(id" is exclusive (*ex = 1, parsed strictly). */
-static int parse_interval(struct client *c, const struct arg *a, struct sid *id, int *ex, uint64_t missing_seq) {
+static int parse_interval(struct client *c, const struct arg *a, struct sid *id, int *ex,
+                          uint64_t missing_seq) {
     if (a->len > 1 && a->p[0] == '(') {
         *ex = 1;
         struct arg r = {a->p + 1, a->len - 1};
@@ -201,8 +202,8 @@ static void reply_entry(struct buf *out, const struct sid *id, struct sfield_it 
 
 /* The entries from start to end (rev: backwards), at most count (0: all),
  * as an array. Returns how many. */
-static long long reply_range(struct buf *out, const struct stream *s, const struct sid *start, const struct sid *end,
-                             long long count, int rev) {
+static long long reply_range(struct buf *out, const struct stream *s, const struct sid *start,
+                             const struct sid *end, long long count, int rev) {
     struct stream_it it;
     size_t at = defer_begin(out);
     long long n = 0;
@@ -280,7 +281,8 @@ static int parse_add_trim(struct client *c, struct trim_args *a, int xadd) {
         if (xadd && o->len == 1 && o->p[0] == '*') break;
         if (ARG_IS(*o, "maxlen") && more) {
             if (a->strategy) {
-                reply_err(c, "ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
+                reply_err(c,
+                          "ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
                 return -1;
             }
             a->approx = 0;
@@ -300,7 +302,8 @@ static int parse_add_trim(struct client *c, struct trim_args *a, int xadd) {
             a->strategy = 1;
         } else if (ARG_IS(*o, "minid") && more) {
             if (a->strategy) {
-                reply_err(c, "ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
+                reply_err(c,
+                          "ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
                 return -1;
             }
             a->approx = 0;
@@ -511,8 +514,10 @@ void xdel_command(struct client *c) {
         deleted++;
     }
     if (deleted) {
-        if (!s->length) s->first_id = SID_MIN;
-        else if (first) stream_edge(s, 1, &s->first_id);
+        if (!s->length)
+            s->first_id = SID_MIN;
+        else if (first)
+            stream_edge(s, 1, &s->first_id);
         NOTIFY(c, NOTIFY_STREAM, "xdel", &c->argv[1]);
     }
     reply_int(c->out, deleted);
@@ -536,7 +541,8 @@ void xsetid_command(struct client *c) {
         } else if (ARG_IS(c->argv[i], "maxdeletedid") && more) {
             if (!parse_id_or_reply(c, &c->argv[i + 1], &maxdel, 0, 1, NULL)) return;
             if (sid_cmp(&id, &maxdel) < 0) {
-                reply_err(c, "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
+                reply_err(c,
+                          "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
                 return;
             }
             i += 2;
@@ -560,7 +566,8 @@ void xsetid_command(struct client *c) {
             return;
         }
         if (added != -1 && s->length > (uint64_t)added) {
-            reply_err(c, "ERR The entries_added specified in XSETID is smaller than the target stream length");
+            reply_err(c,
+                      "ERR The entries_added specified in XSETID is smaller than the target stream length");
             return;
         }
     }
@@ -611,8 +618,10 @@ static long long serve_group(struct buf *out, struct stream *s, struct sgroup *g
         stream_it_start(&it, s, &start, &SID_MAX, 0);
         while ((!count || n < count) && stream_it_next(&it)) {
             if (sid_cmp(&it.id, &g->last_id) > 0) {
-                if (g->entries_read != SCG_INVALID && !stream_range_has_tombstones(s, &it.id)) g->entries_read++;
-                else if (s->entries_added) g->entries_read = stream_distance_from_first(s, &it.id);
+                if (g->entries_read != SCG_INVALID && !stream_range_has_tombstones(s, &it.id))
+                    g->entries_read++;
+                else if (s->entries_added)
+                    g->entries_read = stream_distance_from_first(s, &it.id);
                 g->last_id = it.id;
             }
             reply_entry(out, &it.id, it.fields);
@@ -627,8 +636,8 @@ static long long serve_group(struct buf *out, struct stream *s, struct sgroup *g
 
 /* A consumer's history from start: its pending entries (deleted ones as
  * [id, nil]), each delivered once more. */
-static void serve_history(struct buf *out, int resp, struct stream *s, struct sconsumer *cn, const struct sid *start,
-                          long long count, long long now) {
+static void serve_history(struct buf *out, int resp, struct stream *s, struct sconsumer *cn,
+                          const struct sid *start, long long count, long long now) {
     size_t at = defer_begin(out);
     long long n = 0;
     struct idm_pos pos;
@@ -652,9 +661,10 @@ static void serve_history(struct buf *out, int resp, struct stream *s, struct sc
 
 /* Block: XREAD's "$" become the streams' last IDs (what "$" meant when the
  * client started to wait). */
-static void xread_block(struct client *c, long long deadline, int at, int n, const struct sid *ids, int group) {
+static void xread_block(struct client *c, long long deadline, int at, int n, const struct sid *ids,
+                        int group) {
     struct arg small[32], *argv = c->argc <= 32 ? small : malloc(sizeof(struct arg) * (size_t)c->argc);
-    char (*txt)[48] = malloc((size_t)n * 48);
+    char(*txt)[48] = malloc((size_t)n * 48);
     if (!argv || !txt) abort();
     memcpy(argv, c->argv, sizeof(struct arg) * (size_t)c->argc);
     for (int i = 0; i < n; i++) {
@@ -723,7 +733,8 @@ static void xread_generic(struct client *c, int xreadgroup) {
             break;
         } else if (ARG_IS(*o, "group") && more >= 2) {
             if (!xreadgroup) {
-                reply_err(c, "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+                reply_err(c,
+                          "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
                 return;
             }
             gname = &c->argv[i + 1];
@@ -731,7 +742,8 @@ static void xread_generic(struct client *c, int xreadgroup) {
             i += 2;
         } else if (ARG_IS(*o, "noack")) {
             if (!xreadgroup) {
-                reply_err(c, "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+                reply_err(c,
+                          "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
                 return;
             }
             noack = 1;
@@ -773,16 +785,19 @@ static void xread_generic(struct client *c, int xreadgroup) {
             }
         } else if (gname) {
             if (!s || !(groups[i] = stream_group_find(s, gname->p, gname->len))) {
-                reply_errf(c, "NOGROUP No such key '%.*s' or consumer group '%.*s' in XREADGROUP with GROUP option",
-                           (int)key->len, key->p, (int)gname->len, gname->p);
+                reply_errf(
+                    c, "NOGROUP No such key '%.*s' or consumer group '%.*s' in XREADGROUP with GROUP option",
+                    (int)key->len, key->p, (int)gname->len, gname->p);
                 goto out;
             }
         }
         if (ida->len == 1 && ida->p[0] == '$') {
             if (xreadgroup) {
-                reply_err(c, "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history "
-                             "of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ "
-                             "ID would just return an empty result set.");
+                reply_err(
+                    c,
+                    "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history "
+                    "of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ "
+                    "ID would just return an empty result set.");
                 goto out;
             }
             ids[i] = s ? s->last_id : SID_MIN;
@@ -790,8 +805,9 @@ static void xread_generic(struct client *c, int xreadgroup) {
         }
         if (ida->len >= 1 && ida->p[0] == '>' && (ida->len == 1 || ida->p[1] == 0)) {
             if (!xreadgroup) {
-                reply_err(c, "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
-                             "<consumer> option.");
+                reply_err(
+                    c, "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
+                       "<consumer> option.");
                 goto out;
             }
             ids[i] = SID_MAX;
@@ -841,8 +857,10 @@ static void xread_generic(struct client *c, int xreadgroup) {
         }
     }
     if (served) {
-        if (c->resp == 2) reply_array(c->out, served);
-        else reply_map(c->out, 3, served);
+        if (c->resp == 2)
+            reply_array(c->out, served);
+        else
+            reply_map(c->out, 3, served);
         buf_put(c->out, tmp.p, tmp.len);
     } else if (timeout != -1) {
         xread_block(c, timeout ? now + timeout : 0, at, n, ids, xreadgroup);
@@ -968,7 +986,8 @@ static void xread_view_image(const struct kv *o, const char *spec, size_t len, s
     }
     const struct stream *s = kv_ptr(o);
     struct arg ida = {spec, (size_t)(sp - spec)};
-    if (ida.len == 1 && spec[0] == '$') after = s->last_id;
+    if (ida.len == 1 && spec[0] == '$')
+        after = s->last_id;
     else if (!parse_id(&ida, &after, 0, 1, NULL)) {
         kv_serialize(o, out);
         return;
@@ -1002,25 +1021,24 @@ __attribute__((constructor)) static void register_stream(void) {
 /* ---- XGROUP ---- */
 
 void xgroup_help_command(struct client *c) {
-    static const char *const lines[] = {
-        "XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "CREATE <key> <groupname> <id|$> [option]",
-        "    Create a new consumer group. Options are:",
-        "    * MKSTREAM",
-        "      Create the empty stream if it does not exist.",
-        "    * ENTRIESREAD entries_read",
-        "      Set the group's entries_read counter (internal use).",
-        "CREATECONSUMER <key> <groupname> <consumer>",
-        "    Create a new consumer in the specified group.",
-        "DELCONSUMER <key> <groupname> <consumer>",
-        "    Remove the specified consumer.",
-        "DESTROY <key> <groupname>",
-        "    Remove the specified group.",
-        "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
-        "    Set the current group ID and entries_read counter.",
-        "HELP",
-        "    Prints this help.",
-        NULL};
+    static const char *const lines[] = {"XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                                        "CREATE <key> <groupname> <id|$> [option]",
+                                        "    Create a new consumer group. Options are:",
+                                        "    * MKSTREAM",
+                                        "      Create the empty stream if it does not exist.",
+                                        "    * ENTRIESREAD entries_read",
+                                        "      Set the group's entries_read counter (internal use).",
+                                        "CREATECONSUMER <key> <groupname> <consumer>",
+                                        "    Create a new consumer in the specified group.",
+                                        "DELCONSUMER <key> <groupname> <consumer>",
+                                        "    Remove the specified consumer.",
+                                        "DESTROY <key> <groupname>",
+                                        "    Remove the specified group.",
+                                        "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
+                                        "    Set the current group ID and entries_read counter.",
+                                        "HELP",
+                                        "    Prints this help.",
+                                        NULL};
     reply_help(c->out, lines);
 }
 
@@ -1031,7 +1049,8 @@ static void sub_syntax(struct client *c) {
 
 /* The stream and group an XGROUP subcommand works on, with Redis's errors
  * (need_group: SETID, CREATECONSUMER, DELCONSUMER). */
-static int xgroup_target(struct client *c, int mkstream, int need_group, struct stream **sp, struct sgroup **gp) {
+static int xgroup_target(struct client *c, int mkstream, int need_group, struct stream **sp,
+                         struct sgroup **gp) {
     int bad;
     struct stream *s = get_stream(c, &c->argv[2], &bad);
     if (bad) return 0;
@@ -1039,14 +1058,16 @@ static int xgroup_target(struct client *c, int mkstream, int need_group, struct 
     *gp = NULL;
     if (mkstream) return 1;
     if (!s) {
-        reply_err(c, "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use "
-                     "the MKSTREAM option to create an empty stream automatically.");
+        reply_err(
+            c,
+            "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use "
+            "the MKSTREAM option to create an empty stream automatically.");
         return 0;
     }
     *gp = stream_group_find(s, c->argv[3].p, c->argv[3].len);
     if (!*gp && need_group) {
-        reply_errf(c, "NOGROUP No such consumer group '%.*s' for key name '%.*s'", (int)c->argv[3].len, c->argv[3].p,
-                   (int)c->argv[2].len, c->argv[2].p);
+        reply_errf(c, "NOGROUP No such consumer group '%.*s' for key name '%.*s'", (int)c->argv[3].len,
+                   c->argv[3].p, (int)c->argv[2].len, c->argv[2].p);
         return 0;
     }
     return 1;
@@ -1112,8 +1133,10 @@ void xgroup_setid_command(struct client *c) {
     struct sgroup *g;
     if (!xgroup_target(c, 0, 1, &s, &g)) return;
     struct sid id;
-    if (c->argv[4].len == 1 && c->argv[4].p[0] == '$') id = s->last_id;
-    else if (!parse_id_or_reply(c, &c->argv[4], &id, 0, 0, NULL)) return;
+    if (c->argv[4].len == 1 && c->argv[4].p[0] == '$')
+        id = s->last_id;
+    else if (!parse_id_or_reply(c, &c->argv[4], &id, 0, 0, NULL))
+        return;
     g->last_id = id;
     g->entries_read = er;
     reply_ok(c->out);
@@ -1181,8 +1204,8 @@ out:
 }
 
 static void nogroup(struct client *c, const struct arg *key, const struct arg *group) {
-    reply_errf(c, "NOGROUP No such key '%.*s' or consumer group '%.*s'", (int)key->len, key->p, (int)group->len,
-               group->p);
+    reply_errf(c, "NOGROUP No such key '%.*s' or consumer group '%.*s'", (int)key->len, key->p,
+               (int)group->len, group->p);
 }
 
 void xpending_command(struct client *c) {
@@ -1326,7 +1349,8 @@ void xclaim_command(struct client *c) {
             if (!ll_or_reply(c, &c->argv[j], &dtime, "Invalid TIME option argument for XCLAIM")) return;
         } else if (ARG_IS(*o, "retrycount") && more) {
             j++;
-            if (!ll_or_reply(c, &c->argv[j], &retrycount, "Invalid RETRYCOUNT option argument for XCLAIM")) return;
+            if (!ll_or_reply(c, &c->argv[j], &retrycount, "Invalid RETRYCOUNT option argument for XCLAIM"))
+                return;
         } else if (ARG_IS(*o, "lastid") && more) {
             j++;
             if (!parse_id_or_reply(c, &c->argv[j], &lastid, 0, 1, NULL)) return;
@@ -1370,10 +1394,14 @@ void xclaim_command(struct client *c) {
             group_pel_move(g, &id, k, cn);
         }
         k->delivery_time = dtime;
-        if (retrycount >= 0) k->delivery_count = (uint64_t)retrycount;
-        else if (!justid) k->delivery_count++;
-        if (justid) reply_id(c->out, &id);
-        else if (!reply_one(c->out, s, &id)) reply_null(c->out, c->resp);
+        if (retrycount >= 0)
+            k->delivery_count = (uint64_t)retrycount;
+        else if (!justid)
+            k->delivery_count++;
+        if (justid)
+            reply_id(c->out, &id);
+        else if (!reply_one(c->out, s, &id))
+            reply_null(c->out, c->resp);
         n++;
         changed = 1;
     }
@@ -1450,8 +1478,10 @@ void xautoclaim_command(struct client *c) {
         group_pel_move(g, &id, k, cn);
         k->delivery_time = now;
         if (!justid) k->delivery_count++;
-        if (justid) reply_id(&body, &id);
-        else if (!reply_one(&body, s, &id)) reply_null(&body, c->resp);
+        if (justid)
+            reply_id(&body, &id);
+        else if (!reply_one(&body, s, &id))
+            reply_null(&body, c->resp);
         n++;
         count--;
         changed = 1;
@@ -1473,17 +1503,16 @@ void xautoclaim_command(struct client *c) {
 /* ---- XINFO ---- */
 
 void xinfo_help_command(struct client *c) {
-    static const char *const lines[] = {
-        "XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "CONSUMERS <key> <groupname>",
-        "    Show consumers of <groupname>.",
-        "GROUPS <key>",
-        "    Show the stream consumer groups.",
-        "STREAM <key> [FULL [COUNT <count>]",
-        "    Show information about the stream.",
-        "HELP",
-        "    Prints this help.",
-        NULL};
+    static const char *const lines[] = {"XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                                        "CONSUMERS <key> <groupname>",
+                                        "    Show consumers of <groupname>.",
+                                        "GROUPS <key>",
+                                        "    Show the stream consumer groups.",
+                                        "STREAM <key> [FULL [COUNT <count>]",
+                                        "    Show information about the stream.",
+                                        "HELP",
+                                        "    Prints this help.",
+                                        NULL};
     reply_help(c->out, lines);
 }
 
@@ -1512,8 +1541,10 @@ static void reply_kv_id(struct client *c, const char *k, const struct sid *id) {
 
 static void reply_group_counters(struct client *c, const struct stream *s, const struct sgroup *g) {
     reply_bulkc(c->out, "entries-read");
-    if (g->entries_read != SCG_INVALID) reply_int(c->out, g->entries_read);
-    else reply_null(c->out, c->resp);
+    if (g->entries_read != SCG_INVALID)
+        reply_int(c->out, g->entries_read);
+    else
+        reply_null(c->out, c->resp);
     reply_bulkc(c->out, "lag");
     long long lag = 0;
     int valid = 0;
@@ -1529,8 +1560,10 @@ static void reply_group_counters(struct client *c, const struct stream *s, const
             valid = 1;
         }
     }
-    if (valid) reply_int(c->out, lag);
-    else reply_null(c->out, c->resp);
+    if (valid)
+        reply_int(c->out, lag);
+    else
+        reply_null(c->out, c->resp);
 }
 
 void xinfo_consumers_command(struct client *c) {

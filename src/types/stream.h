@@ -49,7 +49,7 @@ struct sconsumer {
     char *name;
     size_t nlen;
     long long seen_time; /* ms: last interaction */
-    struct idmap pel;     /* id -> struct snack (not owned) */
+    struct idmap pel;    /* id -> struct snack (not owned) */
 };
 
 struct snack {
@@ -92,8 +92,8 @@ size_t stream_mem(const struct stream *s);
  * field/value pairs (fv[2i], fv[2i+1]). A node holds at most max_entries
  * entries (0: no limit) and max_bytes bytes (0: no limit). Updates length,
  * last_id, entries_added and first_id (when the stream was empty). */
-void stream_append(struct stream *s, const struct sid *id, const struct sfv *fv, int npairs, long long max_bytes,
-                   long long max_entries);
+void stream_append(struct stream *s, const struct sid *id, const struct sfv *fv, int npairs,
+                   long long max_bytes, long long max_entries);
 /* Flag entry id deleted; 1 if it was there. Updates length only. */
 int stream_delete(struct stream *s, const struct sid *id);
 /* The first (last: 0) live entry's ID into *id; 0 if the stream is empty. */
@@ -103,7 +103,8 @@ int stream_edge(const struct stream *s, int first, struct sid *id);
  * drops entries below *minid. approx: whole nodes only, at most `limit`
  * entries (0: no limit). Returns the entries removed and updates
  * first_id. */
-long long stream_trim(struct stream *s, long long maxlen, const struct sid *minid, int approx, long long limit);
+long long stream_trim(struct stream *s, long long maxlen, const struct sid *minid, int approx,
+                      long long limit);
 
 /* ---- reading ---- */
 
@@ -132,8 +133,8 @@ struct stream_it {
     struct sfield_it fields;
 };
 /* Entries from start to end inclusive (rev: from end down to start). */
-void stream_it_start(struct stream_it *it, const struct stream *s, const struct sid *start, const struct sid *end,
-                     int rev);
+void stream_it_start(struct stream_it *it, const struct stream *s, const struct sid *start,
+                     const struct sid *end, int rev);
 /* The next live entry in range into it->id / it->fields; 0 at the end. */
 int stream_it_next(struct stream_it *it);
 void stream_it_stop(struct stream_it *it);

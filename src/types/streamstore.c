@@ -53,8 +53,9 @@ static inline const unsigned char *skip_str(const unsigned char *p) {
 
 /* Decode the entry at off: its id, flags and fields; returns the offset
  * after it. */
-static size_t entry_decode(const unsigned char *n, size_t off, const struct sid *master, const unsigned char *mf,
-                           int mnf, struct sid *id, int *flags, struct sfield_it *f) {
+static size_t entry_decode(const unsigned char *n, size_t off, const struct sid *master,
+                           const unsigned char *mf, int mnf, struct sid *id, int *flags,
+                           struct sfield_it *f) {
     const unsigned char *p = n + off;
     int fl = *p++;
     uint64_t msd, sq;
@@ -175,8 +176,8 @@ void stream_free(struct stream *s) {
     free(s);
 }
 
-void stream_append(struct stream *s, const struct sid *id, const struct sfv *fv, int npairs, long long max_bytes,
-                   long long max_entries) {
+void stream_append(struct stream *s, const struct sid *id, const struct sfv *fv, int npairs,
+                   long long max_bytes, long long max_entries) {
     struct idm_pos pos;
     unsigned char *n = NULL;
     struct sid master = {0, 0};
@@ -194,7 +195,8 @@ void stream_append(struct stream *s, const struct sid *id, const struct sfv *fv,
     if (n) {
         size_t used = N_USED(n);
         if ((max_bytes > 0 && used + esz >= (unsigned long long)max_bytes) ||
-            (max_entries > 0 && N_COUNT(n) >= max_entries) || N_COUNT(n) == UINT16_MAX || used + esz > (1u << 30))
+            (max_entries > 0 && N_COUNT(n) >= max_entries) || N_COUNT(n) == UINT16_MAX ||
+            used + esz > (1u << 30))
             n = NULL;
     }
     if (n) {
@@ -299,7 +301,8 @@ static struct sid node_last_id(const unsigned char *n, const struct sid *m) {
     return id;
 }
 
-long long stream_trim(struct stream *s, long long maxlen, const struct sid *minid, int approx, long long limit) {
+long long stream_trim(struct stream *s, long long maxlen, const struct sid *minid, int approx,
+                      long long limit) {
     long long deleted = 0;
     struct idm_pos pos;
     while (s->length && idm_first(&s->nodes, &pos)) {
@@ -343,8 +346,10 @@ long long stream_trim(struct stream *s, long long maxlen, const struct sid *mini
         break;
     }
     if (deleted) {
-        if (!s->length) s->first_id = (struct sid){0, 0};
-        else stream_edge(s, 1, &s->first_id);
+        if (!s->length)
+            s->first_id = (struct sid){0, 0};
+        else
+            stream_edge(s, 1, &s->first_id);
     }
     return deleted;
 }
@@ -376,8 +381,8 @@ static void it_load_node(struct stream_it *it) {
     it->idx = it->noffs - 1;
 }
 
-void stream_it_start(struct stream_it *it, const struct stream *s, const struct sid *start, const struct sid *end,
-                     int rev) {
+void stream_it_start(struct stream_it *it, const struct stream *s, const struct sid *start,
+                     const struct sid *end, int rev) {
     memset(it, 0, sizeof(*it));
     it->s = s;
     it->start = *start;
@@ -477,22 +482,24 @@ static int name_cmp(const char *a, size_t al, const char *b, size_t bl) {
 
 /* Binary search over an array of pointers to structs whose first members
  * are name and nlen. */
-#define NAME_SEARCH(arr, n, nm_, ln_, found)                                   \
-    ({                                                                          \
-        int lo_ = 0, hi_ = (n);                                                 \
-        *(found) = 0;                                                           \
-        while (lo_ < hi_) {                                                     \
-            int mid_ = (lo_ + hi_) / 2;                                         \
-            int c_ = name_cmp((arr)[mid_]->name, (arr)[mid_]->nlen, nm_, ln_); \
-            if (c_ == 0) {                                                      \
-                *(found) = 1;                                                   \
-                lo_ = mid_;                                                     \
-                break;                                                          \
-            }                                                                   \
-            if (c_ < 0) lo_ = mid_ + 1;                                         \
-            else hi_ = mid_;                                                    \
-        }                                                                       \
-        lo_;                                                                    \
+#define NAME_SEARCH(arr, n, nm_, ln_, found)                                                                 \
+    ({                                                                                                       \
+        int lo_ = 0, hi_ = (n);                                                                              \
+        *(found) = 0;                                                                                        \
+        while (lo_ < hi_) {                                                                                  \
+            int mid_ = (lo_ + hi_) / 2;                                                                      \
+            int c_ = name_cmp((arr)[mid_]->name, (arr)[mid_]->nlen, nm_, ln_);                               \
+            if (c_ == 0) {                                                                                   \
+                *(found) = 1;                                                                                \
+                lo_ = mid_;                                                                                  \
+                break;                                                                                       \
+            }                                                                                                \
+            if (c_ < 0)                                                                                      \
+                lo_ = mid_ + 1;                                                                              \
+            else                                                                                             \
+                hi_ = mid_;                                                                                  \
+        }                                                                                                    \
+        lo_;                                                                                                 \
     })
 
 static void *grow_insert(void *arr, int *n, int *cap, int at, void *item) {
@@ -629,7 +636,8 @@ size_t stream_mem(const struct stream *s) {
     for (int i = 0; i < s->ngroups; i++) {
         const struct sgroup *g = s->groups[i];
         n += sizeof(*g) + g->nlen + idm_mem(&g->pel) + idm_count(&g->pel) * sizeof(struct snack);
-        for (int j = 0; j < g->ncons; j++) n += sizeof(struct sconsumer) + g->cons[j]->nlen + idm_mem(&g->cons[j]->pel);
+        for (int j = 0; j < g->ncons; j++)
+            n += sizeof(struct sconsumer) + g->cons[j]->nlen + idm_mem(&g->cons[j]->pel);
     }
     return n;
 }
@@ -809,7 +817,8 @@ static int node_valid(const unsigned char *n, size_t len, const struct sid *mast
             p += k + l;
         }
         struct sid id = {master->ms + msd, msd ? sq : master->seq + sq};
-        if (id.ms < master->ms || (count && sid_cmp(&id, &prev) <= 0) || (!count && sid_cmp(&id, master) != 0))
+        if (id.ms < master->ms || (count && sid_cmp(&id, &prev) <= 0) ||
+            (!count && sid_cmp(&id, master) != 0))
             return 0;
         prev = id;
         count++;
@@ -840,7 +849,8 @@ struct stream *stream_deserialize(const char *p, size_t len) {
         uint32_t used = rd32(r.p);
         const char *nb = rd_bytes(&r, used);
         struct sid last;
-        if (!nb || !node_valid((const unsigned char *)nb, used, &m, &last) || (i && sid_cmp(&m, &prev_last) <= 0)) {
+        if (!nb || !node_valid((const unsigned char *)nb, used, &m, &last) ||
+            (i && sid_cmp(&m, &prev_last) <= 0)) {
             r.bad = 1;
             break;
         }
