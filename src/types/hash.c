@@ -23,6 +23,7 @@
 #include "../db/listpack.h"
 #include "../server/cmdutil.h"
 #include "../server/commands.h"
+#include "typeio.h"
 #include "../util/glob.h"
 
 /* Redis's lpSafeToAdd limit: a listpack never grows past 1 GB. */
@@ -911,4 +912,20 @@ void hscan_command(struct client *c) {
     reply_array(c->out, r.n);
     buf_put(c->out, r.out.p, r.out.len);
     buf_free(&r.out);
+}
+
+/* ---- typeio.h ---- */
+
+unsigned long hash_length(const struct kv *o) { return (unsigned long)hash_len(o); }
+
+void hash_each_pair(const struct kv *o, pair_each_fn fn, void *ctx) { hash_each((struct kv *)o, fn, ctx); }
+
+struct kv *hash_build(struct client *c, const struct arg *key, const struct arg *el, size_t n) {
+    struct kv *o = kv_new_ptr(key->p, key->len, OBJ_HASH, ENC_LISTPACK, lp_new_oneway(), -1);
+    for (size_t i = 0; i + 1 < n; i += 2)
+        if (!hash_set(c, o, el[i].p, el[i].len, el[i + 1].p, el[i + 1].len)) {
+            kv_free(o);
+            return NULL;
+        }
+    return o;
 }

@@ -19,6 +19,7 @@
 #include "../txn/block.h"
 #include "../server/cmdutil.h"
 #include "../server/commands.h"
+#include "typeio.h"
 
 enum { HEAD = 0, TAIL = 1 };
 
@@ -763,4 +764,26 @@ void blmove_command(struct client *c) {
     int from, to;
     if (!parse_where(c, &c->argv[3], &from) || !parse_where(c, &c->argv[4], &to)) return;
     blmove_generic(c, from, to, &c->argv[5]);
+}
+
+/* ---- typeio.h ---- */
+
+unsigned long list_length(const struct kv *o) { return list_len(o); }
+
+void list_each(const struct kv *o, elem_fn fn, void *ctx) {
+    struct lview v;
+    const struct quicklist *ql = list_view(o, &v);
+    char tmp[24];
+    for (const struct ql_node *n = ql->head; n; n = n->next)
+        for (size_t pos = lp_first(n->lp); pos != LP_NONE; pos = lp_next(n->lp, pos)) {
+            struct lp_entry e;
+            lp_get(n->lp, pos, &e, tmp);
+            fn(ctx, e.s, e.len);
+        }
+}
+
+struct kv *list_build(struct client *c, const struct arg *key, const struct arg *el, size_t n) {
+    struct kv *o = kv_new_ptr(key->p, key->len, OBJ_LIST, ENC_LISTPACK, lp_new(), -1);
+    for (size_t i = 0; i < n; i++) list_push(c, o, el[i].p, el[i].len, TAIL);
+    return o;
 }

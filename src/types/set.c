@@ -28,6 +28,7 @@
 #include "../db/listpack.h"
 #include "../server/cmdutil.h"
 #include "../server/commands.h"
+#include "typeio.h"
 #include "../util/glob.h"
 
 /* ---- members of a hashtable set ---- */
@@ -113,9 +114,9 @@ static size_t sobj_card(const struct sobj *s) {
     }
 }
 
-static inline size_t set_card(const struct kv *o) {
+unsigned long set_card(const struct kv *o) {
     struct sobj s = sobj_of(o);
-    return sobj_card(&s);
+    return (unsigned long)sobj_card(&s);
 }
 
 /* One member as iteration and random picks yield it: always as text (s,
@@ -1188,4 +1189,21 @@ void set_foreach_member(const struct kv *o, void (*fn)(void *ctx, const char *p,
     struct elem e;
     set_it_init(&it, &s);
     while (set_it_next(&it, &e)) fn(ctx, e.s, e.len);
+}
+
+/* ---- typeio.h ---- */
+
+struct kv *set_build(struct client *c, const struct arg *key, const struct arg *el, size_t n) {
+    const struct config *cfg = cfg_of(c);
+    struct sobj s = n ? sobj_new_for(cfg, el[0].p, el[0].len) : sobj_new_intset();
+    struct kv *o = kv_new_ptr(key->p, key->len, OBJ_SET, s.enc, s.p, -1);
+    for (size_t i = 0; i < n; i++) {
+        int added = sobj_add(&s, cfg, el[i].p, el[i].len);
+        sobj_store(o, &s);
+        if (!added) {
+            kv_free(o);
+            return NULL;
+        }
+    }
+    return o;
 }

@@ -29,6 +29,7 @@
 #include "../txn/block.h"
 #include "../server/cmdutil.h"
 #include "../server/commands.h"
+#include "typeio.h"
 #include "../util/glob.h"
 
 static const char *ERR_MINMAX = "ERR min or max is not a float";
@@ -1694,3 +1695,30 @@ static const struct type_ops zset_ops = {
 };
 
 __attribute__((constructor)) static void register_zset(void) { type_register(OBJ_ZSET, &zset_ops); }
+
+/* ---- typeio.h ---- */
+
+unsigned long zset_length(const struct kv *o) { return zs_len(o); }
+
+void zset_each(const struct kv *o, zelem_fn fn, void *ctx) {
+    struct zit it;
+    if (!zit_rank(&it, o, 0, 0)) return;
+    do fn(ctx, it.ele, it.len, it.score);
+    while (zit_step(&it, 0));
+}
+
+struct kv *zset_build(struct client *c, const struct arg *key, const struct arg *el, const double *scores, size_t n) {
+    int skip = c->sh->cfg.zset_max_listpack_entries == 0 ||
+               (n && c->sh->cfg.zset_max_listpack_value < (long long)el[0].len);
+    struct kv *o = skip ? kv_new_ptr(key->p, key->len, OBJ_ZSET, ENC_SKIPLIST, zsl_new(), -1)
+                        : kv_new_ptr(key->p, key->len, OBJ_ZSET, ENC_LISTPACK, lp_new_oneway(), -1);
+    for (size_t i = 0; i < n; i++) {
+        int out;
+        double score;
+        if (!zs_add(c, o, scores[i], el[i].p, el[i].len, 0, &out, &score) || !(out & ZO_ADDED)) {
+            kv_free(o);
+            return NULL;
+        }
+    }
+    return o;
+}

@@ -1,0 +1,626 @@
+/*
+ * rdb.c - values in Redis's RDB encoding (see rdb.h).
+ */
+#include "rdb.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../types/set.h"
+#include "../types/typeio.h"
+#include "../util/util.h"
+#include "rdbcodec.h"
+
+/* ---- Redis's listpack layout ----
+ * total bytes u32 | count u16 (65535: unknown) | entries | 0xFF
+ * entry: encoding (+ length) | data | back-length (the entry's size so far,
+ * 7 bits a byte, 1 to 5 bytes). */
+
+static size_t backlen_size(size_t l) {
+    return l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
+}
+
+static void put_backlen(struct buf *b, size_t l) {
+    unsigned char t[5];
+    size_t n = backlen_size(l);
+    /* most significant group first; every byte but the first has bit 7 */
+    for (size_t i = 0; i < n; i++) {
+        t[n - 1 - i] = (unsigned char)((l >> (7 * i)) & 127);
+        if (i != n - 1) t[n - 1 - i] |= 128;
+    }
+    buf_put(b, t, n);
+}
+
+static void le_put(struct buf *b, uint64_t v, int n) {
+    unsigned char t[8];
+    for (int i = 0; i < n; i++) t[i] = (unsigned char)(v >> (8 * i));
+    buf_put(b, t, (size_t)n);
+}
+
+static void rlp_put_int(struct buf *b, long long v) {
+    unsigned char t[2];
+    if (v >= 0 && v <= 127) {
+        t[0] = (unsigned char)v;
+        buf_put(b, t, 1);
+        put_backlen(b, 1);
+    } else if (v >= -4096 && v <= 4095) {
+        unsigned uv = v < 0 ? (unsigned)(8192 + v) : (unsigned)v;
+        t[0] = (unsigned char)((uv >> 8) | 0xC0);
+        t[1] = (unsigned char)(uv & 0xff);
+        buf_put(b, t, 2);
+        put_backlen(b, 2);
+    } else if (v >= -32768 && v <= 32767) {
+        buf_putc(b, (char)0xF1);
+        le_put(b, (uint64_t)v, 2);
+        put_backlen(b, 3);
+    } else if (v >= -8388608 && v <= 8388607) {
+        buf_putc(b, (char)0xF2);
+        le_put(b, (uint64_t)v, 3);
+        put_backlen(b, 4);
+    } else if (v >= INT32_MIN && v <= INT32_MAX) {
+        buf_putc(b, (char)0xF3);
+        le_put(b, (uint64_t)v, 4);
+        put_backlen(b, 5);
+    } else {
+        buf_putc(b, (char)0xF4);
+        le_put(b, (uint64_t)v, 8);
+        put_backlen(b, 9);
+    }
+}
+
+/* A string entry, as an integer when it is one (Redis-strict text). */
+static void rlp_put(struct buf *b, const char *s, size_t len) {
+    long long v;
+    if (len <= 20 && str_to_ll(s, len, &v)) {
+        rlp_put_int(b, v);
+        return;
+    }
+    size_t enc;
+    if (len < 64) {
+        buf_putc(b, (char)(0x80 | len));
+        enc = 1;
+    } else if (len < 4096) {
+        buf_putc(b, (char)(0xE0 | (len >> 8)));
+        buf_putc(b, (char)(len & 0xff));
+        enc = 2;
+    } else {
+        buf_putc(b, (char)0xF0);
+        le_put(b, len, 4);
+        enc = 5;
+    }
+    buf_put(b, s, len);
+    put_backlen(b, enc + len);
+}
+
+struct rlp_w {
+    struct buf *b;
+    size_t start;
+    uint32_t count;
+};
+
+static void rlp_begin(struct rlp_w *w, struct buf *b) {
+    w->b = b;
+    w->start = b->len;
+    w->count = 0;
+    le_put(b, 0, 6);
+}
+
+static void rlp_end(struct rlp_w *w) {
+    buf_putc(w->b, (char)0xFF);
+    size_t total = w->b->len - w->start;
+    unsigned char *h = (unsigned char *)w->b->p + w->start;
+    for (int i = 0; i < 4; i++) h[i] = (unsigned char)(total >> (8 * i));
+    unsigned cnt = w->count < 65535 ? w->count : 65535;
+    h[4] = (unsigned char)cnt;
+    h[5] = (unsigned char)(cnt >> 8);
+}
+
+/* One entry of a Redis listpack. */
+struct rlp_val {
+    const char *s; /* string, or NULL for an integer */
+    size_t len;
+    long long v;
+};
+
+static uint64_t le_get(const unsigned char *p, int n) {
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++) v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+/* Read the entry at *p (below end); 1 and *p past it, 0 at the
+ * terminator, -1 if malformed. */
+static int rlp_next(const unsigned char **p, const unsigned char *end, struct rlp_val *v, int deep) {
+    const unsigned char *s = *p;
+    if (s >= end) return -1;
+    unsigned b = s[0];
+    size_t enc, dlen = 0;
+    v->s = NULL;
+    if (b == 0xFF) return 0;
+    if (!(b & 0x80)) {
+        v->v = b;
+        enc = 1;
+    } else if ((b & 0xC0) == 0x80) {
+        dlen = b & 0x3f;
+        enc = 1;
+    } else if ((b & 0xE0) == 0xC0) {
+        if (end - s < 2) return -1;
+        unsigned uv = ((b & 0x1f) << 8) | s[1];
+        v->v = uv >= 4096 ? (long long)uv - 8192 : (long long)uv;
+        enc = 2;
+    } else if ((b & 0xF0) == 0xE0) {
+        if (end - s < 2) return -1;
+        dlen = ((b & 0x0f) << 8) | s[1];
+        enc = 2;
+    } else if (b == 0xF0) {
+        if (end - s < 5) return -1;
+        dlen = le_get(s + 1, 4);
+        enc = 5;
+    } else if (b >= 0xF1 && b <= 0xF4) {
+        static const int w[] = {2, 3, 4, 8};
+        int n = w[b - 0xF1];
+        if (end - s < 1 + n) return -1;
+        uint64_t u = le_get(s + 1, n);
+        if (n < 8 && (u >> (8 * n - 1)) & 1) u |= ~0ULL << (8 * n); /* sign */
+        v->v = (long long)u;
+        enc = 1 + (size_t)n;
+    } else {
+        return -1;
+    }
+    if ((b & 0xC0) == 0x80 || (b & 0xF0) == 0xE0 || b == 0xF0) {
+        if ((size_t)(end - s) - enc < dlen) return -1;
+        v->s = (const char *)s + enc;
+        v->len = dlen;
+    }
+    size_t l = enc + dlen, bl = backlen_size(l);
+    if ((size_t)(end - s) < l + bl) return -1;
+    if (deep) {
+        size_t got = 0;
+        for (size_t i = 0; i < bl; i++) got = (got << 7) | (s[l + i] & 127);
+        if (got != l) return -1;
+    }
+    *p = s + l + bl;
+    return 1;
+}
+
+/* Check a listpack's header; *first gets its first entry. */
+static int rlp_open(const unsigned char *lp, size_t len, const unsigned char **first, unsigned *count) {
+    if (len < 7 || le_get(lp, 4) != len || lp[len - 1] != 0xFF) return 0;
+    *count = (unsigned)le_get(lp + 4, 2);
+    *first = lp + 6;
+    return 1;
+}
+
+/* ---- collecting elements while loading ---- */
+
+struct elems {
+    struct buf arena;
+    size_t *off, *len;
+    double *score;
+    size_t n, cap;
+};
+
+static void el_add(struct elems *e, const char *p, size_t len, double score) {
+    if (e->n == e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 16;
+        e->off = realloc(e->off, e->cap * sizeof(*e->off));
+        e->len = realloc(e->len, e->cap * sizeof(*e->len));
+        e->score = realloc(e->score, e->cap * sizeof(*e->score));
+        if (!e->off || !e->len || !e->score) abort();
+    }
+    e->off[e->n] = e->arena.len;
+    e->len[e->n] = len;
+    e->score[e->n] = score;
+    e->n++;
+    buf_put(&e->arena, p, len);
+}
+
+static void el_add_val(struct elems *e, const struct rlp_val *v, double score) {
+    char tmp[24];
+    if (v->s) {
+        el_add(e, v->s, v->len, score);
+    } else {
+        int n = ll_to_str(tmp, v->v);
+        el_add(e, tmp, (size_t)n, score);
+    }
+}
+
+static struct arg *el_args(const struct elems *e) {
+    struct arg *a = malloc((e->n + 1) * sizeof(*a));
+    if (!a) abort();
+    for (size_t i = 0; i < e->n; i++) a[i] = (struct arg){e->arena.p + e->off[i], e->len[i]};
+    return a;
+}
+
+static void el_free(struct elems *e) {
+    buf_free(&e->arena);
+    free(e->off);
+    free(e->len);
+    free(e->score);
+}
+
+/* The entries of the listpack in s (every entry, or pairs when zset: the
+ * second of each pair is a score). */
+static int load_listpack(const struct buf *s, struct elems *e, int zset, int deep) {
+    const unsigned char *p, *end = (const unsigned char *)s->p + s->len;
+    unsigned count, n = 0;
+    if (!rlp_open((const unsigned char *)s->p, s->len, &p, &count)) return 0;
+    struct rlp_val v = {0}, m = {0};
+    int r;
+    while ((r = rlp_next(&p, end, &v, deep)) == 1) {
+        n++;
+        if (!zset) {
+            el_add_val(e, &v, 0);
+            continue;
+        }
+        if (n % 2) {
+            m = v;
+            continue;
+        }
+        double score;
+        if (v.s) {
+            char tmp[128];
+            if (v.len == 0 || v.len >= sizeof(tmp)) return 0;
+            memcpy(tmp, v.s, v.len);
+            tmp[v.len] = 0;
+            char *ep;
+            score = strtod(tmp, &ep);
+            if (*ep || isnan(score)) return 0;
+        } else {
+            score = (double)v.v;
+        }
+        el_add_val(e, &m, score);
+    }
+    if (r < 0 || p != end - 1) return 0;
+    if (count != 65535 && count != n) return 0;
+    if (zset && n % 2) return 0;
+    return 1;
+}
+
+/* ---- saving ---- */
+
+struct save_ctx {
+    struct buf *b;
+    int compress;
+    struct rlp_w w;
+    /* lists: the current node */
+    struct buf node;
+    size_t node_limit;
+    long long node_max;
+    uint64_t nodes;
+    struct buf nodes_out;
+    double *scores;
+    struct arg *members;
+    size_t n, cap;
+};
+
+static void save_str(void *ctx, const char *p, size_t len) {
+    struct save_ctx *x = ctx;
+    rdb_put_string(x->b, p, len, x->compress);
+}
+
+static void save_pair(void *ctx, const char *f, size_t fl, const char *v, size_t vl) {
+    save_str(ctx, f, fl);
+    save_str(ctx, v, vl);
+}
+
+static void lp_pair(void *ctx, const char *f, size_t fl, const char *v, size_t vl) {
+    struct save_ctx *x = ctx;
+    rlp_put(x->w.b, f, fl);
+    rlp_put(x->w.b, v, vl);
+    x->w.count += 2;
+}
+
+/* A score as Redis writes it into a sorted set's listpack (%.17g text,
+ * which the listpack stores as an integer when it is one). */
+static void lp_zpair(void *ctx, const char *p, size_t len, double score) {
+    struct save_ctx *x = ctx;
+    char t[64];
+    int n;
+    if (isinf(score))
+        n = snprintf(t, sizeof(t), score > 0 ? "inf" : "-inf");
+    else
+        n = snprintf(t, sizeof(t), "%.17g", score);
+    rlp_put(x->w.b, p, len);
+    rlp_put(x->w.b, t, (size_t)n);
+    x->w.count += 2;
+}
+
+static void collect_z(void *ctx, const char *p, size_t len, double score) {
+    struct save_ctx *x = ctx;
+    if (x->n == x->cap) {
+        x->cap = x->cap ? x->cap * 2 : 64;
+        x->members = realloc(x->members, x->cap * sizeof(*x->members));
+        x->scores = realloc(x->scores, x->cap * sizeof(*x->scores));
+        if (!x->members || !x->scores) abort();
+    }
+    x->members[x->n] = (struct arg){p, len};
+    x->scores[x->n++] = score;
+}
+
+static void list_flush_node(struct save_ctx *x) {
+    if (!x->w.count) return;
+    rlp_end(&x->w);
+    rdb_put_len(&x->nodes_out, 2); /* a packed node */
+    rdb_put_string(&x->nodes_out, x->node.p, x->node.len, x->compress);
+    x->nodes++;
+    x->node.len = 0;
+    rlp_begin(&x->w, &x->node);
+}
+
+static void list_elem(void *ctx, const char *p, size_t len) {
+    struct save_ctx *x = ctx;
+    if (x->w.count &&
+        (x->node_max ? (long long)x->w.count >= x->node_max : x->node.len + len > x->node_limit))
+        list_flush_node(x);
+    rlp_put(&x->node, p, len);
+    x->w.count++;
+}
+
+struct ints {
+    long long *v;
+    size_t n, cap;
+};
+
+static void intset_member(void *ctx, const char *p, size_t len) {
+    struct ints *x = ctx;
+    if (x->n == x->cap) {
+        x->cap = x->cap ? x->cap * 2 : 64;
+        x->v = realloc(x->v, x->cap * sizeof(*x->v));
+        if (!x->v) abort();
+    }
+    x->v[x->n] = 0;
+    str_to_ll(p, len, &x->v[x->n]);
+    x->n++;
+}
+
+void rdb_save_value(struct buf *b, const struct kv *o, int compress) {
+    struct save_ctx x = {.b = b, .compress = compress};
+    switch (kv_type(o)) {
+    case OBJ_STRING: {
+        char tmp[24];
+        size_t len;
+        const char *s = kv_str(o, tmp, &len);
+        buf_putc(b, RDB_TYPE_STRING);
+        rdb_put_string(b, s, len, compress);
+        return;
+    }
+    case OBJ_LIST: {
+        long long fill = tl_shard ? tl_shard->cfg.list_max_listpack_size : -2;
+        if (fill > 0)
+            x.node_max = fill;
+        else
+            x.node_limit = (size_t)4096 << (fill < -5 ? 4 : -fill - 1);
+        rlp_begin(&x.w, &x.node);
+        list_each(o, list_elem, &x);
+        list_flush_node(&x);
+        buf_putc(b, RDB_TYPE_LIST_QUICKLIST_2);
+        rdb_put_len(b, x.nodes);
+        buf_put(b, x.nodes_out.p, x.nodes_out.len);
+        buf_free(&x.node);
+        buf_free(&x.nodes_out);
+        return;
+    }
+    case OBJ_SET:
+        if (kv_enc(o) == ENC_INTSET) {
+            struct ints iv = {0};
+            set_foreach_member(o, intset_member, &iv);
+            int w = 2;
+            for (size_t i = 0; i < iv.n; i++) {
+                if (iv.v[i] < INT32_MIN || iv.v[i] > INT32_MAX)
+                    w = 8;
+                else if ((iv.v[i] < INT16_MIN || iv.v[i] > INT16_MAX) && w < 4)
+                    w = 4;
+            }
+            struct buf is = {0};
+            le_put(&is, (uint64_t)w, 4);
+            le_put(&is, iv.n, 4);
+            for (size_t i = 0; i < iv.n; i++) le_put(&is, (uint64_t)iv.v[i], w);
+            buf_putc(b, RDB_TYPE_SET_INTSET);
+            rdb_put_string(b, is.p, is.len, compress);
+            buf_free(&is);
+            free(iv.v);
+            return;
+        }
+        buf_putc(b, RDB_TYPE_SET);
+        rdb_put_len(b, set_card(o));
+        set_foreach_member(o, save_str, &x);
+        return;
+    case OBJ_HASH:
+        if (kv_enc(o) == ENC_LISTPACK) {
+            struct buf lp = {0};
+            rlp_begin(&x.w, &lp);
+            hash_each_pair(o, lp_pair, &x);
+            rlp_end(&x.w);
+            buf_putc(b, RDB_TYPE_HASH_LISTPACK);
+            rdb_put_string(b, lp.p, lp.len, compress);
+            buf_free(&lp);
+            return;
+        }
+        buf_putc(b, RDB_TYPE_HASH);
+        rdb_put_len(b, hash_length(o));
+        hash_each_pair(o, save_pair, &x);
+        return;
+    case OBJ_ZSET:
+        if (kv_enc(o) == ENC_LISTPACK) {
+            struct buf lp = {0};
+            rlp_begin(&x.w, &lp);
+            zset_each(o, lp_zpair, &x);
+            rlp_end(&x.w);
+            buf_putc(b, RDB_TYPE_ZSET_LISTPACK);
+            rdb_put_string(b, lp.p, lp.len, compress);
+            buf_free(&lp);
+            return;
+        }
+        zset_each(o, collect_z, &x);
+        buf_putc(b, RDB_TYPE_ZSET_2);
+        rdb_put_len(b, x.n);
+        /* from the highest score down, as redis-server writes it */
+        for (size_t i = x.n; i-- > 0;) {
+            rdb_put_string(b, x.members[i].p, x.members[i].len, compress);
+            buf_put(b, &x.scores[i], 8);
+        }
+        free(x.members);
+        free(x.scores);
+        return;
+    default:
+        return;
+    }
+}
+
+/* ---- loading ---- */
+
+#define LOAD_FAIL(msg)                                                                                       \
+    do {                                                                                                     \
+        *err = (msg);                                                                                        \
+        goto fail;                                                                                           \
+    } while (0)
+
+/* A string into s (cleared first). */
+static int get_str(const unsigned char **p, const unsigned char *end, struct buf *s) {
+    s->len = 0;
+    return rdb_get_string(p, end, s);
+}
+
+static int get_count(const unsigned char **p, const unsigned char *end, uint64_t *n) {
+    int special;
+    if (!rdb_get_len(p, end, n, &special) || special) return 0;
+    /* every element takes at least a byte: a count beyond what is left lies */
+    return *n <= (uint64_t)(end - *p);
+}
+
+/* Old sorted sets: a score as text with a length byte (253 nan, 254 inf,
+ * 255 -inf). */
+static int get_text_double(const unsigned char **p, const unsigned char *end, double *d) {
+    if (*p >= end) return 0;
+    unsigned l = *(*p)++;
+    if (l == 253) return 0; /* NaN: not a score */
+    if (l == 254 || l == 255) {
+        *d = l == 254 ? INFINITY : -INFINITY;
+        return 1;
+    }
+    if ((size_t)(end - *p) < l) return 0;
+    char t[256];
+    memcpy(t, *p, l);
+    t[l] = 0;
+    *p += l;
+    char *ep;
+    *d = strtod(t, &ep);
+    return !*ep && l;
+}
+
+static int get_intset(const struct buf *s, struct elems *e) {
+    const unsigned char *p = (const unsigned char *)s->p;
+    if (s->len < 8) return 0;
+    unsigned w = (unsigned)le_get(p, 4);
+    uint64_t n = le_get(p + 4, 4);
+    if ((w != 2 && w != 4 && w != 8) || s->len != 8 + n * w || !n) return 0;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t u = le_get(p + 8 + i * w, (int)w);
+        if (w < 8 && (u >> (8 * w - 1)) & 1) u |= ~0ULL << (8 * w);
+        char t[24];
+        int l = ll_to_str(t, (long long)u);
+        el_add(e, t, (size_t)l, 0);
+    }
+    return 1;
+}
+
+struct kv *rdb_load_value(struct client *c, int type, const unsigned char **p, const unsigned char *end,
+                          const struct arg *key, int deep, const char **err) {
+    struct elems e = {0};
+    struct buf s = {0};
+    struct kv *o = NULL;
+    struct arg *a = NULL;
+    uint64_t n;
+    *err = "Bad data format";
+    switch (type) {
+    case RDB_TYPE_STRING:
+        if (!get_str(p, end, &s)) LOAD_FAIL("Bad data format");
+        o = kv_new_string(key->p, key->len, s.p ? s.p : "", s.len, -1);
+        break;
+    case RDB_TYPE_LIST:
+    case RDB_TYPE_SET:
+        if (!get_count(p, end, &n) || !n) LOAD_FAIL("Bad data format");
+        for (uint64_t i = 0; i < n; i++) {
+            if (!get_str(p, end, &s)) LOAD_FAIL("Bad data format");
+            el_add(&e, s.p ? s.p : "", s.len, 0);
+        }
+        a = el_args(&e);
+        o = type == RDB_TYPE_LIST ? list_build(c, key, a, e.n) : set_build(c, key, a, e.n);
+        if (!o) LOAD_FAIL("Duplicate set members detected");
+        break;
+    case RDB_TYPE_LIST_QUICKLIST_2:
+        if (!get_count(p, end, &n) || !n) LOAD_FAIL("Bad data format");
+        for (uint64_t i = 0; i < n; i++) {
+            uint64_t container;
+            if (!get_count(p, end, &container) || (container != 1 && container != 2) || !get_str(p, end, &s))
+                LOAD_FAIL("Bad data format");
+            if (container == 1) {
+                el_add(&e, s.p ? s.p : "", s.len, 0);
+                continue;
+            }
+            size_t before = e.n;
+            if (!load_listpack(&s, &e, 0, deep) || e.n == before) LOAD_FAIL("Bad data format");
+        }
+        a = el_args(&e);
+        o = list_build(c, key, a, e.n);
+        break;
+    case RDB_TYPE_SET_INTSET:
+    case RDB_TYPE_SET_LISTPACK:
+        if (!get_str(p, end, &s)) LOAD_FAIL("Bad data format");
+        if (type == RDB_TYPE_SET_INTSET ? !get_intset(&s, &e) : !load_listpack(&s, &e, 0, deep) || !e.n)
+            LOAD_FAIL("Bad data format");
+        a = el_args(&e);
+        if (!(o = set_build(c, key, a, e.n))) LOAD_FAIL("Duplicate set members detected");
+        break;
+    case RDB_TYPE_HASH:
+        if (!get_count(p, end, &n) || !n) LOAD_FAIL("Bad data format");
+        for (uint64_t i = 0; i < 2 * n; i++) {
+            if (!get_str(p, end, &s)) LOAD_FAIL("Bad data format");
+            el_add(&e, s.p ? s.p : "", s.len, 0);
+        }
+        a = el_args(&e);
+        if (!(o = hash_build(c, key, a, e.n))) LOAD_FAIL("Duplicate hash fields detected");
+        break;
+    case RDB_TYPE_HASH_LISTPACK:
+        if (!get_str(p, end, &s) || !load_listpack(&s, &e, 0, deep) || !e.n || e.n % 2)
+            LOAD_FAIL("Bad data format");
+        a = el_args(&e);
+        if (!(o = hash_build(c, key, a, e.n))) LOAD_FAIL("Duplicate hash fields detected");
+        break;
+    case RDB_TYPE_ZSET:
+    case RDB_TYPE_ZSET_2:
+        if (!get_count(p, end, &n) || !n) LOAD_FAIL("Bad data format");
+        for (uint64_t i = 0; i < n; i++) {
+            double d;
+            if (!get_str(p, end, &s)) LOAD_FAIL("Bad data format");
+            if (type == RDB_TYPE_ZSET_2) {
+                if (end - *p < 8) LOAD_FAIL("Bad data format");
+                memcpy(&d, *p, 8);
+                *p += 8;
+                if (isnan(d)) LOAD_FAIL("Zset with NAN score detected");
+            } else if (!get_text_double(p, end, &d)) {
+                LOAD_FAIL("Bad data format");
+            }
+            el_add(&e, s.p ? s.p : "", s.len, d);
+        }
+        a = el_args(&e);
+        if (!(o = zset_build(c, key, a, e.score, e.n))) LOAD_FAIL("Duplicate zset fields detected");
+        break;
+    case RDB_TYPE_ZSET_LISTPACK:
+        if (!get_str(p, end, &s) || !load_listpack(&s, &e, 1, deep) || !e.n) LOAD_FAIL("Bad data format");
+        a = el_args(&e);
+        if (!(o = zset_build(c, key, a, e.score, e.n))) LOAD_FAIL("Duplicate zset fields detected");
+        break;
+    default:
+        LOAD_FAIL("Unknown RDB encoding type");
+    }
+    *err = NULL;
+fail:
+    free(a);
+    el_free(&e);
+    buf_free(&s);
+    return o;
+}
