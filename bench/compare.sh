@@ -8,7 +8,9 @@
 # GEOADD of random members and GEOSEARCH in a 100,000-point index;
 # SUITE=hll, PFADD of random elements and PFCOUNT of two dense HLLs;
 # SUITE=streams, XADD to 100 growing streams, XRANGE of 10 entries of a
-# 10,000-entry stream and XREADGROUP ... COUNT 1 NOACK of a prefilled stream.
+# 10,000-entry stream, XREADGROUP ... COUNT 1 NOACK of a prefilled stream,
+# and XREADGROUP without NOACK then XACK (xreadgroup_ack: a read run and an
+# ack run, priced separately and summed per entry).
 # See bench/README.md for details.  Usage:
 #
 #   bench/compare.sh            # full run (a few minutes)
@@ -39,13 +41,15 @@ Environment (defaults in brackets):
   WORKLOADS        <test>_p<depth> list; test is one of set get lpush lpop
                    sadd hset zadd zpopmin lrange_100 setbit getbit bitcount
                    geoadd geosearch pfadd pfcount xadd xrange xreadgroup
+                   xreadgroup_ack (rows /read /ack /miss /hit /sum)
                    [strings:     set_p1 get_p1 set_p16 get_p16 set_p64 get_p64
                     collections: lpush_p16 lpop_p16 sadd_p16 hset_p16 zadd_p16
                                  zpopmin_p16 lrange_100_p16
                     bitmaps:     setbit_p16 getbit_p16 bitcount_p16
                     geo:         geoadd_p16 geosearch_p16
                     hll:         pfadd_p16 pfcount_p16
-                    streams:     xadd_p16 xrange_p16 xreadgroup_p16]
+                    streams:     xadd_p16 xrange_p16 xreadgroup_p16
+                                 xreadgroup_ack_p16]
   REPEAT           runs per (workload, server)         [3; --quick: 1]
   N_P1, N_P16, N_P64, N_P<depth>
                    requests per set/get run            [200000 for -P 1, 2000000 otherwise;
@@ -104,7 +108,7 @@ COLL_WORKLOADS="lpush_p16 lpop_p16 sadd_p16 hset_p16 zadd_p16 zpopmin_p16 lrange
 BIT_WORKLOADS="setbit_p16 getbit_p16 bitcount_p16"
 GEO_WORKLOADS="geoadd_p16 geosearch_p16"
 HLL_WORKLOADS="pfadd_p16 pfcount_p16"
-STREAM_WORKLOADS="xadd_p16 xrange_p16 xreadgroup_p16"
+STREAM_WORKLOADS="xadd_p16 xrange_p16 xreadgroup_p16 xreadgroup_ack_p16"
 SUITE=${SUITE:-strings}
 case "$SUITE" in
     strings)     DEFAULT_WORKLOADS=$STRING_WORKLOADS ;;
@@ -154,10 +158,10 @@ done
 (( XADD_KEYS >= 1 )) || die "XADD_KEYS must be >= 1"
 [[ $LOADER =~ ^(auto|pipe|raw)$ ]] || die "LOADER must be auto, pipe or raw"
 
-WORKLOAD_RE='^(set|get|lpush|lpop|sadd|hset|zadd|zpopmin|lrange_100|setbit|getbit|bitcount|geoadd|geosearch|pfadd|pfcount|xadd|xrange|xreadgroup)_p([0-9]+)$'
+WORKLOAD_RE='^(set|get|lpush|lpop|sadd|hset|zadd|zpopmin|lrange_100|setbit|getbit|bitcount|geoadd|geosearch|pfadd|pfcount|xadd|xrange|xreadgroup_ack|xreadgroup)_p([0-9]+)$'
 HAVE_STRINGS=0
 for w in $WORKLOADS; do
-    [[ $w =~ $WORKLOAD_RE ]] || die "bad workload '$w' (expected <test>_p<depth>, test one of set get lpush lpop sadd hset zadd zpopmin lrange_100 setbit getbit bitcount geoadd geosearch pfadd pfcount xadd xrange xreadgroup)"
+    [[ $w =~ $WORKLOAD_RE ]] || die "bad workload '$w' (expected <test>_p<depth>, test one of set get lpush lpop sadd hset zadd zpopmin lrange_100 setbit getbit bitcount geoadd geosearch pfadd pfcount xadd xrange xreadgroup xreadgroup_ack)"
     (( BASH_REMATCH[2] >= 1 )) || die "bad workload '$w': depth must be >= 1"
     [[ ${BASH_REMATCH[1]} == set || ${BASH_REMATCH[1]} == get ]] && HAVE_STRINGS=1
 done
@@ -237,12 +241,21 @@ print_header() {
         echo "             lrange_100: 'LRANGE mylist 0 99' on a list of >= $LRANGE_LIST_LEN entries (the LPUSH"
         echo "             that -t lrange_100 runs first is not timed); setup is outside the timed window"
     fi
-    if [[ " $WORKLOADS " =~ \ (xadd|xrange|xreadgroup)_p ]]; then
+    if [[ " $WORKLOADS " =~ \ (xadd|xrange|xreadgroup|xreadgroup_ack)_p ]]; then
         echo "streams:     xadd: 'XADD xs:__rand_int__ * f1 v1 f2 v2' with -r $XADD_KEYS (the streams grow over the runs);"
         echo "             xrange: 'XRANGE xr - + COUNT 10' on a stream of >= $XRANGE_LEN entries;"
         echo "             xreadgroup: 'XREADGROUP GROUP g c COUNT 1 NOACK STREAMS xg >', stream xg rebuilt before"
         echo "             each run with exactly N entries and a fresh group, so every read delivers one entry;"
         echo "             after the run the group must show lag 0 and no pending entries (NOACK: no PEL, no XACK)"
+    fi
+    if [[ " $WORKLOADS " =~ \ xreadgroup_ack_p ]]; then
+        echo "xread+ack:   stream xa rebuilt before each rep with exactly N entries 0-1 .. N-1 - 1 and a fresh group;"
+        echo "             /read: N x 'XREADGROUP GROUP g c COUNT 1 STREAMS xa >' (no NOACK), then pending must be N;"
+        echo "             /ack: N x 'XACK xa g __rand_int__-1' with -r N (random with replacement: ~63% of the"
+        echo "             entries get acked, the other XACKs reply 0); acked = N - pending, shown below the table;"
+        echo "             /miss: N x 'XACK xa g __rand_int__-2' (no such IDs; pending must not change);"
+        echo "             /hit (derived) = (ack * N - miss * (N - acked)) / acked: CPU of an XACK that acks;"
+        echo "             /sum (derived) = read + hit: CPU per entry read (without NOACK) and acked"
     fi
     echo
 }
@@ -325,6 +338,16 @@ probe_workload() {
                        cli "$s" xreadgroup group g c count 1 noack streams "$k" '>'
                        cli "$s" xpending "$k" g | head -n 1)
                  want=$'1-1\n1-1\nf1\nv1\nf2\nv2\nOK\n'"$k"$'\n1-1\nf1\nv1\nf2\nv2\n0' ;;
+        xreadgroup_ack)
+                 # (XACK of a zero-padded ID, as __rand_int__ makes them; the
+                 # setup's EVAL is checked there)
+                 got=$(cli "$s" xadd "$k" 0-1 f v; cli "$s" xadd "$k" 12-1 f v
+                       cli "$s" xgroup create "$k" g 0
+                       cli "$s" xreadgroup group g c count 2 streams "$k" '>' >/dev/null
+                       cli "$s" xpending "$k" g | head -n 1
+                       cli "$s" xack "$k" g 000000000012-1 000000000012-1; cli "$s" xack "$k" g 000000000012-1
+                       cli "$s" xpending "$k" g | head -n 1)
+                 want=$'0-1\n12-1\nOK\n2\n1\n0\n1' ;;
     esac
     cli "$s" del "$k" >/dev/null
     [[ $got == "$want" ]] && return 0
@@ -398,6 +421,20 @@ setup_one() {
             cli "$s" xgroup create xg g 0 >/dev/null
             have=$(xgroup_field "$s" lag)
             [[ $have == "$n" ]] || { warn "$s: group g of xg has lag '$have' before the run, expected $n"; return 1; } ;;
+        xreadgroup_ack)
+            # a fresh stream xa of exactly N entries with IDs 0-1 .. N-1 - 1
+            # (the IDs 'XACK xa g __rand_int__-1' with -r N names) and a
+            # group g at 0
+            cli "$s" del xa >/dev/null
+            have=$(cli "$s" eval "for i = 0, tonumber(ARGV[1]) - 1 do
+                redis.call('xadd', KEYS[1], i .. '-1', 'f1', 'v1', 'f2', 'v2') end
+                return redis.call('xlen', KEYS[1])" 1 xa "$n")
+            [[ $have == "$n" ]] || { warn "$s: xa has '$have' entries after filling, need $n"; return 1; }
+            have="$(cli "$s" xrange xa - + count 1 | head -n 1) $(cli "$s" xrevrange xa + - count 1 | head -n 1)"
+            [[ $have == "0-1 $(( n - 1 ))-1" ]] || { warn "$s: xa runs from/to '$have', expected '0-1 $(( n - 1 ))-1'"; return 1; }
+            cli "$s" xgroup create xa g 0 >/dev/null
+            have="$(xgroup_field "$s" lag xa) $(xgroup_field "$s" pending xa)"
+            [[ $have == "$n 0" ]] || { warn "$s: group g of xa has lag/pending '$have' before the run, expected '$n 0'"; return 1; } ;;
     esac
     return 0
 }
@@ -410,9 +447,9 @@ xadd_total() {
         awk '/^[0-9]+$/ { t += $1; n++ } END { if (n == '"$XADD_KEYS"') print t + 0 }'
 }
 
-# xgroup_field SERVER FIELD: FIELD of group g in XINFO GROUPS xg.
+# xgroup_field SERVER FIELD [KEY]: FIELD of group g in XINFO GROUPS KEY (xg).
 xgroup_field() {
-    cli "$1" xinfo groups xg | awk -v f="$2" 'p { print; exit } $0 == f { p = 1 }'
+    cli "$1" xinfo groups "${3:-xg}" | awk -v f="$2" 'p { print; exit } $0 == f { p = 1 }'
 }
 
 # check_one TEST SERVER N: after a run, check that it did what it should
@@ -434,33 +471,27 @@ check_one() {
 
 RAW="$TMPD/raw.csv"
 echo "workload,server,rep,requests,rps,p50_ms,p99_ms,cpu_us_per_req,server_cpu_pct" > "$RAW"
+# xreadgroup_ack: entries acked by each ack run (workload,server,rep,acked,N)
+ACKED="$TMPD/acked.csv"
+: > "$ACKED"
 
-# run_one WORKLOAD SERVER REP
-run_one() {
-    local w=$1 s=$2 rep=$3 test depth n port out line k
-    test=${w%_p*}; depth=${w##*_p}; n=$(n_for_workload "$w"); port=${PORT[$s]}
-    if ! is_uint "$n" || (( n == 0 )); then die "bad request count for $w: '$n'"; fi
-    if ! server_alive "$s"; then
-        warn "$s is not running; skipping $w"
-        echo "$w,$s,$rep,$n,NA,NA,NA,NA,NA" >> "$RAW"
-        return
-    fi
-    if [[ -n ${UNSUPPORTED[$s,$test]:-} ]] || ! setup_one "$test" "$s" "$n"; then
-        echo "$w,$s,$rep,$n,NA,NA,NA,NA,NA" >> "$RAW"
-        return
-    fi
-    local -a targs
-    read -r -a targs <<< "$(bench_test_args "$test")"
+na_row() { echo "$1,$2,$3,$4,NA,NA,NA,NA,NA" >> "$RAW"; }
 
-    declare -A t0=()
+# timed_run SERVER DEPTH N ARGS...: one redis-benchmark run against SERVER,
+# with the server CPU it used.  Sets TR_LINE (the CSV result row), TR_TICKS
+# (the server's CPU ticks) and TR_WALL (ns); returns 1 (after a warning) if
+# the run failed.
+timed_run() {
+    local s=$1 depth=$2 n=$3 port=${PORT[$1]} out k rc ns0 ns1
+    shift 3
+    declare -A t0=() t1=()
     for k in $SERVERS; do server_alive "$k" && t0[$k]=$(cpu_ticks "${SPID[$k]}"); done
-    local ns0 ns1; ns0=$(now_ns)
+    ns0=$(now_ns)
     out=$(timeout --foreground "$BENCH_TIMEOUT" taskset -c "$BENCH_CPU" "$BENCH_BIN" \
             -h 127.0.0.1 -p "$port" -c "$CLIENTS" -r "$KEYSPACE" \
-            -d "$DATASIZE" -P "$depth" -n "$n" --csv "${targs[@]}" 2>"$TMPD/bench.err")
-    local rc=$?
+            -d "$DATASIZE" -P "$depth" -n "$n" --csv "$@" 2>"$TMPD/bench.err")
+    rc=$?
     ns1=$(now_ns)
-    declare -A t1=()
     for k in $SERVERS; do server_alive "$k" && t1[$k]=$(cpu_ticks "${SPID[$k]}"); done
 
     # CPU used by the idle servers meanwhile (should be ~0; reported at the end)
@@ -471,34 +502,121 @@ run_one() {
     done
 
     # the one result row (the first CSV line is the header)
-    line=$(echo "$out" | grep '^"' | grep -v '^"test",' | tail -n 1 | tr -d '"')
-    if (( rc != 0 )) || [[ -z $line ]] || [[ -z ${t1[$s]:-} ]]; then
-        warn "$w on $s (rep $rep) failed (rc=$rc): $(tail -c 300 "$TMPD/bench.err" | tr '\n' ' ')"
+    TR_LINE=$(echo "$out" | grep '^"' | grep -v '^"test",' | tail -n 1 | tr -d '"')
+    if (( rc != 0 )) || [[ -z $TR_LINE ]] || [[ -z ${t1[$s]:-} ]]; then
+        warn "$* on $s failed (rc=$rc): $(tail -c 300 "$TMPD/bench.err" | tr '\n' ' ')"
         server_alive "$s" || { warn "$s died; log tail:"; tail -n 10 "$TMPD/$s.log" >&2; }
-        echo "$w,$s,$rep,$n,NA,NA,NA,NA,NA" >> "$RAW"
-        return
+        return 1
     fi
+    TR_TICKS=$(( t1[$s] - t0[$s] ))
+    TR_WALL=$(( ns1 - ns0 ))
+}
+
+# record_row LABEL SERVER REP N: append the last timed_run's figures to RAW.
+record_row() {
+    local rps p50 p99
     # "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
-    if ! check_one "$test" "$s" "$n"; then
-        echo "$w,$s,$rep,$n,NA,NA,NA,NA,NA" >> "$RAW"
-        return
-    fi
-    local rps p50 p99 dt
-    IFS=, read -r _ rps _ _ p50 _ p99 _ <<< "$line"
-    dt=$(( t1[$s] - t0[$s] ))
-    awk -v w="$w" -v s="$s" -v rep="$rep" -v n="$n" -v rps="$rps" -v p50="$p50" -v p99="$p99" \
-        -v dt="$dt" -v hz="$CLK_TCK" -v wall="$(( ns1 - ns0 ))" 'BEGIN {
+    IFS=, read -r _ rps _ _ p50 _ p99 _ <<< "$TR_LINE"
+    awk -v w="$1" -v s="$2" -v rep="$3" -v n="$4" -v rps="$rps" -v p50="$p50" -v p99="$p99" \
+        -v dt="$TR_TICKS" -v hz="$CLK_TCK" -v wall="$TR_WALL" 'BEGIN {
             us = dt * 1e6 / hz
             printf "%s,%s,%d,%d,%.2f,%.3f,%.3f,%.4f,%.1f\n", w, s, rep, n, rps, p50, p99, us / n, 100 * us * 1000 / wall
         }' >> "$RAW"
     log "$(tail -n 1 "$RAW" | awk -F, '{printf "  %-14s %-6s rep %s: %10.0f rps  p50 %6.3f ms  p99 %6.3f ms  cpu %7.3f us/req  (%s%% cpu)", $1, $2, $3, $5, $6, $7, $8, $9}')"
 }
 
+# run_one WORKLOAD SERVER REP
+run_one() {
+    local w=$1 s=$2 rep=$3 test depth n
+    test=${w%_p*}; depth=${w##*_p}; n=$(n_for_workload "$w")
+    if ! is_uint "$n" || (( n == 0 )); then die "bad request count for $w: '$n'"; fi
+    if [[ $test == xreadgroup_ack ]]; then run_xack "$w" "$s" "$rep" "$depth" "$n"; return; fi
+    if ! server_alive "$s"; then
+        warn "$s is not running; skipping $w"
+        na_row "$w" "$s" "$rep" "$n"; return
+    fi
+    if [[ -n ${UNSUPPORTED[$s,$test]:-} ]] || ! setup_one "$test" "$s" "$n"; then
+        na_row "$w" "$s" "$rep" "$n"; return
+    fi
+    local -a targs
+    read -r -a targs <<< "$(bench_test_args "$test")"
+    if ! timed_run "$s" "$depth" "$n" "${targs[@]}" || ! check_one "$test" "$s" "$n"; then
+        na_row "$w" "$s" "$rep" "$n"; return
+    fi
+    record_row "$w" "$s" "$rep" "$n"
+}
+
+# xack_na WORKLOAD SERVER REP N FIRST: NA rows for run FIRST and the later ones
+xack_na() {
+    local r on=0
+    for r in read ack miss; do
+        [[ $r == "$5" ]] && on=1
+        (( on )) && na_row "$1/$r" "$2" "$3" "$4"
+    done
+}
+
+# run_xack WORKLOAD SERVER REP DEPTH N: xreadgroup_ack, three timed runs on
+# stream xa (entries 0-1 .. N-1 - 1 = exactly N, group g at 0):
+#   read: N x 'XREADGROUP GROUP g c COUNT 1 STREAMS xa >' (no NOACK: each
+#         read adds one entry to the PEL); then lag 0 and pending N
+#   ack:  N x 'XACK xa g __rand_int__-1' with -r N.  __rand_int__ is 12
+#         zero-padded digits (000000001234-1 is ID 1234-1 on both servers),
+#         drawn with replacement, so about 1 - 1/e = 63% of the entries get
+#         acked and the rest of the XACKs find an ID already acked (reply 0).
+#         The acked count (N - pending) goes to ACKED and must be close to
+#         its expectation N * (1 - (1 - 1/N)^N) (2% + 5 sigma).
+#   miss: N x 'XACK xa g __rand_int__-2' with -r N: IDs that do not exist,
+#         against the ~37% N entries still pending; pending must not change.
+#         It prices the ack run's misses, so that the report can estimate
+#         the CPU of an XACK that acks (rows /hit and /sum, see report_bench).
+# Rows WORKLOAD/read, /ack and /miss (cpu_us/req per XREADGROUP / per XACK).
+run_xack() {
+    local w=$1 s=$2 rep=$3 depth=$4 n=$5 v p c acked
+    if ! server_alive "$s" || [[ -n ${UNSUPPORTED[$s,xreadgroup_ack]:-} ]] || ! setup_one xreadgroup_ack "$s" "$n"; then
+        server_alive "$s" || warn "$s is not running; skipping $w"
+        xack_na "$w" "$s" "$rep" "$n" read; return
+    fi
+    if ! timed_run "$s" "$depth" "$n" XREADGROUP GROUP g c COUNT 1 STREAMS xa '>'; then
+        xack_na "$w" "$s" "$rep" "$n" read; return
+    fi
+    v="$(xgroup_field "$s" lag xa) $(xgroup_field "$s" pending xa)"
+    if [[ $v != "0 $n" ]]; then
+        warn "$s: after the read run group g of xa has lag/pending '$v', expected '0 $n'"
+        xack_na "$w" "$s" "$rep" "$n" read; return
+    fi
+    record_row "$w/read" "$s" "$rep" "$n"
+    if ! timed_run "$s" "$depth" "$n" -r "$n" XACK xa g '__rand_int__-1'; then
+        xack_na "$w" "$s" "$rep" "$n" ack; return
+    fi
+    p=$(xgroup_field "$s" pending xa)
+    c=$(cli "$s" xinfo consumers xa g | awk '$0 == "pending" { getline; print; exit }')
+    if ! is_uint "$p" || (( p > n )) || [[ $c != "$p" ]] || ! awk -v n="$n" -v a="$(( n - p ))" \
+            'BEGIN { e = n * (1 - exp(n * log(1 - 1 / n))); if (n == 1) e = 1; d = a - e; exit !(d * d <= (5 * sqrt(0.1 * n) + 1 + 0.02 * e) ^ 2) }'; then
+        warn "$s: after the ack run group g of xa has pending '$p' (consumer c: '$c'), expected about $(awk -v n="$n" 'BEGIN { printf "%.0f", n * exp(n * log(1 - 1 / n)) }') (N $n)"
+        xack_na "$w" "$s" "$rep" "$n" ack; return
+    fi
+    acked=$(( n - p ))
+    echo "$w,$s,$rep,$acked,$n" >> "$ACKED"
+    record_row "$w/ack" "$s" "$rep" "$n"
+    log "$(printf '  %-14s %-6s rep %s: %d of %d entries acked (%.1f%%)' "$w/ack" "$s" "$rep" "$acked" "$n" "$(awk -v a="$acked" -v n="$n" 'BEGIN { print 100 * a / n }')")"
+    # the misses' share of the ack run: XACKs of IDs that are not pending
+    # (seq 2: no such entry) against the PEL the ack run left
+    if ! timed_run "$s" "$depth" "$n" -r "$n" XACK xa g '__rand_int__-2'; then
+        na_row "$w/miss" "$s" "$rep" "$n"; return
+    fi
+    v=$(xgroup_field "$s" pending xa)
+    if [[ $v != "$p" ]]; then
+        warn "$s: after the miss run group g of xa has pending '$v', expected $p (unchanged)"
+        na_row "$w/miss" "$s" "$rep" "$n"; return
+    fi
+    record_row "$w/miss" "$s" "$rep" "$n"
+}
+
 report_bench() {
     echo "== throughput / latency / server CPU (median of $REPEAT) =="
     echo "cpu_us/req = server utime+stime (all threads) / requests; x_redis = ratio to redis-server (same workload)"
     echo
-    awk -F, -v order="$WORKLOADS" -v servers="$SERVERS" '
+    awk -F, -v order="$WORKLOADS" -v servers="$SERVERS" -v ackf="$ACKED" '
         function median(key,   n, i, j, t, a) {
             n = cnt[key]
             for (i = 1; i <= n; i++) a[i] = val[key, i]
@@ -506,13 +624,34 @@ report_bench() {
             if (n == 0) return "NA"
             return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
         }
-        NR == 1 { next }
+        # xreadgroup_ack: the ack run sent N XACKs, K of which acked an entry
+        # (ACKED); the miss run N XACKs of absent IDs.  With A and M their
+        # cpu_us/req, an acking XACK costs about (A N - M (N - K)) / K.
+        function xack_derived(w, s,   b, r, a, m, k, n, h) {
+            b = substr(w, 1, length(w) - 4)
+            r = median(b "/read" SUBSEP s SUBSEP "cpu"); a = median(b "/ack" SUBSEP s SUBSEP "cpu")
+            m = median(b "/miss" SUBSEP s SUBSEP "cpu"); k = median(b SUBSEP s SUBSEP "acked"); n = nreq[b]
+            if (r == "NA" || a == "NA" || m == "NA" || k == "NA" || k == 0) return "NA"
+            h = (a * n - m * (n - k)) / k
+            return (w ~ /\/hit$/) ? h : r + h
+        }
+        BEGIN {
+            while ((getline line < ackf) > 0) {
+                split(line, f, ","); key = f[1] SUBSEP f[2] SUBSEP "acked"; val[key, ++cnt[key]] = f[4]; nreq[f[1]] = f[5]
+            }
+        }
+        FNR == 1 { next }
         $5 != "NA" {
             split("rps p50 p99 cpu pct", names, " ")
             for (m = 1; m <= 5; m++) { key = $1 SUBSEP $2 SUBSEP names[m]; val[key, ++cnt[key]] = $(m + 4) }
         }
         END {
-            nw = split(order, W, " "); ns = split(servers, S, " ")
+            nw0 = split(order, W0, " "); ns = split(servers, S, " ")
+            nw = 0
+            for (i = 1; i <= nw0; i++) {
+                if (W0[i] ~ /^xreadgroup_ack_p/) { split("read ack miss hit sum", X, " "); for (x = 1; x <= 5; x++) W[++nw] = W0[i] "/" X[x] }
+                else W[++nw] = W0[i]
+            }
             wl = 9; for (i = 1; i <= nw; i++) if (length(W[i]) > wl) wl = length(W[i])
             fmt = "%-" wl "s %-7s %11s %9s %9s %11s %8s %8s %7s\n"
             dash = sprintf("%" wl "s", ""); gsub(/ /, "-", dash)
@@ -520,6 +659,18 @@ report_bench() {
             printf fmt, dash, "-------", "-----------", "---------", "---------", "-----------", "--------", "--------", "-------"
             for (i = 1; i <= nw; i++) {
                 w = W[i]
+                if (w ~ /\/(hit|sum)$/) {
+                    # derived rows: hit = estimated CPU of an XACK that acks,
+                    # sum = read + hit (CPU per entry read and acked)
+                    rv = xack_derived(w, "redis")
+                    for (j = 1; j <= ns; j++) {
+                        v = xack_derived(w, S[j])
+                        if (v == "NA") { printf fmt, w, S[j], "failed", "-", "-", "-", "-", "-", "-"; continue }
+                        xr = (rv != "NA" && rv > 0) ? sprintf("%.2f", v / rv) : "-"
+                        printf fmt, w, S[j], "-", "-", "-", sprintf("%.3f", v), xr, "-", "-"
+                    }
+                    continue
+                }
                 rcpu = median(w SUBSEP "redis" SUBSEP "cpu"); rrps = median(w SUBSEP "redis" SUBSEP "rps")
                 for (j = 1; j <= ns; j++) {
                     s = S[j]
@@ -538,6 +689,20 @@ report_bench() {
         }' "$RAW"
     echo
     echo "rps_x = rps / redis rps; cpu% = server CPU time / wall time of the run (100 = one core)"
+    if [[ -s $ACKED ]]; then
+        awk -F, -v servers="$SERVERS" '
+            { k = $1 SUBSEP $2; v = (k in a) ? a[k] "/" $4 : $4; a[k] = v; sa[$1] += $4; sn[$1] += $5; nn[$1] = $5
+              if (!($1 in seen)) { seen[$1] = 1; order[++nw] = $1 } }
+            END {
+                ns = split(servers, S, " ")
+                for (i = 1; i <= nw; i++) {
+                    w = order[i]; line = ""
+                    for (j = 1; j <= ns; j++) if ((w, S[j]) in a) line = line " " S[j] " " a[w, S[j]] ";"
+                    printf "%s/ack: entries acked per run (of N = %d XACKs, %.1f%% on average):%s\n",
+                        w, nn[w], 100 * sa[w] / sn[w], line
+                }
+            }' "$ACKED"
+    fi
     local k line=""
     for k in $SERVERS; do
         [[ -n ${IDLE_NS[$k]:-} ]] || continue

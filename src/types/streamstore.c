@@ -449,6 +449,29 @@ void stream_it_stop(struct stream_it *it) {
     it->have_node = 0;
 }
 
+/* ---- node entries as stored ---- */
+
+void snode_open(const struct stream *s, const struct idm_pos *pos, struct snode_it *it) {
+    it->n = idm_val(&s->nodes, pos);
+    it->master = *idm_key(&s->nodes, pos);
+    it->off = node_entries(it->n, &it->mf, &it->mnf);
+    it->end = N_USED(it->n);
+}
+
+void snode_master_fields(const struct snode_it *it, const unsigned char **p, int *n) {
+    *p = it->mf;
+    *n = it->mnf;
+}
+
+unsigned snode_count(const struct snode_it *it) { return N_COUNT(it->n); }
+unsigned snode_live(const struct snode_it *it) { return N_LIVE(it->n); }
+
+int snode_next(struct snode_it *it, struct sid *id, int *flags, struct sfield_it *f) {
+    if (it->off >= it->end) return 0;
+    it->off = entry_decode(it->n, it->off, &it->master, it->mf, it->mnf, id, flags, f);
+    return 1;
+}
+
 /* ---- consumer-group counters (Redis 7.0's rules) ---- */
 
 int stream_range_has_tombstones(const struct stream *s, const struct sid *start) {
@@ -861,7 +884,9 @@ struct stream *stream_deserialize(const char *p, size_t len) {
         idm_insert(&s->nodes, &m, n);
         total += N_LIVE(n);
     }
-    if (total != s->length) r.bad = 1;
+    /* the last ID given out is at least every entry's, deleted or not, so
+     * that appends stay in order */
+    if (total != s->length || (nn && sid_cmp(&prev_last, &s->last_id) > 0) || s->entries_added < s->length) r.bad = 1;
     uint64_t ng = rd_u64(&r);
     for (uint64_t i = 0; i < ng && !r.bad; i++) {
         uint64_t nl = rd_u64(&r);
