@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../types/set.h"
+#include "../types/stream.h"
 #include "../types/typeio.h"
 #include "../util/util.h"
 #include "rdbcodec.h"
@@ -376,6 +377,117 @@ static void intset_member(void *ctx, const char *p, size_t len) {
     x->n++;
 }
 
+/* ---- streams (RDB_TYPE_STREAM_LISTPACKS_2) ---- */
+
+static void be_id(unsigned char *t, const struct sid *id) {
+    for (int i = 0; i < 8; i++) {
+        t[i] = (unsigned char)(id->ms >> (56 - 8 * i));
+        t[8 + i] = (unsigned char)(id->seq >> (56 - 8 * i));
+    }
+}
+
+static void put_ms(struct buf *b, long long t) { le_put(b, (uint64_t)t, 8); }
+
+static void save_pel(struct buf *b, const struct idmap *pel, int nacks) {
+    rdb_put_len(b, idm_count(pel));
+    struct idm_pos pos;
+    int more = idm_first(pel, &pos);
+    for (; more; more = idm_next(pel, &pos)) {
+        unsigned char t[16];
+        be_id(t, idm_key(pel, &pos));
+        buf_put(b, t, 16);
+        if (!nacks) continue;
+        const struct snack *k = idm_val(pel, &pos);
+        put_ms(b, k->delivery_time);
+        rdb_put_len(b, k->delivery_count);
+    }
+}
+
+/* One node as Redis's stream listpack: the master entry (count, deleted,
+ * the field names, 0), then each entry (flags, ID deltas, values or
+ * fields and values, and how many listpack elements it took). */
+static void save_stream_node(struct buf *lp, const struct stream *s, const struct idm_pos *pos) {
+    struct snode_it it;
+    struct rlp_w w;
+    snode_open(s, pos, &it);
+    rlp_begin(&w, lp);
+    const unsigned char *mf;
+    int mnf;
+    snode_master_fields(&it, &mf, &mnf);
+    rlp_put_int(lp, snode_live(&it));
+    rlp_put_int(lp, (long long)snode_count(&it) - snode_live(&it));
+    rlp_put_int(lp, mnf);
+    for (int i = 0; i < mnf; i++) {
+        uint64_t l;
+        mf += varint_get(mf, &l);
+        rlp_put(lp, (const char *)mf, l);
+        mf += l;
+    }
+    rlp_put_int(lp, 0);
+    w.count = 4 + (uint32_t)mnf;
+    struct sid id;
+    int flags;
+    struct sfield_it f;
+    while (snode_next(&it, &id, &flags, &f)) {
+        int same = (flags & SE_SAME) != 0, np = f.left;
+        rlp_put_int(lp, (flags & SE_DELETED ? 1 : 0) | (same ? 2 : 0));
+        rlp_put_int(lp, (long long)(id.ms - it.master.ms));
+        rlp_put_int(lp, (long long)(id.seq - it.master.seq));
+        if (!same) rlp_put_int(lp, np);
+        const char *fp, *vp;
+        size_t fl, vl;
+        while (sfield_next(&f, &fp, &fl, &vp, &vl)) {
+            if (!same) rlp_put(lp, fp, fl);
+            rlp_put(lp, vp, vl);
+        }
+        long long lpc = same ? np + 3 : 2LL * np + 4;
+        rlp_put_int(lp, lpc);
+        w.count += (uint32_t)lpc + 1;
+    }
+    rlp_end(&w);
+}
+
+static void save_stream(struct buf *b, const struct stream *s, int compress) {
+    buf_putc(b, RDB_TYPE_STREAM_LISTPACKS_2);
+    rdb_put_len(b, idm_count(&s->nodes));
+    struct idm_pos pos;
+    struct buf lp = {0};
+    int more = idm_first(&s->nodes, &pos);
+    for (; more; more = idm_next(&s->nodes, &pos)) {
+        unsigned char t[16];
+        be_id(t, idm_key(&s->nodes, &pos));
+        rdb_put_string(b, t, 16, 0);
+        lp.len = 0;
+        save_stream_node(&lp, s, &pos);
+        rdb_put_string(b, lp.p, lp.len, compress);
+    }
+    buf_free(&lp);
+    rdb_put_len(b, s->length);
+    rdb_put_len(b, s->last_id.ms);
+    rdb_put_len(b, s->last_id.seq);
+    rdb_put_len(b, s->first_id.ms);
+    rdb_put_len(b, s->first_id.seq);
+    rdb_put_len(b, s->max_deleted.ms);
+    rdb_put_len(b, s->max_deleted.seq);
+    rdb_put_len(b, s->entries_added);
+    rdb_put_len(b, (uint64_t)s->ngroups);
+    for (int i = 0; i < s->ngroups; i++) {
+        const struct sgroup *g = s->groups[i];
+        rdb_put_string(b, g->name, g->nlen, 0);
+        rdb_put_len(b, g->last_id.ms);
+        rdb_put_len(b, g->last_id.seq);
+        rdb_put_len(b, (uint64_t)g->entries_read);
+        save_pel(b, &g->pel, 1);
+        rdb_put_len(b, (uint64_t)g->ncons);
+        for (int j = 0; j < g->ncons; j++) {
+            const struct sconsumer *cn = g->cons[j];
+            rdb_put_string(b, cn->name, cn->nlen, 0);
+            put_ms(b, cn->seen_time);
+            save_pel(b, &cn->pel, 0);
+        }
+    }
+}
+
 void rdb_save_value(struct buf *b, const struct kv *o, int compress) {
     struct save_ctx x = {.b = b, .compress = compress};
     switch (kv_type(o)) {
@@ -465,6 +577,9 @@ void rdb_save_value(struct buf *b, const struct kv *o, int compress) {
         free(x.members);
         free(x.scores);
         return;
+    case OBJ_STREAM:
+        save_stream(b, kv_ptr(o), compress);
+        return;
     default:
         return;
     }
@@ -525,6 +640,228 @@ static int get_intset(const struct buf *s, struct elems *e) {
         el_add(e, t, (size_t)l, 0);
     }
     return 1;
+}
+
+/* ---- loading streams ---- */
+
+/* An integer entry (or one whose text is an integer). */
+static int rlp_int(const struct rlp_val *v, long long *out) {
+    if (!v->s) {
+        *out = v->v;
+        return 1;
+    }
+    return str_to_ll(v->s, v->len, out);
+}
+
+/* Entry text: strings as they are, integers printed into slot. */
+static struct sfv rlp_text(const struct rlp_val *v, char *slot) {
+    if (v->s) return (struct sfv){v->s, v->len};
+    return (struct sfv){slot, (size_t)ll_to_str(slot, v->v)};
+}
+
+struct fvbuf {
+    struct sfv *fv;
+    char (*slot)[24];
+    size_t cap;
+};
+
+static void fv_fit(struct fvbuf *f, size_t n) {
+    if (n <= f->cap) return;
+    f->cap = n + 16;
+    f->fv = realloc(f->fv, f->cap * sizeof(*f->fv));
+    f->slot = realloc(f->slot, f->cap * sizeof(*f->slot));
+    if (!f->fv || !f->slot) abort();
+}
+
+static int get_u64(const unsigned char **p, const unsigned char *end, uint64_t *v) {
+    int special;
+    return rdb_get_len(p, end, v, &special) && !special;
+}
+
+static int get_id(const unsigned char **p, const unsigned char *end, struct sid *id) {
+    return get_u64(p, end, &id->ms) && get_u64(p, end, &id->seq);
+}
+
+static struct sid raw_id(const unsigned char *t) {
+    struct sid id = {0, 0};
+    for (int i = 0; i < 8; i++) {
+        id.ms = (id.ms << 8) | t[i];
+        id.seq = (id.seq << 8) | t[8 + i];
+    }
+    return id;
+}
+
+/* One node's listpack: append its live entries to s. */
+static int load_stream_node(struct client *c, struct stream *s, const struct sid *master,
+                            const struct buf *lpb, int deep, struct fvbuf *fb) {
+    const unsigned char *p, *end = (const unsigned char *)lpb->p + lpb->len;
+    unsigned hdr_count;
+    struct rlp_val v;
+    long long count, deleted, nf, zero;
+    if (!rlp_open((const unsigned char *)lpb->p, lpb->len, &p, &hdr_count)) return 0;
+    if (rlp_next(&p, end, &v, deep) != 1 || !rlp_int(&v, &count)) return 0;
+    if (rlp_next(&p, end, &v, deep) != 1 || !rlp_int(&v, &deleted)) return 0;
+    if (rlp_next(&p, end, &v, deep) != 1 || !rlp_int(&v, &nf) || nf < 0 || nf > (long long)lpb->len) return 0;
+    struct rlp_val *mf = malloc(sizeof(*mf) * (size_t)(nf + 1));
+    if (!mf) abort();
+    int ok = 0;
+    for (long long i = 0; i < nf; i++)
+        if (rlp_next(&p, end, &mf[i], deep) != 1) goto out;
+    if (rlp_next(&p, end, &v, deep) != 1 || !rlp_int(&v, &zero) || zero != 0) goto out;
+    long long seen = 0, live = 0;
+    struct sid prev = s->last_id;
+    for (;;) {
+        long long flags, msd, seqd, np, lpc;
+        int r = rlp_next(&p, end, &v, deep);
+        if (r == 0) break;
+        if (r < 0 || !rlp_int(&v, &flags) || (flags & ~3LL)) goto out;
+        if (rlp_next(&p, end, &v, deep) != 1 || !rlp_int(&v, &msd)) goto out;
+        if (rlp_next(&p, end, &v, deep) != 1 || !rlp_int(&v, &seqd)) goto out;
+        int same = (flags & 2) != 0;
+        if (same) {
+            np = nf;
+        } else if (rlp_next(&p, end, &v, deep) != 1 || !rlp_int(&v, &np) || np < 0 ||
+                   np > (long long)lpb->len) {
+            goto out;
+        }
+        fv_fit(fb, (size_t)(2 * np + 2));
+        for (long long i = 0; i < np; i++) {
+            if (same) {
+                fb->fv[2 * i] = rlp_text(&mf[i], fb->slot[2 * i]);
+            } else {
+                if (rlp_next(&p, end, &v, deep) != 1) goto out;
+                fb->fv[2 * i] = rlp_text(&v, fb->slot[2 * i]);
+            }
+            if (rlp_next(&p, end, &v, deep) != 1) goto out;
+            fb->fv[2 * i + 1] = rlp_text(&v, fb->slot[2 * i + 1]);
+        }
+        if (rlp_next(&p, end, &v, deep) != 1 || !rlp_int(&v, &lpc) || lpc != (same ? np + 3 : 2 * np + 4))
+            goto out;
+        struct sid id = {master->ms + (uint64_t)msd, master->seq + (uint64_t)seqd};
+        if (seen == 0 && (msd || seqd)) goto out; /* the first entry is the master's */
+        if ((s->length || seen) && sid_cmp(&id, &prev) <= 0) goto out;
+        prev = id;
+        seen++;
+        if (flags & 1) continue;
+        live++;
+        stream_append(s, &id, fb->fv, (int)np, c->sh->cfg.stream_node_max_bytes,
+                      c->sh->cfg.stream_node_max_entries);
+    }
+    ok = p == end - 1 && seen && live == count && seen == count + deleted;
+out:
+    free(mf);
+    return ok;
+}
+
+static int get_ms(const unsigned char **p, const unsigned char *end, long long *t) {
+    if (end - *p < 8) return 0;
+    *t = (long long)le_get(*p, 8);
+    *p += 8;
+    return 1;
+}
+
+struct rnack {
+    struct sid id;
+    long long time;
+    uint64_t count;
+    int used;
+};
+
+static int load_stream(struct client *c, int type, const unsigned char **p, const unsigned char *end,
+                       int deep, struct stream **out) {
+    struct stream *s = stream_new();
+    struct buf str = {0};
+    struct fvbuf fb = {0};
+    struct rnack *nk = NULL;
+    uint64_t n;
+    int ok = 0;
+    if (!get_count(p, end, &n)) goto out;
+    for (uint64_t i = 0; i < n; i++) {
+        if (!get_str(p, end, &str) || str.len != 16) goto out;
+        struct sid master = raw_id((const unsigned char *)str.p);
+        if (!get_str(p, end, &str) || !load_stream_node(c, s, &master, &str, deep, &fb)) goto out;
+    }
+    uint64_t length;
+    struct sid last, first = {0, 0}, maxdel = {0, 0};
+    uint64_t added = s->entries_added;
+    if (!get_u64(p, end, &length) || !get_id(p, end, &last) || length != s->length) goto out;
+    if (type == RDB_TYPE_STREAM_LISTPACKS_2) {
+        if (!get_id(p, end, &first) || !get_id(p, end, &maxdel) || !get_u64(p, end, &added)) goto out;
+    } else {
+        stream_edge(s, 1, &first);
+        added = s->length;
+    }
+    struct sid top;
+    if (s->length && stream_edge(s, 0, &top) && sid_cmp(&top, &last) > 0) goto out;
+    if (added < s->length) goto out;
+    s->last_id = last;
+    s->first_id = first;
+    s->max_deleted = maxdel;
+    s->entries_added = added;
+    uint64_t ng;
+    if (!get_count(p, end, &ng)) goto out;
+    for (uint64_t i = 0; i < ng; i++) {
+        struct sid glast;
+        uint64_t er = (uint64_t)SCG_INVALID;
+        if (!get_str(p, end, &str) || !get_id(p, end, &glast)) goto out;
+        if (type == RDB_TYPE_STREAM_LISTPACKS_2 && !get_u64(p, end, &er)) goto out;
+        if (type != RDB_TYPE_STREAM_LISTPACKS_2) er = (uint64_t)stream_distance_from_first(s, &glast);
+        struct sgroup *g = stream_group_add(s, str.p ? str.p : "", str.len, &glast, (long long)er);
+        if (!g) goto out; /* a group twice */
+        uint64_t np;
+        if (!get_count(p, end, &np) || np > (uint64_t)(end - *p) / 16) goto out;
+        free(nk);
+        nk = calloc(np + 1, sizeof(*nk));
+        if (!nk) abort();
+        for (uint64_t j = 0; j < np; j++) {
+            if (end - *p < 16) goto out;
+            nk[j].id = raw_id(*p);
+            *p += 16;
+            if (!get_ms(p, end, &nk[j].time) || !get_u64(p, end, &nk[j].count)) goto out;
+            if (j && sid_cmp(&nk[j].id, &nk[j - 1].id) <= 0) goto out;
+        }
+        uint64_t ncons;
+        if (!get_count(p, end, &ncons)) goto out;
+        for (uint64_t j = 0; j < ncons; j++) {
+            long long seen;
+            if (!get_str(p, end, &str) || !get_ms(p, end, &seen)) goto out;
+            struct sconsumer *cn = group_consumer_add(g, str.p ? str.p : "", str.len, seen);
+            uint64_t cp;
+            if (!cn || !get_count(p, end, &cp)) goto out;
+            for (uint64_t q = 0; q < cp; q++) {
+                if (end - *p < 16) goto out;
+                struct sid id = raw_id(*p);
+                *p += 16;
+                /* the group's nack of this ID */
+                uint64_t lo = 0, hi = np;
+                while (lo < hi) {
+                    uint64_t mid = (lo + hi) / 2;
+                    if (sid_cmp(&nk[mid].id, &id) < 0)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                if (lo == np || sid_cmp(&nk[lo].id, &id) != 0 || nk[lo].used) goto out;
+                nk[lo].used = 1;
+                struct snack *k = group_pel_add(g, cn, &id, nk[lo].time);
+                k->delivery_count = nk[lo].count;
+            }
+        }
+        for (uint64_t j = 0; j < np; j++)
+            if (!nk[j].used) goto out; /* a pending entry nobody holds */
+    }
+    ok = 1;
+out:
+    free(nk);
+    free(fb.fv);
+    free(fb.slot);
+    buf_free(&str);
+    if (!ok) {
+        stream_free(s);
+        s = NULL;
+    }
+    *out = s;
+    return ok;
 }
 
 struct kv *rdb_load_value(struct client *c, int type, const unsigned char **p, const unsigned char *end,
@@ -614,6 +951,13 @@ struct kv *rdb_load_value(struct client *c, int type, const unsigned char **p, c
         a = el_args(&e);
         if (!(o = zset_build(c, key, a, e.score, e.n))) LOAD_FAIL("Duplicate zset fields detected");
         break;
+    case RDB_TYPE_STREAM_LISTPACKS:
+    case RDB_TYPE_STREAM_LISTPACKS_2: {
+        struct stream *st;
+        if (!load_stream(c, type, p, end, deep, &st)) LOAD_FAIL("Bad data format");
+        o = kv_new_ptr(key->p, key->len, OBJ_STREAM, ENC_STREAM, st, -1);
+        break;
+    }
     default:
         LOAD_FAIL("Unknown RDB encoding type");
     }

@@ -163,6 +163,22 @@ int group_pel_ack(struct sgroup *g, const struct sid *id);
 /* Give pending entry id (its snack n) to consumer to. */
 void group_pel_move(struct sgroup *g, const struct sid *id, struct snack *n, struct sconsumer *to);
 
+/* ---- a node's entries as stored, deleted ones too (RDB files) ---- */
+struct snode_it {
+    const unsigned char *n, *mf;
+    int mnf;
+    size_t off, end;
+    struct sid master;
+};
+void snode_open(const struct stream *s, const struct idm_pos *pos, struct snode_it *it);
+/* The node's master field names (sfield_next gives each as f, v unused). */
+void snode_master_fields(const struct snode_it *it, const unsigned char **p, int *n);
+unsigned snode_count(const struct snode_it *it); /* entries, deleted included */
+unsigned snode_live(const struct snode_it *it);
+/* The next entry: its ID, flags (SE_DELETED, SE_SAME) and fields; 0 at
+ * the end. */
+int snode_next(struct snode_it *it, struct sid *id, int *flags, struct sfield_it *f);
+
 /* ---- moving a stream between shards (type_ops) ---- */
 void stream_serialize(const struct stream *s, struct buf *b);
 struct stream *stream_deserialize(const char *p, size_t len);

@@ -886,7 +886,8 @@ struct stream *stream_deserialize(const char *p, size_t len) {
     }
     /* the last ID given out is at least every entry's, deleted or not, so
      * that appends stay in order */
-    if (total != s->length || (nn && sid_cmp(&prev_last, &s->last_id) > 0) || s->entries_added < s->length) r.bad = 1;
+    if (total != s->length || (nn && sid_cmp(&prev_last, &s->last_id) > 0) || s->entries_added < s->length)
+        r.bad = 1;
     uint64_t ng = rd_u64(&r);
     for (uint64_t i = 0; i < ng && !r.bad; i++) {
         uint64_t nl = rd_u64(&r);
