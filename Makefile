@@ -13,7 +13,8 @@ BUILD := build/$(VARIANT)
 
 LUA_CFLAGS := $(shell pkg-config --cflags luajit 2>/dev/null || echo -I/usr/include/luajit-2.1)
 CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra -Wshadow -Wno-unused-parameter -pthread -Isrc $(LUA_CFLAGS) -MMD -MP
-LIBS := -luring -lpthread -lm -lluajit-5.1 -llua5.1-cjson -lcrypto -llzf
+BASE_LIBS := -luring -lpthread -lm -lluajit-5.1 -llua5.1-cjson -lcrypto -llzf
+LIBS := $(BASE_LIBS)
 
 ifeq ($(SANITIZE),address)
   CFLAGS_BASE += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -48,7 +49,7 @@ LIB_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps run test unit tcl integration bench-smoke clean format format-all src/redis-shard
+.PHONY: all deps run test unit tcl integration bench-smoke clean format format-all fuzz fuzz-smoke src/redis-shard
 
 all: src/redis-shard
 
@@ -77,6 +78,30 @@ $(BUILD)/tests/test_pubsub: tests/c/test_pubsub.c
 $(BUILD)/tests/test_txn_stress: tests/c/test_txn_stress.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lhiredis
+
+# libFuzzer harnesses (clang), objects of their own in build/fuzz
+FUZZ_BUILD := build/fuzz
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -pthread -Isrc $(LUA_CFLAGS) -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJS := $(patsubst src/%.c,$(FUZZ_BUILD)/%.o,$(filter-out src/main.c,$(SRCS)))
+
+$(FUZZ_BUILD)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_restore: tests/fuzz/fuzz_restore.c $(FUZZ_OBJS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(BASE_LIBS)
+
+fuzz: $(FUZZ_BUILD)/fuzz_restore
+
+# seconds over the seed corpus (real redis-server 7.0 payloads): fails on a
+# crash, a sanitizer report or a leak
+fuzz-smoke: fuzz
+	@rm -rf $(FUZZ_BUILD)/corpus && mkdir -p $(FUZZ_BUILD)/corpus
+	$(FUZZ_BUILD)/fuzz_restore -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+		$(FUZZ_BUILD)/corpus tests/fuzz/corpus/restore
+
+FUZZ_SECONDS ?= 20
 
 deps:
 	@deps/install.sh
@@ -119,6 +144,7 @@ test: deps
 	$(MAKE) unit
 	$(MAKE) tcl
 	$(MAKE) integration
+	$(if $(SANITIZE),,$(MAKE) fuzz-smoke)
 
 format:
 	git clang-format --force --extensions c,h -q || true

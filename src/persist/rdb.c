@@ -231,7 +231,8 @@ static void el_add_val(struct elems *e, const struct rlp_val *v, double score) {
 static struct arg *el_args(const struct elems *e) {
     struct arg *a = malloc((e->n + 1) * sizeof(*a));
     if (!a) abort();
-    for (size_t i = 0; i < e->n; i++) a[i] = (struct arg){e->arena.p + e->off[i], e->len[i]};
+    for (size_t i = 0; i < e->n; i++)
+        a[i] = (struct arg){e->arena.p ? e->arena.p + e->off[i] : "", e->len[i]};
     return a;
 }
 
@@ -245,6 +246,7 @@ static void el_free(struct elems *e) {
 /* The entries of the listpack in s (every entry, or pairs when zset: the
  * second of each pair is a score). */
 static int load_listpack(const struct buf *s, struct elems *e, int zset, int deep) {
+    if (!s->len) return 0;
     const unsigned char *p, *end = (const unsigned char *)s->p + s->len;
     unsigned count, n = 0;
     if (!rlp_open((const unsigned char *)s->p, s->len, &p, &count)) return 0;
@@ -694,6 +696,7 @@ static struct sid raw_id(const unsigned char *t) {
 /* One node's listpack: append its live entries to s. */
 static int load_stream_node(struct client *c, struct stream *s, const struct sid *master,
                             const struct buf *lpb, int deep, struct fvbuf *fb) {
+    if (!lpb->len) return 0;
     const unsigned char *p, *end = (const unsigned char *)lpb->p + lpb->len;
     unsigned hdr_count;
     struct rlp_val v;
