@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PKGS=(gcc make pkg-config liburing-dev libjemalloc-dev libhiredis-dev libluajit-5.1-dev lua-cjson-dev libssl-dev liblzf-dev redis-tools
-      redis-server tcl procps clang)
+      redis-server tcl procps clang libclang-rt-14-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do
