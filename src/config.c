@@ -169,7 +169,7 @@ static const char *const *const config_enum_sets[] = {
     X("cluster-require-full-coverage", NULL, T_IGN, NOFF, "yes", 0, 0, 0) \
     X("crash-log-enabled", NULL, T_IGN, NOFF, "yes", 0, 0, 0) \
     X("crash-memcheck-enabled", NULL, T_IGN, NOFF, "yes", 0, 0, 0) \
-    X("dbfilename", NULL, T_IGN, NOFF, "dump.rdb", 0, 0, F_PROT) \
+    X("dbfilename", NULL, T_STR, OFF(dbfilename), "dump.rdb", 0, 0, F_PROT) \
     X("disable-thp", NULL, T_IGN, NOFF, "yes", 0, 0, F_IMM) \
     X("dynamic-hz", NULL, T_IGN, NOFF, "yes", 0, 0, 0) \
     X("enable-debug-command", NULL, T_IGN, NOFF, "no", 0, 0, F_IMM) \

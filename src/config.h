@@ -105,6 +105,7 @@ struct config {
 
     /* Process and logging. Empty strings mean "not set". */
     char *dir;
+    char *dbfilename; /* the RDB file, in dir */
     char *logfile; /* "" = stdout */
     char *pidfile;
     int loglevel;  /* enum config_loglevel */

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "db/lazyfree.h"
 #include "log.h"
+#include "persist/snapshot.h"
 #include "server.h"
 #include "server/dispatch.h"
 #include "shard/shard.h"
@@ -236,10 +237,15 @@ int main(int argc, char **argv) {
         return 1;
     }
     lazyfree_start();
+    long long load_start = ustime();
+    if (snapshot_read(cfg.dbfilename && cfg.dbfilename[0] ? cfg.dbfilename : "dump.rdb", cfg.shards) != 0) return 1;
+    g_shard_load = snapshot_load_shard;
     if (shards_start() != 0) {
         log_warning("Failed to start the shard threads, aborting.");
         return 1;
     }
+    if (snapshot_loaded()) log_notice("DB loaded from disk: %.3f seconds", (double)(ustime() - load_start) / 1e6);
+    snapshot_read_done();
     if (cfg.pidfile && cfg.pidfile[0]) {
         FILE *f = fopen(cfg.pidfile, "w");
         if (f) {

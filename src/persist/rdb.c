@@ -971,3 +971,103 @@ fail:
     buf_free(&s);
     return o;
 }
+
+/* ---- skipping values (splitting a file by shard) ---- */
+
+static int skip_string(const unsigned char **p, const unsigned char *end) {
+    uint64_t len;
+    int special;
+    if (!rdb_get_len(p, end, &len, &special)) return 0;
+    if (special) {
+        if (len <= 2)
+            len = len == 0 ? 1 : len == 1 ? 2 : 4;
+        else if (len == 3) {
+            uint64_t clen, ulen;
+            if (!rdb_get_len(p, end, &clen, &special) || special || !rdb_get_len(p, end, &ulen, &special) ||
+                special)
+                return 0;
+            len = clen;
+        } else {
+            return 0;
+        }
+    }
+    if ((uint64_t)(end - *p) < len) return 0;
+    *p += len;
+    return 1;
+}
+
+static int skip_bytes(const unsigned char **p, const unsigned char *end, uint64_t n) {
+    if ((uint64_t)(end - *p) < n) return 0;
+    *p += n;
+    return 1;
+}
+
+static int skip_pel(const unsigned char **p, const unsigned char *end, int nacks) {
+    uint64_t n, v;
+    if (!get_count(p, end, &n)) return 0;
+    for (uint64_t i = 0; i < n; i++)
+        if (!skip_bytes(p, end, 16) || (nacks && (!skip_bytes(p, end, 8) || !get_u64(p, end, &v)))) return 0;
+    return 1;
+}
+
+int rdb_skip_value(int type, const unsigned char **p, const unsigned char *end) {
+    uint64_t n, v;
+    switch (type) {
+    case RDB_TYPE_STRING:
+    case RDB_TYPE_SET_INTSET:
+    case RDB_TYPE_HASH_LISTPACK:
+    case RDB_TYPE_ZSET_LISTPACK:
+    case RDB_TYPE_SET_LISTPACK:
+        return skip_string(p, end);
+    case RDB_TYPE_LIST:
+    case RDB_TYPE_SET:
+    case RDB_TYPE_HASH:
+        if (!get_count(p, end, &n)) return 0;
+        for (uint64_t i = 0; i < (type == RDB_TYPE_HASH ? 2 * n : n); i++)
+            if (!skip_string(p, end)) return 0;
+        return 1;
+    case RDB_TYPE_ZSET:
+    case RDB_TYPE_ZSET_2:
+        if (!get_count(p, end, &n)) return 0;
+        for (uint64_t i = 0; i < n; i++) {
+            if (!skip_string(p, end)) return 0;
+            if (type == RDB_TYPE_ZSET_2) {
+                if (!skip_bytes(p, end, 8)) return 0;
+            } else {
+                if (*p >= end) return 0;
+                unsigned l = *(*p)++;
+                if (l < 253 && !skip_bytes(p, end, l)) return 0;
+            }
+        }
+        return 1;
+    case RDB_TYPE_LIST_QUICKLIST_2:
+        if (!get_count(p, end, &n)) return 0;
+        for (uint64_t i = 0; i < n; i++)
+            if (!get_u64(p, end, &v) || !skip_string(p, end)) return 0;
+        return 1;
+    case RDB_TYPE_STREAM_LISTPACKS:
+    case RDB_TYPE_STREAM_LISTPACKS_2: {
+        int v2 = type == RDB_TYPE_STREAM_LISTPACKS_2;
+        if (!get_count(p, end, &n)) return 0;
+        for (uint64_t i = 0; i < 2 * n; i++)
+            if (!skip_string(p, end)) return 0;
+        for (int i = 0; i < (v2 ? 8 : 3); i++)
+            if (!get_u64(p, end, &v)) return 0;
+        uint64_t ng;
+        if (!get_count(p, end, &ng)) return 0;
+        for (uint64_t g = 0; g < ng; g++) {
+            if (!skip_string(p, end)) return 0;
+            for (int i = 0; i < (v2 ? 3 : 2); i++)
+                if (!get_u64(p, end, &v)) return 0;
+            if (!skip_pel(p, end, 1)) return 0;
+            uint64_t nc;
+            if (!get_count(p, end, &nc)) return 0;
+            for (uint64_t c = 0; c < nc; c++)
+                if (!skip_string(p, end) || !skip_bytes(p, end, 8) || !skip_pel(p, end, 0)) return 0;
+        }
+        return 1;
+    }
+    default:
+        return 0;
+    }
+}

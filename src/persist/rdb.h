@@ -49,4 +49,8 @@ void rdb_save_value(struct buf *b, const struct kv *o, int compress);
 struct kv *rdb_load_value(struct client *c, int type, const unsigned char **p, const unsigned char *end,
                           const struct arg *key, int deep, const char **err);
 
+/* Move *p past a value of RDB type `type` without building it; 0 if
+ * malformed or a type we do not read. */
+int rdb_skip_value(int type, const unsigned char **p, const unsigned char *end);
+
 #endif

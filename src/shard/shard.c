@@ -597,6 +597,12 @@ static void *shard_main(void *arg) {
         evict_shard_init(sh, i == 0 ? (size_t)nbufs * (RECV_BUF_SIZE + 16) : 0,
                          i == 0 ? -1 : t->sh[0]->id);
     }
+    /* the data to start with (dump.rdb: g_shard_load), each shard its own,
+     * on its own arena, in parallel */
+    for (int i = 0; g_shard_load && i < t->n; i++) {
+        tl_shard = t->sh[i];
+        if (g_shard_load(t->sh[i]) != 0) atomic_store(&start_failed, 1);
+    }
     if (t->sh[0]->id == 0 && !io_is_fast_mode(t->io))
         log_notice("io_uring SINGLE_ISSUER/DEFER_TASKRUN unavailable; using the plain ring setup");
     pthread_barrier_wait(&start_barrier);
@@ -630,6 +636,8 @@ int shards_usable_cpus(void) {
     long online = sysconf(_SC_NPROCESSORS_ONLN);
     return online > 0 ? (int)online : 1;
 }
+
+int (*g_shard_load)(struct shard *sh);
 
 int shards_start(void) {
     /* Shard i belongs to the i-th CPU this process may use, wrapping round

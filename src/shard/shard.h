@@ -13,6 +13,9 @@ int shards_create(int n, const struct config *cfg, int listen_fds[][16], int nli
  * CPUs, or fewer under taskset or a cpuset); the default shard count. */
 int shards_usable_cpus(void);
 /* Start the threads; returns when every shard's ring is ready. */
+/* Called on each shard's thread before it serves (NULL: none): the data
+ * it starts with; non-zero stops the start. */
+extern int (*g_shard_load)(struct shard *sh);
 int shards_start(void);
 /* How many threads run the shards (fewer than shards when shards share
  * CPUs); valid after shards_start. */

@@ -1,0 +1,35 @@
+/*
+ * snapshot.h - dump.rdb files in redis-server 7.0's format (RDB 10): SAVE
+ * writes one, the server loads one at startup.
+ *
+ * Contract.
+ * - SAVE holds every shard whole (the keyspace's server-wide commands do,
+ *   dispatch.c): each shard writes its keys' records (rdb.h) into its
+ *   reply, the origin writes the file: header, aux fields, each database
+ *   (SELECTDB, RESIZEDB, every shard's records), EOF, CRC64; to a
+ *   temporary name, fsync, rename to `dir`/`dbfilename`. One point in time
+ *   for all shards: nothing else runs anywhere meanwhile.
+ * - Loading: snapshot_read() (main thread, before the shard threads run)
+ *   checks the file (magic, version, CRC64) and splits its records by the
+ *   shard owning each key; snapshot_load_shard() (each shard thread, on its
+ *   own arena, in parallel) builds its keys. A damaged file stops the start
+ *   with a message naming the offset; no shard starts with half the data.
+ * - Not yet: BGSAVE (without fork), save points, SHUTDOWN SAVE, functions
+ *   in the file, module aux fields.
+ */
+#ifndef PERSIST_SNAPSHOT_H
+#define PERSIST_SNAPSHOT_H
+
+#include "../server.h"
+
+/* Read and split `path` for nshards shards; 0 when loaded (or there is no
+ * file), -1 with a logged reason. */
+int snapshot_read(const char *path, int nshards);
+/* Build shard sh's keys from what snapshot_read kept; -1 on a bad value. */
+int snapshot_load_shard(struct shard *sh);
+/* Did snapshot_read find a file? */
+int snapshot_loaded(void);
+/* Free what snapshot_read kept (after every shard loaded). */
+void snapshot_read_done(void);
+
+#endif
