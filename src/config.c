@@ -54,16 +54,18 @@ enum config_flag {
     F_MULTI = 1 << 4   /* takes any number of arguments */
 };
 
-enum config_enum_set { E_LOGLEVEL, E_POLICY };
+enum config_enum_set { E_LOGLEVEL, E_POLICY, E_SANITIZE };
 
 static const char *const config_loglevel_names[] = {
     "debug", "verbose", "notice", "warning", "nothing", NULL};
 static const char *const config_policy_names[] = {
     "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
     "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction", NULL};
+static const char *const config_sanitize_names[] = {"no", "yes", "clients", NULL};
 static const char *const *const config_enum_sets[] = {
     [E_LOGLEVEL] = config_loglevel_names,
     [E_POLICY] = config_policy_names,
+    [E_SANITIZE] = config_sanitize_names,
 };
 
 #define OFF(field) offsetof(struct config, field)
@@ -230,7 +232,7 @@ static const char *const *const config_enum_sets[] = {
     X("replica-read-only", "slave-read-only", T_IGN, NOFF, "yes", 0, 0, 0) \
     X("replica-serve-stale-data", "slave-serve-stale-data", T_IGN, NOFF, "yes", 0, 0, 0) \
     X("replicaof", "slaveof", T_IGN, NOFF, "", 0, 0, F_IMM) \
-    X("sanitize-dump-payload", NULL, T_IGN, NOFF, "no", 0, 0, 0) \
+    X("sanitize-dump-payload", NULL, T_ENUM, OFF(sanitize_dump_payload), "no", E_SANITIZE, 0, 0) \
     X("server_cpulist", NULL, T_IGN, NOFF, "", 0, 0, F_IMM) \
     X("set-max-intset-entries", NULL, T_LL, OFF(set_max_intset_entries), "512", 0, LLONG_MAX, 0) \
     X("set-max-listpack-entries", NULL, T_LL, OFF(set_max_listpack_entries), "128", 0, LLONG_MAX, 0) \

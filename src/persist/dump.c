@@ -26,6 +26,15 @@ void dump_command(struct client *c) {
     buf_free(&b);
 }
 
+/* The LRU stamp OBJECT IDLETIME reads back as `idle` seconds (lru.h's
+ * lru_idle_secs inverted, its wrap included). */
+static unsigned lru_for_idle(long long idle) {
+    unsigned now = lru_clock();
+    if (idle > LRU_BITS_MASK - 1) idle = LRU_BITS_MASK - 1;
+    if ((unsigned long long)idle <= now) return now - (unsigned)idle;
+    return LRU_BITS_MASK - ((unsigned)idle - now);
+}
+
 /* RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f] */
 void restore_command(struct client *c) {
     int replace = 0, absttl = 0;
@@ -75,7 +84,8 @@ void restore_command(struct client *c) {
     struct kv *o = NULL;
     if (p < end) {
         int type = *p++;
-        o = rdb_load_value(c, type, &p, end, key, 0, &err);
+        /* deep checks: "yes", or "clients" (every client: no replication yet) */
+        o = rdb_load_value(c, type, &p, end, key, c->sh->cfg.sanitize_dump_payload != 0, &err);
     }
     if (!o) {
         reply_err(c, "ERR Bad data format");
@@ -96,8 +106,7 @@ void restore_command(struct client *c) {
     if (freq != -1 && c->sh->lfu.on)
         kv_set_lru(o, (lfu_minutes() << 8) | (unsigned)freq);
     else if (idle != -1 && !c->sh->lfu.on)
-        kv_set_lru(o,
-                   (lru_clock() - (unsigned)(idle < LRU_CLOCK_MAX ? idle : LRU_CLOCK_MAX)) & LRU_BITS_MASK);
+        kv_set_lru(o, lru_for_idle(idle));
     NOTIFY(c, NOTIFY_GENERIC, "restore", key);
     reply_ok(c->out);
 }

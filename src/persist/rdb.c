@@ -178,9 +178,12 @@ static int rlp_next(const unsigned char **p, const unsigned char *end, struct rl
     size_t l = enc + dlen, bl = backlen_size(l);
     if ((size_t)(end - s) < l + bl) return -1;
     if (deep) {
-        size_t got = 0;
-        for (size_t i = 0; i < bl; i++) got = (got << 7) | (s[l + i] & 127);
-        if (got != l) return -1;
+        /* the back-length must be exactly what encodes l */
+        struct buf want = {0};
+        put_backlen(&want, l);
+        int same = want.len == bl && memcmp(want.p, s + l, bl) == 0;
+        buf_free(&want);
+        if (!same) return -1;
     }
     *p = s + l + bl;
     return 1;
@@ -280,6 +283,142 @@ static int load_listpack(const struct buf *s, struct elems *e, int zset, int dee
     if (count != 65535 && count != n) return 0;
     if (zset && n % 2) return 0;
     return 1;
+}
+
+/* ---- Redis's ziplists and zipmaps (RDB files of Redis 6.2 and older) ----
+ * ziplist: bytes u32 | tail offset u32 | count u16 | entries | 0xFF;
+ * entry: previous entry's length (1 byte, or 0xFE and 4 bytes) | encoding
+ * (strings: 6-bit, 14-bit big-endian or 32-bit big-endian lengths;
+ * integers: 16, 32, 64, 24, 8 bits, or 0..12 in the encoding byte) | data */
+
+static int zl_next(const unsigned char **p, const unsigned char *end, struct rlp_val *v, size_t *prevlen) {
+    const unsigned char *s = *p;
+    if (s >= end) return -1;
+    if (s[0] == 0xFF) return 0;
+    size_t pl = 1;
+    if (s[0] == 0xFE) {
+        if (end - s < 5) return -1;
+        pl = 5;
+    }
+    const unsigned char *q = s + pl;
+    if (q >= end) return -1;
+    unsigned b = q[0];
+    size_t hdr = 1, dlen = 0;
+    v->s = NULL;
+    switch (b >> 6) {
+    case 0:
+        dlen = b & 0x3f;
+        break;
+    case 1:
+        if (end - q < 2) return -1;
+        dlen = ((size_t)(b & 0x3f) << 8) | q[1];
+        hdr = 2;
+        break;
+    case 2:
+        if (end - q < 5) return -1;
+        dlen = ((size_t)q[1] << 24) | ((size_t)q[2] << 16) | ((size_t)q[3] << 8) | q[4];
+        hdr = 5;
+        break;
+    default: {
+        int n;
+        if (b == 0xC0)
+            n = 2;
+        else if (b == 0xD0)
+            n = 4;
+        else if (b == 0xE0)
+            n = 8;
+        else if (b == 0xF0)
+            n = 3;
+        else if (b == 0xFE)
+            n = 1;
+        else if (b >= 0xF1 && b <= 0xFD)
+            n = 0;
+        else
+            return -1;
+        if (end - q < 1 + n) return -1;
+        if (n == 0) {
+            v->v = (long long)(b & 0x0f) - 1;
+        } else {
+            uint64_t u = le_get(q + 1, n);
+            if (n < 8 && (u >> (8 * n - 1)) & 1) u |= ~0ULL << (8 * n);
+            v->v = (long long)u;
+        }
+        *prevlen = pl + 1 + (size_t)n;
+        *p = q + 1 + n;
+        return 1;
+    }
+    }
+    if ((size_t)(end - q) - hdr < dlen) return -1;
+    v->s = (const char *)q + hdr;
+    v->len = dlen;
+    *prevlen = pl + hdr + dlen;
+    *p = q + hdr + dlen;
+    return 1;
+}
+
+/* The entries of the ziplist in s (pairs with a score when zset). */
+static int load_ziplist(const struct buf *s, struct elems *e, int zset) {
+    if (s->len < 11) return 0;
+    const unsigned char *z = (const unsigned char *)s->p, *p = z + 10, *end = z + s->len;
+    if (le_get(z, 4) != s->len || z[s->len - 1] != 0xFF) return 0;
+    unsigned count = (unsigned)le_get(z + 8, 2), n = 0;
+    struct rlp_val v = {0}, m = {0};
+    size_t pl;
+    int r;
+    while ((r = zl_next(&p, end, &v, &pl)) == 1) {
+        n++;
+        if (!zset) {
+            el_add_val(e, &v, 0);
+        } else if (n % 2) {
+            m = v;
+        } else {
+            double score;
+            if (v.s) {
+                char tmp[128];
+                if (!v.len || v.len >= sizeof(tmp)) return 0;
+                memcpy(tmp, v.s, v.len);
+                tmp[v.len] = 0;
+                char *ep;
+                score = strtod(tmp, &ep);
+                if (*ep || isnan(score)) return 0;
+            } else {
+                score = (double)v.v;
+            }
+            el_add_val(e, &m, score);
+        }
+    }
+    if (r < 0 || p != end - 1 || (count != 65535 && count != n) || (zset && n % 2) || !n) return 0;
+    return 1;
+}
+
+/* A zipmap's length: 1 byte below 254, else 254 and 4 bytes. */
+static int zm_len(const unsigned char **p, const unsigned char *end, size_t *len) {
+    if (*p >= end || **p == 255) return 0;
+    if (**p < 254) {
+        *len = *(*p)++;
+        return 1;
+    }
+    if (end - *p < 5) return 0;
+    *len = (size_t)le_get(*p + 1, 4);
+    *p += 5;
+    return 1;
+}
+
+static int load_zipmap(const struct buf *s, struct elems *e) {
+    if (s->len < 2) return 0;
+    const unsigned char *p = (const unsigned char *)s->p + 1, *end = (const unsigned char *)s->p + s->len;
+    while (p < end && *p != 255) {
+        size_t kl, vl;
+        if (!zm_len(&p, end, &kl) || (size_t)(end - p) < kl) return 0;
+        el_add(e, (const char *)p, kl, 0);
+        p += kl;
+        if (!zm_len(&p, end, &vl) || p >= end) return 0;
+        size_t fr = *p++;
+        if ((size_t)(end - p) < vl + fr) return 0;
+        el_add(e, (const char *)p, vl, 0);
+        p += vl + fr;
+    }
+    return p == end - 1 && e->n;
 }
 
 /* ---- saving ---- */
@@ -628,15 +767,18 @@ static int get_text_double(const unsigned char **p, const unsigned char *end, do
     return !*ep && l;
 }
 
-static int get_intset(const struct buf *s, struct elems *e) {
+static int get_intset(const struct buf *s, struct elems *e, int deep) {
     const unsigned char *p = (const unsigned char *)s->p;
     if (s->len < 8) return 0;
     unsigned w = (unsigned)le_get(p, 4);
     uint64_t n = le_get(p + 4, 4);
     if ((w != 2 && w != 4 && w != 8) || s->len != 8 + n * w || !n) return 0;
+    long long prev = 0;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t u = le_get(p + 8 + i * w, (int)w);
         if (w < 8 && (u >> (8 * w - 1)) & 1) u |= ~0ULL << (8 * w);
+        if (deep && i && (long long)u <= prev) return 0; /* sorted, no repeats */
+        prev = (long long)u;
         char t[24];
         int l = ll_to_str(t, (long long)u);
         el_add(e, t, (size_t)l, 0);
@@ -908,10 +1050,7 @@ struct kv *rdb_load_value(struct client *c, int type, const unsigned char **p, c
         o = list_build(c, key, a, e.n);
         break;
     case RDB_TYPE_SET_INTSET:
-    case RDB_TYPE_SET_LISTPACK:
-        if (!get_str(p, end, &s)) LOAD_FAIL("Bad data format");
-        if (type == RDB_TYPE_SET_INTSET ? !get_intset(&s, &e) : !load_listpack(&s, &e, 0, deep) || !e.n)
-            LOAD_FAIL("Bad data format");
+        if (!get_str(p, end, &s) || !get_intset(&s, &e, deep)) LOAD_FAIL("Bad data format");
         a = el_args(&e);
         if (!(o = set_build(c, key, a, e.n))) LOAD_FAIL("Duplicate set members detected");
         break;
@@ -951,6 +1090,31 @@ struct kv *rdb_load_value(struct client *c, int type, const unsigned char **p, c
         break;
     case RDB_TYPE_ZSET_LISTPACK:
         if (!get_str(p, end, &s) || !load_listpack(&s, &e, 1, deep) || !e.n) LOAD_FAIL("Bad data format");
+        a = el_args(&e);
+        if (!(o = zset_build(c, key, a, e.score, e.n))) LOAD_FAIL("Duplicate zset fields detected");
+        break;
+    case RDB_TYPE_LIST_ZIPLIST:
+        if (!get_str(p, end, &s) || !load_ziplist(&s, &e, 0)) LOAD_FAIL("Bad data format");
+        a = el_args(&e);
+        o = list_build(c, key, a, e.n);
+        break;
+    case RDB_TYPE_LIST_QUICKLIST:
+        if (!get_count(p, end, &n) || !n) LOAD_FAIL("Bad data format");
+        for (uint64_t i = 0; i < n; i++)
+            if (!get_str(p, end, &s) || !load_ziplist(&s, &e, 0)) LOAD_FAIL("Bad data format");
+        a = el_args(&e);
+        o = list_build(c, key, a, e.n);
+        break;
+    case RDB_TYPE_HASH_ZIPLIST:
+    case RDB_TYPE_HASH_ZIPMAP:
+        if (!get_str(p, end, &s) ||
+            !(type == RDB_TYPE_HASH_ZIPMAP ? load_zipmap(&s, &e) : load_ziplist(&s, &e, 0)) || e.n % 2)
+            LOAD_FAIL("Bad data format");
+        a = el_args(&e);
+        if (!(o = hash_build(c, key, a, e.n))) LOAD_FAIL("Duplicate hash fields detected");
+        break;
+    case RDB_TYPE_ZSET_ZIPLIST:
+        if (!get_str(p, end, &s) || !load_ziplist(&s, &e, 1)) LOAD_FAIL("Bad data format");
         a = el_args(&e);
         if (!(o = zset_build(c, key, a, e.score, e.n))) LOAD_FAIL("Duplicate zset fields detected");
         break;
@@ -1017,8 +1181,16 @@ int rdb_skip_value(int type, const unsigned char **p, const unsigned char *end) 
     case RDB_TYPE_SET_INTSET:
     case RDB_TYPE_HASH_LISTPACK:
     case RDB_TYPE_ZSET_LISTPACK:
-    case RDB_TYPE_SET_LISTPACK:
+    case RDB_TYPE_HASH_ZIPMAP:
+    case RDB_TYPE_LIST_ZIPLIST:
+    case RDB_TYPE_ZSET_ZIPLIST:
+    case RDB_TYPE_HASH_ZIPLIST:
         return skip_string(p, end);
+    case RDB_TYPE_LIST_QUICKLIST:
+        if (!get_count(p, end, &n)) return 0;
+        for (uint64_t i = 0; i < n; i++)
+            if (!skip_string(p, end)) return 0;
+        return 1;
     case RDB_TYPE_LIST:
     case RDB_TYPE_SET:
     case RDB_TYPE_HASH:

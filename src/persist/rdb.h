@@ -12,8 +12,8 @@
  *   Listpacks and intsets are written in Redis's own byte layouts (our
  *   in-memory listpack, db/listpack.h, has a layout of its own).
  * - rdb_load_value reads any of those, and the older forms a 7.0 server
- *   reads that carry no ziplists (plain lists, sets, hashes, sorted sets
- *   with text scores); it never reads past `end`, and rejects lengths that
+ *   reads (ziplists, zipmaps, quicklists of ziplists, plain lists, sets,
+ *   hashes, sorted sets with text scores); it never reads past `end`, and rejects lengths that
  *   lie, listpacks and intsets whose bytes do not hold together, and
  *   repeated members (the value would not be what was saved). With `deep`
  *   (sanitize-dump-payload yes) every listpack entry's back-length is
@@ -33,13 +33,17 @@ enum {
     RDB_TYPE_ZSET = 3,
     RDB_TYPE_HASH = 4,
     RDB_TYPE_ZSET_2 = 5,
+    RDB_TYPE_HASH_ZIPMAP = 9,
+    RDB_TYPE_LIST_ZIPLIST = 10,
     RDB_TYPE_SET_INTSET = 11,
+    RDB_TYPE_ZSET_ZIPLIST = 12,
+    RDB_TYPE_HASH_ZIPLIST = 13,
+    RDB_TYPE_LIST_QUICKLIST = 14,
     RDB_TYPE_HASH_LISTPACK = 16,
     RDB_TYPE_ZSET_LISTPACK = 17,
     RDB_TYPE_STREAM_LISTPACKS = 15,
     RDB_TYPE_LIST_QUICKLIST_2 = 18,
     RDB_TYPE_STREAM_LISTPACKS_2 = 19,
-    RDB_TYPE_SET_LISTPACK = 20,
 };
 
 void rdb_save_value(struct buf *b, const struct kv *o, int compress);

@@ -176,7 +176,8 @@ int rdb_get_string(const unsigned char **p, const unsigned char *end, struct buf
         break;
     case 2:
         if (end - s < 4) return 0;
-        v = (int32_t)((uint32_t)s[0] | ((uint32_t)s[1] << 8) | ((uint32_t)s[2] << 16) | ((uint32_t)s[3] << 24));
+        v = (int32_t)((uint32_t)s[0] | ((uint32_t)s[1] << 8) | ((uint32_t)s[2] << 16) |
+                      ((uint32_t)s[3] << 24));
         *p = s + 4;
         break;
     case 3: {
