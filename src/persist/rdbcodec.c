@@ -185,7 +185,11 @@ int rdb_get_string(const unsigned char **p, const unsigned char *end, struct buf
         int sp;
         if (!rdb_get_len(p, end, &clen, &sp) || sp || !rdb_get_len(p, end, &ulen, &sp) || sp) return 0;
         s = *p;
-        if ((uint64_t)(end - s) < clen || ulen > (1ULL << 32) || clen > UINT_MAX) return 0;
+        /* LZF expands at most about 90 times (a 3-byte reference stands
+         * for up to 264 bytes): a bigger claimed length is a lie, and must
+         * not cost a huge allocation */
+        if ((uint64_t)(end - s) < clen || ulen > (1ULL << 32) || clen > UINT_MAX || ulen > clen * 100 + 64)
+            return 0;
         char *dst = malloc(ulen ? ulen : 1);
         if (!dst) return 0;
         unsigned got = ulen ? lzf_decompress(s, (unsigned)clen, dst, (unsigned)ulen) : 0;
