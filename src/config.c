@@ -613,8 +613,19 @@ static int config_set_save(struct config *c, int argc, char **argv,
         config_replace_str(&c->save, "");
         argc = 0;
     }
+    /* one argument holding the whole schedule ("900 1 300 10"), as
+     * CONFIG SET and --save give it */
+    char *split[64], *copy = NULL;
+    if (argc == 1 && strchr(argv[0], ' ')) {
+        copy = config_xstrdup(argv[0]);
+        int n = 0;
+        for (char *tok = strtok(copy, " "); tok && n < 64; tok = strtok(NULL, " ")) split[n++] = tok;
+        argc = n;
+        argv = split;
+    }
     for (int i = 0; i < argc; i++) {
         if (argc % 2 || !config_loose_ll(argv[i], &v) || v < (i % 2 ? 0 : 1)) {
+            free(copy);
             snprintf(why, CONFIG_WHY, "Invalid save parameters");
             return -1;
         }
@@ -628,6 +639,7 @@ static int config_set_save(struct config *c, int argc, char **argv,
     }
     free(c->save);
     c->save = config_sb_take(&sb);
+    free(copy);
     return 0;
 }
 

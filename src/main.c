@@ -240,6 +240,7 @@ int main(int argc, char **argv) {
     long long load_start = ustime();
     if (snapshot_read(cfg.dbfilename && cfg.dbfilename[0] ? cfg.dbfilename : "dump.rdb", cfg.shards) != 0) return 1;
     g_shard_load = snapshot_load_shard;
+    g_shard_exit = snapshot_exit_part;
     if (shards_start() != 0) {
         log_warning("Failed to start the shard threads, aborting.");
         return 1;
@@ -270,6 +271,9 @@ int main(int argc, char **argv) {
         log_warning("Received %s scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
     atomic_store(&g_shutdown, 1);
     shards_join();
+    snapshot_exit_write(g_shards[0]->cfg.dbfilename && g_shards[0]->cfg.dbfilename[0] ? g_shards[0]->cfg.dbfilename
+                                                                                      : "dump.rdb",
+                        g_shards[0]->ndb);
     lazyfree_stop();
     if (cfg.pidfile && cfg.pidfile[0]) unlink(cfg.pidfile);
     log_warning("redis-shard is now ready to exit, bye bye...");

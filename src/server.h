@@ -231,6 +231,10 @@ struct shard {
     int whole_resume;      /* they ended: dispatch the rest of the body (multi_whole_resume) */
     struct gexec *whole_g; /* that EXEC, while this shard is its origin */
 
+    /* persistence (src/persist/): key changes, read by other threads for INFO */
+    _Atomic long long dirty;
+    long long dirty_saved; /* `dirty` as of the last snapshot (written while every shard is held) */
+
     /* scripts (src/script/) */
     struct lua_shard *lua; /* this shard's Lua state, made on first use */
     void (*lua_close)(struct shard *sh); /* frees it as the shard ends (set with it) */
@@ -302,6 +306,10 @@ extern long long g_start_time_ms;
 extern char g_config_file[4096];
 extern char g_executable[4096];
 extern _Atomic long long g_lastsave;
+/* SHUTDOWN's choice: 1 SAVE, -1 NOSAVE, 0 as the save points say */
+extern _Atomic int g_shutdown_save;
+/* INFO's persistence section (src/persist/ sets it) */
+extern void (*g_persist_info)(struct buf *b);
 extern char g_run_id[41];
 extern _Atomic size_t g_mem_peak;
 

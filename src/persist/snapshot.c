@@ -4,6 +4,7 @@
 #include "snapshot.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,30 +65,39 @@ static void save_key(void *ctx, struct kv *o) {
 
 /* One shard's share: for each database with keys, its index, key and
  * expiry counts, and its records (type, key, value; an expiry first). */
-void save_command(struct client *c) {
-    struct buf out = {0};
-    struct save_acc a = {.b = &out, .now = mstime()};
-    for (int d = 0; d < c->sh->ndb; d++) {
-        struct db *db = &c->sh->dbs[d];
+static void shard_part(struct shard *sh, struct buf *out) {
+    struct save_acc a = {.b = out, .now = mstime()};
+    for (int d = 0; d < sh->ndb; d++) {
+        struct db *db = &sh->dbs[d];
         if (!db_size(db)) continue;
-        size_t at = out.len;
-        put_u32(&out, (uint32_t)d);
-        put_u64(&out, 0);
-        put_u64(&out, 0);
-        put_u64(&out, 0);
+        size_t at = out->len;
+        put_u32(out, (uint32_t)d);
+        put_u64(out, 0);
+        put_u64(out, 0);
+        put_u64(out, 0);
         a.keys = a.expires = 0;
         unsigned long long cur = 0;
         do cur = dict_scan(&db->keys, cur, save_key, &a);
         while (cur);
-        uint64_t len = out.len - at - 28;
-        memcpy(out.p + at + 4, &a.keys, 8);
-        memcpy(out.p + at + 12, &a.expires, 8);
-        memcpy(out.p + at + 20, &len, 8);
+        uint64_t len = out->len - at - 28;
+        memcpy(out->p + at + 4, &a.keys, 8);
+        memcpy(out->p + at + 12, &a.expires, 8);
+        memcpy(out->p + at + 20, &len, 8);
     }
+    buf_free(&a.tmp);
+    /* what this snapshot holds is saved */
+    sh->dirty_saved = atomic_load_explicit(&sh->dirty, memory_order_relaxed);
+}
+
+/* SAVE's and BGSAVE's part on each shard (every shard is held whole). */
+void save_command(struct client *c) {
+    struct buf out = {0};
+    shard_part(c->sh, &out);
     reply_bulk(c->out, out.p ? out.p : "", out.len);
     buf_free(&out);
-    buf_free(&a.tmp);
 }
+
+void bgsave_command(struct client *c) { save_command(c); }
 
 static void put_aux(struct buf *b, const char *k, const char *v) {
     buf_putc(b, (char)OP_AUX);
@@ -117,79 +127,233 @@ static int write_all(int fd, const char *p, size_t len) {
     return 1;
 }
 
-/* The file from every shard's share, written to a temporary name, synced
- * and renamed over dbfilename. */
+/* The whole file from every shard's share (part[s], plen[s] bytes). */
+static void build_image(struct buf *f, const char *const *part, const size_t *plen, int nparts, int ndb) {
+    char num[32];
+    buf_put(f, "REDIS0010", 9);
+    put_aux(f, "redis-ver", REDIS_COMPAT_VERSION);
+    put_aux(f, "redis-bits", "64");
+    snprintf(num, sizeof(num), "%lld", (long long)(mstime() / 1000));
+    put_aux(f, "ctime", num);
+    snprintf(num, sizeof(num), "%zu", mem_used());
+    put_aux(f, "used-mem", num);
+    put_aux(f, "aof-base", "0");
+    for (int d = 0; d < ndb; d++) {
+        uint64_t keys = 0, expires = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            if (pass == 1) {
+                if (!keys) break;
+                buf_putc(f, (char)OP_SELECTDB);
+                rdb_put_len(f, (uint64_t)d);
+                buf_putc(f, (char)OP_RESIZEDB);
+                rdb_put_len(f, keys);
+                rdb_put_len(f, expires);
+            }
+            for (int s = 0; s < nparts; s++)
+                for (size_t at = 0; at + 28 <= plen[s];) {
+                    uint32_t db;
+                    uint64_t k, e, len;
+                    memcpy(&db, part[s] + at, 4);
+                    memcpy(&k, part[s] + at + 4, 8);
+                    memcpy(&e, part[s] + at + 12, 8);
+                    memcpy(&len, part[s] + at + 20, 8);
+                    if ((int)db == d) {
+                        if (pass == 0) {
+                            keys += k;
+                            expires += e;
+                        } else {
+                            buf_put(f, part[s] + at + 28, len);
+                        }
+                    }
+                    at += 28 + len;
+                }
+        }
+    }
+    buf_putc(f, (char)OP_EOF);
+    uint64_t crc = crc64(0, f->p, f->len);
+    put_u64(f, crc);
+}
+
+/* Write the image to a temporary name, sync it, rename it to `name`.
+ * 0 on success, else errno. */
+static int write_image(const struct buf *f, const char *name) {
+    char tmpname[64];
+    snprintf(tmpname, sizeof(tmpname), "temp-%d-%lld.rdb", (int)getpid(), ustime());
+    int fd = open(tmpname, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int ok = fd >= 0 && write_all(fd, f->p, f->len) && fsync(fd) == 0;
+    int err = errno;
+    if (fd >= 0 && close(fd) != 0 && ok) {
+        ok = 0;
+        err = errno;
+    }
+    if (ok && rename(tmpname, name) != 0) {
+        ok = 0;
+        err = errno;
+    }
+    if (ok) return 0;
+    log_warning("Failed opening the temp RDB file %s for saving: %s", tmpname, strerror(err));
+    unlink(tmpname);
+    return err ? err : EIO;
+}
+
+static uint64_t g_loaded_keys, g_loaded_expired;
+
+/* persistence state for INFO, across threads */
+static _Atomic int g_bgsave_running;   /* a BGSAVE's file is being written */
+static _Atomic int g_last_save_ok = 1; /* rdb_last_bgsave_status */
+static _Atomic long long g_bgsave_start_ms, g_last_bgsave_secs = -1, g_rdb_saves;
+
+static const char *db_file_name(const struct shard *sh) {
+    return sh->cfg.dbfilename && sh->cfg.dbfilename[0] ? sh->cfg.dbfilename : "dump.rdb";
+}
+
+static int parts_of(struct gather *g, const char **part, size_t *plen) {
+    for (int s = 0; s < g_nshards; s++)
+        if (!part_bytes(&g->parts[s].reply, &part[s], &plen[s])) plen[s] = 0;
+    return g_nshards;
+}
+
 void save_combine(struct gather *g, struct buf *out, int resp) {
     (void)resp;
     struct shard *sh = g->conn->sh;
+    if (atomic_load(&g_bgsave_running)) {
+        reply_error(out, "ERR Background save already in progress");
+        return;
+    }
     long long t0 = ustime();
-    struct buf f = {0};
-    char num[32];
-    buf_put(&f, "REDIS0010", 9);
-    put_aux(&f, "redis-ver", REDIS_COMPAT_VERSION);
-    put_aux(&f, "redis-bits", "64");
-    snprintf(num, sizeof(num), "%lld", (long long)(mstime() / 1000));
-    put_aux(&f, "ctime", num);
-    snprintf(num, sizeof(num), "%zu", mem_used());
-    put_aux(&f, "used-mem", num);
-    put_aux(&f, "aof-base", "0");
     const char *part[MAX_SHARDS];
     size_t plen[MAX_SHARDS];
-    for (int s = 0; s < g_nshards; s++)
-        if (!part_bytes(&g->parts[s].reply, &part[s], &plen[s])) plen[s] = 0;
-    for (int d = 0; d < sh->ndb; d++) {
-        uint64_t keys = 0, expires = 0;
-        for (int s = 0; s < g_nshards; s++)
-            for (size_t at = 0; at + 28 <= plen[s];) {
-                uint32_t db;
-                uint64_t k, e, len;
-                memcpy(&db, part[s] + at, 4);
-                memcpy(&k, part[s] + at + 4, 8);
-                memcpy(&e, part[s] + at + 12, 8);
-                memcpy(&len, part[s] + at + 20, 8);
-                if ((int)db == d) {
-                    keys += k;
-                    expires += e;
-                }
-                at += 28 + len;
-            }
-        if (!keys) continue;
-        buf_putc(&f, (char)OP_SELECTDB);
-        rdb_put_len(&f, (uint64_t)d);
-        buf_putc(&f, (char)OP_RESIZEDB);
-        rdb_put_len(&f, keys);
-        rdb_put_len(&f, expires);
-        for (int s = 0; s < g_nshards; s++)
-            for (size_t at = 0; at + 28 <= plen[s];) {
-                uint32_t db;
-                uint64_t len;
-                memcpy(&db, part[s] + at, 4);
-                memcpy(&len, part[s] + at + 20, 8);
-                if ((int)db == d) buf_put(&f, part[s] + at + 28, len);
-                at += 28 + len;
-            }
-    }
-    buf_putc(&f, (char)OP_EOF);
-    uint64_t crc = crc64(0, f.p, f.len);
-    put_u64(&f, crc);
-    char tmpname[64];
-    snprintf(tmpname, sizeof(tmpname), "temp-%d.rdb", (int)getpid());
-    const char *name = sh->cfg.dbfilename && sh->cfg.dbfilename[0] ? sh->cfg.dbfilename : "dump.rdb";
-    int fd = open(tmpname, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int ok = fd >= 0 && write_all(fd, f.p, f.len) && fsync(fd) == 0;
-    if (fd >= 0 && close(fd) != 0) ok = 0;
-    if (ok && rename(tmpname, name) != 0) ok = 0;
-    if (!ok) {
-        log_warning("Failed opening the temp RDB file %s (in server root dir %s) for saving: %s", tmpname,
-                    sh->cfg.dir ? sh->cfg.dir : ".", strerror(errno));
-        unlink(tmpname);
+    struct buf f = {0};
+    build_image(&f, part, plen, parts_of(g, part, plen), sh->ndb);
+    if (write_image(&f, db_file_name(sh)) != 0) {
+        atomic_store(&g_last_save_ok, 0);
         reply_error(out, "ERR");
     } else {
         g_lastsave = mstime() / 1000;
+        atomic_store(&g_last_save_ok, 1);
+        atomic_fetch_add(&g_rdb_saves, 1);
         log_notice("DB saved on disk (%zu bytes, %.3f seconds)", f.len, (double)(ustime() - t0) / 1e6);
         reply_ok(out);
     }
     buf_free(&f);
+}
+
+struct bg_job {
+    struct buf f;
+    char *name;
+};
+
+static void *bgsave_thread(void *arg) {
+    struct bg_job *j = arg;
+    int err = write_image(&j->f, j->name);
+    long long secs = (mstime() - atomic_load(&g_bgsave_start_ms) + 500) / 1000;
+    if (!err) {
+        g_lastsave = mstime() / 1000;
+        atomic_fetch_add(&g_rdb_saves, 1);
+        log_notice("Background saving terminated with success");
+    } else {
+        log_warning("Background saving error");
+    }
+    atomic_store(&g_last_save_ok, err == 0);
+    atomic_store(&g_last_bgsave_secs, secs);
+    buf_free(&j->f);
+    free(j->name);
+    free(j);
+    atomic_store(&g_bgsave_running, 0);
+    return NULL;
+}
+
+/* BGSAVE: the image is made while every shard is held (one point in
+ * time); a thread of its own writes it out while the shards serve. */
+void bgsave_combine(struct gather *g, struct buf *out, int resp) {
+    (void)resp;
+    struct shard *sh = g->conn->sh;
+    int expected = 0;
+    if (!atomic_compare_exchange_strong(&g_bgsave_running, &expected, 1)) {
+        int schedule = g->argc > 1;
+        if (schedule)
+            reply_simple(out, "Background saving scheduled");
+        else
+            reply_error(out, "ERR Background save already in progress");
+        return;
+    }
+    atomic_store(&g_bgsave_start_ms, mstime());
+    const char *part[MAX_SHARDS];
+    size_t plen[MAX_SHARDS];
+    struct bg_job *j = calloc(1, sizeof(*j));
+    if (!j) abort();
+    build_image(&j->f, part, plen, parts_of(g, part, plen), sh->ndb);
+    j->name = strdup(db_file_name(sh));
+    pthread_t t;
+    if (!j->name || pthread_create(&t, NULL, bgsave_thread, j) != 0) {
+        buf_free(&j->f);
+        free(j->name);
+        free(j);
+        atomic_store(&g_bgsave_running, 0);
+        reply_error(out, "ERR");
+        return;
+    }
+    pthread_detach(t);
+    log_notice("Background saving started");
+    reply_simple(out, "Background saving started");
+}
+
+static void snapshot_info(struct buf *b) {
+    long long changes = 0;
+    for (int s = 0; s < g_nshards; s++)
+        changes += atomic_load_explicit(&g_shards[s]->dirty, memory_order_relaxed) - g_shards[s]->dirty_saved;
+    int running = atomic_load(&g_bgsave_running);
+    long long start = atomic_load(&g_bgsave_start_ms);
+    buf_printf(b,
+               "# Persistence\r\nloading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:%lld\r\n"
+               "rdb_bgsave_in_progress:%d\r\nrdb_last_save_time:%lld\r\nrdb_last_bgsave_status:%s\r\n"
+               "rdb_last_bgsave_time_sec:%lld\r\nrdb_current_bgsave_time_sec:%lld\r\nrdb_saves:%lld\r\n"
+               "rdb_last_cow_size:0\r\nrdb_last_load_keys_expired:%llu\r\nrdb_last_load_keys_loaded:%llu\r\n",
+               changes < 0 ? 0 : changes, running, (long long)g_lastsave,
+               atomic_load(&g_last_save_ok) ? "ok" : "err", atomic_load(&g_last_bgsave_secs),
+               running ? (mstime() - start) / 1000 : -1, atomic_load(&g_rdb_saves),
+               (unsigned long long)g_loaded_expired, (unsigned long long)g_loaded_keys);
+}
+
+/* ---- saving at exit ---- */
+
+static struct buf *g_exit_parts;
+static pthread_once_t g_exit_once = PTHREAD_ONCE_INIT;
+
+static void exit_alloc(void) {
+    g_exit_parts = calloc((size_t)g_nshards, sizeof(*g_exit_parts));
+    if (!g_exit_parts) abort();
+}
+
+int snapshot_exit_part(struct shard *sh) {
+    int mode = atomic_load(&g_shutdown_save);
+    if (mode < 0 || (mode == 0 && !(sh->cfg.save && sh->cfg.save[0]))) return 0;
+    pthread_once(&g_exit_once, exit_alloc);
+    shard_part(sh, &g_exit_parts[sh->id]);
+    return 0;
+}
+
+int snapshot_exit_write(const char *name, int ndb) {
+    if (!g_exit_parts) return 0;
+    const char *part[MAX_SHARDS];
+    size_t plen[MAX_SHARDS];
+    for (int s = 0; s < g_nshards; s++) {
+        part[s] = g_exit_parts[s].p;
+        plen[s] = g_exit_parts[s].len;
+    }
+    log_notice("Saving the final RDB snapshot before exiting.");
+    struct buf f = {0};
+    build_image(&f, part, plen, g_nshards, ndb);
+    int err = write_image(&f, name);
+    if (!err)
+        log_notice("DB saved on disk");
+    else
+        log_warning("Error trying to save the DB, can't exit.");
+    buf_free(&f);
+    for (int s = 0; s < g_nshards; s++) buf_free(&g_exit_parts[s]);
+    free(g_exit_parts);
+    g_exit_parts = NULL;
+    return err ? -1 : 0;
 }
 
 /* ---- loading ---- */
@@ -318,6 +482,8 @@ int snapshot_read(const char *path, int nshards) {
             buf_free(&key);
             log_notice("Done loading RDB, keys loaded: %llu, keys expired: %llu.", (unsigned long long)keys,
                        (unsigned long long)expired);
+            g_loaded_keys = keys;
+            g_loaded_expired = expired;
             return 0;
         case OP_SELECTDB:
             if (!rdb_get_len(&p, end, &v, &special) || special) return bad_file("SELECTDB", off);
@@ -442,3 +608,5 @@ void snapshot_read_done(void) {
     free(g_load.file);
     memset(&g_load, 0, sizeof(g_load));
 }
+
+__attribute__((constructor)) static void register_snapshot(void) { g_persist_info = snapshot_info; }

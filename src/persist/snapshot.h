@@ -14,8 +14,13 @@
  *   shard owning each key; snapshot_load_shard() (each shard thread, on its
  *   own arena, in parallel) builds its keys. A damaged file stops the start
  *   with a message naming the offset; no shard starts with half the data.
- * - Not yet: BGSAVE (without fork), save points, SHUTDOWN SAVE, functions
- *   in the file, module aux fields.
+ * - BGSAVE makes the image the same way, every shard held whole (so the
+ *   shards pause while it is serialized, and the image is held in memory),
+ *   then a thread of its own writes it while the shards serve again.
+ * - Saving at exit: SHUTDOWN SAVE, or save points configured and SHUTDOWN
+ *   or SIGTERM without NOSAVE.
+ * - Not yet: an incremental snapshot without the pause, save points that
+ *   trigger BGSAVE, functions in the file.
  */
 #ifndef PERSIST_SNAPSHOT_H
 #define PERSIST_SNAPSHOT_H
@@ -31,5 +36,12 @@ int snapshot_load_shard(struct shard *sh);
 int snapshot_loaded(void);
 /* Free what snapshot_read kept (after every shard loaded). */
 void snapshot_read_done(void);
+
+/* Saving at exit (SHUTDOWN SAVE, or save points and no NOSAVE): each
+ * shard thread adds its shards' parts as it ends (snapshot_exit_part,
+ * through g_shard_exit); then the main thread writes the file (nothing if
+ * no part was made). -1 if it could not be written. */
+int snapshot_exit_part(struct shard *sh);
+int snapshot_exit_write(const char *name, int ndb);
 
 #endif

@@ -559,8 +559,8 @@ void info_combine(struct gather *g, struct buf *out, int resp) {
     if (want(g, "memory", 1)) { SEP(); info_memory(b, sh, &s); }
     if (want(g, "persistence", 1)) {
         SEP();
-        LINE("# Persistence\r\nloading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:0\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:%lld\r\n", (long long)g_lastsave);
-        LINE("rdb_last_bgsave_status:ok\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_last_bgrewrite_status:ok\r\naof_last_write_status:ok\r\n");
+        if (g_persist_info) g_persist_info(b);
+        LINE("aof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\naof_last_write_status:ok\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n");
     }
     if (want(g, "stats", 1)) { SEP(); info_stats(b, &s); }
     if (want(g, "replication", 1)) {
@@ -757,6 +757,7 @@ void shutdown_command(struct client *c) {
         return;
     }
     log_warning("User requested shutdown...");
+    atomic_store(&g_shutdown_save, save ? 1 : nosave ? -1 : 0);
     atomic_store(&g_shutdown, 1);
     kill(getpid(), SIGTERM);
 }

@@ -23,6 +23,7 @@ void client_list_combine(struct gather *g, struct buf *out, int resp);
 void client_kill_combine(struct gather *g, struct buf *out, int resp);
 void info_combine(struct gather *g, struct buf *out, int resp);
 void save_combine(struct gather *g, struct buf *out, int resp);
+void bgsave_combine(struct gather *g, struct buf *out, int resp);
 void memory_stats_combine(struct gather *g, struct buf *out, int resp);
 void memory_doctor_combine(struct gather *g, struct buf *out, int resp);
 void pubsub_names_combine(struct gather *g, struct buf *out, int resp);

@@ -792,7 +792,8 @@ static void apply_reply_mode(struct conn *c, int mode, size_t mark) {
 static int whole_command(const struct command *cmd) {
     void (*p)(struct client *) = cmd->proc;
     return p == keys_command || p == dbsize_command || p == flushdb_command || p == flushall_command ||
-           p == swapdb_command || p == save_command;
+           p == swapdb_command || p == save_command ||
+           p == bgsave_command;
 }
 
 void dispatch_command(struct conn *c, struct arg *argv, int argc) {

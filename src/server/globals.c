@@ -8,6 +8,8 @@ long long g_start_time_ms;
 char g_config_file[4096];
 char g_executable[4096];
 _Atomic long long g_lastsave;
+_Atomic int g_shutdown_save;
+void (*g_persist_info)(struct buf *b);
 char g_run_id[41];
 _Atomic size_t g_mem_peak;
 _Atomic int g_script_busy;

@@ -609,7 +609,14 @@ void pubsub_flush(struct shard *sh) {
 void notify_keyspace_event(int type, const char *event, const char *key, size_t klen, int dbid) {
     struct shard *sh = tl_shard;
     /* every change of a key passes here: its watchers learn of it first */
-    if (sh && type != DB_EV_KEYMISS) lock_key_changed(sh, dbid, key, klen);
+    if (sh && type != DB_EV_KEYMISS) {
+        lock_key_changed(sh, dbid, key, klen);
+        /* a change for rdb_changes_since_last_save (a new key's "new" event
+         * comes with the one of the command that made it) */
+        if (type != NOTIFY_NEW)
+            atomic_store_explicit(&sh->dirty, atomic_load_explicit(&sh->dirty, memory_order_relaxed) + 1,
+                              memory_order_relaxed);
+    }
     int flags = sh ? sh->cfg.notify_keyspace_events : 0;
     if (!(flags & type)) return;
     char small[256];

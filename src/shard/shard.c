@@ -608,6 +608,11 @@ static void *shard_main(void *arg) {
     pthread_barrier_wait(&start_barrier);
     if (atomic_load(&start_failed)) return NULL;
     loop(t);
+    /* what must outlive us (a final snapshot: g_shard_exit) */
+    for (int i = 0; g_shard_exit && i < t->n; i++) {
+        run_as(t->sh[i]);
+        g_shard_exit(t->sh[i]);
+    }
     /* Free the data on the way out (in the background thread for big
      * tables), so that leak checkers see only real leaks. */
     for (int i = 0; i < t->n; i++) {
@@ -638,6 +643,7 @@ int shards_usable_cpus(void) {
 }
 
 int (*g_shard_load)(struct shard *sh);
+int (*g_shard_exit)(struct shard *sh);
 
 int shards_start(void) {
     /* Shard i belongs to the i-th CPU this process may use, wrapping round

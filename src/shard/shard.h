@@ -16,6 +16,8 @@ int shards_usable_cpus(void);
 /* Called on each shard's thread before it serves (NULL: none): the data
  * it starts with; non-zero stops the start. */
 extern int (*g_shard_load)(struct shard *sh);
+/* Called on each shard's thread as it ends, before its data is freed. */
+extern int (*g_shard_exit)(struct shard *sh);
 int shards_start(void);
 /* How many threads run the shards (fewer than shards when shards share
  * CPUs); valid after shards_start. */
