@@ -73,11 +73,17 @@ struct coord {
 };
 
 /* The internal commands, looked up once (the table never changes). */
-static const struct command *cmd_fetch, *cmd_fetchs, *cmd_fetchv, *cmd_store, *cmd_crun;
+static const struct command *_Atomic cmd_fetch, *_Atomic cmd_fetchs, *_Atomic cmd_fetchv, *_Atomic cmd_store,
+    *_Atomic cmd_crun;
 
-static const struct command *internal(const struct command **slot, const char *name) {
-    if (!*slot) *slot = command_lookup(name, strlen(name));
-    return *slot;
+/* (shard threads race to fill a slot: each finds the same pointer) */
+static const struct command *internal(const struct command *_Atomic *slot, const char *name) {
+    const struct command *c = atomic_load_explicit(slot, memory_order_relaxed);
+    if (!c) {
+        c = command_lookup(name, strlen(name));
+        atomic_store_explicit(slot, c, memory_order_relaxed);
+    }
+    return c;
 }
 
 static struct db *tmp_db(struct coord *k, int id) {

@@ -45,7 +45,9 @@ struct bkey;
 struct bwait {
     struct bwait *prev, *next; /* the shard's waiters */
     int kind;
-    int group_reader; /* BW_NOTIFY for an XREADGROUP: a deleted key wakes it too */
+    int group_reader;  /* BW_NOTIFY for an XREADGROUP: a deleted key wakes it too */
+    int stream_reader; /* BW_NOTIFY for XREAD / XREADGROUP: woken when a stream's last ID moves */
+    uint64_t (*since)[3]; /* stream_reader: each key's stream signature when it registered */
     int src;          /* the client's shard */
     uint64_t cookie;  /* its hole there (XC_HOLE cookie); BW_NOTIFY: its id */
     struct conn *conn; /* BW_ORIGIN, or BW_SERVE of a local client */
@@ -232,6 +234,20 @@ static void bw_add_key(struct shard *sh, struct bwait *w, int dbid, const char *
     w->keys[w->nkeys++] = k;
 }
 
+/* A stream reader's key: remember the stream's last ID now. */
+static void bw_note_since(struct shard *sh, struct bwait *w, int dbid, const char *key, size_t len) {
+    if (!w->stream_reader || !g_blk_stream) return;
+    for (int i = 0; i < w->nkeys; i++) {
+        struct bkey *k = w->keys[i];
+        if (k->dbid != dbid || k->klen != len || memcmp(k->key, key, len)) continue;
+        w->since = realloc(w->since, sizeof(*w->since) * (size_t)w->nkeys);
+        if (!w->since) abort();
+        if (!g_blk_stream->last_id(&sh->dbs[dbid], key, len, w->since[i]))
+            w->since[i][0] = w->since[i][1] = w->since[i][2] = UINT64_MAX;
+        return;
+    }
+}
+
 /* Unregister w everywhere on this shard and free it. */
 static void bw_free(struct shard *sh, struct bwait *w) {
     struct blk_state *b = sh->bk;
@@ -250,6 +266,7 @@ static void bw_free(struct shard *sh, struct bwait *w) {
     if (w->next) w->next->prev = w->prev;
     else b->tail = w->prev;
     free(w->keys);
+    free(w->since);
     free(w->argv);
     free(w->shards);
     buf_free(&w->argbytes);
@@ -441,8 +458,10 @@ void blk_wait_multi(struct conn *c, struct oseg *hole, const struct command *cmd
                 nw->src = sh->id;
                 nw->cookie = w->id;
                 nw->group_reader = group;
+                nw->stream_reader = stream_cmd(cmd);
             }
             bw_add_key(sh, nw, dbid, key->p, key->len);
+            bw_note_since(sh, nw, dbid, key->p, key->len);
             continue;
         }
         struct arg a;
@@ -450,7 +469,7 @@ void blk_wait_multi(struct conn *c, struct oseg *hole, const struct command *cmd
             a = (struct arg){"__bwatch", 8};
             buf_put(&args[s], &a, sizeof(a));
             memcpy(idflag, &w->id, 8);
-            idflag[8] = (char)group;
+            idflag[8] = (char)(group | (stream_cmd(cmd) ? 2 : 0));
             a = (struct arg){idflag, 9};
             buf_put(&args[s], &a, sizeof(a));
         }
@@ -479,11 +498,13 @@ void bwatch_part_command(struct client *c) {
     struct bwait *w = bw_new(sh, BW_NOTIFY, c->cmd, 0, 2, NULL, 0, 0);
     w->src = src;
     w->cookie = id;
-    w->group_reader = c->argv[1].len == 9 && c->argv[1].p[8];
+    w->group_reader = c->argv[1].len == 9 && (c->argv[1].p[8] & 1);
+    w->stream_reader = c->argv[1].len == 9 && (c->argv[1].p[8] & 2);
     for (int i = 2; i + 1 < c->argc; i += 2) {
         long long dbid;
         if (!str_to_ll(c->argv[i].p, c->argv[i].len, &dbid) || dbid < 0 || dbid >= sh->ndb) continue;
         bw_add_key(sh, w, (int)dbid, c->argv[i + 1].p, c->argv[i + 1].len);
+        bw_note_since(sh, w, (int)dbid, c->argv[i + 1].p, c->argv[i + 1].len);
     }
 }
 
@@ -609,7 +630,17 @@ void blk_send_next(struct shard *sh, int owner, uint64_t id) {
 /* Does the key hold the type the waiter pops (a list, or a sorted set)? */
 static int poppable(struct shard *sh, const struct bwait *w, const struct bkey *k) {
     struct kv *o = db_find(&sh->dbs[k->dbid], k->key, k->klen, 0);
-    /* a stream gone from under a group reader ends its wait (with an error) */
+    if (w->kind == BW_NOTIFY && w->stream_reader) {
+        /* a stream gone from under a group reader ends its wait (with an
+         * error); else only a stream whose last ID moved since the reader
+         * registered can have something for it */
+        if (!o || kv_type(o) != OBJ_STREAM) return w->group_reader;
+        uint64_t sig[3] = {0, 0, 0};
+        g_blk_stream->last_id(&sh->dbs[k->dbid], k->key, k->klen, sig);
+        for (int i = 0; i < w->nkeys; i++)
+            if (w->keys[i] == k) return !w->since || memcmp(w->since[i], sig, sizeof(sig)) != 0;
+        return 1;
+    }
     if (w->kind == BW_NOTIFY && w->group_reader) return 1;
     if (!o) return 0;
     if (w->kind == BW_NOTIFY) return kv_type(o) == OBJ_ZSET || kv_type(o) == OBJ_LIST || kv_type(o) == OBJ_STREAM;

@@ -53,6 +53,10 @@ struct blk_stream_hooks {
                  const char **err);
     /* the waiter's arguments restricted to key; returns their count */
     int (*argv_for_key)(const struct arg *argv, int argc, const struct arg *key, struct arg *out);
+    /* what tells whether a stream at key may have news for a reader: its
+     * last ID and a count of its groups' changes (0: no stream there); a
+     * waiter of another shard is told of the key only once they moved */
+    int (*last_id)(struct db *db, const char *key, size_t len, uint64_t sig[3]);
 };
 extern const struct blk_stream_hooks *g_blk_stream;
 

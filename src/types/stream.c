@@ -1006,10 +1006,21 @@ static int is_stream_wait(const struct command *cmd) {
     return cmd->proc == xread_command || cmd->proc == xreadgroup_command;
 }
 
+static int stream_last_id(struct db *db, const char *key, size_t len, uint64_t sig[3]) {
+    struct kv *o = db_find(db, key, len, 0);
+    if (!o || kv_type(o) != OBJ_STREAM) return 0;
+    const struct stream *s = kv_ptr(o);
+    sig[0] = s->last_id.ms;
+    sig[1] = s->last_id.seq;
+    sig[2] = s->groups_gen;
+    return 1;
+}
+
 static const struct blk_stream_hooks stream_hooks = {
     .is_stream_cmd = is_stream_wait,
     .ready = stream_wait_ready,
     .argv_for_key = stream_argv_for_key,
+    .last_id = stream_last_id,
 };
 
 __attribute__((constructor)) static void register_stream(void) {

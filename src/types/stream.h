@@ -75,6 +75,7 @@ struct stream {
     uint64_t entries_added;
     struct sgroup **groups;
     int ngroups, capgroups;
+    uint64_t groups_gen; /* bumped when a group comes or goes (wakes blocked group readers; not saved) */
 };
 
 /* One field/value pair source for appends. */

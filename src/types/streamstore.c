@@ -565,6 +565,7 @@ struct sgroup *stream_group_add(struct stream *s, const char *name, size_t len, 
     g->entries_read = entries_read;
     idm_init(&g->pel);
     s->groups = grow_insert(s->groups, &s->ngroups, &s->capgroups, at, g);
+    s->groups_gen++;
     return g;
 }
 
@@ -575,6 +576,7 @@ int stream_group_del(struct stream *s, const char *name, size_t len) {
     free_group(s->groups[at]);
     memmove(&s->groups[at], &s->groups[at + 1], sizeof(*s->groups) * (size_t)(s->ngroups - at - 1));
     s->ngroups--;
+    s->groups_gen++;
     return 1;
 }
 

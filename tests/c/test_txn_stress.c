@@ -66,6 +66,21 @@
  *                    BRPOPs one: every item received exactly once, lists empty
  *             blmove the same with 3 consumers BLMOVE q done (done on another
  *                    shard): done holds every item exactly once
+ *             stream-group  3 producers XADD 3 x 2,000 entries "p<t>:<n>" to
+ *                    2 streams on different shards, each with group g; 4
+ *                    consumers XREADGROUP GROUP g c<i> COUNT 1..5 BLOCK 100
+ *                    STREAMS s1 s2 > > and XACK what they got: every entry
+ *                    delivered and acked exactly once, under the ID XADD
+ *                    answered and from its stream, IDs rising per consumer;
+ *                    a final read finds nothing, XPENDING is 0, XLEN equals
+ *                    the entries added
+ *             stream-autoclaim  the same with a fifth consumer that reads
+ *                    without acking and "crashes" every 3 reads (drops its
+ *                    connection, half the time while blocked in another
+ *                    XREADGROUP), coming back under a new name; the others
+ *                    XAUTOCLAIM (min-idle 100 ms) and XACK each entry alone:
+ *                    every entry acked exactly once (one XACK answers 1),
+ *                    every entry the crashed consumers read claimed
  *
  * Each scenario stops its threads at a deadline (TXN_STRESS_SECONDS, default
  * 10) and an I/O timeout of 5 s keeps a silent server from hanging a thread.
@@ -2045,6 +2060,532 @@ static void scen_blpop(char *summary, size_t sumsz) { blocking_common(0, summary
 static void scen_blmove(char *summary, size_t sumsz) { blocking_common(1, summary, sumsz); }
 
 /* ------------------------------------------------------------------------ */
+/* Scenarios: stream-group, stream-autoclaim                                 */
+/* ------------------------------------------------------------------------ */
+
+#define SG_PRODUCERS 3
+#define SG_ITEMS 2000 /* per producer */
+#define SG_TOTAL (SG_PRODUCERS * SG_ITEMS)
+#define SG_CONSUMERS 4
+#define SG_MIN_IDLE_MS 100 /* XAUTOCLAIM: pending this long counts as abandoned */
+#define SG_CRASH_BATCHES 3 /* reads a crashing consumer does before it goes away */
+#define SG_GROUP "g"
+
+static char sg_keys[2][KEYLEN];
+static int sg_autoclaim;
+static atomic_int sg_producers_left;
+
+typedef struct {
+    long long ms, seq;
+} sg_id_t;
+
+static sg_id_t *sg_prod_ids; /* per entry, the ID XADD answered (each producer writes its own part) */
+
+typedef struct {
+    int id;
+    int kind; /* 0 producer, 1 consumer (acks), 2 crashing consumer (never acks) */
+    long produced, per_stream[2];
+    int unsure; /* producer: the entry whose XADD got no reply, or -1 */
+    long delivered, claimed, timeouts, bad_values, wrong_stream, out_of_order, id_changed, ack_short,
+        ack_zero, deleted, crashes, acked;
+    sg_id_t last[2]; /* last ID delivered (by XREADGROUP >) from each stream */
+    int *got;        /* per entry, deliveries by XREADGROUP > */
+    int *claims;     /* per entry, times XAUTOCLAIM handed it over */
+    int *acks;       /* per entry, XACKs of it that answered 1 */
+    sg_id_t *seen;   /* per entry, the ID it came under */
+} sg_arg_t;
+
+/* The stream (0 or 1) entry n of producer t is added to. */
+static int sg_stream_of(int t, int n) {
+    uint64_t h = (g_seed ^ 0x5354524541ULL ^ ((uint64_t)t << 32 | (unsigned)n)) * 0x9E3779B97F4A7C15ULL;
+    return (int)(h >> 63);
+}
+
+static int sg_id_cmp(sg_id_t a, sg_id_t b) {
+    if (a.ms != b.ms) return a.ms < b.ms ? -1 : 1;
+    if (a.seq != b.seq) return a.seq < b.seq ? -1 : 1;
+    return 0;
+}
+
+static int sg_parse_id(const redisReply *r, sg_id_t *id) {
+    int used = 0;
+    if (!r || r->type != REDIS_REPLY_STRING) return 0;
+    if (sscanf(r->str, "%lld-%lld%n", &id->ms, &id->seq, &used) != 2 || (size_t)used != r->len) return 0;
+    return 1;
+}
+
+/* An entry [id, [v, "p<t>:<n>"]]: its index t*SG_ITEMS+n (-1 if it is not one of ours), its ID string in
+ * *idstr (NULL if it has none). */
+static int sg_entry(const redisReply *e, sg_id_t *id, const char **idstr, int *t_out, int *n_out) {
+    *idstr = NULL;
+    if (!e || e->type != REDIS_REPLY_ARRAY || e->elements != 2 || !sg_parse_id(e->element[0], id)) return -1;
+    *idstr = e->element[0]->str;
+    const redisReply *f = e->element[1];
+    if (f->type != REDIS_REPLY_ARRAY || f->elements != 2 || f->element[0]->type != REDIS_REPLY_STRING ||
+        strcmp(f->element[0]->str, "v") != 0 || f->element[1]->type != REDIS_REPLY_STRING)
+        return -1;
+    int t, n, used = 0;
+    if (sscanf(f->element[1]->str, "p%d:%d%n", &t, &n, &used) != 2 || (size_t)used != f->element[1]->len)
+        return -1;
+    if (t < 0 || t >= SG_PRODUCERS || n < 0 || n >= SG_ITEMS) return -1;
+    *t_out = t;
+    *n_out = n;
+    return t * SG_ITEMS + n;
+}
+
+/* Entries of stream q handed to a (by XREADGROUP > unless claim), then XACKed unless a is a crashing
+ * consumer: stream-group acks them with one XACK (which must count them all), stream-autoclaim with one
+ * XACK each (an entry another consumer claimed meanwhile may already be acked). 0 if the connection broke. */
+static int sg_handle(redisContext *c, sg_arg_t *a, int q, const redisReply *entries, int claim) {
+    char d[256];
+    size_t n = entries->elements, nid = 0;
+    int ok = 1;
+    if (!n) return 1;
+    const char **argv = xcalloc(n + 3, sizeof(char *));
+    int *ixs = xcalloc(n, sizeof(int));
+    for (size_t i = 0; i < n; i++) {
+        sg_id_t id;
+        const char *idstr;
+        int t, k, ix = sg_entry(entries->element[i], &id, &idstr, &t, &k);
+        if (idstr) {
+            argv[3 + nid] = idstr;
+            ixs[nid++] = ix;
+        }
+        if (ix < 0) {
+            a->bad_values++;
+            continue;
+        }
+        if (sg_stream_of(t, k) != q) a->wrong_stream++;
+        if (claim) {
+            a->claims[ix]++;
+            a->claimed++;
+        } else {
+            a->got[ix]++;
+            a->delivered++;
+            if (sg_id_cmp(id, a->last[q]) <= 0) a->out_of_order++;
+            a->last[q] = id;
+        }
+        if (a->got[ix] + a->claims[ix] > 1 && sg_id_cmp(a->seen[ix], id) != 0) a->id_changed++;
+        a->seen[ix] = id;
+    }
+    if (a->kind == 2 || !nid) goto out;
+    argv[0] = "XACK";
+    argv[1] = sg_keys[q];
+    argv[2] = SG_GROUP;
+    if (!sg_autoclaim) {
+        redisReply *r = cmd_argv(c, (int)nid + 3, argv);
+        if (!r) {
+            ok = 0;
+            goto out;
+        }
+        if (r->type != REDIS_REPLY_INTEGER) {
+            fatal("XACK answered %s", rdesc(r, d, sizeof(d)));
+            ok = 0;
+        } else if (r->integer != (long long)nid) {
+            a->ack_short++;
+            problem("XACK %s of %zu entries just delivered to this consumer answered %lld", sg_keys[q], nid,
+                    r->integer);
+        } else {
+            a->acked += (long)nid;
+            for (size_t i = 0; i < nid; i++)
+                if (ixs[i] >= 0) a->acks[ixs[i]]++;
+        }
+        freeReplyObject(r);
+        goto out;
+    }
+    for (size_t i = 0; i < nid; i++)
+        redisAppendCommand(c, "XACK %s %s %s", sg_keys[q], SG_GROUP, argv[3 + i]);
+    for (size_t i = 0; i < nid; i++) {
+        redisReply *r = next_reply(c, "XACK");
+        if (!r) {
+            ok = 0;
+            break;
+        }
+        if (r->type == REDIS_REPLY_INTEGER && r->integer == 1) {
+            a->acked++;
+            if (ixs[i] >= 0) a->acks[ixs[i]]++;
+        } else if (r->type == REDIS_REPLY_INTEGER && r->integer == 0) {
+            a->ack_zero++;
+        } else if (ok) {
+            fatal("XACK %s %s answered %s", sg_keys[q], argv[3 + i], rdesc(r, d, sizeof(d)));
+            ok = 0; /* the other replies are still read */
+        }
+        freeReplyObject(r);
+    }
+out:
+    free(argv);
+    free(ixs);
+    return ok;
+}
+
+/* The reply to an XREADGROUP: handled stream by stream. 1 if it delivered something, 0 on nil, -1 on
+ * trouble. */
+static int sg_read_reply(redisContext *c, sg_arg_t *a, redisReply *r) {
+    char d[256];
+    if (r->type == REDIS_REPLY_NIL) return 0;
+    if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 || r->elements > 2) {
+        fatal("XREADGROUP answered %s", rdesc(r, d, sizeof(d)));
+        return -1;
+    }
+    for (size_t i = 0; i < r->elements; i++) {
+        const redisReply *s = r->element[i];
+        int q = -1;
+        if (s->type == REDIS_REPLY_ARRAY && s->elements == 2 && s->element[0]->type == REDIS_REPLY_STRING &&
+            s->element[1]->type == REDIS_REPLY_ARRAY)
+            q = !strcmp(s->element[0]->str, sg_keys[0])   ? 0
+                : !strcmp(s->element[0]->str, sg_keys[1]) ? 1
+                                                          : -1;
+        if (q < 0) {
+            fatal("XREADGROUP answered an unexpected stream element %s", rdesc(s, d, sizeof(d)));
+            return -1;
+        }
+        if (!sg_handle(c, a, q, s->element[1], 0)) return -1;
+    }
+    return 1;
+}
+
+static void *sg_producer(void *p) {
+    sg_arg_t *a = p;
+    char d[256], item[32];
+    rng_t rng;
+    rng_init(&rng, 700 + (uint64_t)a->id);
+    redisContext *c = open_conn();
+    for (int n = 0; c && n < SG_ITEMS && !should_stop(); n++) {
+        int q = sg_stream_of(a->id, n);
+        sg_id_t id;
+        snprintf(item, sizeof(item), "p%d:%d", a->id, n);
+        redisReply *r = cmd(c, "XADD %s * v %s", sg_keys[q], item);
+        if (!r) {
+            a->unsure = n;
+            break;
+        }
+        if (!sg_parse_id(r, &id)) {
+            fatal("XADD answered %s", rdesc(r, d, sizeof(d)));
+            freeReplyObject(r);
+            break;
+        }
+        freeReplyObject(r);
+        if (sg_id_cmp(id, a->last[q]) <= 0) a->out_of_order++;
+        a->last[q] = id;
+        sg_prod_ids[a->id * SG_ITEMS + n] = id;
+        a->produced++;
+        a->per_stream[q]++;
+        /* now and then a pause: the consumers run dry and block */
+        if (rng_below(&rng, 64) == 0) usleep((useconds_t)rng_below(&rng, 3000));
+    }
+    atomic_fetch_sub(&sg_producers_left, 1);
+    atomic_fetch_sub(&g_workers_left, 1);
+    if (c) redisFree(c);
+    return NULL;
+}
+
+/* XPENDING summary count of stream q (-1 on trouble). */
+static long long sg_pending(redisContext *c, int q) {
+    char d[256];
+    redisReply *r = cmd(c, "XPENDING %s %s", sg_keys[q], SG_GROUP);
+    long long n = -1;
+    if (!r) return -1;
+    if (r->type == REDIS_REPLY_ARRAY && r->elements == 4 && r->element[0]->type == REDIS_REPLY_INTEGER)
+        n = r->element[0]->integer;
+    else
+        fatal("XPENDING %s %s answered %s", sg_keys[q], SG_GROUP, rdesc(r, d, sizeof(d)));
+    freeReplyObject(r);
+    return n;
+}
+
+/* XAUTOCLAIM from both streams, one batch each; 0 if the connection broke. */
+static int sg_autoclaim_both(redisContext *c, sg_arg_t *a, const char *name, char cursor[2][48], int count) {
+    char d[256];
+    for (int q = 0; q < 2; q++) {
+        redisReply *r = cmd(c, "XAUTOCLAIM %s %s %s %d %s COUNT %d", sg_keys[q], SG_GROUP, name,
+                            SG_MIN_IDLE_MS, cursor[q], count);
+        if (!r) return 0;
+        if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 || r->element[0]->type != REDIS_REPLY_STRING ||
+            r->element[1]->type != REDIS_REPLY_ARRAY || r->element[2]->type != REDIS_REPLY_ARRAY) {
+            fatal("XAUTOCLAIM %s answered %s", sg_keys[q], rdesc(r, d, sizeof(d)));
+            freeReplyObject(r);
+            return 0;
+        }
+        snprintf(cursor[q], 48, "%s", r->element[0]->str);
+        a->deleted += (long)r->element[2]->elements;
+        int ok = sg_handle(c, a, q, r->element[1], 1);
+        freeReplyObject(r);
+        if (!ok) return 0;
+    }
+    return 1;
+}
+
+static void *sg_consumer(void *p) {
+    sg_arg_t *a = p;
+    char name[16], cursor[2][48] = {"0-0", "0-0"};
+    rng_t rng;
+    rng_init(&rng, 800 + (uint64_t)a->id);
+    snprintf(name, sizeof(name), "c%d", a->id);
+    int claiming = 0; /* the last XAUTOCLAIM got something: more may be waiting, read without blocking */
+    redisContext *c = open_conn();
+    for (long iter = 1; c && !should_stop(); iter++) {
+        int count = 1 + rng_below(&rng, 5);
+        /* read before the call: nil and no more coming means everything was delivered */
+        int finished = atomic_load(&g_workers_left) == 0;
+        double t0 = now_sec();
+        redisReply *r = claiming ? cmd(c, "XREADGROUP GROUP %s %s COUNT %d STREAMS %s %s > >", SG_GROUP, name,
+                                       count, sg_keys[0], sg_keys[1])
+                                 : cmd(c, "XREADGROUP GROUP %s %s COUNT %d BLOCK 100 STREAMS %s %s > >",
+                                       SG_GROUP, name, count, sg_keys[0], sg_keys[1]);
+        if (!r) {
+            if (c->err == REDIS_ERR_IO && strstr(c->errstr, "temporarily"))
+                problem(
+                    "consumer %s: XREADGROUP ... BLOCK 100 over both streams unanswered after %.1f s (%s)",
+                    name, now_sec() - t0,
+                    finished ? "every entry had been added before it" : "entries still coming");
+            break;
+        }
+        int got = sg_read_reply(c, a, r);
+        freeReplyObject(r);
+        if (got < 0) break;
+        if (!got) a->timeouts++;
+        if (sg_autoclaim && (!got || claiming || iter % 8 == 0)) {
+            long before = a->claimed;
+            if (!sg_autoclaim_both(c, a, name, cursor, 1 + rng_below(&rng, 20))) break;
+            claiming = a->claimed > before;
+        }
+        if (!got && finished) {
+            if (!sg_autoclaim) break;
+            /* done once nothing is pending either (a crashed consumer's entries become claimable late) */
+            long long p0 = sg_pending(c, 0), p1 = p0 == 0 ? sg_pending(c, 1) : -1;
+            if (p0 < 0 && atomic_load(&g_stop)) break;
+            if (p0 == 0 && p1 == 0) break;
+        }
+    }
+    if (c) redisFree(c);
+    return NULL;
+}
+
+/* Reads without acking under a consumer name, then "crashes": drops the connection (now and then while
+ * blocked in another XREADGROUP) and comes back under a new name. */
+static void *sg_crasher(void *p) {
+    sg_arg_t *a = p;
+    char name[24];
+    rng_t rng;
+    rng_init(&rng, 900);
+    redisContext *c = NULL;
+    int batches = 0;
+    while (!should_stop() && atomic_load(&sg_producers_left) > 0) {
+        if (!c) {
+            if (!(c = open_conn())) break;
+            snprintf(name, sizeof(name), "x%ld", a->crashes);
+        }
+        redisReply *r = cmd(c, "XREADGROUP GROUP %s %s COUNT %d BLOCK 100 STREAMS %s %s > >", SG_GROUP, name,
+                            1 + rng_below(&rng, 5), sg_keys[0], sg_keys[1]);
+        if (!r) break;
+        int got = sg_read_reply(c, a, r);
+        freeReplyObject(r);
+        if (got < 0) break;
+        if (!got) a->timeouts++;
+        if (++batches >= SG_CRASH_BATCHES) {
+            if (rng_below(&rng, 2)) {
+                int done = 0;
+                redisAppendCommand(c, "XREADGROUP GROUP %s %s COUNT 5 BLOCK 1000 STREAMS %s %s > >", SG_GROUP,
+                                   name, sg_keys[0], sg_keys[1]);
+                while (!done && redisBufferWrite(c, &done) == REDIS_OK) {}
+                usleep((useconds_t)rng_below(&rng, 2000));
+            }
+            redisFree(c);
+            c = NULL;
+            batches = 0;
+            a->crashes++;
+            usleep((useconds_t)(1000 + rng_below(&rng, 4000)));
+        }
+    }
+    if (c) redisFree(c);
+    atomic_fetch_sub(&g_workers_left, 1);
+    return NULL;
+}
+
+static void stream_common(int autoclaim, char *summary, size_t sumsz) {
+    const char *scen = autoclaim ? "stream-autoclaim" : "stream-group";
+    const int nthreads = SG_PRODUCERS + SG_CONSUMERS + (autoclaim ? 1 : 0);
+    const int crasher = autoclaim ? nthreads - 1 : -1, drain = nthreads;
+    sg_arg_t args[SG_PRODUCERS + SG_CONSUMERS + 2];
+    thread_fn fns[SG_PRODUCERS + SG_CONSUMERS + 1];
+    redisContext *c = NULL;
+
+    sg_autoclaim = autoclaim;
+    scen_key(sg_keys[0], scen, "s1", 0);
+    scen_key(sg_keys[1], scen, "s2", g_nshards / 2);
+    print_placement(2, sg_keys);
+    sg_prod_ids = xcalloc(SG_TOTAL, sizeof(sg_id_t));
+    memset(args, 0, sizeof(args));
+    for (int i = 0; i <= drain; i++) {
+        args[i].unsure = -1;
+        args[i].got = xcalloc(SG_TOTAL, sizeof(int));
+        args[i].claims = xcalloc(SG_TOTAL, sizeof(int));
+        args[i].acks = xcalloc(SG_TOTAL, sizeof(int));
+        args[i].seen = xcalloc(SG_TOTAL, sizeof(sg_id_t));
+        if (i < SG_PRODUCERS) {
+            args[i].id = i;
+            fns[i] = sg_producer;
+        } else if (i == crasher) {
+            args[i].kind = 2;
+            fns[i] = sg_crasher;
+        } else {
+            args[i].id = i - SG_PRODUCERS;
+            args[i].kind = 1;
+            if (i < nthreads) fns[i] = sg_consumer;
+        }
+    }
+
+    if (!(c = open_conn())) goto done;
+    del_keys(c, 2, sg_keys);
+    for (int q = 0; q < 2; q++)
+        setup_cmd(c, REDIS_REPLY_STATUS, "XGROUP CREATE %s %s $ MKSTREAM", sg_keys[q], SG_GROUP);
+    if (atomic_load(&g_stop)) goto done;
+    atomic_store(&sg_producers_left, SG_PRODUCERS);
+    atomic_store(&g_workers_left, SG_PRODUCERS + (autoclaim ? 1 : 0));
+    run_threads(nthreads, fns, args, sizeof(args[0]));
+    final_checks();
+
+    /* What no consumer read (must be nothing): read and acked here. */
+    long left = 0;
+    for (;;) {
+        redisReply *r = cmd(c, "XREADGROUP GROUP %s drain COUNT 1000 STREAMS %s %s > >", SG_GROUP, sg_keys[0],
+                            sg_keys[1]);
+        if (!r) goto done;
+        long before = args[drain].delivered + args[drain].bad_values;
+        int got = sg_read_reply(c, &args[drain], r);
+        freeReplyObject(r);
+        if (got <= 0) break;
+        left += args[drain].delivered + args[drain].bad_values - before;
+    }
+    if (left)
+        problem("%ld entries were never delivered to a consumer%s", left,
+                atomic_load(&g_deadline_hit) ? " (the deadline stopped the consumers)" : "");
+
+    long long pending[2], xlen[2];
+    for (int q = 0; q < 2; q++) {
+        pending[q] = sg_pending(c, q);
+        redisReply *r = cmd(c, "XLEN %s", sg_keys[q]);
+        if (!r) goto done;
+        xlen[q] = r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
+        freeReplyObject(r);
+    }
+
+    long produced = 0, per_stream[2] = {0, 0}, delivered = 0, claimed = 0, acked = 0, timeouts = 0,
+         bad_values = 0, wrong_stream = 0, out_of_order = 0, id_changed = 0, ack_zero = 0, deleted = 0,
+         crashes = 0;
+    for (int i = 0; i <= drain; i++) {
+        produced += args[i].produced;
+        per_stream[0] += args[i].per_stream[0];
+        per_stream[1] += args[i].per_stream[1];
+        delivered += args[i].delivered;
+        claimed += args[i].claimed;
+        acked += args[i].acked;
+        timeouts += args[i].timeouts;
+        bad_values += args[i].bad_values;
+        wrong_stream += args[i].wrong_stream;
+        out_of_order += args[i].out_of_order;
+        id_changed += args[i].id_changed;
+        ack_zero += args[i].ack_zero;
+        deleted += args[i].deleted;
+        crashes += args[i].crashes;
+    }
+    if (bad_values) problem("%ld delivered entries were not ones the producers added", bad_values);
+    if (wrong_stream) problem("%ld entries came from a stream they were not added to", wrong_stream);
+    if (out_of_order)
+        problem("%ld IDs not above the previous one of the same stream (XADD or XREADGROUP >)", out_of_order);
+    if (id_changed) problem("%ld entries came to the same consumer under two different IDs", id_changed);
+    if (deleted) problem("XAUTOCLAIM reported %ld deleted entries (none was deleted)", deleted);
+    for (int q = 0; q < 2; q++) {
+        long unsure = 0;
+        for (int t = 0; t < SG_PRODUCERS; t++)
+            if (args[t].unsure >= 0 && sg_stream_of(t, args[t].unsure) == q) unsure++;
+        if (pending[q] != 0)
+            problem("XPENDING %s %s counts %lld entries at the end", sg_keys[q], SG_GROUP, pending[q]);
+        if (xlen[q] < per_stream[q] || xlen[q] > per_stream[q] + unsure)
+            problem("XLEN %s is %lld, %ld entries were added to it", sg_keys[q], xlen[q], per_stream[q]);
+    }
+
+    /* Per entry: delivered once (by XREADGROUP >), acked once, with the ID XADD answered. */
+    int missing = 0, dups = 0, phantom = 0, unacked = 0, multi_acked = 0, wrong_id = 0, lost_replies = 0,
+        crash_unclaimed = 0, crash_read = 0;
+    for (int t = 0; t < SG_PRODUCERS; t++) {
+        for (int n = 0; n < SG_ITEMS; n++) {
+            int ix = t * SG_ITEMS + n, was_produced = n < args[t].produced, got = 0, claims = 0, acks = 0;
+            for (int i = SG_PRODUCERS; i <= drain; i++) {
+                got += args[i].got[ix];
+                claims += args[i].claims[ix];
+                acks += args[i].acks[ix];
+                if (was_produced && args[i].got[ix] + args[i].claims[ix] &&
+                    sg_id_cmp(args[i].seen[ix], sg_prod_ids[ix]) != 0)
+                    wrong_id++;
+            }
+            if (n == args[t].unsure && got <= 1 && acks <= 1) continue;
+            if (!was_produced) {
+                if (got || claims || acks) phantom++;
+                continue;
+            }
+            if (got == 0) {
+                /* a crashing consumer's read whose reply it never saw: claimed by another */
+                if (autoclaim && claims && acks == 1)
+                    lost_replies++;
+                else
+                    missing++;
+            } else if (got > 1) {
+                dups++;
+            }
+            if (acks == 0)
+                unacked++;
+            else if (acks > 1)
+                multi_acked++;
+            if (crasher >= 0 && args[crasher].got[ix]) {
+                crash_read++;
+                if (!claims) crash_unclaimed++;
+            }
+        }
+    }
+    if (missing || dups || phantom)
+        problem(
+            "%ld entries added, %ld delivered by XREADGROUP > (%ld of them to the final read): %d lost, %d "
+            "delivered more than once, %d never added",
+            produced, delivered, left, missing, dups, phantom);
+    if (unacked || multi_acked)
+        problem("%d entries never acked, %d acked more than once (XACK answered 1 for each)", unacked,
+                multi_acked);
+    if (wrong_id) problem("%d entries delivered or claimed under another ID than XADD answered", wrong_id);
+    if (crash_unclaimed)
+        problem("%d of the %d entries crashed consumers read were never claimed", crash_unclaimed,
+                crash_read);
+    if (produced != SG_TOTAL && !atomic_load(&g_stop))
+        problem("only %ld of %d entries added before the deadline", produced, SG_TOTAL);
+    char extra[160] = "";
+    if (autoclaim)
+        snprintf(
+            extra, sizeof(extra),
+            "; %ld crashed consumers read %d, %ld claims, %d replies lost by crashing, %ld XACKs answered 0",
+            crashes, crash_read, claimed, lost_replies, ack_zero);
+    snprintf(summary, sumsz,
+             "%ld added (%ld + %ld), %ld delivered (%d lost, %d duplicated), %ld acked, %ld left, "
+             "%ld timeouts%s",
+             produced, per_stream[0], per_stream[1], delivered, missing, dups, acked, left, timeouts, extra);
+done:
+    for (int i = 0; i <= drain; i++) {
+        free(args[i].got);
+        free(args[i].claims);
+        free(args[i].acks);
+        free(args[i].seen);
+    }
+    free(sg_prod_ids);
+    sg_prod_ids = NULL;
+    if (c) {
+        del_keys(c, 2, sg_keys);
+        redisFree(c);
+    }
+}
+
+static void scen_stream_group(char *summary, size_t sumsz) { stream_common(0, summary, sumsz); }
+static void scen_stream_autoclaim(char *summary, size_t sumsz) { stream_common(1, summary, sumsz); }
+
+/* ------------------------------------------------------------------------ */
 /* Main                                                                      */
 /* ------------------------------------------------------------------------ */
 
@@ -2054,8 +2595,10 @@ typedef struct {
 } scenario_t;
 
 static const scenario_t g_scenarios[] = {
-    {"lmove", "movers", scen_lmove},   {"smove", "movers", scen_smove},
-    {"rename", "movers", scen_rename}, {"money", "money", scen_money},
+    {"lmove", "movers", scen_lmove},
+    {"smove", "movers", scen_smove},
+    {"rename", "movers", scen_rename},
+    {"money", "money", scen_money},
     {"money-global", "money", scen_money_global},
     {"money-script", "money", scen_money_script},
     {"money-undeclared", "money", scen_money_undeclared},
@@ -2064,9 +2607,13 @@ static const scenario_t g_scenarios[] = {
     {"money-multi-script", "money", scen_money_multi_script},
     {"bigsets", "movers", scen_bigsets},
     {"serverwide", "money", scen_serverwide},
-    {"watch", "watch", scen_watch},    {"watch-multishard", "watch", scen_watch2},
+    {"watch", "watch", scen_watch},
+    {"watch-multishard", "watch", scen_watch2},
     {"watch-race", "watch", scen_watch_race},
-    {"blpop", "blocking", scen_blpop}, {"blmove", "blocking", scen_blmove},
+    {"blpop", "blocking", scen_blpop},
+    {"blmove", "blocking", scen_blmove},
+    {"stream-group", "blocking", scen_stream_group},
+    {"stream-autoclaim", "blocking", scen_stream_autoclaim},
 };
 #define NSCEN ((int)(sizeof(g_scenarios) / sizeof(g_scenarios[0])))
 
@@ -2131,7 +2678,7 @@ static void usage(const char *prog) {
             "             money-undeclared money-mget money-mixed money-multi-script\n"
             "             serverwide (money),\n"
             "             watch watch-multishard watch-race (watch),\n"
-            "             blpop blmove (blocking); default all\n"
+            "             blpop blmove stream-group stream-autoclaim (blocking); default all\n"
             "  env: TEST_SHARDS (default 4), TXN_STRESS_SCENARIOS, TXN_STRESS_SECONDS (default 10)\n",
             prog);
 }
