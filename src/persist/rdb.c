@@ -629,6 +629,21 @@ static void save_stream(struct buf *b, const struct stream *s, int compress) {
     }
 }
 
+/* A small hash or sorted set as one of Redis's listpacks (field, value or
+ * member, score pairs) in an RDB string after its type byte. */
+static void save_as_listpack(struct buf *b, const struct kv *o, int type, struct save_ctx *x) {
+    struct buf lp = {0};
+    rlp_begin(&x->w, &lp);
+    if (type == RDB_TYPE_HASH_LISTPACK)
+        hash_each_pair(o, lp_pair, x);
+    else
+        zset_each(o, lp_zpair, x);
+    rlp_end(&x->w);
+    buf_putc(b, (char)type);
+    rdb_put_string(b, lp.p, lp.len, x->compress);
+    buf_free(&lp);
+}
+
 void rdb_save_value(struct buf *b, const struct kv *o, int compress) {
     struct save_ctx x = {.b = b, .compress = compress};
     switch (kv_type(o)) {
@@ -683,13 +698,7 @@ void rdb_save_value(struct buf *b, const struct kv *o, int compress) {
         return;
     case OBJ_HASH:
         if (kv_enc(o) == ENC_LISTPACK) {
-            struct buf lp = {0};
-            rlp_begin(&x.w, &lp);
-            hash_each_pair(o, lp_pair, &x);
-            rlp_end(&x.w);
-            buf_putc(b, RDB_TYPE_HASH_LISTPACK);
-            rdb_put_string(b, lp.p, lp.len, compress);
-            buf_free(&lp);
+            save_as_listpack(b, o, RDB_TYPE_HASH_LISTPACK, &x);
             return;
         }
         buf_putc(b, RDB_TYPE_HASH);
@@ -698,13 +707,7 @@ void rdb_save_value(struct buf *b, const struct kv *o, int compress) {
         return;
     case OBJ_ZSET:
         if (kv_enc(o) == ENC_LISTPACK) {
-            struct buf lp = {0};
-            rlp_begin(&x.w, &lp);
-            zset_each(o, lp_zpair, &x);
-            rlp_end(&x.w);
-            buf_putc(b, RDB_TYPE_ZSET_LISTPACK);
-            rdb_put_string(b, lp.p, lp.len, compress);
-            buf_free(&lp);
+            save_as_listpack(b, o, RDB_TYPE_ZSET_LISTPACK, &x);
             return;
         }
         zset_each(o, collect_z, &x);

@@ -279,44 +279,31 @@ static int parse_add_trim(struct client *c, struct trim_args *a, int xadd) {
         int more = c->argc - 1 - i;
         const struct arg *o = &c->argv[i];
         if (xadd && o->len == 1 && o->p[0] == '*') break;
-        if (ARG_IS(*o, "maxlen") && more) {
+        if ((ARG_IS(*o, "maxlen") || ARG_IS(*o, "minid")) && more) {
+            int minid = ARG_IS(*o, "minid");
             if (a->strategy) {
                 reply_err(c,
                           "ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
                 return -1;
             }
+            /* MAXLEN|MINID [=|~] threshold */
             a->approx = 0;
             const struct arg *n = &c->argv[i + 1];
-            if (more >= 2 && n->len == 1 && n->p[0] == '~') {
-                a->approx = 1;
-                i++;
-            } else if (more >= 2 && n->len == 1 && n->p[0] == '=') {
+            if (more >= 2 && n->len == 1 && (n->p[0] == '~' || n->p[0] == '=')) {
+                a->approx = n->p[0] == '~';
                 i++;
             }
-            if (!arg_ll(c, &c->argv[i + 1], &a->maxlen)) return -1;
-            if (a->maxlen < 0) {
-                reply_err(c, "ERR The MAXLEN argument must be >= 0.");
-                return -1;
+            if (minid) {
+                if (!parse_id_or_reply(c, &c->argv[i + 1], &a->minid, 0, 1, NULL)) return -1;
+            } else {
+                if (!arg_ll(c, &c->argv[i + 1], &a->maxlen)) return -1;
+                if (a->maxlen < 0) {
+                    reply_err(c, "ERR The MAXLEN argument must be >= 0.");
+                    return -1;
+                }
             }
             i++;
-            a->strategy = 1;
-        } else if (ARG_IS(*o, "minid") && more) {
-            if (a->strategy) {
-                reply_err(c,
-                          "ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
-                return -1;
-            }
-            a->approx = 0;
-            const struct arg *n = &c->argv[i + 1];
-            if (more >= 2 && n->len == 1 && n->p[0] == '~') {
-                a->approx = 1;
-                i++;
-            } else if (more >= 2 && n->len == 1 && n->p[0] == '=') {
-                i++;
-            }
-            if (!parse_id_or_reply(c, &c->argv[i + 1], &a->minid, 0, 1, NULL)) return -1;
-            i++;
-            a->strategy = 2;
+            a->strategy = minid ? 2 : 1;
         } else if (ARG_IS(*o, "limit") && more) {
             if (!arg_ll(c, &c->argv[i + 1], &a->limit)) return -1;
             if (a->limit < 0) {
