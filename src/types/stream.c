@@ -479,6 +479,21 @@ void xrevrange_command(struct client *c) { xrange_generic(c, 1); }
 
 /* ---- XDEL / XSETID ---- */
 
+/* The IDs argv[from..argc) (strict), all parsed before anything is done
+ * (the command is all or nothing): in small if they fit, else allocated;
+ * NULL after an error reply. */
+static struct sid *parse_ids(struct client *c, int from, struct sid *small, int nsmall) {
+    int n = c->argc - from;
+    struct sid *ids = n <= nsmall ? small : malloc(sizeof(*ids) * (size_t)n);
+    if (!ids) abort();
+    for (int j = 0; j < n; j++)
+        if (!parse_id_or_reply(c, &c->argv[from + j], &ids[j], 0, 1, NULL)) {
+            if (ids != small) free(ids);
+            return NULL;
+        }
+    return ids;
+}
+
 void xdel_command(struct client *c) {
     int bad;
     struct stream *s = get_stream(c, &c->argv[1], &bad);
@@ -488,10 +503,8 @@ void xdel_command(struct client *c) {
         return;
     }
     int n = c->argc - 2;
-    struct sid small[16], *ids = n <= 16 ? small : malloc(sizeof(*ids) * (size_t)n);
-    if (!ids) abort();
-    for (int j = 0; j < n; j++)
-        if (!parse_id_or_reply(c, &c->argv[2 + j], &ids[j], 0, 1, NULL)) goto out;
+    struct sid small[16], *ids = parse_ids(c, 2, small, 16);
+    if (!ids) return;
     long long deleted = 0;
     int first = 0;
     for (int j = 0; j < n; j++) {
@@ -508,7 +521,6 @@ void xdel_command(struct client *c) {
         NOTIFY(c, NOTIFY_STREAM, "xdel", &c->argv[1]);
     }
     reply_int(c->out, deleted);
-out:
     if (ids != small) free(ids);
 }
 
@@ -1189,15 +1201,12 @@ void xack_command(struct client *c) {
         return;
     }
     int n = c->argc - 3;
-    struct sid small[16], *ids = n <= 16 ? small : malloc(sizeof(*ids) * (size_t)n);
-    if (!ids) abort();
-    for (int j = 0; j < n; j++)
-        if (!parse_id_or_reply(c, &c->argv[3 + j], &ids[j], 0, 1, NULL)) goto out;
+    struct sid small[16], *ids = parse_ids(c, 3, small, 16);
+    if (!ids) return;
     long long acked = 0;
     for (int j = 0; j < n; j++) acked += group_pel_ack(g, &ids[j]);
     if (acked) lock_key_changed(c->sh, c->db->id, c->argv[1].p, c->argv[1].len);
     reply_int(c->out, acked);
-out:
     if (ids != small) free(ids);
 }
 
