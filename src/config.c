@@ -244,7 +244,7 @@ static const char *const *const config_enum_sets[] = {
     X("slowlog-log-slower-than", NULL, T_IGN, NOFF, "10000", 0, 0, 0) \
     X("slowlog-max-len", NULL, T_IGN, NOFF, "128", 0, 0, 0) \
     X("socket-mark-id", NULL, T_IGN, NOFF, "0", 0, 0, F_IMM) \
-    X("stop-writes-on-bgsave-error", NULL, T_IGN, NOFF, "yes", 0, 0, 0) \
+    X("stop-writes-on-bgsave-error", NULL, T_BOOL, OFF(stop_writes_on_bgsave_error), "yes", 0, 0, 0) \
     X("supervised", NULL, T_IGN, NOFF, "no", 0, 0, F_IMM) \
     X("syslog-enabled", NULL, T_IGN, NOFF, "no", 0, 0, F_IMM) \
     X("syslog-facility", NULL, T_IGN, NOFF, "local0", 0, 0, F_IMM) \
@@ -1100,10 +1100,10 @@ static int config_load_path(struct config *c, const char *path, int depth,
 /* Warnings about accepted settings that have no effect yet. */
 static void config_finish_load(struct config *c) {
     if (c->save_loaded && c->save[0])
-        config_warn(c, "Directive 'save' accepted, but persistence is not "
-                    "implemented yet: nothing will be saved");
+        config_warn(c, "Directive 'save': the schedule saves at shutdown; the periodic snapshots it asks for "
+                    "are not made yet (use BGSAVE)");
     if (c->appendonly)
-        config_warn(c, "Directive 'appendonly yes' accepted, but persistence "
+        config_warn(c, "Directive 'appendonly yes' accepted, but the append-only file "
                     "is not implemented yet: no AOF will be written");
     if (c->daemonize)
         config_warn(c, "Directive 'daemonize yes' is not supported: the "

@@ -106,6 +106,7 @@ struct config {
     /* Process and logging. Empty strings mean "not set". */
     char *dir;
     char *dbfilename; /* the RDB file, in dir */
+    int stop_writes_on_bgsave_error; /* MISCONF for writes while the last snapshot failed */
     int sanitize_dump_payload; /* 0 no, 1 yes, 2 clients: RESTORE's deep checks */
     char *logfile; /* "" = stdout */
     char *pidfile;

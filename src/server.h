@@ -306,8 +306,13 @@ extern long long g_start_time_ms;
 extern char g_config_file[4096];
 extern char g_executable[4096];
 extern _Atomic long long g_lastsave;
+/* the last snapshot could not be written (stop-writes-on-bgsave-error) */
+extern _Atomic int g_rdb_save_failed;
 /* SHUTDOWN's choice: 1 SAVE, -1 NOSAVE, 0 as the save points say */
 extern _Atomic int g_shutdown_save;
+/* FLUSHALL's save of the empty dataset when save points are set, as Redis
+ * 7.0 does (src/persist/ sets it; called by one shard) */
+extern void (*g_flushall_save)(struct shard *sh);
 /* INFO's persistence section (src/persist/ sets it) */
 extern void (*g_persist_info)(struct buf *b);
 extern char g_run_id[41];

@@ -227,10 +227,12 @@ void save_combine(struct gather *g, struct buf *out, int resp) {
     build_image(&f, part, plen, parts_of(g, part, plen), sh->ndb);
     if (write_image(&f, db_file_name(sh)) != 0) {
         atomic_store(&g_last_save_ok, 0);
+        atomic_store(&g_rdb_save_failed, 1);
         reply_error(out, "ERR");
     } else {
         g_lastsave = mstime() / 1000;
         atomic_store(&g_last_save_ok, 1);
+        atomic_store(&g_rdb_save_failed, 0);
         atomic_fetch_add(&g_rdb_saves, 1);
         log_notice("DB saved on disk (%zu bytes, %.3f seconds)", f.len, (double)(ustime() - t0) / 1e6);
         reply_ok(out);
@@ -255,6 +257,7 @@ static void *bgsave_thread(void *arg) {
         log_warning("Background saving error");
     }
     atomic_store(&g_last_save_ok, err == 0);
+    atomic_store(&g_rdb_save_failed, err != 0);
     atomic_store(&g_last_bgsave_secs, secs);
     buf_free(&j->f);
     free(j->name);
@@ -609,4 +612,18 @@ void snapshot_read_done(void) {
     memset(&g_load, 0, sizeof(g_load));
 }
 
-__attribute__((constructor)) static void register_snapshot(void) { g_persist_info = snapshot_info; }
+/* FLUSHALL with save points: the (empty) dataset is saved at once. */
+static void flushall_save(struct shard *sh) {
+    struct buf f = {0};
+    build_image(&f, NULL, NULL, 0, sh->ndb);
+    if (write_image(&f, db_file_name(sh)) == 0) {
+        g_lastsave = mstime() / 1000;
+        atomic_fetch_add(&g_rdb_saves, 1);
+    }
+    buf_free(&f);
+}
+
+__attribute__((constructor)) static void register_snapshot(void) {
+    g_persist_info = snapshot_info;
+    g_flushall_save = flushall_save;
+}

@@ -37,10 +37,10 @@ const char *ERR_NOT_FLOAT = "ERR value is not a valid float";
 
 /* ---- the table ---- */
 
-#define CMD(name, proc, arity, flags, fk, lk, step, route, comb, cfn, group) \
+#define CMD(name, proc, arity, flags, fk, lk, step, route, comb, cfn, group)                                 \
     {name, proc, arity, flags, fk, lk, step, route, comb, group, cfn, NULL, 0, 0, NULL, NULL},
 /* movable keys: first_key 1 marks "has keys" for COMMAND; keys_fn finds them */
-#define CMDK(name, proc, arity, flags, kfn, route, comb, cfn, group) \
+#define CMDK(name, proc, arity, flags, kfn, route, comb, cfn, group)                                         \
     {name, proc, arity, flags, 1, 1, 1, route, comb, group, cfn, kfn, 0, 0, NULL, NULL},
 static struct command command_table[] = {
 #include "../commands.def"
@@ -116,7 +116,8 @@ int command_key_db(const struct command *cmd, const struct arg *argv, int argc, 
     if (nth != 1 || cmd->proc != copy_command) return dbid;
     for (int j = 3; j + 1 < argc; j++) {
         long long v;
-        if (str_ieq(argv[j].p, argv[j].len, "db") && str_to_ll(argv[j + 1].p, argv[j + 1].len, &v) && v >= 0 && v < ndb)
+        if (str_ieq(argv[j].p, argv[j].len, "db") && str_to_ll(argv[j + 1].p, argv[j + 1].len, &v) &&
+            v >= 0 && v < ndb)
             dbid = (int)v;
     }
     return dbid;
@@ -196,13 +197,18 @@ static void reject(struct conn *c, const struct command *cmd, const char *msg) {
 }
 
 const char ERR_OOM[] = "OOM command not allowed when used memory > 'maxmemory'.";
+const char ERR_MISCONF[] =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. "
+    "Commands "
+    "that may modify the data set are disabled, because this instance is configured to report errors during "
+    "writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for "
+    "details about the RDB error.";
 
 void exec_command(struct client *cl) {
     struct shard *sh = cl->sh;
     /* Redis's performEvictions before every command; commands that may grow
      * memory are refused when nothing more can be freed */
-    if (sh->cfg.maxmemory > 0 && evict_perform(sh) == EVICT_FAIL &&
-        (cl->cmd->flags & CMD_DENYOOM)) {
+    if (sh->cfg.maxmemory > 0 && evict_perform(sh) == EVICT_FAIL && (cl->cmd->flags & CMD_DENYOOM)) {
         if (!cl->part) {
             stats_count_error(sh, ERR_OOM);
             sh->cmdstat[cl->cmd->id].rejected++;
@@ -376,8 +382,10 @@ static void gather_combine_into(struct gather *g, struct buf *out_) {
         break;
     }
     case C_OK:
-        if (first_err) buf_put(&out, first_err->reply.p, first_err->reply.len);
-        else reply_ok(&out);
+        if (first_err)
+            buf_put(&out, first_err->reply.p, first_err->reply.len);
+        else
+            reply_ok(&out);
         break;
     case C_ARRAY:
     case C_CONCAT: {
@@ -409,7 +417,8 @@ static void gather_combine_into(struct gather *g, struct buf *out_) {
             }
         } else {
             for (int i = 0; i < g_nshards; i++)
-                if (g->parts[i].active) buf_put(&out, g->parts[i].reply.p + pos[i], g->parts[i].reply.len - pos[i]);
+                if (g->parts[i].active)
+                    buf_put(&out, g->parts[i].reply.p + pos[i], g->parts[i].reply.len - pos[i]);
         }
         break;
     }
@@ -426,18 +435,27 @@ void gather_part_done(struct gpart *p, const char *data, size_t len) {
     struct gather *g = p->g;
     buf_put(&p->reply, data, len);
     if (--g->pending == 0) {
-        if (g->done) g->done(g);
-        else gather_finish(g);
+        if (g->done)
+            g->done(g);
+        else
+            gather_finish(g);
     }
 }
 
 /* Run one part of a gather on this shard right away. */
-static void run_local_part(struct conn *c, struct gpart *p, const struct command *cmd,
-                           struct arg *argv, int argc) {
+static void run_local_part(struct conn *c, struct gpart *p, const struct command *cmd, struct arg *argv,
+                           int argc) {
     struct shard *sh = c->sh;
-    struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
-                        .resp = c->resp, .argc = argc, .argv = argv, .out = &p->reply,
-                        .cmd = cmd, .part = 1};
+    struct client cl = {.sh = sh,
+                        .conn = c,
+                        .db = &sh->dbs[c->dbid],
+                        .dbid = c->dbid,
+                        .resp = c->resp,
+                        .argc = argc,
+                        .argv = argv,
+                        .out = &p->reply,
+                        .cmd = cmd,
+                        .part = 1};
     exec_command(&cl);
 }
 
@@ -476,8 +494,10 @@ static void gather_start(struct gather *g, struct conn *c, struct arg *argv_all,
             continue;
         }
         int resp = g->resp | (notify_first ? XR_NOTIFY_FIRST : 0);
-        if (g->txn) txn_send_part(sh, g->txn, i, XC_MAKE(p, XC_PART), g->cmd, g->dbid, resp, argc, argv);
-        else xmsg_send_cmd(sh, i, XC_MAKE(p, XC_PART), g->cmd, g->dbid, resp, argc, argv, -1);
+        if (g->txn)
+            txn_send_part(sh, g->txn, i, XC_MAKE(p, XC_PART), g->cmd, g->dbid, resp, argc, argv);
+        else
+            xmsg_send_cmd(sh, i, XC_MAKE(p, XC_PART), g->cmd, g->dbid, resp, argc, argv, -1);
     }
     if (local >= 0) {
         struct gpart *p = &g->parts[local];
@@ -495,8 +515,10 @@ static void gather_start(struct gather *g, struct conn *c, struct arg *argv_all,
             txn_end(t, skip);
         }
         if (--g->pending == 0) {
-            if (g->done) g->done(g);
-            else gather_finish(g);
+            if (g->done)
+                g->done(g);
+            else
+                gather_finish(g);
         }
     }
 }
@@ -723,8 +745,10 @@ static void route_keys(struct conn *c, const struct command *cmd, struct arg *ar
     for (int k = 0; k < nk; k++) {
         int s = shard_for_key(argv[pos[k]].p, argv[pos[k]].len);
         shard_of[k] = s;
-        if (target < 0) target = s;
-        else if (s != target) spans = 1;
+        if (target < 0)
+            target = s;
+        else if (s != target)
+            spans = 1;
     }
     if (nk == 0) target = sh->id;
     /* a script in the body of an EXEC holding every shard runs here, with
@@ -745,9 +769,17 @@ static void route_keys(struct conn *c, const struct command *cmd, struct arg *ar
         if (target == sh->id) {
             if (sh->lock_live && !txn_admit_local(c, cmd, argv, argc)) goto out; /* parked */
             /* (the body of an EXEC holding every shard never blocks) */
-            struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
-                                .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
-                                .cmd = cmd, .src = sh->id, .noblock = sh->whole_act != 0};
+            struct client cl = {.sh = sh,
+                                .conn = c,
+                                .db = &sh->dbs[c->dbid],
+                                .dbid = c->dbid,
+                                .resp = c->resp,
+                                .argc = argc,
+                                .argv = argv,
+                                .out = &c->out,
+                                .cmd = cmd,
+                                .src = sh->id,
+                                .noblock = sh->whole_act != 0};
             exec_for_conn(c, &cl);
         } else {
             /* a subscriber gets the keyspace events of its command before
@@ -767,7 +799,8 @@ static void route_keys(struct conn *c, const struct command *cmd, struct arg *ar
     } else if (cmd->combine == C_COORD || sort_fetch) {
         /* one element between two shards moves by itself; the rest runs
          * on copies */
-        if (sort_fetch || pubsub_subscribed(c) || !move_start(c, cmd, argv, argc)) coord_start(c, cmd, argv, argc);
+        if (sort_fetch || pubsub_subscribed(c) || !move_start(c, cmd, argv, argc))
+            coord_start(c, cmd, argv, argc);
     } else {
         split_keys(c, cmd, argv, argc, shard_of, nk);
     }
@@ -792,8 +825,7 @@ static void apply_reply_mode(struct conn *c, int mode, size_t mark) {
 static int whole_command(const struct command *cmd) {
     void (*p)(struct client *) = cmd->proc;
     return p == keys_command || p == dbsize_command || p == flushdb_command || p == flushall_command ||
-           p == swapdb_command || p == save_command ||
-           p == bgsave_command;
+           p == swapdb_command || p == save_command || p == bgsave_command;
 }
 
 void dispatch_command(struct conn *c, struct arg *argv, int argc) {
@@ -806,8 +838,7 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
         if (mode != REPLY_ON) apply_reply_mode(c, mode, mark);
         return;
     }
-    if (!c->authenticated && !(cmd->flags & CMD_NOAUTH) && sh->cfg.requirepass &&
-        sh->cfg.requirepass[0]) {
+    if (!c->authenticated && !(cmd->flags & CMD_NOAUTH) && sh->cfg.requirepass && sh->cfg.requirepass[0]) {
         reject(c, cmd, "NOAUTH Authentication required.");
         if (c->mx) multi_flag_error(c);
         if (mode != REPLY_ON) apply_reply_mode(c, mode, mark);
@@ -830,6 +861,15 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
         if (mode != REPLY_ON) apply_reply_mode(c, mode, mark);
         return;
     }
+    if (atomic_load_explicit(&g_rdb_save_failed, memory_order_relaxed) &&
+        ((cmd->flags & CMD_WRITE) || cmd->proc == ping_command) && sh->cfg.stop_writes_on_bgsave_error &&
+        sh->cfg.save && sh->cfg.save[0]) {
+        /* Redis's stop-writes-on-bgsave-error: the last snapshot failed */
+        reject(c, cmd, ERR_MISCONF);
+        if (c->mx) multi_flag_error(c);
+        if (mode != REPLY_ON) apply_reply_mode(c, mode, mark);
+        return;
+    }
     c->last_cmd = cmd;
     if (argv[0].len <= sizeof(c->last_cmd_name)) {
         memcpy(c->last_cmd_name, argv[0].p, argv[0].len);
@@ -838,7 +878,7 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
         c->last_cmd_len = 0;
     }
     if (c->mx && multi_queue(c, cmd, argv, argc)) return; /* inside MULTI: +QUEUED */
-    if (conn_pause_holds(c, cmd)) return; /* CLIENT PAUSE: runs once the pause ends */
+    if (conn_pause_holds(c, cmd)) return;                 /* CLIENT PAUSE: runs once the pause ends */
     /* commands that reach other shards wait for a script sent elsewhere
      * (conn.h); R_KEYS ones see to it once they know their shard */
     if (c->script_hole && cmd->route != R_KEYS &&
@@ -846,16 +886,30 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
         conn_script_gate(c, -1, 0))
         return;
     if (g_nshards == 1 && cmd->combine != C_FUNC) {
-        struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
-                            .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
-                            .cmd = cmd, .src = sh->id};
+        struct client cl = {.sh = sh,
+                            .conn = c,
+                            .db = &sh->dbs[c->dbid],
+                            .dbid = c->dbid,
+                            .resp = c->resp,
+                            .argc = argc,
+                            .argv = argv,
+                            .out = &c->out,
+                            .cmd = cmd,
+                            .src = sh->id};
         exec_for_conn(c, &cl);
     } else {
         switch (cmd->route) {
         case R_LOCAL: {
-            struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
-                                .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
-                                .cmd = cmd, .src = sh->id};
+            struct client cl = {.sh = sh,
+                                .conn = c,
+                                .db = &sh->dbs[c->dbid],
+                                .dbid = c->dbid,
+                                .resp = c->resp,
+                                .argc = argc,
+                                .argv = argv,
+                                .out = &c->out,
+                                .cmd = cmd,
+                                .src = sh->id};
             exec_for_conn(c, &cl);
             break;
         }
@@ -865,9 +919,16 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc) {
         case R_ALL:
             if (is_publish(cmd) && !pubsub_others_live(sh->id)) {
                 /* PUBLISH with subscribers on this shard only: no gather */
-                struct client cl = {.sh = sh, .conn = c, .db = &sh->dbs[c->dbid], .dbid = c->dbid,
-                                    .resp = c->resp, .argc = argc, .argv = argv, .out = &c->out,
-                                    .cmd = cmd, .src = sh->id};
+                struct client cl = {.sh = sh,
+                                    .conn = c,
+                                    .db = &sh->dbs[c->dbid],
+                                    .dbid = c->dbid,
+                                    .resp = c->resp,
+                                    .argc = argc,
+                                    .argv = argv,
+                                    .out = &c->out,
+                                    .cmd = cmd,
+                                    .src = sh->id};
                 exec_for_conn(c, &cl);
                 break;
             }

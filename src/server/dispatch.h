@@ -64,6 +64,7 @@ void dispatch_command(struct conn *c, struct arg *argv, int argc);
 /* Execute a command on this shard with the given context, counting stats. */
 /* Redis's error for a command refused under maxmemory. */
 extern const char ERR_OOM[];
+extern const char ERR_MISCONF[];
 void exec_command(struct client *cl);
 /* The same without the maxmemory check before it (the caller made it). */
 void exec_command_run(struct client *cl);

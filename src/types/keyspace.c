@@ -526,6 +526,8 @@ void flushall_command(struct client *c) {
         blk_db_swapped(c->sh, i, i);
         db_flush(&c->sh->dbs[i]);
     }
+    /* every shard is held whole: the one shard 0 writes the empty file */
+    if (c->sh->id == 0 && g_flushall_save && c->sh->cfg.save && c->sh->cfg.save[0]) g_flushall_save(c->sh);
     reply_ok(c->out);
 }
 

@@ -485,10 +485,10 @@ static void test_unimplemented_warnings(void) {
     ASSERT(!err && c.daemonize && c.appendonly);
     ASSERT(has_warning(&c, "Directive 'daemonize yes' is not supported: the "
                            "server stays in the foreground"));
-    ASSERT(has_warning(&c, "Directive 'appendonly yes' accepted, but persistence "
+    ASSERT(has_warning(&c, "Directive 'appendonly yes' accepted, but the append-only file "
                            "is not implemented yet: no AOF will be written"));
-    ASSERT(has_warning(&c, "Directive 'save' accepted, but persistence is not "
-                           "implemented yet: nothing will be saved"));
+    ASSERT(has_warning(&c, "Directive 'save': the schedule saves at shutdown; the periodic snapshots it asks for "
+                           "are not made yet (use BGSAVE)"));
     ASSERT(config_warning_count(&c) == 3);
     config_free(&c);
 

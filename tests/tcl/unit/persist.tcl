@@ -285,6 +285,43 @@ start_server {tags {persist}} {
     }
 }
 
+start_server {tags {persist} overrides {save "3600 1"}} {
+    test "stop-writes-on-bgsave-error: MISCONF after a failed BGSAVE, until one succeeds" {
+        set blocker [file join [srv dir] dump.rdb]
+        file delete -force $blocker
+        file mkdir $blocker ;# the rename over it fails
+        r set m:k 1
+        assert_equal "Background saving started" [r bgsave]
+        wait_for_condition 100 50 {[p_info rdb_bgsave_in_progress] == 0} else {
+            fail "BGSAVE still in progress"
+        }
+        assert_equal err [p_info rdb_last_bgsave_status]
+        assert_error "MISCONF *stop-writes-on-bgsave-error*" {r set m:k 2}
+        assert_error "MISCONF *" {r ping}
+        assert_equal 1 [r get m:k]
+        r config set stop-writes-on-bgsave-error no
+        assert_equal OK [r set m:k 3]
+        r config set stop-writes-on-bgsave-error yes
+        file delete -force $blocker
+        assert_equal "Background saving started" [r bgsave]
+        wait_for_condition 100 50 {[p_info rdb_bgsave_in_progress] == 0} else {
+            fail "BGSAVE still in progress"
+        }
+        assert_equal ok [p_info rdb_last_bgsave_status]
+        assert_equal OK [r set m:k 4]
+    }
+
+    test "FLUSHALL with save points saves the empty dataset" {
+        set f [file join [srv dir] dump.rdb]
+        file delete -force $f
+        r set m:k 5
+        assert_equal OK [r flushall]
+        assert {[file exists $f]}
+        set got [p_with_server [srv dir] { $c dbsize }]
+        assert_equal 0 $got
+    }
+}
+
 start_server {tags {persist} overrides {enable-protected-configs yes}} {
     test "CONFIG SET dbfilename then SAVE writes that file" {
         assert_equal OK [r config set dbfilename other.rdb]
