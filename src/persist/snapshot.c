@@ -18,6 +18,7 @@
 #include "../server/conn.h"
 #include "../server/dispatch.h"
 #include "../util/mem.h"
+#include "../script/script.h"
 #include "rdb.h"
 #include "rdbcodec.h"
 
@@ -127,6 +128,12 @@ static int write_all(int fd, const char *p, size_t len) {
     return 1;
 }
 
+static void put_function(void *ctx, const char *code, size_t len) {
+    struct buf *f = ctx;
+    buf_putc(f, (char)OP_FUNCTION2);
+    rdb_put_string(f, code, len, 1);
+}
+
 /* The whole file from every shard's share (part[s], plen[s] bytes). */
 static void build_image(struct buf *f, const char *const *part, const size_t *plen, int nparts, int ndb) {
     char num[32];
@@ -138,6 +145,8 @@ static void build_image(struct buf *f, const char *const *part, const size_t *pl
     snprintf(num, sizeof(num), "%zu", mem_used());
     put_aux(f, "used-mem", num);
     put_aux(f, "aof-base", "0");
+    /* the function libraries, before the data (as redis-server writes them) */
+    function_each_code(put_function, f);
     for (int d = 0; d < ndb; d++) {
         uint64_t keys = 0, expires = 0;
         for (int pass = 0; pass < 2; pass++) {
@@ -381,6 +390,7 @@ static struct {
     struct shard_recs *per;
     int nshards;
     const char *path;
+    struct buf functions; /* (length u64, code) of each library */
 } g_load;
 
 static int bad_file(const char *why, size_t off) {
@@ -538,11 +548,17 @@ int snapshot_read(const char *path, int nshards) {
             log_warning("Skipping a module's data in the RDB file (modules are not supported)");
             continue;
         case OP_FUNCTION2: {
+            /* kept for shard 0 to load (snapshot_load_shard) */
             struct buf code = {0};
             int ok = rdb_get_string(&p, end, &code);
+            if (!ok) {
+                buf_free(&code);
+                return bad_file("FUNCTION", off);
+            }
+            uint64_t l = code.len;
+            buf_put(&g_load.functions, &l, 8);
+            buf_put(&g_load.functions, code.p ? code.p : "", code.len);
             buf_free(&code);
-            if (!ok) return bad_file("FUNCTION", off);
-            log_warning("Skipping a function library in the RDB file (not loaded yet)");
             continue;
         }
         default:
@@ -579,6 +595,17 @@ int snapshot_read(const char *path, int nshards) {
 
 int snapshot_load_shard(struct shard *sh) {
     if (!g_load.per || sh->id >= g_load.nshards) return 0;
+    /* the function libraries are the server's: shard 0 adds them */
+    for (size_t at = 0; sh->id == 0 && at + 8 <= g_load.functions.len;) {
+        uint64_t l;
+        memcpy(&l, g_load.functions.p + at, 8);
+        char err[512];
+        if (function_add_code(sh, g_load.functions.p + at + 8, l, err, sizeof(err)) != 0) {
+            log_warning("Failed loading a function library from the RDB file %s: %s", g_load.path, err);
+            return -1;
+        }
+        at += 8 + l;
+    }
     struct shard_recs *r = &g_load.per[sh->id];
     for (size_t i = 0; i < r->n; i++) {
         struct rec *e = &r->v[i];
@@ -609,6 +636,7 @@ void snapshot_read_done(void) {
     }
     free(g_load.per);
     free(g_load.file);
+    buf_free(&g_load.functions);
     memset(&g_load, 0, sizeof(g_load));
 }
 

@@ -115,8 +115,8 @@ static int name_ok(const char *p, size_t len) {
     return 1;
 }
 
-static const char ERR_NAME[] =
-    "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
+static const char ERR_NAME[] = "ERR Library names can only contain letters, numbers, or underscores(_) and "
+                               "must be at least one character long";
 
 /* ---- a library's first line: "#!<engine> name=<name>" ---- */
 
@@ -183,41 +183,48 @@ static int l_register_function(lua_State *L) {
     int name_i = 0, cb_i = 0, desc_i = 0, flags = 0;
     if (argc == 1) {
         if (!lua_istable(L, 1))
-            return raise_err(L, "ERR calling redis.register_function with a single argument is only applicable to "
-                                "Lua table (representing named arguments).");
+            return raise_err(
+                L, "ERR calling redis.register_function with a single argument is only applicable to "
+                   "Lua table (representing named arguments).");
         /* slots 2, 3, 4: the name, the callback, the description */
         lua_settop(L, 4);
         lua_pushnil(L);
         while (lua_next(L, 1)) {
             /* key at -2, value at -1 */
             if (lua_type(L, -2) != LUA_TSTRING)
-                return raise_err(L, "ERR named argument key given to redis.register_function is not a string");
+                return raise_err(L,
+                                 "ERR named argument key given to redis.register_function is not a string");
             size_t kl;
             const char *k = lua_tolstring(L, -2, &kl);
             int slot = 0;
             if (str_ieq(k, kl, "function_name")) {
                 if (!lua_isstring(L, -1))
-                    return raise_err(L, "ERR function_name argument given to redis.register_function must be a string");
+                    return raise_err(
+                        L, "ERR function_name argument given to redis.register_function must be a string");
                 slot = name_i = 2;
             } else if (str_ieq(k, kl, "description")) {
                 if (!lua_isstring(L, -1))
-                    return raise_err(L, "ERR description argument given to redis.register_function must be a string");
+                    return raise_err(
+                        L, "ERR description argument given to redis.register_function must be a string");
                 slot = desc_i = 4;
             } else if (str_ieq(k, kl, "callback")) {
                 if (!lua_isfunction(L, -1))
-                    return raise_err(L, "ERR callback argument given to redis.register_function must be a function");
+                    return raise_err(
+                        L, "ERR callback argument given to redis.register_function must be a function");
                 slot = cb_i = 3;
             } else if (str_ieq(k, kl, "flags")) {
                 if (!lua_istable(L, -1))
-                    return raise_err(
-                        L, "ERR flags argument to redis.register_function must be a table representing function flags");
+                    return raise_err(L, "ERR flags argument to redis.register_function must be a table "
+                                        "representing function flags");
                 int ft = lua_gettop(L);
                 lua_pushnil(L);
                 while (lua_next(L, ft)) {
                     size_t fl = 0;
                     const char *f = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &fl) : NULL;
                     size_t j = 0;
-                    while (f && j < NFLAGS && !(strlen(fn_flags[j].name) == fl && !memcmp(f, fn_flags[j].name, fl))) j++;
+                    while (f && j < NFLAGS &&
+                           !(strlen(fn_flags[j].name) == fl && !memcmp(f, fn_flags[j].name, fl)))
+                        j++;
                     if (!f || j == NFLAGS) return raise_err(L, "ERR unknown flag given");
                     flags |= fn_flags[j].bit;
                     lua_pop(L, 1);
@@ -225,13 +232,16 @@ static int l_register_function(lua_State *L) {
             } else {
                 return raise_err(L, "ERR unknown argument given to redis.register_function");
             }
-            if (slot) lua_replace(L, slot);
-            else lua_pop(L, 1);
+            if (slot)
+                lua_replace(L, slot);
+            else
+                lua_pop(L, 1);
         }
         if (!name_i) return raise_err(L, "ERR redis.register_function must get a function name argument");
         if (!cb_i) return raise_err(L, "ERR redis.register_function must get a callback argument");
     } else if (argc == 2) {
-        if (!lua_isstring(L, 1)) return raise_err(L, "ERR first argument to redis.register_function must be a string");
+        if (!lua_isstring(L, 1))
+            return raise_err(L, "ERR first argument to redis.register_function must be a string");
         if (!lua_isfunction(L, 2))
             return raise_err(L, "ERR second argument to redis.register_function must be a function");
         name_i = 1;
@@ -243,7 +253,8 @@ static int l_register_function(lua_State *L) {
     const char *name = lua_tolstring(L, name_i, &nl); /* (a number becomes its string) */
     if (!name_ok(name, nl)) return raise_err(L, ERR_NAME);
     lua_getfield(L, LUA_REGISTRYINDEX, "__rs_loading");
-    if (!lua_istable(L, -1)) return raise_err(L, "ERR redis.register_function can only be called on FUNCTION LOAD command");
+    if (!lua_istable(L, -1))
+        return raise_err(L, "ERR redis.register_function can only be called on FUNCTION LOAD command");
     int tab = lua_gettop(L);
     int n = (int)lua_objlen(L, tab);
     for (int i = 1; i <= n; i++) {
@@ -285,8 +296,8 @@ static void push_loadapi(lua_State *L) {
     /* the levels and the version, from the script API's redis table */
     lua_getfield(L, LUA_REGISTRYINDEX, "__rs_globals");
     lua_getfield(L, -1, "redis");
-    static const char *const copy[] = {"LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "REDIS_VERSION",
-                                       "REDIS_VERSION_NUM"};
+    static const char *const copy[] = {"LOG_DEBUG",   "LOG_VERBOSE",   "LOG_NOTICE",
+                                       "LOG_WARNING", "REDIS_VERSION", "REDIS_VERSION_NUM"};
     for (size_t i = 0; i < sizeof(copy) / sizeof(copy[0]); i++) {
         lua_getfield(L, -1, copy[i]);
         lua_setfield(L, -4, copy[i]);
@@ -658,8 +669,10 @@ void function_list_command(struct client *c) {
             reply_bulkc(&body, "name");
             reply_bulkc(&body, f->name);
             reply_bulkc(&body, "description");
-            if (f->desc) reply_bulkc(&body, f->desc);
-            else reply_null(&body, resp);
+            if (f->desc)
+                reply_bulkc(&body, f->desc);
+            else
+                reply_null(&body, resp);
             reply_bulkc(&body, "flags");
             int nf = 0;
             for (size_t j = 0; j < NFLAGS; j++) nf += (f->flags & fn_flags[j].bit) != 0;
@@ -733,20 +746,52 @@ void function_dump_command(struct client *c) {
     buf_free(&b);
 }
 
+void function_each_code(void (*fn)(void *ctx, const char *code, size_t len), void *ctx) {
+    pthread_mutex_lock(&freg.mu);
+    for (struct flib *l = freg.head; l; l = l->next) fn(ctx, l->code, l->len);
+    pthread_mutex_unlock(&freg.mu);
+}
+
+int function_add_code(struct shard *sh, const char *code, size_t len, char *err, size_t errcap) {
+    struct flib *l = lib_check(sh, code, len, err, errcap, 0);
+    if (!l) return -1;
+    pthread_mutex_lock(&freg.mu);
+    const char *clash = fn_clash(l, NULL, freg.head);
+    if (clash)
+        snprintf(err, errcap, "ERR Function %s already exists", clash);
+    else {
+        struct flib **pp = &freg.head;
+        while (*pp) pp = &(*pp)->next;
+        *pp = l;
+        atomic_fetch_add(&fn_epoch, 1);
+    }
+    pthread_mutex_unlock(&freg.mu);
+    if (clash) {
+        libs_free(l);
+        return -1;
+    }
+    return 0;
+}
+
 enum { RESTORE_APPEND, RESTORE_REPLACE, RESTORE_FLUSH };
 
 void function_restore_command(struct client *c) {
     int policy = RESTORE_APPEND;
     if (c->argc > 4) {
-        reply_error(c->out, "ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.");
+        reply_error(c->out,
+                    "ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.");
         return;
     }
     if (c->argc == 4) {
-        if (ARG_IS(c->argv[3], "append")) policy = RESTORE_APPEND;
-        else if (ARG_IS(c->argv[3], "replace")) policy = RESTORE_REPLACE;
-        else if (ARG_IS(c->argv[3], "flush")) policy = RESTORE_FLUSH;
+        if (ARG_IS(c->argv[3], "append"))
+            policy = RESTORE_APPEND;
+        else if (ARG_IS(c->argv[3], "replace"))
+            policy = RESTORE_REPLACE;
+        else if (ARG_IS(c->argv[3], "flush"))
+            policy = RESTORE_FLUSH;
         else {
-            reply_error(c->out, "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+            reply_error(c->out,
+                        "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
             return;
         }
     }
@@ -776,7 +821,8 @@ void function_restore_command(struct client *c) {
         struct flib *l = lib_check(c->sh, code.p ? code.p : "", code.len, err, sizeof(err), -1);
         if (!l) break;
         for (struct flib *o = libs; o && !err[0]; o = o->next)
-            if (!strcmp(o->name, l->name)) snprintf(err, sizeof(err), "ERR Library %s already exists", l->name);
+            if (!strcmp(o->name, l->name))
+                snprintf(err, sizeof(err), "ERR Library %s already exists", l->name);
         const char *clash = err[0] ? NULL : fn_clash(l, NULL, libs);
         if (clash) snprintf(err, sizeof(err), "ERR Function %s already exists", clash);
         *tail = l;
@@ -830,8 +876,10 @@ void function_restore_command(struct client *c) {
     pthread_mutex_unlock(&freg.mu);
     libs_free(libs);
     libs_free(dropped);
-    if (err[0]) reply_err_clean(c->out, err, strlen(err));
-    else reply_ok(c->out);
+    if (err[0])
+        reply_err_clean(c->out, err, strlen(err));
+    else
+        reply_ok(c->out);
 }
 
 void function_help_command(struct client *c) {
@@ -868,12 +916,15 @@ void function_help_command(struct client *c) {
         "    Return a serialized payload representing the current libraries, can be restored using FUNCTION "
         "RESTORE command",
         "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
-        "    Restore the libraries represented by the given payload, it is possible to give a restore policy to",
+        "    Restore the libraries represented by the given payload, it is possible to give a restore policy "
+        "to",
         "    control how to handle existing libraries (default APPEND):",
         "    * FLUSH: delete all existing libraries.",
         "    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.",
-        "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old",
-        "      libraries with the new libraries (notice that even on this option there is a chance of failure",
+        "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the "
+        "old",
+        "      libraries with the new libraries (notice that even on this option there is a chance of "
+        "failure",
         "      in case of functions name collision with another library).",
         "HELP",
         "    Prints this help.",
@@ -893,9 +944,12 @@ static void fcall_generic(struct client *c, int ro) {
     }
     long long n;
     const char *e = NULL;
-    if (!str_to_ll(c->argv[2].p, c->argv[2].len, &n)) e = "ERR Bad number of keys provided";
-    else if (n < 0) e = "ERR Number of keys can't be negative";
-    else if (n > c->argc - 3) e = "ERR Number of keys can't be greater than number of args";
+    if (!str_to_ll(c->argv[2].p, c->argv[2].len, &n))
+        e = "ERR Bad number of keys provided";
+    else if (n < 0)
+        e = "ERR Number of keys can't be negative";
+    else if (n > c->argc - 3)
+        e = "ERR Number of keys can't be greater than number of args";
     if (e) {
         lua_pop(s->L, 1);
         reply_error(c->out, e);

@@ -49,6 +49,11 @@ long long script_vm_memory(struct shard *sh);
 void script_cache_stats(long *count, long long *bytes);
 /* The server's function libraries: how many, their functions, their code bytes. */
 void function_stats(long *nlibs, long *nfns, long long *bytes);
+/* Every function library's code, in registry order (RDB files). */
+void function_each_code(void (*fn)(void *ctx, const char *code, size_t len), void *ctx);
+/* Add a library from its code (loading an RDB file): 0, or -1 with the
+ * error in err (its name or a function's taken, bad code). On sh's thread. */
+int function_add_code(struct shard *sh, const char *code, size_t len, char *err, size_t errcap);
 /* The reply to a call a script made on another shard (cookie XC_SCRIPT). */
 void script_call_reply(void *run, const char *p, size_t len);
 /* Key positions of EVAL/EVALSHA/EVAL_RO/EVALSHA_RO (numkeys at argv[2]). */

@@ -322,6 +322,19 @@ start_server {tags {persist} overrides {save "3600 1"}} {
     }
 }
 
+start_server {tags {persist}} {
+    test "function libraries are saved and loaded with the data" {
+        r function flush
+        r function load "#!lua name=plib\nredis.register_function('p_hello', function(keys, args) return 'hi ' .. args\[1\] end)"
+        r set fk fv
+        assert_equal OK [r save]
+        set got [p_with_server [srv dir] {
+            list [$c fcall p_hello 0 there] [$c get fk] [lindex [$c function list] 0 1]
+        }]
+        assert_equal {{hi there} fv plib} $got
+    }
+}
+
 start_server {tags {persist} overrides {enable-protected-configs yes}} {
     test "CONFIG SET dbfilename then SAVE writes that file" {
         assert_equal OK [r config set dbfilename other.rdb]
