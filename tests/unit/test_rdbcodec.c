@@ -12,10 +12,11 @@
 
 #include "persist/rdbcodec.h"
 
-static const char ref_hex[] =
-    "f5c3406c40711f23216c7561206e616d653d7265660a72656469732e72656769737465725f6675076e6374696f6e2827201c045f66"
-    "272c20e000111a6b6579732c2061726773292072657475726e20276d616465206279200f20450d2d7365727665722027202e2e2023"
-    "402e0420656e64290a00f207896ca3aa58a7";
+static const char ref_hex[] = "f5c3406c40711f23216c7561206e616d653d7265660a72656469732e72656769737465725f6675"
+                              "076e6374696f6e2827201c045f66"
+                              "272c20e000111a6b6579732c2061726773292072657475726e20276d616465206279200f20450d"
+                              "2d7365727665722027202e2e2023"
+                              "402e0420656e64290a00f207896ca3aa58a7";
 static const char ref_code[] =
     "#!lua name=ref\nredis.register_function('ref_f', function(keys, args) return 'made by redis-server ' .. "
     "#keys end)";
@@ -38,6 +39,32 @@ static void test_crc64_check_value(void) {
     ASSERT(crc64(crc64(0, "1234", 4), "56789", 5) == 0xe9c6d914c4b8d9caULL);
 }
 
+/* The byte-at-a-time definition, to hold the table-driven one to. */
+static uint64_t crc64_bitwise(uint64_t crc, const unsigned char *p, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        crc ^= p[i];
+        for (int k = 0; k < 8; k++) crc = (crc & 1) ? (crc >> 1) ^ 0x95ac9329ac4bc9b5ULL : crc >> 1;
+    }
+    return crc;
+}
+
+static void test_crc64_any_length_and_alignment(void) {
+    unsigned char buf[300];
+    unsigned seed = 12345;
+    for (size_t i = 0; i < sizeof(buf); i++) {
+        seed = seed * 1103515245u + 12345u;
+        buf[i] = (unsigned char)(seed >> 16);
+    }
+    for (size_t off = 0; off < 8; off++)
+        for (size_t len = 0; len + off <= sizeof(buf); len += 7) {
+            ASSERT(crc64(0, buf + off, len) == crc64_bitwise(0, buf + off, len));
+            /* split anywhere: the same */
+            size_t cut = len / 3;
+            ASSERT(crc64(crc64(0, buf + off, cut), buf + off + cut, len - cut) ==
+                   crc64_bitwise(0, buf + off, len));
+        }
+}
+
 static void test_lengths_round_trip(void) {
     const uint64_t lens[] = {0, 1, 63, 64, 16383, 16384, 4294967295ULL, 4294967296ULL, UINT64_MAX};
     const size_t sizes[] = {1, 1, 1, 2, 2, 5, 5, 9, 9};
@@ -57,14 +84,13 @@ static void test_lengths_round_trip(void) {
     }
 }
 
-
 static void test_strings_round_trip(void) {
     struct {
         const char *s;
         unsigned char tag; /* the first byte written */
-    } cases[] = {{"", 0x00}, {"hello", 0x05}, {"0", 0xC0}, {"-128", 0xC0}, {"127", 0xC0}, {"128", 0xC1},
-                 {"-32768", 0xC1}, {"32768", 0xC2}, {"2147483647", 0xC2}, {"2147483648", 0x0A},
-                 {"007", 0x03}, {"-0", 0x02}, {"+1", 0x02}};
+    } cases[] = {{"", 0x00},    {"hello", 0x05},  {"0", 0xC0},     {"-128", 0xC0},       {"127", 0xC0},
+                 {"128", 0xC1}, {"-32768", 0xC1}, {"32768", 0xC2}, {"2147483647", 0xC2}, {"2147483648", 0x0A},
+                 {"007", 0x03}, {"-0", 0x02},     {"+1", 0x02}};
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct buf b = {0}, out = {0};
         size_t len = strlen(cases[i].s);
@@ -95,7 +121,8 @@ static void test_strings_round_trip(void) {
     buf_free(&b);
     b = (struct buf){0};
     rdb_put_string(&b, big, sizeof(big), 0);
-    ASSERT(b.len == sizeof(big) + 2 && (unsigned char)b.p[0] == 0x4f && (unsigned char)b.p[1] == 0xa0); /* 14-bit length */
+    ASSERT(b.len == sizeof(big) + 2 && (unsigned char)b.p[0] == 0x4f &&
+           (unsigned char)b.p[1] == 0xa0); /* 14-bit length */
     buf_free(&b);
     buf_free(&out);
 }
@@ -130,4 +157,5 @@ static void test_redis_dump_payload(void) {
     buf_free(&code);
 }
 
-TEST_MAIN(test_crc64_check_value, test_lengths_round_trip, test_strings_round_trip, test_redis_dump_payload)
+TEST_MAIN(test_crc64_check_value, test_crc64_any_length_and_alignment, test_lengths_round_trip,
+          test_strings_round_trip, test_redis_dump_payload)
