@@ -22,6 +22,7 @@
 #include "config.h"
 #include "db/lazyfree.h"
 #include "log.h"
+#include "persist/bgsave.h"
 #include "persist/snapshot.h"
 #include "server.h"
 #include "server/dispatch.h"
@@ -241,6 +242,7 @@ int main(int argc, char **argv) {
     if (snapshot_read(cfg.dbfilename && cfg.dbfilename[0] ? cfg.dbfilename : "dump.rdb", cfg.shards) != 0) return 1;
     g_shard_load = snapshot_load_shard;
     g_shard_exit = snapshot_exit_part;
+    bgsave_init();
     if (shards_start() != 0) {
         log_warning("Failed to start the shard threads, aborting.");
         return 1;

@@ -233,7 +233,8 @@ struct shard {
 
     /* persistence (src/persist/): key changes, read by other threads for INFO */
     _Atomic long long dirty;
-    long long dirty_saved; /* `dirty` as of the last snapshot (written while every shard is held) */
+    _Atomic long long dirty_saved; /* `dirty` as of the last saved snapshot */
+    void *snap;                    /* the snapshot running here (persist/bgsave.c), or NULL */
 
     /* scripts (src/script/) */
     struct lua_shard *lua; /* this shard's Lua state, made on first use */

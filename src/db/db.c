@@ -12,6 +12,9 @@
 _Thread_local long long db_now_ms;
 
 void (*db_event_hook)(int type, const char *event, const char *key, size_t klen, int dbid);
+void (*db_snap_save)(struct db *db, struct kv *o);
+void (*db_snap_finish)(struct db *db);
+_Thread_local int db_writing;
 
 /* Keyspace events of the database layer (expired, new, keymiss); temporary
  * databases (no stats attached) have none. */
@@ -26,9 +29,12 @@ void db_init(struct db *db, int id, long long *expired_stat, long long *hits, lo
     db->hits = hits;
     db->misses = misses;
     db->id = id;
+    db->snap = NULL;
+    db->snap_flag = 0;
 }
 
 static void unlink_free(struct db *db, struct dict_pos *pos) {
+    db_snap_before(db, dict_pos_kv(pos));
     struct kv *o = dict_unlink(&db->keys, pos);
     if (kv_has_expire(o)) db->expires--;
     lazyfree_obj(o);
@@ -45,6 +51,7 @@ struct kv *db_find_pos(struct db *db, const char *key, size_t klen, struct dict_
         if (db->expired_stat) (*db->expired_stat)++;
         return NULL;
     }
+    if (__builtin_expect(db->snap != NULL, 0) && db_writing && !kv_snap_done(db, o)) db_snap_save(db, o);
     return o;
 }
 
@@ -84,6 +91,8 @@ struct kv *db_find(struct db *db, const char *key, size_t klen, int touch) {
 }
 
 void db_replace(struct db *db, struct dict_pos *pos, struct kv *n) {
+    db_snap_before(db, dict_pos_kv(pos));
+    kv_snap_mark(db, n);
     struct kv *old = dict_swap(pos, n);
     stamp_new(db, n);
     db->expires += (size_t)(kv_has_expire(n) != 0) - (size_t)(kv_has_expire(old) != 0);
@@ -100,6 +109,7 @@ static void set_key(struct db *db, struct kv *o, int guest) {
         db_replace(db, &pos, o);
         return;
     }
+    kv_snap_mark(db, o);
     dict_add(&db->keys, o, h);
     if (kv_has_expire(o)) db->expires++;
     if (guest) return;
@@ -112,6 +122,7 @@ void db_set(struct db *db, struct kv *o) { set_key(db, o, 0); }
 void db_add_new(struct db *db, struct kv *o) {
     size_t klen;
     const char *key = kv_key(o, &klen);
+    kv_snap_mark(db, o);
     dict_add(&db->keys, o, dict_hash(key, klen));
     stamp_new(db, o);
     if (kv_has_expire(o)) db->expires++;
@@ -129,6 +140,7 @@ void db_delete_at(struct db *db, struct dict_pos *pos) { unlink_free(db, pos); }
 
 struct kv *db_set_expire(struct db *db, struct dict_pos *pos, long long expire) {
     struct kv *o = dict_pos_kv(pos);
+    db_snap_before(db, o);
     int had = kv_has_expire(o);
     struct kv *n = kv_with_expire(o, expire);
     if (n != o) dict_swap(pos, n);
@@ -147,11 +159,14 @@ int db_guest_take(struct db *db, const char *key, size_t klen, struct buf *b) {
 }
 
 void db_flush(struct db *db) {
+    if (db->snap) db_snap_finish(db);
     lazyfree_dict(&db->keys);
     db->expires = 0;
 }
 
 void db_swap(struct db *a, struct db *b) {
+    if (a->snap) db_snap_finish(a);
+    if (b->snap) db_snap_finish(b);
     struct dict d = a->keys;
     size_t e = a->expires;
     a->keys = b->keys;

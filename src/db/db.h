@@ -10,6 +10,7 @@
 #define DB_DB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dict.h"
 #include "object.h"
@@ -22,9 +23,34 @@ struct db {
     long long *expired_stat; /* shard counter bumped on each expiry */
     long long *hits, *misses;
     int id;
+    /* A snapshot is being taken (persist/bgsave.c; NULL otherwise): a key
+     * it has not saved yet is saved before it changes or goes. A key is
+     * saved ("done") when its KV_SNAP bit equals snap_flag; every snapshot
+     * flips snap_flag, and a key entering the table takes it. */
+    void *snap;
+    uint8_t snap_flag;
 };
 
 extern _Thread_local long long db_now_ms;
+
+/* The snapshot's hooks (set once at startup by persist/bgsave.c): save o
+ * now, before it changes; save everything of the shard now, before the
+ * whole table goes (FLUSHDB, SWAPDB). db_writing: the command running on
+ * this thread writes (exec_command_run sets it while a snapshot runs), so
+ * a key it looks up may be about to change. */
+extern void (*db_snap_save)(struct db *db, struct kv *o);
+extern void (*db_snap_finish)(struct db *db);
+extern _Thread_local int db_writing;
+static inline int kv_snap_done(const struct db *db, const struct kv *o) {
+    return (o->flags & KV_SNAP) == db->snap_flag;
+}
+static inline void kv_snap_mark(const struct db *db, struct kv *o) {
+    o->flags = (uint8_t)((o->flags & ~KV_SNAP) | db->snap_flag);
+}
+/* Save o first if a snapshot runs and has not saved it. */
+static inline void db_snap_before(struct db *db, struct kv *o) {
+    if (__builtin_expect(db->snap != NULL, 0) && !kv_snap_done(db, o)) db_snap_save(db, o);
+}
 
 /* Keyspace events raised by this layer, with notify-keyspace-events'
  * class bits (config.h NOTIFY_*): called on the owning shard's thread, for

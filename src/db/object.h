@@ -62,6 +62,8 @@ extern const struct type_ops *g_type_ops[OBJ_TYPES];
 void type_register(int type, const struct type_ops *ops);
 
 #define KV_EXPIRE 0x01
+/* Which side of the running snapshot the key is on (db.h: kv_snap_done). */
+#define KV_SNAP 0x02
 /* Bytes before the data area; sizeof(struct kv) would count tail padding. */
 #define KV_HDR offsetof(struct kv, data)
 /* Strings up to this many bytes are stored inline (Redis's embstr limit). */

@@ -52,6 +52,41 @@ uint64_t crc64(uint64_t crc, const void *p, size_t len) {
     return crc;
 }
 
+/* Shifting a CRC over zero bytes is linear over GF(2): a 64x64 bit matrix,
+ * stored as the image of each bit. One zero bit: the register shifts right
+ * and the polynomial comes in when bit 0 falls out. */
+static uint64_t gf2_apply(const uint64_t *m, uint64_t v) {
+    uint64_t r = 0;
+    for (int i = 0; v; i++, v >>= 1)
+        if (v & 1) r ^= m[i];
+    return r;
+}
+
+static void gf2_square(uint64_t *sq, const uint64_t *m) {
+    for (int i = 0; i < 64; i++) sq[i] = gf2_apply(m, m[i]);
+}
+
+uint64_t crc64_combine(uint64_t crc_a, uint64_t crc_b, uint64_t len_b) {
+    if (len_b == 0) return crc_a;
+    uint64_t op[64], tmp[64];
+    op[0] = 0x95ac9329ac4bc9b5ULL;
+    for (int i = 1; i < 64; i++) op[i] = 1ULL << (i - 1);
+    gf2_square(tmp, op); /* two zero bits */
+    gf2_square(op, tmp); /* four */
+    gf2_square(tmp, op); /* one zero byte: tmp */
+    uint64_t *cur = tmp, *next = op;
+    for (;;) {
+        if (len_b & 1) crc_a = gf2_apply(cur, crc_a);
+        len_b >>= 1;
+        if (!len_b) break;
+        gf2_square(next, cur);
+        uint64_t *t = cur;
+        cur = next;
+        next = t;
+    }
+    return crc_a ^ crc_b;
+}
+
 /* ---- writing ---- */
 
 void rdb_put_len(struct buf *b, uint64_t len) {

@@ -26,6 +26,9 @@
 
 /* CRC64 of p[0..len) continuing from crc (start with 0). */
 uint64_t crc64(uint64_t crc, const void *p, size_t len);
+/* The CRC64 of A followed by B, from crc64(0, A) and crc64(0, B) and B's
+ * length (parts of a file checksummed apart). */
+uint64_t crc64_combine(uint64_t crc_a, uint64_t crc_b, uint64_t len_b);
 
 void rdb_put_len(struct buf *b, uint64_t len);
 /* A string: as an integer when it is one that fits 32 bits, LZF-compressed

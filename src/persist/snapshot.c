@@ -19,6 +19,7 @@
 #include "../server/dispatch.h"
 #include "../util/mem.h"
 #include "../script/script.h"
+#include "bgsave.h"
 #include "rdb.h"
 #include "rdbcodec.h"
 
@@ -87,7 +88,7 @@ static void shard_part(struct shard *sh, struct buf *out) {
     }
     buf_free(&a.tmp);
     /* what this snapshot holds is saved */
-    sh->dirty_saved = atomic_load_explicit(&sh->dirty, memory_order_relaxed);
+    atomic_store(&sh->dirty_saved, atomic_load_explicit(&sh->dirty, memory_order_relaxed));
 }
 
 /* SAVE's and BGSAVE's part on each shard (every shard is held whole). */
@@ -97,8 +98,6 @@ void save_command(struct client *c) {
     reply_bulk(c->out, out.p ? out.p : "", out.len);
     buf_free(&out);
 }
-
-void bgsave_command(struct client *c) { save_command(c); }
 
 static void put_aux(struct buf *b, const char *k, const char *v) {
     buf_putc(b, (char)OP_AUX);
@@ -117,7 +116,7 @@ static int part_bytes(const struct buf *r, const char **p, size_t *len) {
     return (size_t)(cr + 2 - r->p) + (size_t)n <= r->len;
 }
 
-static int write_all(int fd, const char *p, size_t len) {
+int snapshot_write_all(int fd, const char *p, size_t len) {
     while (len) {
         ssize_t w = write(fd, p, len);
         if (w < 0 && errno == EINTR) continue;
@@ -134,8 +133,7 @@ static void put_function(void *ctx, const char *code, size_t len) {
     rdb_put_string(f, code, len, 1);
 }
 
-/* The whole file from every shard's share (part[s], plen[s] bytes). */
-static void build_image(struct buf *f, const char *const *part, const size_t *plen, int nparts, int ndb) {
+void snapshot_header(struct buf *f) {
     char num[32];
     buf_put(f, "REDIS0010", 9);
     put_aux(f, "redis-ver", REDIS_COMPAT_VERSION);
@@ -147,6 +145,11 @@ static void build_image(struct buf *f, const char *const *part, const size_t *pl
     put_aux(f, "aof-base", "0");
     /* the function libraries, before the data (as redis-server writes them) */
     function_each_code(put_function, f);
+}
+
+/* The whole file from every shard's share (part[s], plen[s] bytes). */
+static void build_image(struct buf *f, const char *const *part, const size_t *plen, int nparts, int ndb) {
+    snapshot_header(f);
     for (int d = 0; d < ndb; d++) {
         uint64_t keys = 0, expires = 0;
         for (int pass = 0; pass < 2; pass++) {
@@ -189,7 +192,7 @@ static int write_image(const struct buf *f, const char *name) {
     char tmpname[64];
     snprintf(tmpname, sizeof(tmpname), "temp-%d-%lld.rdb", (int)getpid(), ustime());
     int fd = open(tmpname, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int ok = fd >= 0 && write_all(fd, f->p, f->len) && fsync(fd) == 0;
+    int ok = fd >= 0 && snapshot_write_all(fd, f->p, f->len) && fsync(fd) == 0;
     int err = errno;
     if (fd >= 0 && close(fd) != 0 && ok) {
         ok = 0;
@@ -207,12 +210,12 @@ static int write_image(const struct buf *f, const char *name) {
 
 static uint64_t g_loaded_keys, g_loaded_expired;
 
-/* persistence state for INFO, across threads */
-static _Atomic int g_bgsave_running;   /* a BGSAVE's file is being written */
-static _Atomic int g_last_save_ok = 1; /* rdb_last_bgsave_status */
-static _Atomic long long g_bgsave_start_ms, g_last_bgsave_secs = -1, g_rdb_saves;
+/* persistence state for INFO, across threads (snapshot.h) */
+_Atomic int g_bgsave_running;
+_Atomic int g_last_save_ok = 1;
+_Atomic long long g_bgsave_start_ms, g_last_bgsave_secs = -1, g_rdb_saves;
 
-static const char *db_file_name(const struct shard *sh) {
+const char *snapshot_file_name(const struct shard *sh) {
     return sh->cfg.dbfilename && sh->cfg.dbfilename[0] ? sh->cfg.dbfilename : "dump.rdb";
 }
 
@@ -234,7 +237,7 @@ void save_combine(struct gather *g, struct buf *out, int resp) {
     size_t plen[MAX_SHARDS];
     struct buf f = {0};
     build_image(&f, part, plen, parts_of(g, part, plen), sh->ndb);
-    if (write_image(&f, db_file_name(sh)) != 0) {
+    if (write_image(&f, snapshot_file_name(sh)) != 0) {
         atomic_store(&g_last_save_ok, 0);
         atomic_store(&g_rdb_save_failed, 1);
         reply_error(out, "ERR");
@@ -249,71 +252,11 @@ void save_combine(struct gather *g, struct buf *out, int resp) {
     buf_free(&f);
 }
 
-struct bg_job {
-    struct buf f;
-    char *name;
-};
-
-static void *bgsave_thread(void *arg) {
-    struct bg_job *j = arg;
-    int err = write_image(&j->f, j->name);
-    long long secs = (mstime() - atomic_load(&g_bgsave_start_ms) + 500) / 1000;
-    if (!err) {
-        g_lastsave = mstime() / 1000;
-        atomic_fetch_add(&g_rdb_saves, 1);
-        log_notice("Background saving terminated with success");
-    } else {
-        log_warning("Background saving error");
-    }
-    atomic_store(&g_last_save_ok, err == 0);
-    atomic_store(&g_rdb_save_failed, err != 0);
-    atomic_store(&g_last_bgsave_secs, secs);
-    buf_free(&j->f);
-    free(j->name);
-    free(j);
-    atomic_store(&g_bgsave_running, 0);
-    return NULL;
-}
-
-/* BGSAVE: the image is made while every shard is held (one point in
- * time); a thread of its own writes it out while the shards serve. */
-void bgsave_combine(struct gather *g, struct buf *out, int resp) {
-    (void)resp;
-    struct shard *sh = g->conn->sh;
-    int expected = 0;
-    if (!atomic_compare_exchange_strong(&g_bgsave_running, &expected, 1)) {
-        int schedule = g->argc > 1;
-        if (schedule)
-            reply_simple(out, "Background saving scheduled");
-        else
-            reply_error(out, "ERR Background save already in progress");
-        return;
-    }
-    atomic_store(&g_bgsave_start_ms, mstime());
-    const char *part[MAX_SHARDS];
-    size_t plen[MAX_SHARDS];
-    struct bg_job *j = calloc(1, sizeof(*j));
-    if (!j) abort();
-    build_image(&j->f, part, plen, parts_of(g, part, plen), sh->ndb);
-    j->name = strdup(db_file_name(sh));
-    pthread_t t;
-    if (!j->name || pthread_create(&t, NULL, bgsave_thread, j) != 0) {
-        buf_free(&j->f);
-        free(j->name);
-        free(j);
-        atomic_store(&g_bgsave_running, 0);
-        reply_error(out, "ERR");
-        return;
-    }
-    pthread_detach(t);
-    log_notice("Background saving started");
-    reply_simple(out, "Background saving started");
-}
-
 static void snapshot_info(struct buf *b) {
     long long changes = 0;
     for (int s = 0; s < g_nshards; s++)
-        changes += atomic_load_explicit(&g_shards[s]->dirty, memory_order_relaxed) - g_shards[s]->dirty_saved;
+        changes += atomic_load_explicit(&g_shards[s]->dirty, memory_order_relaxed) -
+                   atomic_load_explicit(&g_shards[s]->dirty_saved, memory_order_relaxed);
     int running = atomic_load(&g_bgsave_running);
     long long start = atomic_load(&g_bgsave_start_ms);
     buf_printf(b,
@@ -338,6 +281,7 @@ static void exit_alloc(void) {
 }
 
 int snapshot_exit_part(struct shard *sh) {
+    bgsave_abandon(sh);
     int mode = atomic_load(&g_shutdown_save);
     if (mode < 0 || (mode == 0 && !(sh->cfg.save && sh->cfg.save[0]))) return 0;
     pthread_once(&g_exit_once, exit_alloc);
@@ -644,7 +588,7 @@ void snapshot_read_done(void) {
 static void flushall_save(struct shard *sh) {
     struct buf f = {0};
     build_image(&f, NULL, NULL, 0, sh->ndb);
-    if (write_image(&f, db_file_name(sh)) == 0) {
+    if (write_image(&f, snapshot_file_name(sh)) == 0) {
         g_lastsave = mstime() / 1000;
         atomic_fetch_add(&g_rdb_saves, 1);
     }

@@ -14,13 +14,10 @@
  *   shard owning each key; snapshot_load_shard() (each shard thread, on its
  *   own arena, in parallel) builds its keys. A damaged file stops the start
  *   with a message naming the offset; no shard starts with half the data.
- * - BGSAVE makes the image the same way, every shard held whole (so the
- *   shards pause while it is serialized, and the image is held in memory),
- *   then a thread of its own writes it while the shards serve again.
+ * - BGSAVE: see bgsave.h (every shard writes its keys while it serves).
  * - Saving at exit: SHUTDOWN SAVE, or save points configured and SHUTDOWN
  *   or SIGTERM without NOSAVE.
- * - Not yet: an incremental snapshot without the pause, save points that
- *   trigger BGSAVE, functions in the file.
+ * - Not yet: save points that trigger BGSAVE.
  */
 #ifndef PERSIST_SNAPSHOT_H
 #define PERSIST_SNAPSHOT_H
@@ -43,5 +40,16 @@ void snapshot_read_done(void);
  * no part was made). -1 if it could not be written. */
 int snapshot_exit_part(struct shard *sh);
 int snapshot_exit_write(const char *name, int ndb);
+
+/* Shared with bgsave.c. */
+/* The file's start: magic, aux fields, function libraries. */
+void snapshot_header(struct buf *f);
+const char *snapshot_file_name(const struct shard *sh);
+int snapshot_write_all(int fd, const char *p, size_t len);
+/* INFO persistence's state: a BGSAVE running, the last one's status and
+ * length, saves made. */
+extern _Atomic int g_bgsave_running;
+extern _Atomic int g_last_save_ok;
+extern _Atomic long long g_bgsave_start_ms, g_last_bgsave_secs, g_rdb_saves;
 
 #endif

@@ -219,7 +219,22 @@ void exec_command(struct client *cl) {
     exec_command_run(cl);
 }
 
+static void exec_command_body(struct client *cl);
+
 void exec_command_run(struct client *cl) {
+    if (__builtin_expect(cl->sh->snap != NULL, 0)) {
+        /* a snapshot runs here: the keys a writing command looks up are
+         * saved before it changes them (db.h, db_writing) */
+        int was = db_writing;
+        db_writing = (cl->cmd->flags & CMD_WRITE) != 0;
+        exec_command_body(cl);
+        db_writing = was;
+        return;
+    }
+    exec_command_body(cl);
+}
+
+static inline void exec_command_body(struct client *cl) {
     struct shard *sh = cl->sh;
     if (cl->cmd->flags & CMD_INTERNAL) {
         /* (between shards only: never in the statistics) */

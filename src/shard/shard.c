@@ -497,7 +497,7 @@ static void shard_pass(struct shard *sh) {
 /* Work left that must not wait for a completion. */
 static int shard_busy(struct shard *sh) {
     return xmsg_backlogged(sh) || sh->flush_head || sh->bulk_head || sh->rearm_n || evict_running(sh) ||
-           (sh->lock_live && lock_replay_due(sh)) || sh->blk_ready || sh->whole_resume;
+           (sh->lock_live && lock_replay_due(sh)) || sh->blk_ready || sh->whole_resume || sh->snap;
 }
 
 /* Rounds of passes over a thread's shards in one iteration: a request one
@@ -526,6 +526,13 @@ static void loop(struct sthread *t) {
         for (int pass = 0; pass < PASSES_MAX; pass++) {
             int more = 0;
             for (int i = 0; i < t->n; i++) shard_pass(t->sh[i]);
+            if (pass == 0)
+                for (int i = 0; i < t->n; i++)
+                    if (t->sh[i]->snap) {
+                        /* a slice of the snapshot being taken (persist/bgsave.h) */
+                        run_as(t->sh[i]);
+                        g_shard_snap_step(t->sh[i]);
+                    }
             if (t->n == 1) break;
             for (int i = 0; i < t->n; i++) more |= xmsg_pending(t->sh[i]);
             if (!more) break;
@@ -644,6 +651,7 @@ int shards_usable_cpus(void) {
 
 int (*g_shard_load)(struct shard *sh);
 int (*g_shard_exit)(struct shard *sh);
+void (*g_shard_snap_step)(struct shard *sh);
 
 int shards_start(void) {
     /* Shard i belongs to the i-th CPU this process may use, wrapping round

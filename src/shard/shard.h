@@ -18,6 +18,8 @@ int shards_usable_cpus(void);
 extern int (*g_shard_load)(struct shard *sh);
 /* Called on each shard's thread as it ends, before its data is freed. */
 extern int (*g_shard_exit)(struct shard *sh);
+/* Called by the loop while sh->snap is set: a slice of the snapshot. */
+extern void (*g_shard_snap_step)(struct shard *sh);
 int shards_start(void);
 /* How many threads run the shards (fewer than shards when shards share
  * CPUs); valid after shards_start. */

@@ -65,6 +65,30 @@ static void test_crc64_any_length_and_alignment(void) {
         }
 }
 
+static void test_crc64_combine(void) {
+    unsigned char buf[3000];
+    unsigned seed = 777;
+    for (size_t i = 0; i < sizeof(buf); i++) {
+        seed = seed * 1103515245u + 12345u;
+        buf[i] = (unsigned char)(seed >> 16);
+    }
+    /* parts checksummed apart, folded: the checksum of the whole */
+    const size_t cuts[] = {0, 1, 7, 8, 9, 255, 1024, 2999, 3000};
+    for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+        size_t a = cuts[i], b = sizeof(buf) - a;
+        uint64_t whole = crc64_bitwise(0, buf, sizeof(buf));
+        ASSERT(crc64_combine(crc64(0, buf, a), crc64(0, buf + a, b), b) == whole);
+    }
+    /* three parts, folded left to right */
+    uint64_t c = crc64(0, buf, 100);
+    c = crc64_combine(c, crc64(0, buf + 100, 1900), 1900);
+    c = crc64_combine(c, crc64(0, buf + 2000, 1000), 1000);
+    ASSERT(c == crc64(0, buf, sizeof(buf)));
+    /* a length over 2^32 runs (the zeros' operator squared many times) */
+    ASSERT(crc64_combine(0, 0, 1ULL << 33) == 0);
+    ASSERT(crc64_combine(1, 0, 1ULL << 33) != 1);
+}
+
 static void test_lengths_round_trip(void) {
     const uint64_t lens[] = {0, 1, 63, 64, 16383, 16384, 4294967295ULL, 4294967296ULL, UINT64_MAX};
     const size_t sizes[] = {1, 1, 1, 2, 2, 5, 5, 9, 9};
@@ -157,5 +181,5 @@ static void test_redis_dump_payload(void) {
     buf_free(&code);
 }
 
-TEST_MAIN(test_crc64_check_value, test_crc64_any_length_and_alignment, test_lengths_round_trip,
+TEST_MAIN(test_crc64_check_value, test_crc64_any_length_and_alignment, test_crc64_combine, test_lengths_round_trip,
           test_strings_round_trip, test_redis_dump_payload)

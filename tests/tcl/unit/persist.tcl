@@ -285,6 +285,98 @@ start_server {tags {persist}} {
     }
 }
 
+# BGSAVE is one point in time. The server keeps serving while the file is
+# written (redis-server: in a forked child; redis-shard: each shard saves
+# its keys in slices and saves a key before it changes). Writes that come
+# after the BGSAVE (overwrites, deletes, TTLs, a FLUSHDB, transfers) are not
+# in the file; transfers between accounts on every shard, sent by another
+# client while the BGSAVE comes, are in it entirely or not at all.
+proc p_bg_sum {cmd n} {
+    set keys {}
+    for {set i 0} {$i < $n} {incr i} { lappend keys acct:$i }
+    set sum 0
+    foreach v [{*}$cmd mget {*}$keys] { incr sum $v }
+    return $sum
+}
+
+start_server {tags {persist}} {
+    test "BGSAVE is one point in time: later writes are not in the file, transfers are whole" {
+        r flushall
+        set n 40000
+        for {set i 0} {$i < $n} {incr i 1000} {
+            set kv {}
+            for {set j $i} {$j < $i + 1000} {incr j} { lappend kv f:$j v:$j }
+            r mset {*}$kv
+        }
+        for {set i 0} {$i < 500} {incr i} {
+            r rpush l:$i a b c
+            r hset h:$i f $i g x
+            r zadd z:$i 1 a 2 b
+        }
+        set accts 64
+        for {set i 0} {$i < $accts} {incr i} { r set acct:$i 1000 }
+        r select 2
+        for {set i 0} {$i < 2000} {incr i} { r set d2:$i $i }
+        r select 0
+        set size0 [r dbsize]
+
+        # client t: a stream of transfers (MULTI/EXEC over two accounts)
+        set t [redis_deferring_client]
+        set tp ""
+        set ntx 3000
+        expr {srand(7)}
+        for {set k 0} {$k < $ntx} {incr k} {
+            set a [expr {int(rand() * $accts)}]
+            set b [expr {($a + 1 + int(rand() * ($accts - 1))) % $accts}]
+            set m [expr {1 + int(rand() * 9)}]
+            append tp [::resp::encode multi] [::resp::encode decrby acct:$a $m] \
+                [::resp::encode incrby acct:$b $m] [::resp::encode exec]
+        }
+        # client w: BGSAVE, then in the same write what must not be saved
+        set w [redis_deferring_client]
+        set wp [::resp::encode bgsave]
+        set nw 1
+        for {set i 0} {$i < $n} {incr i 7} { append wp [::resp::encode set f:$i changed]; incr nw }
+        for {set i 3} {$i < $n} {incr i 11} { append wp [::resp::encode del f:$i]; incr nw }
+        for {set i 5} {$i < $n} {incr i 13} { append wp [::resp::encode pexpire f:$i 1]; incr nw }
+        for {set i 0} {$i < 500} {incr i} {
+            append wp [::resp::encode lpush l:$i new] [::resp::encode hdel h:$i f] \
+                [::resp::encode zincrby z:$i 5 a]
+            incr nw 3
+        }
+        append wp [::resp::encode set new:key 1] [::resp::encode select 2] [::resp::encode flushdb] \
+            [::resp::encode select 0]
+        incr nw 4
+        $t write $tp
+        $w write $wp
+        assert_equal "Background saving started" [$w read]
+        for {set i 1} {$i < $nw} {incr i} { $w read }
+        for {set i 0} {$i < $ntx * 4} {incr i} { $t read }
+        $t close
+        $w close
+        wait_for_condition 200 50 {[p_info rdb_bgsave_in_progress] == 0} else {
+            fail "BGSAVE still in progress"
+        }
+        assert_equal ok [p_info rdb_last_bgsave_status]
+        assert_equal [expr {$accts * 1000}] [p_bg_sum r $accts]
+        assert_equal changed [r get f:7]
+
+        set got [p_with_server [srv dir] {
+            set ::p_bg_accts [$c mget acct:0 acct:1 acct:2 acct:3]
+            set out [list [$c dbsize] [p_bg_sum $c 64] [$c get f:7] [$c get f:3] [$c pttl f:5] \
+                [$c lrange l:9 0 -1] [$c hgetall h:9] [$c zscore z:9 a] [$c exists new:key]]
+            set bad 0
+            for {set i 0} {$i < 40000} {incr i 97} {
+                if {[$c get f:$i] ne "v:$i"} { incr bad }
+            }
+            $c select 2
+            lappend out [$c dbsize] [$c get d2:1999] $bad
+        }]
+        assert_equal [list $size0 [expr {$accts * 1000}] v:7 v:3 -1 {a b c} {f 9 g x} 1 0 2000 1999 0] $got
+        puts "    (saved accounts 0-3: $::p_bg_accts; now: [r mget acct:0 acct:1 acct:2 acct:3])"
+    }
+}
+
 start_server {tags {persist} overrides {save "3600 1"}} {
     test "stop-writes-on-bgsave-error: MISCONF after a failed BGSAVE, until one succeeds" {
         set blocker [file join [srv dir] dump.rdb]

@@ -1,0 +1,360 @@
+/*
+ * bgsave.c - BGSAVE without fork (see bgsave.h).
+ */
+#include "bgsave.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../db/db.h"
+#include "../log.h"
+#include "../server/cmdutil.h"
+#include "../server/dispatch.h"
+#include "../shard/shard.h"
+#include "rdb.h"
+#include "rdbcodec.h"
+#include "snapshot.h"
+
+#define OP_EXPIRETIME_MS 252
+#define OP_SELECTDB 254
+#define OP_EOF 255
+
+#define CHUNK_BYTES (1 << 20) /* a chunk is written once it holds this much */
+#define STEP_US 300           /* the loop's slice of saving per pass */
+
+struct chunkrec {
+    uint64_t off, len, crc;
+};
+
+/* One BGSAVE: the file every shard writes into. */
+struct bg_job {
+    int fd;
+    char tmpname[64];
+    char *name;
+    long long t0;                /* the point in time (ms): keys expired then are not saved */
+    _Atomic uint64_t next_off;   /* where the next chunk goes */
+    _Atomic int err;             /* the first write's errno */
+    struct chunkrec *recs;       /* every chunk written (g_mu) */
+    size_t nrecs, cap;
+    int joined, left;            /* shards that started, shards still saving (g_mu) */
+    long long dirty_at[MAX_SHARDS];
+};
+
+/* One shard's share of it (sh->snap, each of its databases' snap). */
+struct bg_shard {
+    struct bg_job *job;
+    struct shard *sh;
+    int dbi;                    /* the table being walked */
+    unsigned long long cursor;  /* dict_scan's cursor in it */
+    struct db *scan_db;
+    struct buf chunk;
+    int chunk_db;               /* the database of the chunk's last SELECTDB, -1 none */
+    struct buf tmp;
+};
+
+static const char ERR_IN_PROGRESS[] = "ERR Background save already in progress";
+
+static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct bg_job *g_job; /* the BGSAVE running (g_mu) */
+static unsigned long long g_part_seq; /* BGSAVE parts run so far (g_mu) */
+static const char *g_outcome;         /* the current run of parts': NULL to join g_joining (g_mu) */
+static struct bg_job *g_joining;
+
+static void put_u64(struct buf *b, uint64_t v) { buf_put(b, &v, 8); }
+
+static int pwrite_all(int fd, const char *p, size_t len, uint64_t off) {
+    while (len) {
+        ssize_t w = pwrite(fd, p, len, (off_t)off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return w < 0 ? errno : EIO;
+        p += w;
+        len -= (size_t)w;
+        off += (uint64_t)w;
+    }
+    return 0;
+}
+
+/* Place the chunk in the file and remember its checksum. */
+static void chunk_flush(struct bg_shard *b) {
+    struct bg_job *j = b->job;
+    if (!b->chunk.len) return;
+    uint64_t len = b->chunk.len;
+    uint64_t off = atomic_fetch_add(&j->next_off, len);
+    uint64_t crc = crc64(0, b->chunk.p, b->chunk.len);
+    int err = pwrite_all(j->fd, b->chunk.p, b->chunk.len, off);
+    if (err) {
+        int none = 0;
+        atomic_compare_exchange_strong(&j->err, &none, err);
+    }
+    pthread_mutex_lock(&g_mu);
+    if (j->nrecs == j->cap) {
+        j->cap = j->cap ? j->cap * 2 : 64;
+        j->recs = realloc(j->recs, j->cap * sizeof(*j->recs));
+        if (!j->recs) abort();
+    }
+    j->recs[j->nrecs++] = (struct chunkrec){off, len, crc};
+    pthread_mutex_unlock(&g_mu);
+    b->chunk.len = 0;
+    b->chunk_db = -1; /* (chunks of shards interleave: each names its database first) */
+}
+
+/* Save o (db's, not saved yet) into the shard's chunk. */
+static void save_one(struct bg_shard *b, struct db *db, struct kv *o) {
+    kv_snap_mark(db, o);
+    long long e = kv_expire(o);
+    if (e >= 0 && e <= b->job->t0) return; /* expired at the point in time */
+    if (b->chunk_db != db->id) {
+        buf_putc(&b->chunk, (char)OP_SELECTDB);
+        rdb_put_len(&b->chunk, (uint64_t)db->id);
+        b->chunk_db = db->id;
+    }
+    if (e >= 0) {
+        buf_putc(&b->chunk, (char)OP_EXPIRETIME_MS);
+        put_u64(&b->chunk, (uint64_t)e);
+    }
+    b->tmp.len = 0;
+    rdb_save_value(&b->tmp, o, 1);
+    size_t klen;
+    const char *key = kv_key(o, &klen);
+    buf_putc(&b->chunk, b->tmp.p[0]); /* type, key, value */
+    rdb_put_string(&b->chunk, key, klen, 1);
+    buf_put(&b->chunk, b->tmp.p + 1, b->tmp.len - 1);
+    if (b->chunk.len >= CHUNK_BYTES) chunk_flush(b);
+}
+
+static void scan_one(void *ctx, struct kv *o) {
+    struct bg_shard *b = ctx;
+    if (!kv_snap_done(b->scan_db, o)) save_one(b, b->scan_db, o);
+}
+
+/* db.c's hook: o is about to change or go. */
+static void save_before(struct db *db, struct kv *o) { save_one(db->snap, db, o); }
+
+/* ---- the end ---- */
+
+static void finish_stats(struct bg_job *j, int err) {
+    long long secs = (mstime() - atomic_load(&g_bgsave_start_ms) + 500) / 1000;
+    if (!err) {
+        g_lastsave = mstime() / 1000;
+        atomic_fetch_add(&g_rdb_saves, 1);
+        for (int s = 0; s < g_nshards; s++) atomic_store(&g_shards[s]->dirty_saved, j->dirty_at[s]);
+        log_notice("Background saving terminated with success");
+    } else {
+        log_warning("Background saving error: %s", strerror(err));
+    }
+    atomic_store(&g_last_save_ok, err == 0);
+    atomic_store(&g_rdb_save_failed, err != 0);
+    atomic_store(&g_last_bgsave_secs, secs);
+}
+
+static void job_free(struct bg_job *j) {
+    if (j->fd >= 0) close(j->fd);
+    free(j->recs);
+    free(j->name);
+    free(j);
+}
+
+static int cmp_rec(const void *a, const void *b) {
+    const struct chunkrec *x = a, *y = b;
+    return (x->off > y->off) - (x->off < y->off);
+}
+
+/* The last shard is done: the trailer, fsync, rename (off the shards). */
+static void *finish_thread(void *arg) {
+    struct bg_job *j = arg;
+    int err = atomic_load(&j->err);
+    if (!err) {
+        qsort(j->recs, j->nrecs, sizeof(*j->recs), cmp_rec);
+        uint64_t crc = 0, at = 0;
+        for (size_t i = 0; i < j->nrecs && !err; i++) {
+            if (j->recs[i].off != at) err = EIO; /* (a hole: cannot happen) */
+            crc = crc64_combine(crc, j->recs[i].crc, j->recs[i].len);
+            at += j->recs[i].len;
+        }
+        unsigned char tail[9];
+        tail[0] = OP_EOF;
+        crc = crc64(crc, tail, 1);
+        memcpy(tail + 1, &crc, 8);
+        if (!err) err = pwrite_all(j->fd, (const char *)tail, sizeof(tail), at);
+        if (!err && fsync(j->fd) != 0) err = errno;
+        if (close(j->fd) != 0 && !err) err = errno;
+        j->fd = -1;
+        if (!err && rename(j->tmpname, j->name) != 0) err = errno;
+    }
+    if (err) unlink(j->tmpname);
+    finish_stats(j, err);
+    pthread_mutex_lock(&g_mu);
+    g_job = NULL;
+    atomic_store(&g_bgsave_running, 0);
+    pthread_mutex_unlock(&g_mu);
+    job_free(j);
+    return NULL;
+}
+
+/* The shard's share is in the file (or abandoned): let go of it; the last
+ * one finishes the file. */
+static void shard_leave(struct shard *sh, int abandon) {
+    struct bg_shard *b = sh->snap;
+    struct bg_job *j = b->job;
+    if (!abandon) chunk_flush(b);
+    for (int d = 0; d < sh->ndb; d++) sh->dbs[d].snap = NULL;
+    sh->snap = NULL;
+    buf_free(&b->chunk);
+    buf_free(&b->tmp);
+    free(b);
+    pthread_mutex_lock(&g_mu);
+    if (abandon) {
+        int none = 0;
+        atomic_compare_exchange_strong(&j->err, &none, ECANCELED);
+    }
+    int last = --j->left == 0 && j->joined == g_nshards;
+    if (last && abandon) {
+        /* the server ends: no thread to finish it */
+        unlink(j->tmpname);
+        g_job = NULL;
+        atomic_store(&g_bgsave_running, 0);
+        pthread_mutex_unlock(&g_mu);
+        job_free(j);
+        return;
+    }
+    pthread_mutex_unlock(&g_mu);
+    if (!last) return;
+    pthread_t t;
+    if (pthread_create(&t, NULL, finish_thread, j) != 0) {
+        finish_thread(j);
+        return;
+    }
+    pthread_detach(t);
+}
+
+/* Walk the shard's tables until the deadline (0: to the end). */
+static void walk(struct shard *sh, long long deadline) {
+    struct bg_shard *b = sh->snap;
+    int n = 0;
+    while (b->dbi < sh->ndb) {
+        struct db *db = &sh->dbs[b->dbi];
+        if (db_size(db)) {
+            b->scan_db = db;
+            b->cursor = dict_scan(&db->keys, b->cursor, scan_one, b);
+        } else {
+            b->cursor = 0;
+        }
+        if (b->cursor == 0) b->dbi++;
+        if (deadline && ++n % 16 == 0 && mono_us() > deadline) return;
+    }
+    shard_leave(sh, 0);
+}
+
+void bgsave_step(struct shard *sh) { walk(sh, mono_us() + STEP_US); }
+
+/* db.c's hook: the shard's tables are about to go whole. */
+static void finish_now(struct db *db) {
+    struct bg_shard *b = db->snap;
+    walk(b->sh, 0);
+}
+
+void bgsave_abandon(struct shard *sh) {
+    if (sh->snap) shard_leave(sh, 1);
+}
+
+void bgsave_init(void) {
+    db_snap_save = save_before;
+    db_snap_finish = finish_now;
+    g_shard_snap_step = bgsave_step;
+}
+
+/* ---- BGSAVE ---- */
+
+/* A new job: the temporary file with the header written. NULL with a
+ * logged reason. */
+static struct bg_job *job_new(struct shard *sh) {
+    struct bg_job *j = calloc(1, sizeof(*j));
+    if (!j) abort();
+    j->t0 = mstime();
+    snprintf(j->tmpname, sizeof(j->tmpname), "temp-%d-%lld.rdb", (int)getpid(), ustime());
+    j->name = strdup(snapshot_file_name(sh));
+    j->fd = open(j->tmpname, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (!j->name || j->fd < 0) {
+        log_warning("Failed opening the temp RDB file %s for saving: %s", j->tmpname, strerror(errno));
+        job_free(j);
+        return NULL;
+    }
+    struct buf h = {0};
+    snapshot_header(&h);
+    int err = pwrite_all(j->fd, h.p, h.len, 0);
+    if (err) {
+        log_warning("Write error saving DB on disk: %s", strerror(err));
+        buf_free(&h);
+        unlink(j->tmpname);
+        job_free(j);
+        return NULL;
+    }
+    j->recs = malloc(64 * sizeof(*j->recs));
+    if (!j->recs) abort();
+    j->cap = 64;
+    j->recs[j->nrecs++] = (struct chunkrec){0, h.len, crc64(0, h.p, h.len)};
+    atomic_store(&j->next_off, h.len);
+    buf_free(&h);
+    return j;
+}
+
+/* BGSAVE's part on each shard (every shard held: the point in time).
+ * Whole-shard commands run one at a time and each runs its part on every
+ * shard, so the parts come in runs of g_nshards: the first of a run
+ * decides for all (start a job, or say why not), the others follow. */
+void bgsave_command(struct client *c) {
+    struct shard *sh = c->sh;
+    pthread_mutex_lock(&g_mu);
+    if (g_part_seq++ % g_nshards == 0) {
+        if (g_job) {
+            g_outcome = ERR_IN_PROGRESS;
+        } else if (!(g_job = job_new(sh))) {
+            g_outcome = "ERR";
+        } else {
+            g_outcome = NULL;
+            atomic_store(&g_bgsave_running, 1);
+            atomic_store(&g_bgsave_start_ms, g_job->t0);
+            g_joining = g_job;
+        }
+    }
+    if (g_outcome) {
+        pthread_mutex_unlock(&g_mu);
+        reply_error(c->out, g_outcome);
+        return;
+    }
+    struct bg_job *j = g_joining;
+    j->joined++;
+    j->left++;
+    j->dirty_at[sh->id] = atomic_load_explicit(&sh->dirty, memory_order_relaxed);
+    pthread_mutex_unlock(&g_mu);
+
+    struct bg_shard *b = calloc(1, sizeof(*b));
+    if (!b) abort();
+    b->job = j;
+    b->sh = sh;
+    b->chunk_db = -1;
+    for (int d = 0; d < sh->ndb; d++) {
+        sh->dbs[d].snap_flag ^= KV_SNAP; /* every key here: not saved yet */
+        sh->dbs[d].snap = b;
+    }
+    sh->snap = b;
+    reply_ok(c->out);
+}
+
+void bgsave_combine(struct gather *g, struct buf *out, int resp) {
+    (void)resp;
+    for (int s = 0; s < g_nshards; s++) {
+        const struct buf *r = &g->parts[s].reply;
+        if (r->len && r->p[0] == '-') {
+            buf_put(out, r->p, r->len);
+            return;
+        }
+    }
+    log_notice("Background saving started");
+    reply_simple(out, "Background saving started");
+}
