@@ -65,6 +65,9 @@ static inline struct kv *dict_pos_kv(const struct dict_pos *pos) {
 int dict_find(struct dict *d, const char *key, size_t klen, uint64_t h, struct dict_pos *pos);
 /* Insert o, whose key must not be present. Does one rehash step. */
 void dict_add(struct dict *d, struct kv *o, uint64_t h);
+/* An empty dict that is to get about n entries: its table sized for them
+ * at once (half full), so no rehash runs while they go in. */
+void dict_reserve(struct dict *d, size_t n);
 /* Remove the entry at pos and return it (not freed). Other entries of the
  * same chain may move (to keep it dense). */
 struct kv *dict_unlink(struct dict *d, struct dict_pos *pos);

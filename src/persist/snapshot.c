@@ -369,7 +369,31 @@ static int skip_module_aux(const unsigned char **p, const unsigned char *end) {
     }
 }
 
+/* The checksum of a big file runs on a thread of its own while the main
+ * thread splits the records (it covers everything up to the last 8 bytes,
+ * where the trailer of a well-formed file is). */
+struct crc_job {
+    const void *p;
+    size_t len;
+    uint64_t crc;
+};
+
+static void *crc_thread(void *arg) {
+    struct crc_job *j = arg;
+    j->crc = crc64(0, j->p, j->len);
+    return NULL;
+}
+
+static int read_records(const unsigned char *p, const unsigned char *base, const unsigned char *end, int ver,
+                        int nshards, struct crc_job *crc, pthread_t *tid);
+static int read_records_1(const unsigned char *p, const unsigned char *base, const unsigned char *end, int ver,
+                          int nshards, struct crc_job *crcj, pthread_t *tid);
+
 int snapshot_read(const char *path, int nshards) {
+    int rc = 0;
+    pthread_t crc_tid;
+    struct crc_job crc_job = {0};
+    int crc_running = 0;
     g_load.path = path;
     int fd = open(path, O_RDONLY);
     if (fd < 0) {
@@ -410,6 +434,28 @@ int snapshot_read(const char *path, int nshards) {
         return -1;
     }
     p += 9;
+    if (len > (1u << 20)) {
+        crc_job.p = file;
+        crc_job.len = len - 8;
+        crc_running = pthread_create(&crc_tid, NULL, crc_thread, &crc_job) == 0;
+    }
+    rc = read_records(p, base, end, ver, nshards, crc_running ? &crc_job : NULL, crc_running ? &crc_tid : NULL);
+    return rc;
+}
+
+/* The records after the header, split by shard. crc, if not NULL, is a
+ * checksum being computed by thread tid (joined before this returns). */
+static int read_records(const unsigned char *p, const unsigned char *base, const unsigned char *end, int ver,
+                        int nshards, struct crc_job *crc, pthread_t *tid) {
+    int rc = read_records_1(p, base, end, ver, nshards, crc, tid);
+    if (crc && crc->len) pthread_join(*tid, NULL);
+    return rc;
+}
+
+static int read_records_1(const unsigned char *p, const unsigned char *base, const unsigned char *end, int ver,
+                          int nshards, struct crc_job *crcj, pthread_t *tid) {
+    char *file = (char *)base;
+    size_t len = (size_t)(end - base);
     g_load.per = calloc((size_t)nshards, sizeof(*g_load.per));
     if (!g_load.per) abort();
     g_load.nshards = nshards;
@@ -430,7 +476,15 @@ int snapshot_read(const char *path, int nshards) {
             if (ver >= 5 && end - p >= 8) {
                 uint64_t want;
                 memcpy(&want, p, 8);
-                if (want && crc64(0, base, (size_t)(p - base)) != want) {
+                uint64_t got_crc;
+                if (crcj && crcj->len == (size_t)(p - base)) {
+                    pthread_join(*tid, NULL);
+                    crcj->len = 0; /* (joined) */
+                    got_crc = crcj->crc;
+                } else {
+                    got_crc = crc64(0, base, (size_t)(p - base));
+                }
+                if (want && got_crc != want) {
                     buf_free(&key);
                     log_warning("Wrong RDB checksum. Aborting now.");
                     return -1;
@@ -551,6 +605,13 @@ int snapshot_load_shard(struct shard *sh) {
         at += 8 + l;
     }
     struct shard_recs *r = &g_load.per[sh->id];
+    /* each table sized once for what it gets: no rehash while loading */
+    size_t *per_db = calloc((size_t)sh->ndb, sizeof(*per_db));
+    if (!per_db) abort();
+    for (size_t i = 0; i < r->n; i++) per_db[r->v[i].db]++;
+    for (int d = 0; d < sh->ndb; d++)
+        if (per_db[d]) dict_reserve(&sh->dbs[d].keys, per_db[d]);
+    free(per_db);
     for (size_t i = 0; i < r->n; i++) {
         struct rec *e = &r->v[i];
         struct arg key = {r->keys.p + e->koff, e->klen};
