@@ -235,6 +235,7 @@ struct shard {
     _Atomic long long dirty;
     _Atomic long long dirty_saved; /* `dirty` as of the last saved snapshot */
     void *snap;                    /* the snapshot running here (persist/bgsave.c), or NULL */
+    long long snap_next_us;        /* ... and when its next slice is due (mono_us) */
 
     /* scripts (src/script/) */
     struct lua_shard *lua; /* this shard's Lua state, made on first use */

@@ -193,6 +193,12 @@ void io_timer(struct io *io, long ms, uint64_t tag) {
     io_uring_sqe_set_data64(sqe, tag);
 }
 
+void io_write(struct io *io, int fd, const void *p, size_t len, uint64_t off, uint64_t tag) {
+    struct io_uring_sqe *sqe = get_sqe(io);
+    io_uring_prep_write(sqe, fd, p, (unsigned)(len > (1u << 30) ? (1u << 30) : len), off);
+    io_uring_sqe_set_data64(sqe, tag);
+}
+
 int io_run(struct io *io, unsigned wait_nr, void (*fn)(void *ctx, const struct io_cqe *c),
            void *ctx) {
     publish_bufs(io);

@@ -24,7 +24,7 @@ enum io_ev {
     IO_SEND = 3,
     IO_WAKE = 4,
     IO_TIMER = 5,
-    IO_NOP = 6,
+    IO_NOP = 6,    /* with a pointer: a file write's (io_write; the shard hands it on) */
     IO_DSEND = 7 /* a reply sent for another shard's client (xmsg.c) */
 };
 
@@ -67,6 +67,9 @@ void io_accept(struct io *io, int lfd, uint64_t tag);        /* multishot */
 void io_recv(struct io *io, int fd, uint64_t tag);           /* multishot, buffer ring */
 void io_send(struct io *io, int fd, const void *p, size_t len, uint64_t tag);
 void io_sendmsg(struct io *io, int fd, const struct msghdr *m, uint64_t tag);
+/* Write len bytes (at most 1 GB at once: the completion says how many)
+ * of p at offset off of a file. */
+void io_write(struct io *io, int fd, const void *p, size_t len, uint64_t off, uint64_t tag);
 /* Post a completion with `tag` on another shard's ring (its fd). */
 void io_wake(struct io *io, int target_ring_fd, uint64_t tag);
 /* A one-shot timer firing after `ms` milliseconds. */

@@ -4,6 +4,7 @@
 #include "bgsave.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "../db/db.h"
+#include "../io/io.h"
 #include "../log.h"
 #include "../server/cmdutil.h"
 #include "../server/dispatch.h"
@@ -25,7 +27,9 @@
 #define OP_EOF 255
 
 #define CHUNK_BYTES (1 << 20) /* a chunk is written once it holds this much */
-#define STEP_US 300           /* the loop's slice of saving per pass */
+#define STEP_US 200           /* the loop's slice of saving per pass */
+#define INFLIGHT_MAX (8u << 20) /* a shard's chunks on their way to the file before its walk waits */
+#define SPARE_MAX 8               /* chunk buffers a shard keeps for reuse */
 
 struct chunkrec {
     uint64_t off, len, crc;
@@ -53,8 +57,22 @@ struct bg_shard {
     unsigned long long cursor;  /* dict_scan's cursor in it */
     struct db *scan_db;
     struct buf chunk;
+    uint64_t chunk_crc;         /* of the chunk's bytes so far */
     int chunk_db;               /* the database of the chunk's last SELECTDB, -1 none */
     struct buf tmp;
+    int scan_done;              /* every key is in a chunk: only writes are left */
+    int inflight;               /* chunk writes not completed */
+    size_t inflight_bytes;
+    struct buf spare[SPARE_MAX]; /* chunk buffers back from the kernel, kept for the next chunks */
+    int nspare;
+};
+
+/* A chunk on its way to the file (io_write, completed in file_done). */
+struct wreq {
+    struct bg_shard *b;
+    char *p;
+    size_t len, done, cap;
+    uint64_t off;
 };
 
 static const char ERR_IN_PROGRESS[] = "ERR Background save already in progress";
@@ -79,28 +97,84 @@ static int pwrite_all(int fd, const char *p, size_t len, uint64_t off) {
     return 0;
 }
 
-/* Place the chunk in the file and remember its checksum. */
-static void chunk_flush(struct bg_shard *b) {
+static void set_err(struct bg_job *j, int err) {
+    int none = 0;
+    atomic_compare_exchange_strong(&j->err, &none, err);
+}
+
+static void shard_leave(struct shard *sh, int abandon);
+
+/* When the loop may run the next slice: now, or (too much on its way to
+ * the file, or nothing left to walk) only after a write completes. */
+static void pace(struct bg_shard *b) {
+    b->sh->snap_next_us = b->scan_done || b->inflight_bytes > INFLIGHT_MAX ? LLONG_MAX : 0;
+}
+
+static void submit(struct wreq *w) {
+    io_write(w->b->sh->io, w->b->job->fd, w->p + w->done, w->len - w->done, w->off + w->done,
+             IO_TAG(IO_NOP, w));
+}
+
+/* Place the chunk in the file and remember its checksum: written by the
+ * kernel (io_uring) while the shard goes on, or here and now (`now`). */
+static void chunk_flush(struct bg_shard *b, int now) {
     struct bg_job *j = b->job;
     if (!b->chunk.len) return;
     uint64_t len = b->chunk.len;
     uint64_t off = atomic_fetch_add(&j->next_off, len);
-    uint64_t crc = crc64(0, b->chunk.p, b->chunk.len);
-    int err = pwrite_all(j->fd, b->chunk.p, b->chunk.len, off);
-    if (err) {
-        int none = 0;
-        atomic_compare_exchange_strong(&j->err, &none, err);
-    }
     pthread_mutex_lock(&g_mu);
     if (j->nrecs == j->cap) {
         j->cap = j->cap ? j->cap * 2 : 64;
         j->recs = realloc(j->recs, j->cap * sizeof(*j->recs));
         if (!j->recs) abort();
     }
-    j->recs[j->nrecs++] = (struct chunkrec){off, len, crc};
+    j->recs[j->nrecs++] = (struct chunkrec){off, len, b->chunk_crc};
     pthread_mutex_unlock(&g_mu);
-    b->chunk.len = 0;
+    if (now) {
+        int err = pwrite_all(j->fd, b->chunk.p, b->chunk.len, off);
+        if (err) set_err(j, err);
+        b->chunk.len = 0;
+    } else {
+        struct wreq *w = malloc(sizeof(*w));
+        if (!w) abort();
+        *w = (struct wreq){.b = b, .p = b->chunk.p, .len = len, .off = off, .cap = b->chunk.cap};
+        b->chunk = b->nspare ? b->spare[--b->nspare] : (struct buf){0};
+        if (!b->chunk.cap) buf_grow(&b->chunk, CHUNK_BYTES + CHUNK_BYTES / 4);
+        b->inflight++;
+        b->inflight_bytes += len;
+        submit(w);
+        pace(b);
+    }
+    b->chunk_crc = 0;
     b->chunk_db = -1; /* (chunks of shards interleave: each names its database first) */
+}
+
+/* A chunk's write completed (the shard's loop, g_shard_file_done). */
+static void file_done(void *req, int res) {
+    struct wreq *w = req;
+    struct bg_shard *b = w->b;
+    if (res == -EINTR || res == -EAGAIN) {
+        submit(w);
+        return;
+    }
+    if (res > 0) {
+        w->done += (size_t)res;
+        if (w->done < w->len) {
+            submit(w);
+            return;
+        }
+    } else {
+        set_err(b->job, res < 0 ? -res : EIO);
+    }
+    b->inflight--;
+    b->inflight_bytes -= w->len;
+    if (b->nspare < SPARE_MAX)
+        b->spare[b->nspare++] = (struct buf){.p = w->p, .len = 0, .cap = w->cap};
+    else
+        free(w->p);
+    free(w);
+    pace(b);
+    if (b->scan_done && b->inflight == 0) shard_leave(b->sh, 0);
 }
 
 /* Save o (db's, not saved yet) into the shard's chunk. */
@@ -108,6 +182,7 @@ static void save_one(struct bg_shard *b, struct db *db, struct kv *o) {
     kv_snap_mark(db, o);
     long long e = kv_expire(o);
     if (e >= 0 && e <= b->job->t0) return; /* expired at the point in time */
+    size_t at = b->chunk.len;
     if (b->chunk_db != db->id) {
         buf_putc(&b->chunk, (char)OP_SELECTDB);
         rdb_put_len(&b->chunk, (uint64_t)db->id);
@@ -124,7 +199,9 @@ static void save_one(struct bg_shard *b, struct db *db, struct kv *o) {
     buf_putc(&b->chunk, b->tmp.p[0]); /* type, key, value */
     rdb_put_string(&b->chunk, key, klen, 1);
     buf_put(&b->chunk, b->tmp.p + 1, b->tmp.len - 1);
-    if (b->chunk.len >= CHUNK_BYTES) chunk_flush(b);
+    /* the checksum as it goes: a slice's time bound covers it */
+    b->chunk_crc = crc64(b->chunk_crc, b->chunk.p + at, b->chunk.len - at);
+    if (b->chunk.len >= CHUNK_BYTES) chunk_flush(b, b->inflight_bytes > INFLIGHT_MAX);
 }
 
 static void scan_one(void *ctx, struct kv *o) {
@@ -197,15 +274,18 @@ static void *finish_thread(void *arg) {
 }
 
 /* The shard's share is in the file (or abandoned): let go of it; the last
- * one finishes the file. */
+ * shard finishes the file. */
 static void shard_leave(struct shard *sh, int abandon) {
     struct bg_shard *b = sh->snap;
     struct bg_job *j = b->job;
-    if (!abandon) chunk_flush(b);
+    /* (abandoned with writes on their way: the server is ending, they are
+     * left to the kernel and their buffers to the exit) */
     for (int d = 0; d < sh->ndb; d++) sh->dbs[d].snap = NULL;
     sh->snap = NULL;
+    sh->snap_next_us = 0;
     buf_free(&b->chunk);
     buf_free(&b->tmp);
+    for (int i = 0; i < b->nspare; i++) buf_free(&b->spare[i]);
     free(b);
     pthread_mutex_lock(&g_mu);
     if (abandon) {
@@ -232,7 +312,8 @@ static void shard_leave(struct shard *sh, int abandon) {
     pthread_detach(t);
 }
 
-/* Walk the shard's tables until the deadline (0: to the end). */
+/* Walk the shard's tables until the deadline (0: to the end, writing the
+ * chunks here once too much is on its way). */
 static void walk(struct shard *sh, long long deadline) {
     struct bg_shard *b = sh->snap;
     int n = 0;
@@ -245,12 +326,21 @@ static void walk(struct shard *sh, long long deadline) {
             b->cursor = 0;
         }
         if (b->cursor == 0) b->dbi++;
-        if (deadline && ++n % 16 == 0 && mono_us() > deadline) return;
+        if (deadline && ++n % 16 == 0 && (mono_us() > deadline || b->inflight_bytes > INFLIGHT_MAX)) return;
     }
-    shard_leave(sh, 0);
+    /* every key is saved: no more hooks; what is left is the writes */
+    chunk_flush(b, 0);
+    for (int d = 0; d < sh->ndb; d++) sh->dbs[d].snap = NULL;
+    b->scan_done = 1;
+    pace(b);
+    if (b->inflight == 0) shard_leave(sh, 0);
 }
 
-void bgsave_step(struct shard *sh) { walk(sh, mono_us() + STEP_US); }
+void bgsave_step(struct shard *sh) {
+    struct bg_shard *b = sh->snap;
+    if (b->scan_done || b->inflight_bytes > INFLIGHT_MAX) return;
+    walk(sh, mono_us() + STEP_US);
+}
 
 /* db.c's hook: the shard's tables are about to go whole. */
 static void finish_now(struct db *db) {
@@ -266,6 +356,7 @@ void bgsave_init(void) {
     db_snap_save = save_before;
     db_snap_finish = finish_now;
     g_shard_snap_step = bgsave_step;
+    g_shard_file_done = file_done;
 }
 
 /* ---- BGSAVE ---- */
@@ -338,11 +429,13 @@ void bgsave_command(struct client *c) {
     b->job = j;
     b->sh = sh;
     b->chunk_db = -1;
+    buf_grow(&b->chunk, CHUNK_BYTES + CHUNK_BYTES / 4);
     for (int d = 0; d < sh->ndb; d++) {
         sh->dbs[d].snap_flag ^= KV_SNAP; /* every key here: not saved yet */
         sh->dbs[d].snap = b;
     }
     sh->snap = b;
+    sh->snap_next_us = 0;
     reply_ok(c->out);
 }
 

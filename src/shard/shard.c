@@ -312,6 +312,9 @@ static void run_cqe(struct sthread *t, const struct io_cqe *e) {
         }
         io_timer(t->io, timer_ms(t->sh[0]), IO_TAG(IO_TIMER, 0));
         break;
+    case IO_NOP:
+        if (IO_TAG_PTR(e->tag)) g_shard_file_done(IO_TAG_PTR(e->tag), e->res);
+        break;
     default: /* IO_WAKE: the inbox is drained every iteration anyway */
         break;
     }
@@ -497,7 +500,8 @@ static void shard_pass(struct shard *sh) {
 /* Work left that must not wait for a completion. */
 static int shard_busy(struct shard *sh) {
     return xmsg_backlogged(sh) || sh->flush_head || sh->bulk_head || sh->rearm_n || evict_running(sh) ||
-           (sh->lock_live && lock_replay_due(sh)) || sh->blk_ready || sh->whole_resume || sh->snap;
+           (sh->lock_live && lock_replay_due(sh)) || sh->blk_ready || sh->whole_resume ||
+           (sh->snap && mono_us() >= sh->snap_next_us);
 }
 
 /* Rounds of passes over a thread's shards in one iteration: a request one
@@ -652,6 +656,7 @@ int shards_usable_cpus(void) {
 int (*g_shard_load)(struct shard *sh);
 int (*g_shard_exit)(struct shard *sh);
 void (*g_shard_snap_step)(struct shard *sh);
+void (*g_shard_file_done)(void *req, int res);
 
 int shards_start(void) {
     /* Shard i belongs to the i-th CPU this process may use, wrapping round

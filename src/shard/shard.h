@@ -20,6 +20,8 @@ extern int (*g_shard_load)(struct shard *sh);
 extern int (*g_shard_exit)(struct shard *sh);
 /* Called by the loop while sh->snap is set: a slice of the snapshot. */
 extern void (*g_shard_snap_step)(struct shard *sh);
+/* A file write (io_write, tagged IO_NOP with req) completed with res. */
+extern void (*g_shard_file_done)(void *req, int res);
 int shards_start(void);
 /* How many threads run the shards (fewer than shards when shards share
  * CPUs); valid after shards_start. */
