@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "../db/db.h"
 #include "../io/io.h"
 #include "../log.h"
 #include "../server/cmdutil.h"
+#include "../server/conn.h"
 #include "../server/dispatch.h"
 #include "../shard/shard.h"
 #include "rdb.h"
@@ -352,7 +354,73 @@ void bgsave_abandon(struct shard *sh) {
     if (sh->snap) shard_leave(sh, 1);
 }
 
+/* ---- save points ----
+ *
+ * Shard 0's cron checks the `save` points as Redis's serverCron does: a
+ * point "S C" is due when at least C changes were made (every shard's
+ * dirty count since the last save) and more than S seconds passed since
+ * the last save; after a failed BGSAVE, the next try waits 5 seconds. It
+ * starts the BGSAVE as a client would: through a connection the server
+ * makes to itself (conn_new_internal), so it is the same server-wide
+ * command, at one point in time. */
+
+#define BGSAVE_RETRY_S 5
+
+static int g_self_fd = -1;   /* our end of the internal connection (shard 0) */
+static long long g_last_try; /* seconds */
+
+static void drain_self(void) {
+    char junk[512];
+    while (g_self_fd >= 0 && read(g_self_fd, junk, sizeof(junk)) > 0) {
+    }
+}
+
+static void start_bgsave_self(struct shard *sh) {
+    if (g_self_fd < 0) {
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) != 0) {
+            log_warning("Can't start the save points' BGSAVE: socketpair: %s", strerror(errno));
+            return;
+        }
+        conn_new_internal(sh, sv[0]);
+        g_self_fd = sv[1];
+    }
+    static const char cmd[] = "*1\r\n$6\r\nBGSAVE\r\n";
+    if (write(g_self_fd, cmd, sizeof(cmd) - 1) != (ssize_t)(sizeof(cmd) - 1))
+        log_warning("Can't start the save points' BGSAVE: %s", strerror(errno));
+}
+
+static void persist_cron(struct shard *sh) {
+    if (sh->id != 0) return;
+    drain_self();
+    const char *save = sh->cfg.save;
+    if (!save || !save[0] || atomic_load(&g_bgsave_running)) return;
+    long long changes = 0;
+    for (int s = 0; s < g_nshards; s++)
+        changes += atomic_load_explicit(&g_shards[s]->dirty, memory_order_relaxed) -
+                   atomic_load_explicit(&g_shards[s]->dirty_saved, memory_order_relaxed);
+    long long now = mstime() / 1000, last = atomic_load(&g_lastsave);
+    if (!atomic_load(&g_last_save_ok) && now - g_last_try <= BGSAVE_RETRY_S) return;
+    const char *p = save;
+    while (*p) {
+        char *end;
+        long long secs = strtoll(p, &end, 10);
+        if (end == p) break;
+        p = end;
+        long long ch = strtoll(p, &end, 10);
+        if (end == p) break;
+        p = end;
+        if (changes >= ch && now - last > secs) {
+            log_notice("%lld changes in %lld seconds. Saving...", ch, secs);
+            g_last_try = now;
+            start_bgsave_self(sh);
+            return;
+        }
+    }
+}
+
 void bgsave_init(void) {
+    g_shard_persist_cron = persist_cron;
     db_snap_save = save_before;
     db_snap_finish = finish_now;
     g_shard_snap_step = bgsave_step;

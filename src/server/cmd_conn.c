@@ -224,7 +224,7 @@ void client_list_command(struct client *c) {
     }
     struct buf b = {0};
     for (struct conn *k = c->sh->conns; k && type != -2; k = k->next) {
-        if (k->closing || (type >= 0 && pubsub_obuf_class(k) != type)) continue;
+        if (k->closing || k->internal || (type >= 0 && pubsub_obuf_class(k) != type)) continue;
         if (ids.len) {
             int found = 0;
             for (size_t i = 0; i < ids.len / sizeof(long long); i++)
@@ -331,7 +331,7 @@ void client_kill_command(struct client *c) {
     }
     long long n = 0;
     for (struct conn *k = c->sh->conns; k; k = k->next) {
-        if (k->closing || !kill_matches(&f, k)) continue;
+        if (k->closing || k->internal || !kill_matches(&f, k)) continue;
         n++;
         /* the caller itself goes after its reply; others at once */
         if (c->conn == k) k->close_after_reply = 1;

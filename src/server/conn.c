@@ -109,6 +109,14 @@ struct conn *conn_new(struct shard *sh, int fd) {
     return c;
 }
 
+struct conn *conn_new_internal(struct shard *sh, int fd) {
+    struct conn *c = conn_new(sh, fd);
+    c->internal = 1;
+    c->authenticated = 1;
+    sh->nconns--;
+    return c;
+}
+
 /* Append c to a growable array of connections. */
 static void ptr_push(struct conn ***v, size_t *n, size_t *cap, struct conn *c) {
     if (*n == *cap) {
@@ -166,7 +174,7 @@ int conns_resume_paused(struct shard *sh) {
 /* Clients that never time out: as Redis, subscribers and blocked clients
  * (here: held by CLIENT PAUSE or waiting on a coordinated operation). */
 static int timeout_exempt(const struct conn *c) {
-    return c->paused || c->barrier || c->bwait || pubsub_subscribed(c);
+    return c->paused || c->barrier || c->bwait || c->internal || pubsub_subscribed(c);
 }
 
 void conns_close_idle(struct shard *sh, long long timeout_s) {
@@ -415,8 +423,10 @@ static void conn_free(struct conn *c) {
     }
     if (c->obuf_watched) obuf_unwatch(c);
     list_unlink(sh, c);
-    sh->nconns--;
-    atomic_fetch_sub(&g_clients, 1);
+    if (!c->internal) {
+        sh->nconns--;
+        atomic_fetch_sub(&g_clients, 1);
+    }
     if (c->inp) {
         buf_free(&c->inp->in);
         free(c->inp->own_spans.v);

@@ -79,6 +79,7 @@ struct conn {
     struct conn *flush_next;
     uint8_t in_flush, recv_armed, sending;
     uint8_t closing;            /* no more input; free once nothing is in flight */
+    uint8_t internal;           /* the server's own (conn_new_internal): not listed, counted or timed out */
     uint8_t close_after_reply;  /* QUIT, protocol error: close once output drains */
     uint8_t free_pending;       /* freed while on the flush list */
     uint8_t resp;
@@ -136,6 +137,10 @@ int conn_script_gate(struct conn *c, int target, int script);
 
 /* Create a connection for an accepted socket on shard sh. */
 struct conn *conn_new(struct shard *sh, int fd);
+/* A connection the server makes to itself (one end of a socketpair): runs
+ * what the server sends it as a client's commands (the save points'
+ * BGSAVE), authenticated, left out of CLIENT LIST, INFO and maxclients. */
+struct conn *conn_new_internal(struct shard *sh, int fd);
 /* New bytes from the socket (they are copied if they must outlive the call). */
 void conn_on_data(struct conn *c, const char *data, size_t len);
 /* Resume parsing held input (after a barrier is lifted). */

@@ -454,6 +454,7 @@ static void cron(struct shard *sh) {
     conns_trim_pools(sh);
     pubsub_cron(sh);
     evict_cron(sh);
+    if (g_shard_persist_cron) g_shard_persist_cron(sh);
     /* A shard that went quiet (only this timer woke it for QUIET_MS, however
      * high hz is) gives back what the burst before left behind: its
      * allocator's dirty pages and its receive buffers' pages. Once per quiet
@@ -657,6 +658,7 @@ int (*g_shard_load)(struct shard *sh);
 int (*g_shard_exit)(struct shard *sh);
 void (*g_shard_snap_step)(struct shard *sh);
 void (*g_shard_file_done)(void *req, int res);
+void (*g_shard_persist_cron)(struct shard *sh);
 
 int shards_start(void) {
     /* Shard i belongs to the i-th CPU this process may use, wrapping round

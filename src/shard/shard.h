@@ -22,6 +22,8 @@ extern int (*g_shard_exit)(struct shard *sh);
 extern void (*g_shard_snap_step)(struct shard *sh);
 /* A file write (io_write, tagged IO_NOP with req) completed with res. */
 extern void (*g_shard_file_done)(void *req, int res);
+/* Called from each shard's cron (persistence's timed work: save points). */
+extern void (*g_shard_persist_cron)(struct shard *sh);
 int shards_start(void);
 /* How many threads run the shards (fewer than shards when shards share
  * CPUs); valid after shards_start. */

@@ -377,6 +377,31 @@ start_server {tags {persist}} {
     }
 }
 
+start_server {tags {persist} overrides {save "1 2"}} {
+    test "a save point starts a BGSAVE once it has enough changes and time" {
+        set saves [p_info rdb_saves]
+        r set sp:a 1
+        after 2200
+        # one change: the point wants two
+        assert_equal $saves [p_info rdb_saves]
+        assert_equal 1 [p_info rdb_changes_since_last_save]
+        r set sp:b 2
+        wait_for_condition 50 100 {[p_info rdb_saves] > $saves} else {
+            fail "the save point did not save"
+        }
+        wait_for_condition 50 100 {[p_info rdb_bgsave_in_progress] == 0} else {
+            fail "BGSAVE still in progress"
+        }
+        assert_equal ok [p_info rdb_last_bgsave_status]
+        assert_equal 0 [p_info rdb_changes_since_last_save]
+        # whatever started it is no client of ours
+        assert_equal 1 [llength [split [string trim [r client list]] "\n"]]
+        assert_equal 1 [info_field [r info clients] connected_clients]
+        set got [p_with_server [srv dir] { $c mget sp:a sp:b }]
+        assert_equal {1 2} $got
+    }
+}
+
 start_server {tags {persist} overrides {save "3600 1"}} {
     test "stop-writes-on-bgsave-error: MISCONF after a failed BGSAVE, until one succeeds" {
         set blocker [file join [srv dir] dump.rdb]
