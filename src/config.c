@@ -583,7 +583,7 @@ static int config_set_enum(struct config *c, const struct config_entry *e,
     return -1;
 }
 
-static void config_replace_str(char **slot, const char *v) {
+void config_replace_str(char **slot, const char *v) {
     free(*slot);
     *slot = config_xstrdup(v);
 }

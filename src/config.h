@@ -207,6 +207,8 @@ int config_load_args(struct config *c, int argc, char **argv, char **err);
  * enable-protected-configs is "yes") or "duplicate parameter". Ignored
  * directives are accepted and their raw value stored. On failure *c is
  * unchanged. npairs == 0 succeeds and does nothing. */
+/* Replace a string setting's value (a copy of v). */
+void config_replace_str(char **slot, const char *v);
 int config_set(struct config *c, int npairs, const char **names,
                const char **values, char **err);
 

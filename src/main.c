@@ -219,6 +219,11 @@ int main(int argc, char **argv) {
         log_warning("Can't chdir to '%s': %s", cfg.dir, strerror(errno));
         return 1;
     }
+    {
+        /* CONFIG GET dir answers the absolute directory, as Redis does */
+        char cwd[4096];
+        if (getcwd(cwd, sizeof(cwd))) config_replace_str(&cfg.dir, cwd);
+    }
     adjust_open_files(&cfg);
 
     static int fds[MAX_SHARDS][16];

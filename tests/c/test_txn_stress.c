@@ -48,6 +48,10 @@
  *             money-multi-script  money-undeclared's script inside
  *                    MULTI/EXEC, pipelined (the EXEC holds every shard,
  *                    the script runs with it)
+ *             money-bgsave  money's MULTI/EXEC transfers over 20,000 filler
+ *                    keys, while one auditor BGSAVEs in a loop and reads
+ *                    the accounts back from each dump.rdb written (CRC64
+ *                    checked): every file holds the whole sum
  *             serverwide  in db 9: MSET / DEL of 8 keys and FLUSHDB by 2
  *                    writers while 2 readers DBSIZE (0 or 8) and MGET
  *                    (all missing or one value)
@@ -1395,7 +1399,7 @@ static void *mn_mover(void *p) {
         int y = (x + 1 + rng_below(&rng, MN_ACCOUNTS - 1)) % MN_ACCOUNTS;
         int amount = 1 + rng_below(&rng, 50);
         redisReply *r;
-        if (mn_script) {
+        if (mn_script && mn_script != 6) {
             /* one EVAL, its keys on two shards */
             char am[16];
             snprintf(am, sizeof(am), "%d", amount);
@@ -1556,21 +1560,229 @@ static long long mn_exec_gets(redisContext *c, int *ok, char *vals, size_t valsz
     return mn_sum(r, MN_ACCOUNTS + 1, "EXEC of GETs and DBSIZE", ok, vals, valsz);
 }
 
+/* ---- money-bgsave: the accounts as a BGSAVE wrote them ----
+ *
+ * A reader of the dump.rdb the server wrote (CONFIG GET dir, dbfilename):
+ * checks the magic and the CRC64 trailer, and sums the string records of
+ * the accounts. The scenario's keyspace holds only strings (the accounts
+ * and filler keys), so any other type is a problem. */
+
+static int mb_fillers = 20000; /* string keys that make the snapshot take a while */
+
+static uint64_t mb_crc64(const unsigned char *p, size_t n) {
+    uint64_t c = 0;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++) c = (c & 1) ? (c >> 1) ^ 0x95ac9329ac4bc9b5ULL : c >> 1;
+    }
+    return c;
+}
+
+/* An RDB length at *p: 0 when malformed; *enc set (and the value the
+ * encoding) for the special string encodings. */
+static int mb_len(const unsigned char **p, const unsigned char *end, uint64_t *v, int *enc) {
+    if (*p >= end) return 0;
+    unsigned char b = *(*p)++;
+    *enc = 0;
+    switch (b >> 6) {
+    case 0: *v = b & 0x3f; return 1;
+    case 1:
+        if (*p >= end) return 0;
+        *v = ((uint64_t)(b & 0x3f) << 8) | *(*p)++;
+        return 1;
+    case 2: {
+        int n = b == 0x80 ? 4 : b == 0x81 ? 8 : 0;
+        if (!n || end - *p < n) return 0;
+        *v = 0;
+        for (int i = 0; i < n; i++) *v = (*v << 8) | *(*p)++;
+        return 1;
+    }
+    default: *enc = 1; *v = b & 0x3f; return 1;
+    }
+}
+
+/* A string at *p into out (integers as text; LZF ones only skipped: *out
+ * set to "?"). 0 when malformed. */
+static int mb_str(const unsigned char **p, const unsigned char *end, char *out, size_t outsz) {
+    uint64_t v;
+    int enc;
+    if (!mb_len(p, end, &v, &enc)) return 0;
+    if (!enc) {
+        if ((uint64_t)(end - *p) < v) return 0;
+        size_t n = v < outsz - 1 ? (size_t)v : outsz - 1;
+        memcpy(out, *p, n);
+        out[n] = 0;
+        *p += v;
+        return 1;
+    }
+    if (v <= 2) {
+        int n = 1 << v;
+        if (end - *p < n) return 0;
+        int64_t x = 0;
+        for (int i = n - 1; i >= 0; i--) x = (x << 8) | (*p)[i];
+        if (n == 1) x = (int8_t)x;
+        if (n == 2) x = (int16_t)x;
+        if (n == 4) x = (int32_t)x;
+        *p += n;
+        snprintf(out, outsz, "%lld", (long long)x);
+        return 1;
+    }
+    if (v == 3) {
+        uint64_t clen, ulen;
+        if (!mb_len(p, end, &clen, &enc) || enc || !mb_len(p, end, &ulen, &enc) || enc) return 0;
+        if ((uint64_t)(end - *p) < clen) return 0;
+        *p += clen;
+        snprintf(out, outsz, "?");
+        return 1;
+    }
+    return 0;
+}
+
+/* The sum of the accounts in the server's dump.rdb; *ok = 0 (and a
+ * problem) if it cannot be read or lacks an account. */
+static long long mb_file_sum(redisContext *c, int *ok, char *vals, size_t valsz) {
+    char path[1024], d[256];
+    *ok = 0;
+    redisReply *r1 = cmd(c, "CONFIG GET dir"), *r2 = r1 ? cmd(c, "CONFIG GET dbfilename") : NULL;
+    if (!r1 || !r2 || r1->type != REDIS_REPLY_ARRAY || r1->elements != 2 || r2->type != REDIS_REPLY_ARRAY ||
+        r2->elements != 2) {
+        fatal("CONFIG GET dir/dbfilename answered %s", rdesc(r1 ? r1 : r2, d, sizeof(d)));
+        if (r1) freeReplyObject(r1);
+        if (r2) freeReplyObject(r2);
+        return 0;
+    }
+    snprintf(path, sizeof(path), "%s/%s", r1->element[1]->str, r2->element[1]->str);
+    freeReplyObject(r1);
+    freeReplyObject(r2);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        problem("cannot open %s: %s", path, strerror(errno));
+        return 0;
+    }
+    fseek(f, 0, SEEK_END);
+    long flen = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = malloc(flen > 0 ? (size_t)flen : 1);
+    size_t got = buf ? fread(buf, 1, (size_t)flen, f) : 0;
+    fclose(f);
+    if (!buf || flen < 18 || got != (size_t)flen || memcmp(buf, "REDIS", 5) != 0) {
+        problem("%s: not an RDB file (%ld bytes)", path, flen);
+        free(buf);
+        return 0;
+    }
+    uint64_t want_crc;
+    memcpy(&want_crc, buf + flen - 8, 8);
+    if (want_crc && mb_crc64(buf, (size_t)flen - 8) != want_crc) {
+        problem("%s: the CRC64 trailer does not match its %ld bytes", path, flen);
+        free(buf);
+        return 0;
+    }
+    const unsigned char *p = buf + 9, *end = buf + flen - 8;
+    long long bal[MN_ACCOUNTS];
+    int seen[MN_ACCOUNTS] = {0};
+    long strings = 0;
+    char key[256], val[64];
+    int good = 0;
+    while (p < end) {
+        int op = *p++;
+        uint64_t v;
+        int enc;
+        if (op == 0xff) {
+            good = p == end;
+            break;
+        } else if (op == 0xfa) { /* aux */
+            if (!mb_str(&p, end, key, sizeof(key)) || !mb_str(&p, end, val, sizeof(val))) break;
+        } else if (op == 0xfb) { /* resizedb */
+            if (!mb_len(&p, end, &v, &enc) || !mb_len(&p, end, &v, &enc)) break;
+        } else if (op == 0xfe) { /* selectdb */
+            if (!mb_len(&p, end, &v, &enc) || v != 0) break;
+        } else if (op == 0xfc) { /* expire ms */
+            if (end - p < 8) break;
+            p += 8;
+        } else if (op == 0) {
+            if (!mb_str(&p, end, key, sizeof(key)) || !mb_str(&p, end, val, sizeof(val))) break;
+            strings++;
+            for (int k = 0; k < MN_ACCOUNTS; k++)
+                if (strcmp(key, mn_keys[k]) == 0) {
+                    if (seen[k]++ || !parse_ll(val, &bal[k])) {
+                        problem("%s: account %s twice or not a number (%s)", path, key, val);
+                        free(buf);
+                        return 0;
+                    }
+                }
+        } else {
+            problem("%s: record type %d at offset %ld (only strings were written)", path, op,
+                    (long)(p - 1 - buf));
+            free(buf);
+            return 0;
+        }
+    }
+    free(buf);
+    if (!good) {
+        problem("%s: malformed before its end", path);
+        return 0;
+    }
+    long long sum = 0;
+    size_t o = 0;
+    for (int k = 0; k < MN_ACCOUNTS; k++) {
+        if (!seen[k]) {
+            problem("%s: account %s is missing", path, mn_keys[k]);
+            return 0;
+        }
+        sum += bal[k];
+        if (o < valsz) o += (size_t)snprintf(vals + o, valsz - o, "%s%lld", k ? "," : "", bal[k]);
+    }
+    if (strings != MN_ACCOUNTS + mb_fillers)
+        problem("%s: %ld strings, want %d accounts and %d fillers", path, strings, MN_ACCOUNTS, mb_fillers);
+    *ok = 1;
+    return sum;
+}
+
+/* BGSAVE, wait for its end, read the file. */
+static long long mb_save_and_sum(redisContext *c, int *ok, char *vals, size_t valsz) {
+    char d[256];
+    *ok = 0;
+    redisReply *r = cmd(c, "BGSAVE");
+    if (!r) return 0;
+    if (!is_status(r, "Background saving started")) {
+        fatal("BGSAVE answered %s", rdesc(r, d, sizeof(d)));
+        freeReplyObject(r);
+        return 0;
+    }
+    freeReplyObject(r);
+    for (int i = 0; i < 3000; i++) {
+        r = cmd(c, "INFO persistence");
+        if (!r) return 0;
+        int busy = r->type != REDIS_REPLY_STRING || strstr(r->str, "rdb_bgsave_in_progress:1") != NULL;
+        int failed = r->type == REDIS_REPLY_STRING && strstr(r->str, "rdb_last_bgsave_status:err") != NULL;
+        freeReplyObject(r);
+        if (failed) {
+            fatal("BGSAVE failed (rdb_last_bgsave_status:err)");
+            return 0;
+        }
+        if (!busy) return mb_file_sum(c, ok, vals, valsz);
+        usleep(2000);
+    }
+    fatal("BGSAVE still in progress after 6 s");
+    return 0;
+}
+
 static void *mn_auditor(void *p) {
     mn_arg_t *a = p;
     char vals[256];
     redisContext *c = open_conn();
     while (c && atomic_load(&g_workers_left) > 0 && !should_stop()) {
         int ok;
-        long long sum = mn_global && (a->audits & 1) ? mn_exec_gets(c, &ok, vals, sizeof(vals))
-                                                     : mn_mget(c, &ok, vals, sizeof(vals));
+        int saver = mn_script == 6 && a->id == 0;
+        long long sum = saver                          ? mb_save_and_sum(c, &ok, vals, sizeof(vals))
+                        : mn_global && (a->audits & 1) ? mn_exec_gets(c, &ok, vals, sizeof(vals))
+                                                       : mn_mget(c, &ok, vals, sizeof(vals));
         if (!ok) break;
         a->audits++;
         if (sum != (long long)MN_ACCOUNTS * MN_START) {
             if (a->bad_audits++ < 3)
-                problem(
-                    "auditor %d: MGET of all accounts sums to %lld, want %d (a transfer seen half done): %s",
-                    a->id, sum, MN_ACCOUNTS * MN_START, vals);
+                problem("auditor %d: %s of all accounts sums to %lld, want %d (a transfer seen half done): %s",
+                        a->id, saver ? "the BGSAVE" : "MGET", sum, MN_ACCOUNTS * MN_START, vals);
         }
     }
     if (c) redisFree(c);
@@ -1588,7 +1800,8 @@ static void money_common(int global, int script, char *summary, size_t sumsz) {
         char name[16];
         snprintf(name, sizeof(name), "acc%d", k);
         scen_key(mn_keys[k],
-                 script == 5   ? "money-multi-script"
+                 script == 6   ? "money-bgsave"
+                 : script == 5 ? "money-multi-script"
                  : script == 4 ? "money-mixed"
                  : script == 3 ? "money-mget"
                  : script == 2 ? "money-undeclared"
@@ -1605,6 +1818,16 @@ static void money_common(int global, int script, char *summary, size_t sumsz) {
     }
 
     if (!(c = open_conn())) goto done;
+    if (script == 6) {
+        /* only this scenario's strings; filler keys on every shard */
+        if (!setup_cmd(c, REDIS_REPLY_STATUS, "FLUSHALL")) goto done;
+        for (int i = 0; i < mb_fillers; i++) redisAppendCommand(c, "SET bgs:filler:%d value-%d", i, i);
+        for (int i = 0; i < mb_fillers; i++) {
+            redisReply *r = next_reply(c, "SET of a filler");
+            if (!r) goto done;
+            freeReplyObject(r);
+        }
+    }
     del_keys(c, MN_ACCOUNTS, mn_keys);
     for (int k = 0; k < MN_ACCOUNTS; k++)
         if (!setup_cmd(c, REDIS_REPLY_STATUS, "SET %s %d", mn_keys[k], MN_START)) goto done;
@@ -1644,6 +1867,10 @@ static void money_common(int global, int script, char *summary, size_t sumsz) {
 done:
     if (c) {
         del_keys(c, MN_ACCOUNTS, mn_keys);
+        if (script == 6) {
+            redisReply *r = cmd(c, "FLUSHALL");
+            if (r) freeReplyObject(r);
+        }
         redisFree(c);
     }
 }
@@ -1655,6 +1882,7 @@ static void scen_money_undeclared(char *summary, size_t sumsz) { money_common(0,
 static void scen_money_mget(char *summary, size_t sumsz) { money_common(0, 3, summary, sumsz); }
 static void scen_money_mixed(char *summary, size_t sumsz) { money_common(0, 4, summary, sumsz); }
 static void scen_money_multi_script(char *summary, size_t sumsz) { money_common(0, 5, summary, sumsz); }
+static void scen_money_bgsave(char *summary, size_t sumsz) { money_common(0, 6, summary, sumsz); }
 
 /* ------------------------------------------------------------------------ */
 /* Scenarios: watch, watch-multishard                                        */
@@ -2622,6 +2850,7 @@ static const scenario_t g_scenarios[] = {
     {"money-mget", "money", scen_money_mget},
     {"money-mixed", "money", scen_money_mixed},
     {"money-multi-script", "money", scen_money_multi_script},
+    {"money-bgsave", "money", scen_money_bgsave},
     {"bigsets", "movers", scen_bigsets},
     {"serverwide", "money", scen_serverwide},
     {"watch", "watch", scen_watch},
