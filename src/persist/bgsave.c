@@ -49,6 +49,9 @@ struct bg_job {
     size_t nrecs, cap;
     int joined, left;            /* shards that started, shards still saving (g_mu) */
     long long dirty_at[MAX_SHARDS];
+    uint8_t joined_by[MAX_SHARDS];
+    long long created_us;        /* mono_us */
+    int orphan;                  /* given up: not every shard joined it in time (g_mu) */
 };
 
 /* One shard's share of it (sh->snap, each of its databases' snap). */
@@ -63,6 +66,7 @@ struct bg_shard {
     int chunk_db;               /* the database of the chunk's last SELECTDB, -1 none */
     struct buf tmp;
     int scan_done;              /* every key is in a chunk: only writes are left */
+    int all_joined;             /* every shard has joined the job */
     int inflight;               /* chunk writes not completed */
     size_t inflight_bytes;
     struct buf spare[SPARE_MAX]; /* chunk buffers back from the kernel, kept for the next chunks */
@@ -81,9 +85,6 @@ static const char ERR_IN_PROGRESS[] = "ERR Background save already in progress";
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct bg_job *g_job; /* the BGSAVE running (g_mu) */
-static unsigned long long g_part_seq; /* BGSAVE parts run so far (g_mu) */
-static const char *g_outcome;         /* the current run of parts': NULL to join g_joining (g_mu) */
-static struct bg_job *g_joining;
 
 static void put_u64(struct buf *b, uint64_t v) { buf_put(b, &v, 8); }
 
@@ -122,6 +123,13 @@ static void submit(struct wreq *w) {
 static void chunk_flush(struct bg_shard *b, int now) {
     struct bg_job *j = b->job;
     if (!b->chunk.len) return;
+    if (j->fd < 0 || atomic_load(&j->err)) {
+        /* the file failed already: the rest is not written */
+        b->chunk.len = 0;
+        b->chunk_crc = 0;
+        b->chunk_db = -1;
+        return;
+    }
     uint64_t len = b->chunk.len;
     uint64_t off = atomic_fetch_add(&j->next_off, len);
     pthread_mutex_lock(&g_mu);
@@ -294,11 +302,11 @@ static void shard_leave(struct shard *sh, int abandon) {
         int none = 0;
         atomic_compare_exchange_strong(&j->err, &none, ECANCELED);
     }
-    int last = --j->left == 0 && j->joined == g_nshards;
+    int last = --j->left == 0 && (j->joined == g_nshards || j->orphan);
     if (last && abandon) {
         /* the server ends: no thread to finish it */
         unlink(j->tmpname);
-        g_job = NULL;
+        if (g_job == j) g_job = NULL;
         atomic_store(&g_bgsave_running, 0);
         pthread_mutex_unlock(&g_mu);
         job_free(j);
@@ -338,8 +346,33 @@ static void walk(struct shard *sh, long long deadline) {
     if (b->inflight == 0) shard_leave(sh, 0);
 }
 
+/* A job every shard should have joined at once (its parts run in one
+ * hold of every shard) but has not after this long is given up: a
+ * safety net, not an expected path. */
+#define ORPHAN_US 5000000
+
 void bgsave_step(struct shard *sh) {
     struct bg_shard *b = sh->snap;
+    if (!b->all_joined) {
+        struct bg_job *j = b->job;
+        pthread_mutex_lock(&g_mu);
+        b->all_joined = j->joined == g_nshards;
+        if (!b->all_joined && mono_us() - j->created_us > ORPHAN_US) {
+            if (!j->orphan) log_warning("Background saving error: not every shard started the snapshot");
+            j->orphan = 1;
+        }
+        int orphan = j->orphan;
+        pthread_mutex_unlock(&g_mu);
+        if (orphan) {
+            /* what is on its way completes first; the end reports the error */
+            set_err(j, ECANCELED);
+            for (int d = 0; d < sh->ndb; d++) sh->dbs[d].snap = NULL;
+            b->scan_done = 1;
+            pace(b);
+            if (b->inflight == 0) shard_leave(sh, 0);
+            return;
+        }
+    }
     if (b->scan_done || b->inflight_bytes > INFLIGHT_MAX) return;
     walk(sh, mono_us() + STEP_US);
 }
@@ -429,64 +462,60 @@ void bgsave_init(void) {
 
 /* ---- BGSAVE ---- */
 
-/* A new job: the temporary file with the header written. NULL with a
- * logged reason. */
+/* A new job: the temporary file with the header written. A file that
+ * cannot be written still makes a job (with its error): every shard's part
+ * joins it as usual and the end reports the failure, as a forked child's
+ * would. */
 static struct bg_job *job_new(struct shard *sh) {
     struct bg_job *j = calloc(1, sizeof(*j));
     if (!j) abort();
     j->t0 = mstime();
+    j->created_us = mono_us();
     snprintf(j->tmpname, sizeof(j->tmpname), "temp-%d-%lld.rdb", (int)getpid(), ustime());
     j->name = strdup(snapshot_file_name(sh));
+    if (!j->name) abort();
+    j->recs = malloc(64 * sizeof(*j->recs));
+    if (!j->recs) abort();
+    j->cap = 64;
     j->fd = open(j->tmpname, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (!j->name || j->fd < 0) {
+    if (j->fd < 0) {
         log_warning("Failed opening the temp RDB file %s for saving: %s", j->tmpname, strerror(errno));
-        job_free(j);
-        return NULL;
+        atomic_store(&j->err, errno ? errno : EIO);
+        return j;
     }
     struct buf h = {0};
     snapshot_header(&h);
     int err = pwrite_all(j->fd, h.p, h.len, 0);
     if (err) {
         log_warning("Write error saving DB on disk: %s", strerror(err));
-        buf_free(&h);
-        unlink(j->tmpname);
-        job_free(j);
-        return NULL;
+        atomic_store(&j->err, err);
     }
-    j->recs = malloc(64 * sizeof(*j->recs));
-    if (!j->recs) abort();
-    j->cap = 64;
     j->recs[j->nrecs++] = (struct chunkrec){0, h.len, crc64(0, h.p, h.len)};
     atomic_store(&j->next_off, h.len);
     buf_free(&h);
     return j;
 }
 
-/* BGSAVE's part on each shard (every shard held: the point in time).
- * Whole-shard commands run one at a time and each runs its part on every
- * shard, so the parts come in runs of g_nshards: the first of a run
- * decides for all (start a job, or say why not), the others follow. */
+/* BGSAVE's part on each shard (every shard held: the point in time). A
+ * shard joins the job no shard has completed yet that it has not joined;
+ * with none, it makes one. (Whole-shard commands run one at a time, so the
+ * parts of one BGSAVE find the same job; a job that not every shard joined
+ * soon is given up, see bgsave_step.) */
 void bgsave_command(struct client *c) {
     struct shard *sh = c->sh;
     pthread_mutex_lock(&g_mu);
-    if (g_part_seq++ % g_nshards == 0) {
-        if (g_job) {
-            g_outcome = ERR_IN_PROGRESS;
-        } else if (!(g_job = job_new(sh))) {
-            g_outcome = "ERR";
-        } else {
-            g_outcome = NULL;
-            atomic_store(&g_bgsave_running, 1);
-            atomic_store(&g_bgsave_start_ms, g_job->t0);
-            g_joining = g_job;
-        }
-    }
-    if (g_outcome) {
+    struct bg_job *j = g_job;
+    if (sh->snap || (j && (j->joined_by[sh->id] || j->joined == g_nshards))) {
         pthread_mutex_unlock(&g_mu);
-        reply_error(c->out, g_outcome);
+        reply_error(c->out, ERR_IN_PROGRESS);
         return;
     }
-    struct bg_job *j = g_joining;
+    if (!j) {
+        j = g_job = job_new(sh);
+        atomic_store(&g_bgsave_running, 1);
+        atomic_store(&g_bgsave_start_ms, j->t0);
+    }
+    j->joined_by[sh->id] = 1;
     j->joined++;
     j->left++;
     j->dirty_at[sh->id] = atomic_load_explicit(&sh->dirty, memory_order_relaxed);
@@ -504,7 +533,8 @@ void bgsave_command(struct client *c) {
     }
     sh->snap = b;
     sh->snap_next_us = 0;
-    reply_ok(c->out);
+    /* (the reply the client gets where no combine runs: one shard in EXEC) */
+    reply_simple(c->out, "Background saving started");
 }
 
 void bgsave_combine(struct gather *g, struct buf *out, int resp) {
