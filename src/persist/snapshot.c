@@ -65,6 +65,12 @@ static void save_key(void *ctx, struct kv *o) {
     a->keys++;
 }
 
+static void save_file(struct gather *g, struct buf *out, int count);
+void save_combine(struct gather *g, struct buf *out, int resp) {
+    (void)resp;
+    save_file(g, out, 1);
+}
+
 /* One shard's share: for each database with keys, its index, key and
  * expiry counts, and its records (type, key, value; an expiry first). */
 static void shard_part(struct shard *sh, struct buf *out) {
@@ -225,8 +231,9 @@ static int parts_of(struct gather *g, const char **part, size_t *plen) {
     return g_nshards;
 }
 
-void save_combine(struct gather *g, struct buf *out, int resp) {
-    (void)resp;
+/* The file from the parts of every shard (SAVE, DEBUG RELOAD: only SAVE
+ * counts in rdb_saves, as in Redis). */
+static void save_file(struct gather *g, struct buf *out, int count) {
     struct shard *sh = g->conn->sh;
     if (atomic_load(&g_bgsave_running)) {
         reply_error(out, "ERR Background save already in progress");
@@ -245,7 +252,7 @@ void save_combine(struct gather *g, struct buf *out, int resp) {
         g_lastsave = mstime() / 1000;
         atomic_store(&g_last_save_ok, 1);
         atomic_store(&g_rdb_save_failed, 0);
-        atomic_fetch_add(&g_rdb_saves, 1);
+        if (count) atomic_fetch_add(&g_rdb_saves, 1);
         log_notice("DB saved on disk (%zu bytes, %.3f seconds)", f.len, (double)(ustime() - t0) / 1e6);
         reply_ok(out);
     }
@@ -643,6 +650,131 @@ void snapshot_read_done(void) {
     free(g_load.file);
     buf_free(&g_load.functions);
     memset(&g_load, 0, sizeof(g_load));
+}
+
+/* ---- DEBUG RELOAD and DEBUG POPULATE (every shard held) ---- */
+
+/* Build the shard's keys again from its part (shard_part's layout). */
+static int reload_part(struct shard *sh, const char *p, size_t len) {
+    struct buf key = {0};
+    int ok = 1;
+    for (size_t at = 0; ok && at + 28 <= len;) {
+        uint32_t dbid;
+        uint64_t blen;
+        memcpy(&dbid, p + at, 4);
+        memcpy(&blen, p + at + 20, 8);
+        const unsigned char *q = (const unsigned char *)p + at + 28, *end = q + blen;
+        struct client c = {.sh = sh, .db = &sh->dbs[dbid], .dbid = (int)dbid, .resp = 2};
+        while (ok && q < end) {
+            long long expire = -1;
+            if (*q == OP_EXPIRETIME_MS) {
+                memcpy(&expire, q + 1, 8);
+                q += 9;
+            }
+            int type = *q++;
+            key.len = 0;
+            if (!rdb_get_string(&q, end, &key)) {
+                ok = 0;
+                break;
+            }
+            struct arg k = {key.p ? key.p : "", key.len};
+            const char *err;
+            struct kv *o = rdb_load_value(&c, type, &q, end, &k, 0, &err);
+            if (!o) {
+                ok = 0;
+                break;
+            }
+            if (expire >= 0) o = kv_with_expire(o, expire);
+            db_add_new(c.db, o);
+        }
+        at += 28 + blen;
+    }
+    buf_free(&key);
+    return ok;
+}
+
+static void populate_part(struct client *c) {
+    long long count, size = 0;
+    if (!str_to_ll(c->argv[2].p, c->argv[2].len, &count) || count < 0 ||
+        (c->argc > 4 && (!str_to_ll(c->argv[4].p, c->argv[4].len, &size) || size < 0 || size > (1LL << 29)))) {
+        reply_err(c, "ERR value is out of range, must be positive");
+        return;
+    }
+    const char *prefix = c->argc > 3 ? c->argv[3].p : "key";
+    size_t plen = c->argc > 3 ? c->argv[3].len : 3;
+    struct buf k = {0}, v = {0};
+    for (long long j = 0; j < count; j++) {
+        k.len = 0;
+        buf_put(&k, prefix, plen);
+        buf_printf(&k, ":%lld", j);
+        if (shard_for_key(k.p, k.len) != c->sh->id || db_find(c->db, k.p, k.len, 0)) continue;
+        v.len = 0;
+        buf_printf(&v, "value:%lld", j);
+        if (size > 0) { /* "value:j" cut or padded with zero bytes to size */
+            size_t have = v.len;
+            buf_reserve(&v, (size_t)size);
+            if ((size_t)size > have) memset(v.p + have, 0, (size_t)size - have);
+            v.len = (size_t)size;
+        }
+        db_add_new(c->db, kv_new_string(k.p, k.len, v.p ? v.p : "", v.len, -1));
+    }
+    buf_free(&k);
+    buf_free(&v);
+    reply_ok(c->out);
+}
+
+void debug_all_command(struct client *c) {
+    struct shard *sh = c->sh;
+    if (str_ieq(c->argv[1].p, c->argv[1].len, "populate")) {
+        if (c->argc < 3 || c->argc > 5) {
+            reply_err(c, "ERR unknown subcommand or wrong number of arguments for 'populate'. Try DEBUG HELP.");
+            return;
+        }
+        populate_part(c);
+        return;
+    }
+    for (int j = 2; j < c->argc; j++) {
+        const struct arg *a = &c->argv[j];
+        if (str_ieq(a->p, a->len, "merge") || str_ieq(a->p, a->len, "noflush") || str_ieq(a->p, a->len, "nosave"))
+            reply_err(c, "ERR DEBUG RELOAD's MERGE, NOFLUSH and NOSAVE options are not supported yet");
+        else
+            reply_err(c, "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+        return;
+    }
+    if (atomic_load(&g_bgsave_running)) {
+        reply_err(c, "ERR Error trying to save the DB: a background save is in progress");
+        return;
+    }
+    /* save the shard's keys, empty its tables, build them again from the
+     * saved records; the origin writes the file (debug_all_combine) */
+    struct buf out = {0};
+    shard_part(sh, &out);
+    for (int d = 0; d < sh->ndb; d++) db_flush(&sh->dbs[d]);
+    if (!reload_part(sh, out.p, out.len)) {
+        log_warning("DEBUG RELOAD: a record of shard %d did not load back", sh->id);
+        reply_err(c, "ERR Error trying to load the RDB dump");
+        buf_free(&out);
+        return;
+    }
+    reply_bulk(c->out, out.p ? out.p : "", out.len);
+    buf_free(&out);
+}
+
+void debug_all_combine(struct gather *g, struct buf *out, int resp) {
+    for (int s = 0; s < g_nshards; s++) {
+        const struct buf *r = &g->parts[s].reply;
+        if (r->len && r->p[0] == '-') {
+            buf_put(out, r->p, r->len);
+            return;
+        }
+    }
+    const struct arg *a = g->orig_argv;
+    if (a && str_ieq(a[1].p, a[1].len, "populate")) {
+        reply_ok(out);
+        return;
+    }
+    (void)resp;
+    save_file(g, out, 0);
 }
 
 /* FLUSHALL with save points: the (empty) dataset is saved at once. */

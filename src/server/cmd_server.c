@@ -721,6 +721,12 @@ void debug_command(struct client *c) {
             "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "SLEEP <seconds>",
             "    Stop the shard that runs this command for <seconds> (decimals allowed).",
+            "RELOAD",
+            "    Save the RDB on disk and load it back into memory (every shard).",
+            "POPULATE <count> [<prefix>] [<size>]",
+            "    Create <count> string keys named key:<num>. If <prefix> is given it is",
+            "    used instead of the 'key' prefix. These are not propagated to",
+            "    replicas. Cached values are created with <size>.",
             "HELP",
             "    Print this help.",
             NULL};

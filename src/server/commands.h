@@ -24,6 +24,7 @@ void client_kill_combine(struct gather *g, struct buf *out, int resp);
 void info_combine(struct gather *g, struct buf *out, int resp);
 void save_combine(struct gather *g, struct buf *out, int resp);
 void bgsave_combine(struct gather *g, struct buf *out, int resp);
+void debug_all_combine(struct gather *g, struct buf *out, int resp);
 void memory_stats_combine(struct gather *g, struct buf *out, int resp);
 void memory_doctor_combine(struct gather *g, struct buf *out, int resp);
 void pubsub_names_combine(struct gather *g, struct buf *out, int resp);

@@ -689,6 +689,12 @@ static const struct command *find_command(struct conn *c, struct arg *argv, int 
                                         !memcmp(argv[0].p, c->last_cmd_name, argv[0].len)
                                     ? c->last_cmd
                                     : command_lookup(argv[0].p, argv[0].len);
+    if (cmd && (cmd->proc == debug_command || cmd->proc == debug_all_command)) {
+        /* DEBUG RELOAD and POPULATE act on every shard: __debugall */
+        int all = argc >= 2 && (str_ieq(argv[1].p, argv[1].len, "reload") ||
+                                str_ieq(argv[1].p, argv[1].len, "populate"));
+        return command_lookup(all ? "__debugall" : "debug", all ? 10 : 5);
+    }
     if (!cmd || (cmd->flags & CMD_INTERNAL) || cmd->parent) {
         reject_unknown(c, argv, argc);
         return NULL;

@@ -377,6 +377,48 @@ start_server {tags {persist}} {
     }
 }
 
+start_server {tags {persist}} {
+    test "DEBUG POPULATE makes key:N = value:N on every shard, skipping keys that exist" {
+        r flushall
+        r set key:5 mine
+        assert_equal OK [r debug populate 1000]
+        assert_equal 1000 [r dbsize]
+        assert_equal value:7 [r get key:7]
+        assert_equal value:999 [r get key:999]
+        assert_equal mine [r get key:5]
+        assert_equal OK [r debug populate 3 p 9]
+        assert_equal "value:2\x00\x00" [r get p:2]
+        assert_equal OK [r debug populate 3 q 4]
+        assert_equal valu [r get q:0]
+        assert_equal OK [r debug populate 2 z 0]
+        assert_equal value:1 [r get z:1]
+        assert_error "*out of range, must be positive*" {r debug populate -1}
+        assert_error "*out of range, must be positive*" {r debug populate x}
+        assert_error "*wrong number of arguments for 'populate'*" {r debug populate}
+    }
+
+    test "DEBUG RELOAD saves dump.rdb and loads it back: values, encodings, TTLs, databases" {
+        r flushall
+        p_fill r
+        set before [p_digest r $::p_keys]
+        r select 3
+        set before3 [p_digest r $::p_db3_keys]
+        r select 0
+        set saves [p_info rdb_saves]
+        assert_equal OK [r debug reload]
+        p_assert_digest $before [p_digest r $::p_keys]
+        r select 3
+        p_assert_digest $before3 [p_digest r $::p_db3_keys]
+        r select 0
+        assert_range [r pttl ttl:str] 1 100000
+        # (DEBUG RELOAD is not counted in rdb_saves, as in Redis)
+        assert_equal $saves [p_info rdb_saves]
+        assert_equal 0 [p_info rdb_changes_since_last_save]
+        assert_equal REDIS0010 [string range [p_read_file [file join [srv dir] dump.rdb]] 0 8]
+        assert_error "*only supports the MERGE, NOFLUSH and NOSAVE options*" {r debug reload foo}
+    }
+}
+
 start_server {tags {persist} overrides {save "1 2"}} {
     test "a save point starts a BGSAVE once it has enough changes and time" {
         set saves [p_info rdb_saves]
