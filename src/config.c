@@ -1099,9 +1099,6 @@ static int config_load_path(struct config *c, const char *path, int depth,
 
 /* Warnings about accepted settings that have no effect yet. */
 static void config_finish_load(struct config *c) {
-    if (c->save_loaded && c->save[0])
-        config_warn(c, "Directive 'save': the schedule saves at shutdown; the periodic snapshots it asks for "
-                    "are not made yet (use BGSAVE)");
     if (c->appendonly)
         config_warn(c, "Directive 'appendonly yes' accepted, but the append-only file "
                     "is not implemented yet: no AOF will be written");

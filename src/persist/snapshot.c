@@ -298,6 +298,9 @@ int snapshot_exit_part(struct shard *sh) {
 
 int snapshot_exit_write(const char *name, int ndb) {
     if (!g_exit_parts) return 0;
+    /* a BGSAVE finishing on its thread renames its file over dump.rdb: let
+     * it, so this later image is the one left (at most 60 s) */
+    for (int i = 0; i < 6000 && atomic_load(&g_bgsave_running); i++) usleep(10000);
     const char *part[MAX_SHARDS];
     size_t plen[MAX_SHARDS];
     for (int s = 0; s < g_nshards; s++) {

@@ -662,7 +662,7 @@ tags {redis-shard-only server} {
         set port [find_free_port]
         set log [file join $::tmproot taskset-server.log]
         set pid [exec taskset -c [join $cpus ,] timeout 60 $::server_path --port $port \
-                     --bind 127.0.0.1 --save "" --appendonly no --shards 0 --cpu-affinity yes \
+                     --bind 127.0.0.1 --save "" --appendonly no --dir $::tmproot --shards 0 --cpu-affinity yes \
                      < /dev/null >& $log &]
         lappend ::all_pids $pid
         wait_for_condition 100 50 {[ping_server $port]} else {
@@ -691,7 +691,7 @@ tags {redis-shard-only server} {
         set port [find_free_port]
         set log [file join $::tmproot shared-thread-server.log]
         set pid [exec taskset -c [join $cpus ,] timeout 60 $::server_path --port $port \
-                     --bind 127.0.0.1 --save "" --appendonly no --shards $nshards --cpu-affinity yes \
+                     --bind 127.0.0.1 --save "" --appendonly no --dir $::tmproot --shards $nshards --cpu-affinity yes \
                      < /dev/null >& $log &]
         lappend ::all_pids $pid
         wait_for_condition 100 50 {[ping_server $port]} else {
