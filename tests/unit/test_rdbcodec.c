@@ -48,13 +48,17 @@ static uint64_t crc64_bitwise(uint64_t crc, const unsigned char *p, size_t len) 
     return crc;
 }
 
-static void test_crc64_any_length_and_alignment(void) {
-    unsigned char buf[300];
-    unsigned seed = 12345;
-    for (size_t i = 0; i < sizeof(buf); i++) {
+/* n pseudo-random bytes from seed (the same on every run). */
+static void fill_bytes(unsigned char *buf, size_t n, unsigned seed) {
+    for (size_t i = 0; i < n; i++) {
         seed = seed * 1103515245u + 12345u;
         buf[i] = (unsigned char)(seed >> 16);
     }
+}
+
+static void test_crc64_any_length_and_alignment(void) {
+    unsigned char buf[300];
+    fill_bytes(buf, sizeof(buf), 12345);
     for (size_t off = 0; off < 8; off++)
         for (size_t len = 0; len + off <= sizeof(buf); len += 7) {
             ASSERT(crc64(0, buf + off, len) == crc64_bitwise(0, buf + off, len));
@@ -67,11 +71,7 @@ static void test_crc64_any_length_and_alignment(void) {
 
 static void test_crc64_combine(void) {
     unsigned char buf[3000];
-    unsigned seed = 777;
-    for (size_t i = 0; i < sizeof(buf); i++) {
-        seed = seed * 1103515245u + 12345u;
-        buf[i] = (unsigned char)(seed >> 16);
-    }
+    fill_bytes(buf, sizeof(buf), 777);
     /* parts checksummed apart, folded: the checksum of the whole */
     const size_t cuts[] = {0, 1, 7, 8, 9, 255, 1024, 2999, 3000};
     for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
