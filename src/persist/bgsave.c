@@ -24,7 +24,6 @@
 #include "rdbcodec.h"
 #include "snapshot.h"
 
-#define OP_EXPIRETIME_MS 252
 #define OP_SELECTDB 254
 #define OP_EOF 255
 
@@ -86,7 +85,6 @@ static const char ERR_IN_PROGRESS[] = "ERR Background save already in progress";
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct bg_job *g_job; /* the BGSAVE running (g_mu) */
 
-static void put_u64(struct buf *b, uint64_t v) { buf_put(b, &v, 8); }
 
 static int pwrite_all(int fd, const char *p, size_t len, uint64_t off) {
     while (len) {
@@ -190,25 +188,14 @@ static void file_done(void *req, int res) {
 /* Save o (db's, not saved yet) into the shard's chunk. */
 static void save_one(struct bg_shard *b, struct db *db, struct kv *o) {
     kv_snap_mark(db, o);
-    long long e = kv_expire(o);
-    if (e >= 0 && e <= b->job->t0) return; /* expired at the point in time */
+    if (kv_has_expire(o) && kv_expire(o) <= b->job->t0) return; /* expired at the point in time */
     size_t at = b->chunk.len;
     if (b->chunk_db != db->id) {
         buf_putc(&b->chunk, (char)OP_SELECTDB);
         rdb_put_len(&b->chunk, (uint64_t)db->id);
         b->chunk_db = db->id;
     }
-    if (e >= 0) {
-        buf_putc(&b->chunk, (char)OP_EXPIRETIME_MS);
-        put_u64(&b->chunk, (uint64_t)e);
-    }
-    b->tmp.len = 0;
-    rdb_save_value(&b->tmp, o, 1);
-    size_t klen;
-    const char *key = kv_key(o, &klen);
-    buf_putc(&b->chunk, b->tmp.p[0]); /* type, key, value */
-    rdb_put_string(&b->chunk, key, klen, 1);
-    buf_put(&b->chunk, b->tmp.p + 1, b->tmp.len - 1);
+    snapshot_put_record(&b->chunk, &b->tmp, o, b->job->t0);
     /* the checksum as it goes: a slice's time bound covers it */
     b->chunk_crc = crc64(b->chunk_crc, b->chunk.p + at, b->chunk.len - at);
     if (b->chunk.len >= CHUNK_BYTES) chunk_flush(b, b->inflight_bytes > INFLIGHT_MAX);

@@ -46,23 +46,28 @@ struct save_acc {
     uint64_t keys, expires;
 };
 
-static void save_key(void *ctx, struct kv *o) {
-    struct save_acc *a = ctx;
+int snapshot_put_record(struct buf *b, struct buf *tmp, const struct kv *o, long long now) {
     long long e = kv_expire(o);
-    if (e >= 0 && e <= a->now) return; /* expired: not saved */
+    if (e >= 0 && e <= now) return 0; /* expired: not saved */
     if (e >= 0) {
-        buf_putc(a->b, (char)OP_EXPIRETIME_MS);
-        put_u64(a->b, (uint64_t)e);
-        a->expires++;
+        buf_putc(b, (char)OP_EXPIRETIME_MS);
+        put_u64(b, (uint64_t)e);
     }
-    a->tmp.len = 0;
-    rdb_save_value(&a->tmp, o, 1);
+    tmp->len = 0;
+    rdb_save_value(tmp, o, 1);
     size_t klen;
     const char *key = kv_key(o, &klen);
-    buf_putc(a->b, a->tmp.p[0]); /* type, key, value */
-    rdb_put_string(a->b, key, klen, 1);
-    buf_put(a->b, a->tmp.p + 1, a->tmp.len - 1);
+    buf_putc(b, tmp->p[0]); /* type, key, value */
+    rdb_put_string(b, key, klen, 1);
+    buf_put(b, tmp->p + 1, tmp->len - 1);
+    return 1;
+}
+
+static void save_key(void *ctx, struct kv *o) {
+    struct save_acc *a = ctx;
+    if (!snapshot_put_record(a->b, &a->tmp, o, a->now)) return;
     a->keys++;
+    if (kv_has_expire(o)) a->expires++;
 }
 
 static void save_file(struct gather *g, struct buf *out, int count);

@@ -42,6 +42,10 @@ int snapshot_exit_part(struct shard *sh);
 int snapshot_exit_write(const char *name, int ndb);
 
 /* Shared with bgsave.c. */
+/* Append o's record (an EXPIRETIME_MS first if it has a TTL, type, key,
+ * value) to b, tmp being scratch; 0 (nothing written) if it expired at
+ * or before `now` (ms). */
+int snapshot_put_record(struct buf *b, struct buf *tmp, const struct kv *o, long long now);
 /* The file's start: magic, aux fields, function libraries. */
 void snapshot_header(struct buf *f);
 const char *snapshot_file_name(const struct shard *sh);
